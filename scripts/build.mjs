@@ -1,0 +1,63 @@
+// Builds the two self-contained bundles: dist/hook.mjs (hot path, kept small) and dist/cli.mjs.
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outputs = { hook: join(root, 'dist/hook.mjs'), cli: join(root, 'dist/cli.mjs') };
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function upToDate() {
+  if (!Object.values(outputs).every(existsSync)) return false;
+  const built = Math.min(...Object.values(outputs).map((p) => statSync(p).mtimeMs));
+  const inputs = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  return built >= inputs;
+}
+
+if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
+
+// CJS dependencies (gray-matter, simple-git) call require(); give the ESM bundle one.
+const requireShim = "import { createRequire as __fanoutCreateRequire } from 'node:module'; const require = __fanoutCreateRequire(import.meta.url);";
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: [join(root, 'src/hooks/main.ts')],
+    outfile: outputs.hook,
+    minify: true,
+    banner: { js: `#!/usr/bin/env node\n${requireShim}` },
+    // The hook runs on every tool call: these must never leak into it.
+    external: ['simple-git', 'execa', 'gray-matter'],
+  }),
+  build({
+    ...common,
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    outfile: outputs.cli,
+    banner: { js: `#!/usr/bin/env node\n${requireShim}` },
+  }),
+]);
+
+// This repository dogfoods its own per-repo install: keep .claude/fanout in step with dist.
+const dogfood = join(root, '.claude/fanout');
+if (existsSync(dogfood)) {
+  mkdirSync(dogfood, { recursive: true });
+  copyFileSync(outputs.hook, join(dogfood, 'hook.mjs'));
+  copyFileSync(outputs.cli, join(dogfood, 'cli.mjs'));
+}
