@@ -14,16 +14,7 @@ export const LockedPathSchema = z.strictObject({
 });
 export type LockedPath = z.infer<typeof LockedPathSchema>;
 
-/** Named operations the shell analyser recognises (see src/guard). */
-export const BUILTIN_TRIGGERS = [
-  'add-dependency',
-  'create-migration',
-  'sudo',
-  'git-push',
-  'publish',
-  'deploy',
-] as const;
-export type BuiltinTrigger = (typeof BUILTIN_TRIGGERS)[number];
+export { BUILTIN_TRIGGERS, type BuiltinTrigger } from './triggers.js';
 
 export const StopTriggerSchema = z.strictObject({
   /** A built-in operation id, or a name for a custom trigger. */
