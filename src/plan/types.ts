@@ -17,6 +17,8 @@ export interface Plan {
   tasks: PlanTask[];
   /** Shared context (the Markdown body) given to every agent. */
   context: string;
+  /** Which form the file was written in: a human-template plan was converted (formatPlan gives its canonical form). */
+  format?: 'canonical' | 'human';
 }
 
 export type Decision = 'direct' | 'sequential' | 'parallel';
