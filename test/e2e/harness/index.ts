@@ -1,0 +1,40 @@
+// The e2e harness: a scripted fake Messages API, a runner for the real Claude Code CLI, and cleanup.
+export { cleanupE2E } from './cleanup.js';
+export {
+  allText,
+  COMPACT_FALLBACK_TEXT,
+  FALLBACK_TEXT,
+  feedbackText,
+  findToolResult,
+  newInputText,
+  requestKind,
+  requestWithResult,
+  startFakeApi,
+  systemMessages,
+  toolNames,
+  toolResults,
+  toolResultText,
+  type ContentBlock,
+  type FakeApi,
+  type Message,
+  type MessagesBody,
+  type RecordedRequest,
+  type RequestKind,
+  type ToolUse,
+  type Turn,
+} from './fake-api.js';
+export { FANOUT_EVENTS, fanoutSettings, HOOK_BUNDLE, hookCommand, requireHookBundle, type ClaudeHookEvent } from './fanout-hooks.js';
+export {
+  CLAUDE_BIN,
+  describeRun,
+  FANOUT_ROOT,
+  makeGitRepo,
+  minimalPath,
+  runClaude,
+  runTimings,
+  tempDir,
+  type ClaudeJsonResult,
+  type GitRepo,
+  type RunClaudeOptions,
+  type RunClaudeResult,
+} from './run-claude.js';
