@@ -1,7 +1,7 @@
 // Plan files → the Plan model. Pure: the text in, the plan or every issue (with line and field) out.
 import * as z from 'zod/mini';
 import { splitFrontMatter } from '../util/front-matter.js';
-import { locateYamlField, yamlLocator } from './locate-yaml-field.js';
+import { locateYamlField, yamlLocator } from '../util/locate-yaml-field.js';
 import { convertHumanPlan, looksLikeHumanPlan } from './parse-human-plan.js';
 import { HumanPlanDataSchema, PLAN_FIELDS, PlanDataSchema, TASK_FIELDS } from './plan-schema.js';
 import type { ParsePlanResult, PlanIssue } from './types.js';

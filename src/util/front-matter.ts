@@ -1,6 +1,7 @@
 // Splits '---' YAML front matter from Markdown, with the YAML engine gray-matter uses (js-yaml 3,
 // safeLoad), but without gray-matter's other dependencies: the hook bundle needs this on every call.
 import yaml from 'js-yaml';
+import { locateYamlField } from './locate-yaml-field.js';
 
 export interface FrontMatter {
   data: unknown;
@@ -15,7 +16,9 @@ export type FrontMatterResult = { ok: true; value: FrontMatter } | { ok: false; 
 
 const OPEN = /^\uFEFF?---[ \t]*\r?\n/;
 
-export function splitFrontMatter(text: string): FrontMatterResult {
+export function splitFrontMatter(input: string): FrontMatterResult {
+  // Files saved on Windows: line numbers and the closing '---' must not depend on line endings.
+  const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
   const open = OPEN.exec(text);
   if (!open) return { ok: true, value: { data: {}, content: text, dataLine: 1, yaml: '' } };
   const rest = text.slice(open[0].length);
@@ -33,34 +36,8 @@ export function splitFrontMatter(text: string): FrontMatterResult {
   }
 }
 
-/** Best-effort 1-based file line of a field path (e.g. ['tasks', 2, 'files']) inside front matter. */
+/** 1-based file line of a field path (e.g. ['locked', 2, 'level']) inside front matter; undefined when it cannot tell. */
 export function locateField(matter: Pick<FrontMatter, 'yaml' | 'dataLine'>, path: ReadonlyArray<PropertyKey>): number | undefined {
-  const lines = matter.yaml.split('\n');
-  let from = 0;
-  let found: number | undefined;
-  for (const key of path) {
-    if (typeof key === 'number') {
-      let seen = -1;
-      for (let i = from; i < lines.length; i++) {
-        if (/^\s*-(\s|$)/.test(lines[i] ?? '')) {
-          seen++;
-          if (seen === key) {
-            found = i;
-            from = i;
-            break;
-          }
-        }
-      }
-      continue;
-    }
-    const pattern = new RegExp(`^\\s*(-\\s+)?["']?${String(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`);
-    for (let i = from; i < lines.length; i++) {
-      if (pattern.test(lines[i] ?? '')) {
-        found = i;
-        from = i;
-        break;
-      }
-    }
-  }
-  return found === undefined ? undefined : found + matter.dataLine;
+  const parts = path.filter((key): key is string | number => typeof key === 'string' || typeof key === 'number');
+  return locateYamlField(matter.yaml, matter.dataLine, parts);
 }

@@ -62,6 +62,12 @@ describe('parseConstraints', () => {
     ['an unknown trigger without a command', '---\nstop_triggers:\n  - id: nuke\n---\n', "'nuke' is not a built-in trigger"],
     ['a port out of range', '---\nports: { "70000": x }\n---\n', 'ports.70000: ports are numbers from 1 to 65535'],
     ['a list as front matter', '---\n- a\n---\n', 'must be a YAML mapping'],
+    ['a CRLF file', '---\r\nlocked:\r\n  - path: .env\r\n    level: forbid\r\n    reason: x\r\n---\r\n', ':4: locked[0].level'],
+    [
+      'the second lock after a nested except list',
+      '---\nlocked:\n  - path: .env.*\n    level: block\n    reason: x\n    except:\n      - .env.example\n  - path: yarn.lock\n    level: nope\n    reason: y\n---\n',
+      ':9: locked[1].level',
+    ],
   ])('rejects %s with file, line, field and fix', (_name, text, expected) => {
     expect(issuesOf(text)).toContain(expected);
   });

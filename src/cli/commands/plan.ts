@@ -1,5 +1,6 @@
 // `fanout plan <file>`: validate a plan and show how the complexity gate sizes it.
 import { resolve } from 'node:path';
+import { appendLedger } from '../../hooks/ledger.js';
 import { FanoutError, UsageError } from '../../util/errors.js';
 import { parseFlags, type Command } from '../command.js';
 
@@ -47,6 +48,7 @@ export const command: Command = {
     }
     const { plan } = parsed;
     const sizing = sizePlan(plan, { ...loaded.constraints.gate, ...(maxAgents === undefined ? {} : { maxAgents }) });
+    recordSizing(loaded.commonDir, resolve(file), sizing);
 
     if (out !== undefined) {
       const { writePlan } = await import('../../plan/write-plan.js');
@@ -91,6 +93,23 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** The ledger entry lets the guard tell an approved parallel plan from ad-hoc parallelism later in the session. */
+function recordSizing(commonDir: string, planPath: string, sizing: { decision: 'direct' | 'sequential' | 'parallel'; reason: string }): void {
+  const session = process.env['CLAUDE_CODE_SESSION_ID'];
+  try {
+    appendLedger(commonDir, {
+      type: 'plan',
+      time: new Date().toISOString(),
+      ...(session ? { session } : {}),
+      plan: planPath,
+      decision: sizing.decision,
+      reason: sizing.reason,
+    });
+  } catch (error) {
+    process.stderr.write(`fanout: could not record the sizing in the run ledger (${(error as NodeJS.ErrnoException).code ?? String(error)}); the gate will not know this plan\n`);
+  }
+}
 
 function parseMaxAgents(value: string): number {
   const n = Number(value);

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { activePlan, readLedgerTail } from '../../../src/hooks/ledger.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../src/cli/commands/plan.js';
@@ -38,6 +39,19 @@ describe('fanout plan', () => {
       { id: 'api-a-and-7-more', tasks: ['api-a', 'api-b', 'api-c', 'api-d', 'cli-a', 'cli-b', 'cli-c', 'cli-d'], files: ['src/api/a.ts', 'src/api/b.ts', 'src/api/c.ts', 'src/api/d.ts', 'src/cli/a.ts', 'src/cli/b.ts', 'src/cli/c.ts', 'src/cli/d.ts'] },
       { id: 'web-a-and-3-more', tasks: ['web-a', 'web-b', 'web-c', 'web-d'], files: ['src/web/a.ts', 'src/web/b.ts', 'src/web/c.ts', 'src/web/d.ts'] },
     ]);
+  });
+
+  it('records the sizing in the run ledger, with the Claude Code session when there is one', async () => {
+    vi.stubEnv('CLAUDE_CODE_SESSION_ID', 'session-1');
+    expect(await command.run(['twelve-files.md'])).toBe(0);
+    vi.unstubAllEnvs();
+    expect(await command.run(['small-plan.md'])).toBe(0);
+    const entries = readLedgerTail(join(repo.dir, '.git'));
+    expect(entries.map((e) => e.type === 'plan' && [e.session, e.decision, e.plan])).toEqual([
+      ['session-1', 'parallel', join(realpathSync(repo.dir), 'twelve-files.md')],
+      [undefined, 'direct', join(realpathSync(repo.dir), 'small-plan.md')],
+    ]);
+    expect(activePlan(entries, 'session-1')?.decision).toBe('direct');
   });
 
   it('prints the decision, reason, components and batches as a table', async () => {

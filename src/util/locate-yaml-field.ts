@@ -1,5 +1,5 @@
-// Line of a field inside block-style YAML, indentation-aware: the shared locateField counts every '- '
-// line, so in a task list it would land on a nested files entry instead of the next task.
+// Line of a field inside block-style YAML, indentation-aware: counting every '- ' line would, in a task list,
+// land on a nested files entry instead of the next task. Shared by the plan and constraints parsers.
 
 interface YamlLine {
   indent: number;
