@@ -1,6 +1,6 @@
 // Builds the two self-contained bundles: dist/hook.mjs (hot path, kept small) and dist/cli.mjs.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,13 +36,19 @@ const common = {
   logLevel: 'warning',
 };
 
+// Stale chunks from an earlier build would otherwise pile up beside the new ones.
+rmSync(join(root, 'dist/hook-chunks'), { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
-    entryPoints: [join(root, 'src/hooks/main.ts')],
-    outfile: outputs.hook,
+    entryPoints: { hook: join(root, 'src/hooks/entry.ts') },
+    outdir: join(root, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    // Code only some calls need (YAML, zod, plan parsing) goes to chunks loaded on demand.
+    splitting: true,
+    chunkNames: 'hook-chunks/[name]-[hash]',
     minify: true,
-    banner: { js: `#!/usr/bin/env node\n${requireShim}` },
+    banner: { js: requireShim },
     // The hook runs on every tool call: these must never leak into it.
     external: ['simple-git', 'execa', 'gray-matter'],
   }),
@@ -57,7 +63,8 @@ await Promise.all([
 // This repository dogfoods its own per-repo install: keep .claude/fanout in step with dist.
 const dogfood = join(root, '.claude/fanout');
 if (existsSync(dogfood)) {
+  // Only the bundles: other files there (init's install record) belong to the installer.
+  for (const name of ['hook.mjs', 'cli.mjs', 'hook-chunks']) rmSync(join(dogfood, name), { recursive: true, force: true });
   mkdirSync(dogfood, { recursive: true });
-  copyFileSync(outputs.hook, join(dogfood, 'hook.mjs'));
-  copyFileSync(outputs.cli, join(dogfood, 'cli.mjs'));
+  for (const name of ['hook.mjs', 'cli.mjs', 'hook-chunks']) cpSync(join(root, 'dist', name), join(dogfood, name), { recursive: true });
 }

@@ -5,7 +5,7 @@ export const LockLevelSchema = z.enum(['block', 'ask', 'warn']);
 export type LockLevel = z.infer<typeof LockLevelSchema>;
 
 export const LockedPathSchema = z.strictObject({
-  /** Repo-relative glob (picomatch syntax, dotfiles match). A pattern without '/' matches the basename anywhere. */
+  /** Repo-relative glob (*, **, ?, [abc], {a,b}; dotfiles match). A pattern without '/' matches the basename anywhere. */
   path: z.string().check(z.minLength(1)),
   level: LockLevelSchema,
   reason: z.string().check(z.minLength(1)),
