@@ -1,10 +1,39 @@
-import { FanoutError } from '../../util/errors.js';
-import type { Command } from '../command.js';
+// `fanout init`: per-repo install into .claude/ (bundles, commands, constraints template, hook entries).
+import { resolve } from 'node:path';
+import { FanoutError, UsageError } from '../../util/errors.js';
+import { parseFlags, type Command } from '../command.js';
 
-// Placeholder until the owning issue lands; replaced, never shipped as done.
+const usage = `Usage: fanout init [--dir DIR] [--force]
+
+Installs fanout into a repository, so that everyone who clones it gets the guard and the commands with
+nothing but node:
+  .claude/fanout/          the self-contained bundles (hook.mjs + hook-chunks/, cli.mjs) and install.json
+  .claude/commands/*.md    /orchestrate, /scout, /plan, /orchestrate-status, /orchestrate-cleanup, /constraints
+  .claude/constraints.md   the built-in rules written out, only if the file does not exist
+  .claude/settings.json    fanout's hook entries, merged: your settings, permissions and hooks are kept
+
+Running it again changes nothing (or updates fanout's own files after an upgrade).
+
+Options:
+  --dir DIR   the repository to install into (default: the git repository around the current directory)
+  --force     also replace command files that differ from fanout's (your edits, or your own command of that name)
+
+Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not valid JSON; it is left untouched).`;
+
 export const command: Command = {
-  usage: 'Usage: fanout init',
-  async run() {
-    throw new FanoutError('not-implemented', "'fanout init' is not implemented yet");
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags('init', argv, { dir: { type: 'string' }, force: { type: 'boolean' } });
+    if (positionals.length > 0) throw new UsageError(`init: unexpected argument '${positionals[0]}'`, 'pass the repository with --dir <path>');
+    const { findRepo } = await import('../../constraints/find-repo.js');
+    const { runInit, formatInitReport, locateDist } = await import('../../install/index.js');
+    const root = values.dir === undefined ? findRepo(process.cwd(), {}).repoRoot : resolve(values.dir);
+    const distDir = locateDist();
+    if (distDir === undefined) {
+      throw new FanoutError('init-no-build', 'cannot find fanout\'s built bundles (hook.mjs, cli.mjs) next to this CLI', { hint: 'run `npm run build` in the fanout checkout and call its dist/cli.mjs' });
+    }
+    const report = runInit({ root, distDir, force: values.force === true });
+    process.stdout.write(`${formatInitReport(report)}\n`);
+    return 0;
   },
 };

@@ -1,0 +1,90 @@
+// Which Claude Code hook events run fanout's hook bundle, and how: one source for the per-repo
+// settings entries and the plugin's hooks/hooks.json.
+
+/** Where the hook bundle lives, seen from the hook command (bash expands the variable). */
+export type InstallTarget = 'repo' | 'plugin';
+
+export const HOOK_PATHS: Record<InstallTarget, string> = {
+  repo: '$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs',
+  plugin: '${CLAUDE_PLUGIN_ROOT}/dist/hook.mjs',
+};
+
+/**
+ * The tools the guard judges: shell, file writes, subagents (isolation: worktree), MCP tools (file-writing ones
+ * by name). An anchored regex, because a plain name list cannot express the mcp__ prefix (spec §3.1). Read, Glob,
+ * Grep and the rest are not matched: the guard allows them anyway, and a node spawn on every read costs ~50 ms.
+ */
+export const TOOL_MATCHER = '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|mcp__.+)$';
+
+/** Seconds: the hook answers in ~0.1 s; 10 s leaves room for a loaded machine and still fails fast (default 600 s). */
+export const HOOK_TIMEOUT_SECONDS = 10;
+
+export interface HookEntry {
+  type: 'command';
+  command: string;
+  timeout: number;
+  onFailure?: 'block';
+}
+
+export interface HookGroup {
+  matcher?: string;
+  hooks: HookEntry[];
+}
+
+export interface WiredEvent {
+  /** Claude Code's event name, the key under settings.hooks. */
+  event: string;
+  /** The argument hook.mjs takes (src/hooks/main.ts HOOK_EVENTS). */
+  hookEvent: string;
+  /** Tool events only. */
+  matcher?: string;
+  /**
+   * Fail closed where the hook's answer gates something (a tool call, a prompt): a crash or timeout then blocks.
+   * PostToolUse and SessionStart only record and inform; they exit 1 on failure by design (src/hooks/main.ts),
+   * which onFailure "block" would turn into a blocking error the model must read.
+   */
+  failClosed: boolean;
+}
+
+/**
+ * UserPromptSubmit sees every typed prompt, `/orchestrate plan.md` included; UserPromptExpansion fires only for
+ * slash commands, after UserPromptSubmit and not at all when that blocked (checked on 2.1.328). Both are wired so
+ * the gate holds if either is disabled; the cost is one extra node start per slash command.
+ */
+export const WIRED_EVENTS: readonly WiredEvent[] = [
+  { event: 'PreToolUse', hookEvent: 'pre-tool-use', matcher: TOOL_MATCHER, failClosed: true },
+  { event: 'PostToolUse', hookEvent: 'post-tool-use', matcher: TOOL_MATCHER, failClosed: false },
+  { event: 'SessionStart', hookEvent: 'session-start', failClosed: false },
+  { event: 'UserPromptSubmit', hookEvent: 'user-prompt-submit', failClosed: true },
+  { event: 'UserPromptExpansion', hookEvent: 'user-prompt-expansion', failClosed: true },
+];
+
+/** Settings-shaped hooks: event → the one group fanout adds to it, in wiring order. */
+export type Wiring = Array<{ event: string; group: HookGroup }>;
+
+export function hookCommand(target: InstallTarget, hookEvent: string): string {
+  return `node "${HOOK_PATHS[target]}" ${hookEvent}`;
+}
+
+export function fanoutWiring(target: InstallTarget): Wiring {
+  return WIRED_EVENTS.map((wired) => {
+    const entry: HookEntry = { type: 'command', command: hookCommand(target, wired.hookEvent), timeout: HOOK_TIMEOUT_SECONDS };
+    if (wired.failClosed) entry.onFailure = 'block';
+    return { event: wired.event, group: wired.matcher === undefined ? { hooks: [entry] } : { matcher: wired.matcher, hooks: [entry] } };
+  });
+}
+
+/**
+ * fanout's own per-repo entries, from any version: they run the copied bundle in .claude/fanout/ (hook.mjs, or an
+ * older `cli.mjs hook <event>`). Recognised by command so that re-running init replaces them instead of adding more.
+ */
+export function isFanoutHookCommand(command: unknown): boolean {
+  return typeof command === 'string' && /(^|[\s"'/=])\.claude\/fanout\/(hook\.mjs|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command);
+}
+
+/** hooks/hooks.json for the plugin. */
+export function pluginHooksJson(): { description: string; hooks: Record<string, HookGroup[]> } {
+  const hooks: Record<string, HookGroup[]> = {};
+  for (const { event, group } of fanoutWiring('plugin')) hooks[event] = [group];
+  return { description: 'fanout: Phase 0 guard (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)', hooks };
+}
