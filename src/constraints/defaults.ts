@@ -24,7 +24,8 @@ export const DEFAULT_STOP_TRIGGERS: StopTrigger[] = [
   { id: 'add-dependency', reason: 'a new dependency is a decision for a human' },
   { id: 'create-migration', reason: 'schema migrations need a human to review them' },
   { id: 'sudo', reason: 'root privileges need a human' },
-  { id: 'git-push', reason: 'publishing commits to a remote needs a human' },
+  { id: 'publish', reason: 'publishing a package or image reaches every user of it and cannot be taken back' },
+  { id: 'deploy', reason: 'deploying changes what real users run; a human decides when' },
 ];
 
 export const DEFAULT_GATE = { directMax: 2, sequentialMax: 9, maxAgents: 4, subagentWorktree: 'ask' } as const;

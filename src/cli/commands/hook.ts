@@ -1,10 +1,17 @@
-import { FanoutError } from '../../util/errors.js';
+import { runHook } from '../../hooks/main.js';
 import type { Command } from '../command.js';
 
-// Placeholder until the owning issue lands; replaced, never shipped as done.
 export const command: Command = {
-  usage: 'Usage: fanout hook',
-  async run() {
-    throw new FanoutError('not-implemented', "'fanout hook' is not implemented yet");
+  usage: [
+    'Usage: fanout hook <event> [--scope FILE] < hook-input.json',
+    '',
+    'Claude Code hook entry. Events: pre-tool-use, post-tool-use, session-start, user-prompt-submit, user-prompt-expansion.',
+    'Installed hooks call the lighter bundle directly: node <dir>/hook.mjs <event>.',
+  ].join('\n'),
+  async run(argv) {
+    const result = await runHook(argv, undefined, process.env);
+    if (result.stdout) process.stdout.write(result.stdout);
+    if (result.stderr) process.stderr.write(result.stderr);
+    return result.exitCode;
   },
 };

@@ -1,0 +1,6 @@
+// The Phase 0 guard: shell analysis, file targets and the policy that turns findings into allow | ask | deny.
+export { evaluateToolCall, verdictOf } from './evaluate-tool-call.js';
+export { Analysis, analyzeShell, analyzeShell as analyzeCommand } from './analyze-command.js';
+export { shellWriteTargets } from './shell-write-targets.js';
+export { lockedPortBindings, type PortBinding } from './judge-ports.js';
+export type { Decision, Finding, GuardContext, PlanDecision, PlanSizing, Severity, ToolCall, Verdict } from './types.js';

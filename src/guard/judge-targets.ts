@@ -1,0 +1,213 @@
+// Every file a command writes or deletes, judged against the boundary, the git dir and the locked files.
+import { posix } from 'node:path';
+import type { LockedPath } from '../constraints/schema.js';
+import { globToRegExp, matchGlob } from '../util/glob.js';
+import type { Analysis } from './analyze-command.js';
+import { classifyAbs, repoRelative, underHome, type PathClass, type PathInfo } from './classify-path.js';
+import type { Arg } from './resolve-word.js';
+import type { Severity } from './types.js';
+
+export interface Target {
+  op: 'write' | 'delete';
+  arg: Arg;
+  path: PathInfo;
+  recursive: boolean;
+  segment: string;
+  /** How the command writes: 'rm', 'redirect >', 'cp', 'mv source', 'find -delete' … */
+  via: string;
+  /** cp/ln/install sources, for "seeding a locked file from its template". */
+  copyFrom?: PathInfo[];
+  /** find with -name/-path filters: only matching paths below the base are touched. */
+  filters?: string[];
+}
+
+/** Directories that hold only generated files: deleting them is ordinary work. */
+export const BUILD_DIRS = new Set([
+  'node_modules', 'dist', 'build', 'out', '.next', '.nuxt', '.svelte-kit', '.output', 'target', 'coverage', '.nyc_output',
+  '.cache', '.turbo', '.parcel-cache', '__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '.venv', 'venv',
+  '.gradle', 'tmp', '.tmp', 'temp', '.angular', '.expo', 'storybook-static', '.vercel', '.docusaurus', '.eslintcache', 'obj',
+  '.terraform', '.serverless', 'dist-types', 'lib-cov', '.vite', 'logs', '.webpack', '.sass-cache', 'htmlcov', '.hypothesis',
+]);
+
+const HOME_CACHES = /^(?:\.cache|\.npm|\.yarn\/cache|\.yarn\/berry\/cache|\.pnpm-store|\.local\/share\/pnpm|\.cargo\/registry|\.cargo\/git|\.gradle\/caches|\.m2\/repository|Library\/Caches|\.bun\/install\/cache|go\/pkg\/mod|\.nuget\/packages|\.composer\/cache|\.pub-cache|\.deno|\.node-gyp|\.electron|\.cypress|\.ivy2\/cache|\.sbt|\.rustup\/tmp|\.expo|\.gem|\.cocoapods)(?:\/|$)/;
+
+const TEMPLATE = /\.(?:example|sample|template|dist|default|defaults|tmpl|tpl)$/i;
+
+function lockRule(rel: string): string {
+  return posix.basename(rel).startsWith('.env') ? 'write-env-file' : 'locked-file';
+}
+
+const LEVEL: Record<LockedPath['level'], Severity> = { block: 'deny', ask: 'ask', warn: 'warn' };
+
+/** .env files stay protected even when a constraints file's `locked` list leaves them out. */
+const ENV_FLOOR: LockedPath = {
+  path: '.env*',
+  level: 'block',
+  reason: 'holds secrets; fanout protects .env files even when the constraints file does not list them (add a lock for it at level warn to allow changes)',
+};
+const ENV_FILE = /^\.env(?:\.[^/]+)?$/;
+const ENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|tpl)$/i;
+
+export function lockFor(rel: string, locked: LockedPath[]): LockedPath | undefined {
+  const lock = locked.find((l) => matchGlob(l.path, rel) && !(l.except ?? []).some((except) => matchGlob(except, rel)));
+  if (lock) return lock;
+  const base = posix.basename(rel);
+  if (!ENV_FILE.test(base) || ENV_TEMPLATE.test(base)) return undefined;
+  // Named in some lock's `except`: the user allowed it on purpose.
+  if (locked.some((l) => (l.except ?? []).some((except) => matchGlob(except, rel)))) return undefined;
+  return ENV_FLOOR;
+}
+
+function judgeLocked(an: Analysis, t: Target, abs: string): void {
+  const rel = repoRelative(abs, an.context);
+  if (rel === undefined) return;
+  const lock = lockFor(rel, an.constraints.locked);
+  if (!lock) return;
+  const verb = t.op === 'delete' ? 'deletes' : 'writes';
+  if (lock.level === 'block' && t.copyFrom && t.copyFrom.length > 0) {
+    const base = posix.basename(rel);
+    const fromTemplate = t.copyFrom.every((src) => {
+      if (src.kind !== 'exact') return false;
+      const name = posix.basename(src.abs);
+      const srcRel = repoRelative(src.abs, an.context);
+      const srcLock = srcRel === undefined ? undefined : lockFor(srcRel, an.constraints.locked);
+      return (name.startsWith(`${base}.`) || TEMPLATE.test(name)) && srcLock?.level !== 'block';
+    });
+    if (fromTemplate) {
+      an.add(lockRule(rel), 'ask', `${t.via} seeds ${rel} from a template; ${rel} is locked (${lock.reason}), so a human should confirm before it is created or overwritten.`, t.segment);
+      return;
+    }
+  }
+  const severity = LEVEL[lock.level];
+  const tail =
+    lock.level === 'block'
+      ? 'fanout blocks changes to it; ask a human to edit it, or change the template (e.g. .env.example) instead.'
+      : lock.level === 'ask'
+        ? 'a human should confirm this change.'
+        : 'the change is allowed and reported.';
+  an.add(lockRule(rel), severity, `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t.segment);
+}
+
+function judgeWriteTriggers(an: Analysis, t: Target, abs: string): void {
+  const rel = repoRelative(abs, an.context);
+  if (rel === undefined || t.op !== 'write') return;
+  for (const trigger of an.constraints.stopTriggers) {
+    if (trigger.write !== undefined && matchGlob(trigger.write, rel)) {
+      an.add(trigger.id, 'ask', `${rel} matches the stop trigger '${trigger.id}' (${trigger.write})${trigger.reason ? `: ${trigger.reason}` : ''}; a human should confirm this change.`, t.segment);
+    } else if (trigger.id === 'create-migration' && trigger.command === undefined && trigger.write === undefined && isMigrationPath(rel)) {
+      an.add('create-migration', 'ask', `this creates or changes the migration ${rel}; ${trigger.reason ?? 'schema migrations need a human to review them'}. Ask a human to confirm.`, t.segment);
+    }
+  }
+}
+
+export function isMigrationPath(rel: string): boolean {
+  return /(?:^|\/)(?:migrations|migration)\//.test(rel) || /(?:^|\/)db\/migrate\//.test(rel);
+}
+
+function deleteClass(an: Analysis, t: Target, cls: PathClass, abs: string, within: { rest: string } | undefined): void {
+  const shown = t.path.display;
+  const boundary = an.constraints.boundary;
+  switch (cls) {
+    case 'root':
+    case 'ancestor':
+      an.add('rm-outside-repo', 'deny', `${t.via} ${shown} reaches ${within ? `everything under ${abs}` : abs}, which contains the whole project (and more); fanout never deletes outside ${boundary}. Delete specific paths inside the repo instead.`, t.segment);
+      return;
+    case 'repo-root':
+      if (!within) {
+        an.add('rm-repo-root', 'deny', `${t.via} ${shown} deletes the repository itself (${abs}), with all uncommitted work and its .git; delete the specific files or build directories instead.`, t.segment);
+        return;
+      }
+      if (t.filters) {
+        if (t.filters.some((f) => globToRegExp(f).test('.git'))) {
+          an.add('rm-git-dir', 'deny', `${t.via} ${shown} matches .git and would delete the repository's history; narrow the pattern so it cannot match .git.`, t.segment);
+        }
+        return;
+      }
+      if (within.rest.startsWith('.') && t.recursive && globToRegExp(within.rest.split('/')[0] ?? '').test('.git')) {
+        an.add('rm-git-dir', 'deny', `${t.via} ${shown} matches .git at the top of the repo and would delete its history; name the dotfiles to delete explicitly.`, t.segment);
+        return;
+      }
+      if (/^(?:\*|\*\*|\*\/?\*?)\/?$/.test(within.rest)) {
+        an.add('rm-repo-top-level', 'ask', `${t.via} ${shown} deletes everything at the top of the repository; a human should confirm. Delete the specific files or build directories instead.`, t.segment);
+      }
+      return;
+    case 'git': {
+      if (!t.recursive && !within && t.op === 'delete' && /\.lock$/.test(abs)) return;
+      an.add('rm-git-dir', 'deny', `${t.via} ${shown} deletes inside the git directory (${abs}) and can destroy history; use git commands (git gc, git branch -d, git worktree prune) instead.`, t.segment);
+      return;
+    }
+    case 'inside': {
+      if (within || t.filters || !t.recursive) return;
+      const rel = posix.relative(boundary, abs);
+      if (!rel.includes('/') && !BUILD_DIRS.has(rel) && t.via !== 'mv source') {
+        an.add('rm-repo-top-level', 'ask', `${t.via} ${shown} recursively deletes ${rel}/, a top-level directory of the project; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t.segment);
+      }
+      return;
+    }
+    case 'temp':
+    case 'dev-null':
+      return;
+    case 'temp-root':
+      if (within) return;
+      an.add('rm-outside-repo', 'deny', `${t.via} ${shown} deletes the temp root ${abs} itself, which every program on the machine shares; delete a subdirectory of it instead.`, t.segment);
+      return;
+    case 'disk':
+      an.add('disk-write', 'deny', `${t.via} ${shown} targets the block device ${abs}; fanout never lets an agent touch disks.`, t.segment);
+      return;
+    case 'outside': {
+      const home = underHome(abs, an.context);
+      if (home !== undefined && HOME_CACHES.test(home)) {
+        an.add('rm-home-cache', 'ask', `${t.via} ${shown} deletes a cache in your home directory (${abs}), outside the project; a human should confirm. Prefer the tool's own command (npm cache clean, pip cache purge, cargo clean).`, t.segment);
+        return;
+      }
+      an.add('rm-outside-repo', 'deny', `${t.via} ${shown} deletes ${within ? `paths under ${abs}` : abs}, outside the project (${boundary}); fanout never deletes outside it. Work inside the repo, or under /tmp.`, t.segment);
+      return;
+    }
+  }
+}
+
+function writeClass(an: Analysis, t: Target, cls: PathClass, abs: string, within: boolean): void {
+  const shown = t.path.display;
+  const boundary = an.constraints.boundary;
+  switch (cls) {
+    case 'git':
+      an.add('write-git-dir', 'deny', `${t.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t.segment);
+      return;
+    case 'disk':
+      an.add('disk-write', 'deny', `${t.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t.segment);
+      return;
+    case 'root':
+    case 'ancestor':
+    case 'outside':
+      an.add('write-outside-repo', 'deny', `${t.via} ${shown} writes ${within ? `under ${abs}` : abs}, outside the project (${boundary}); write inside the repo or under /tmp instead.`, t.segment);
+      return;
+    default:
+      return;
+  }
+}
+
+export function judgeTargets(an: Analysis): void {
+  for (const t of an.targets) {
+    const path = t.path;
+    if (path.kind === 'unknown') {
+      an.certain = false;
+      if (t.op !== 'delete' || !t.recursive) continue;
+      if (path.relative && !/^(?:\.{1,2}(?:\/|$)|\*|\.\/\*)/.test(path.display)) continue;
+      an.add('rm-unknown-target', 'ask', `${t.via} ${path.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t.segment);
+      continue;
+    }
+    const abs = path.kind === 'exact' ? path.abs : path.base;
+    const cls = classifyAbs(abs, an.constraints, an.context);
+    if (t.op === 'delete') deleteClass(an, t, cls, abs, path.kind === 'within' ? path : undefined);
+    else writeClass(an, t, cls, abs, path.kind === 'within');
+    if (path.kind === 'exact' && (cls === 'inside' || cls === 'repo-root')) {
+      judgeLocked(an, t, abs);
+      judgeWriteTriggers(an, t, abs);
+    }
+  }
+}
+
+/** Judges one file path written or deleted by a tool (Write, Edit, MCP …), as a shell write would be. */
+export function fileTarget(abs: string, op: 'write' | 'delete', via: string): Target {
+  return { op, arg: { text: abs, value: abs, globAt: -1, taint: undefined }, path: { kind: 'exact', abs, display: abs }, recursive: false, segment: abs, via };
+}

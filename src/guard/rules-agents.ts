@@ -1,0 +1,92 @@
+// Agents and the complexity gate: `fanout orchestrate <plan>` only for plans sized parallel, and no
+// ad-hoc fan-out of `claude -p` agents from a shell line.
+import type { Analysis, Invocation } from './analyze-command.js';
+import { hasLong, operands } from './flags.js';
+import { cloneState, literalArg, isKnown, type Arg } from './resolve-word.js';
+
+/** `claude -p …` (headless) runs; interactive `claude` is a person's session, not an agent fan-out. */
+export function ruleClaude(inv: Invocation, an: Analysis): void {
+  const rest = inv.args.slice(1);
+  const headless = rest.some((a) => a.value === '-p' || a.value === '--print' || /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a.value));
+  if (!headless) return;
+  an.claudeRuns.push(inv);
+  const xargs = inv.unwrapped.xargs;
+  if (xargs && xargs.parallel !== 1) an.parallelReasons.push(`xargs -P ${xargs.parallel === 0 ? '0 (unlimited)' : xargs.parallel}`);
+  if (inv.background && inv.inLoop) an.parallelReasons.push('a loop that starts each in the background');
+}
+
+const PARALLEL_VALUED = new Set(['-j', '--jobs', '-P', '--max-procs', '--joblog', '-S', '--sshlogin', '--delay', '--timeout', '-N', '-n', '--max-args', '--results', '--tmpdir', '--workdir', '-a', '--arg-file', '--colsep', '-C', '-d', '--delimiter', '-I', '--rpl', '--tagstring', '--memfree', '--load', '--retries', '--halt', '--env', '--sshloginfile', '--basefile', '--return', '-L', '--max-lines', '-s', '--max-chars', '-E']);
+
+/** GNU parallel: runs its command template once per input, concurrently. */
+export function ruleGnuParallel(inv: Invocation, an: Analysis): void {
+  const rest = inv.args.slice(1);
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const v = (rest[i] as Arg).value;
+    if (!v.startsWith('-')) break;
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (PARALLEL_VALUED.has(v)) i++;
+  }
+  const end = rest.findIndex((a, k) => k >= i && /^:::[:+]?$/.test(a.value));
+  const template = rest.slice(i, end === -1 ? undefined : end);
+  if (template.length === 0) return;
+  const before = an.claudeRuns.length;
+  const state = cloneState(inv.state);
+  if (template.length === 1 && /\s/.test((template[0] as Arg).value)) an.runShellString(template[0] as Arg, [], inv);
+  else an.invoke(template, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
+  if (an.claudeRuns.length > before) an.parallelReasons.push('GNU parallel');
+}
+
+/** Called once the whole command is analysed: several `claude -p` at once need a parallel plan. */
+export function judgeAgents(an: Analysis): void {
+  const runs = an.claudeRuns;
+  if (runs.length === 0) return;
+  const reasons = [...new Set(an.parallelReasons)];
+  if (runs.length >= 2 && runs.some((r) => r.background)) reasons.push(`${runs.length} runs, ${runs.filter((r) => r.background).length} in the background with &`);
+  if (reasons.length === 0) return;
+  if (an.context.activePlanDecision?.() === 'parallel') return;
+  an.add(
+    'parallel-agents',
+    'deny',
+    `this starts several \`claude -p\` agents at the same time (${reasons.join('; ')}) without a plan sized for parallel work: agents sharing one checkout overwrite each other's changes, and the complexity gate never ran. Write a plan and use \`/orchestrate <plan>\` (it runs \`fanout orchestrate <plan>\`, one worktree per agent), or run the agents one after another.`,
+    runs[0]?.segment ?? '',
+  );
+}
+
+const ORCHESTRATE_VALUED = ['--agent', '--concurrency', '--max-agents', '--validate', '--timeout', '--into'];
+
+/** `fanout orchestrate <plan>`: the gate sizes the plan before any worktree or agent exists. */
+export function ruleFanout(inv: Invocation, an: Analysis): void {
+  const rest = inv.args.slice(1);
+  if (rest[0]?.value !== 'orchestrate') return;
+  const args = rest.slice(1);
+  if (args.some((a) => a.value === '--help' || a.value === '-h') || hasLong(args, '--dry-run')) return;
+  const plan = operands(args, ORCHESTRATE_VALUED)[0];
+  if (!plan) return;
+  if (!isKnown(plan)) {
+    an.add('gate-invalid-plan', 'deny', `fanout orchestrate ${plan.text}: the plan path is only known when the command runs, so the complexity gate cannot size it. Name the plan file literally.`, inv.segment);
+    return;
+  }
+  const sizing = an.context.sizePlan?.(plan.value, inv.state.cwd ?? an.context.cwd);
+  if (sizing === undefined) return;
+  if ('error' in sizing) {
+    an.add('gate-invalid-plan', 'deny', `fanout orchestrate ${plan.value}: the plan cannot be sized: ${sizing.error}. Fix the plan (\`fanout plan ${plan.value}\` shows every issue), then orchestrate it.`, inv.segment);
+    return;
+  }
+  if (sizing.decision === 'parallel') return;
+  if (hasLong(args, '--force')) {
+    an.add('gate-forced', 'ask', `fanout orchestrate --force skips the complexity gate, which sized ${plan.value} as ${sizing.decision}: ${sizing.reason}. A human should confirm running parallel agents anyway.`, inv.segment);
+    return;
+  }
+  an.add('gate-small-plan', 'deny', `the complexity gate sized ${plan.value} as ${sizing.decision}, not parallel: ${sizing.reason}. ${sizing.recommendation} fanout orchestrate is for plans that need parallel agents.`, inv.segment);
+}
+
+/** `node …/cli.mjs orchestrate plan.md`: the CLI bundle run directly is the same gate. */
+export function fanoutViaNode(inv: Invocation, an: Analysis, script: Arg, rest: Arg[]): boolean {
+  if (!/(?:^|\/)cli\.mjs$/.test(script.value) || rest[0]?.value !== 'orchestrate') return false;
+  an.invoke([literalArg('fanout'), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: undefined });
+  return true;
+}

@@ -1,0 +1,283 @@
+// git: commands that destroy uncommitted work or rewrite/destroy history, after global options and inline aliases.
+import type { Analysis, Invocation } from './analyze-command.js';
+import { classifyAbs, pathOf } from './classify-path.js';
+import { hasLong, hasShort, longValue, operands } from './flags.js';
+import { cloneState, literalArg, type Arg, type ShellState } from './resolve-word.js';
+
+export interface GitCall {
+  /** The subcommand ('' when there is none). */
+  sub: string;
+  /** Arguments after the subcommand. */
+  rest: Arg[];
+  /** `-c key=value` pairs, keys lower-cased. */
+  config: Map<string, Arg>;
+  /** Where git works: -C and --work-tree applied; undefined when unknowable. */
+  cwd: string | undefined;
+  /** Global options, as given (to re-run an alias with them). */
+  globals: Arg[];
+}
+
+const GLOBAL_VALUED = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--super-prefix', '--config-env', '--list-cmds', '--attr-source']);
+
+export function parseGit(args: Arg[], cwd: string | undefined): GitCall {
+  const config = new Map<string, Arg>();
+  const globals: Arg[] = [];
+  let where = cwd;
+  let i = 1;
+  for (; i < args.length; i++) {
+    const a = args[i] as Arg;
+    const v = a.value;
+    if (!v.startsWith('-')) break;
+    globals.push(a);
+    const eq = v.indexOf('=');
+    const flag = v.startsWith('--') && eq !== -1 ? v.slice(0, eq) : v;
+    if (!GLOBAL_VALUED.has(flag)) continue;
+    const value = flag !== v ? { ...a, value: v.slice(eq + 1) } : args[++i];
+    if (value === undefined) break;
+    if (flag === v) globals.push(value);
+    if (flag === '-C' || flag === '--work-tree') {
+      const dir = pathOf(value, where);
+      where = dir.kind === 'exact' ? dir.abs : undefined;
+    } else if (flag === '-c') {
+      const at = value.value.indexOf('=');
+      const key = (at === -1 ? value.value : value.value.slice(0, at)).toLowerCase();
+      config.set(key, { ...value, value: at === -1 ? 'true' : value.value.slice(at + 1) });
+    }
+  }
+  return { sub: args[i]?.value ?? '', rest: args.slice(i + 1), config, cwd: where, globals };
+}
+
+/** Config keys whose value git runs as a shell command. */
+const COMMAND_KEYS = /^(?:core\.(?:pager|editor|sshcommand|fsmonitor|askpass)|sequence\.editor|pager\.[\w.-]+|diff\.external|diff\.[\w.-]+\.(?:command|textconv)|merge\.[\w.-]+\.driver|filter\.[\w.-]+\.(?:clean|smudge|process)|credential\.helper|gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|core\.gitproxy)$/;
+
+type GitRule = (git: GitCall, inv: Invocation, an: Analysis) => void;
+
+function deny(an: Analysis, inv: Invocation, ruleId: string, message: string): void {
+  an.add(ruleId, 'deny', message, inv.segment);
+}
+
+/** Destroying local work is harmless in a scratch repo under a temp root. */
+function scratch(git: GitCall, an: Analysis): boolean {
+  if (git.cwd === undefined) return false;
+  const cls = classifyAbs(git.cwd, an.constraints, an.context);
+  return cls === 'temp' || cls === 'temp-root';
+}
+
+const looksLikePath = (v: string): boolean => v === '.' || v === '..' || /^\.{1,2}\//.test(v) || /[*?[]/.test(v) || /\.[A-Za-z][A-Za-z0-9]*$/.test(v) || v.endsWith('/');
+
+const reset: GitRule = (git, inv, an) => {
+  if (!hasLong(git.rest, '--hard') || scratch(git, an)) return;
+  deny(an, inv, 'git-reset-hard', 'git reset --hard destroys uncommitted changes in the working tree and index, with no way back. Commit or `git stash` first, or use `git reset --soft`/`--keep`, which refuse to lose work.');
+};
+
+const checkout: GitRule = (git, inv, an) => {
+  if (scratch(git, an)) return;
+  const rest = git.rest;
+  const dashes = rest.findIndex((a) => a.value === '--');
+  const force = hasShort(rest, 'f', ['-b', '-B']) || hasLong(rest, '--force');
+  const creates = rest.some((a) => a.value === '-b' || a.value === '-B' || a.value === '--orphan' || /^-[bB]./.test(a.value));
+  const ops = operands(dashes === -1 ? rest : rest.slice(0, dashes), ['-b', '-B', '--orphan', '--conflict', '-t', '--track']);
+  const paths = dashes === -1 ? [] : rest.slice(dashes + 1);
+  let discards: string | undefined;
+  if (force) discards = 'git checkout -f throws away local changes when it switches';
+  else if (paths.length > 0 || hasLong(rest, '--pathspec-from-file')) discards = `git checkout -- ${(paths[0]?.value ?? '<paths>')} overwrites those files with the committed version, destroying their uncommitted changes`;
+  else if (!creates && ops.length >= 2) discards = `git checkout ${ops[0]?.value ?? ''} ${ops[1]?.value ?? ''} overwrites the named files with another version, destroying their uncommitted changes`;
+  else if (!creates && ops.length === 1 && looksLikePath((ops[0] as Arg).value)) discards = `git checkout ${(ops[0] as Arg).value} overwrites ${(ops[0] as Arg).value} with the committed version, destroying uncommitted changes`;
+  if (discards) deny(an, inv, 'git-checkout-discard', `${discards}. Commit or \`git stash\` first; to switch branches use \`git switch <branch>\`.`);
+};
+
+const restore: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  const staged = hasShort(rest, 'S', ['-s']) || hasLong(rest, '--staged');
+  const worktree = hasShort(rest, 'W', ['-s']) || hasLong(rest, '--worktree');
+  if ((staged && !worktree) || scratch(git, an)) return;
+  const ops = operands(rest, ['-s', '--source']);
+  if (ops.length === 0 && !hasLong(rest, '--pathspec-from-file')) return;
+  deny(an, inv, 'git-restore-worktree', `git restore ${ops.map((o) => o.value).join(' ')} overwrites working-tree files with the committed version, destroying their uncommitted changes. Commit or \`git stash\` first; \`git restore --staged\` only unstages and is fine.`);
+};
+
+const clean: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  if (hasShort(rest, 'n', ['-e']) || hasLong(rest, '--dry-run') || scratch(git, an)) return;
+  const force = hasShort(rest, 'f', ['-e']) || hasLong(rest, '--force');
+  if (!force) return;
+  if (hasShort(rest, 'X', ['-e']) && !hasShort(rest, 'x', ['-e'])) {
+    an.add('git-clean-ignored', 'ask', 'git clean -X deletes every ignored file (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Run `git clean -nX` to see the list, or delete the build directories by name.', inv.segment);
+    return;
+  }
+  deny(an, inv, 'git-clean', 'git clean -f deletes untracked files for good: new work that was never committed. Run `git clean -n` to see what it would delete, then commit or delete specific files.');
+};
+
+const stash: GitRule = (git, inv, an) => {
+  const sub = git.rest.find((a) => !a.value.startsWith('-'))?.value;
+  if ((sub === 'drop' || sub === 'clear') && !scratch(git, an)) {
+    deny(an, inv, 'git-stash-drop', `git stash ${sub} deletes stashed work, which has no other copy. Keep the stash, or apply it first (\`git stash pop\`) and commit what you need.`);
+  }
+};
+
+const worktree: GitRule = (git, inv, an) => {
+  const sub = git.rest[0]?.value;
+  const rest = git.rest.slice(1);
+  if (sub === 'remove' && (hasShort(rest, 'f') || hasLong(rest, '--force'))) {
+    deny(an, inv, 'git-worktree-remove-force', 'git worktree remove --force deletes a worktree even when it holds uncommitted changes. Commit or stash in that worktree first, then run `git worktree remove` without --force.');
+  }
+};
+
+const switchBranch: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  if ((hasLong(rest, '--discard-changes', '--force') || hasShort(rest, 'f', ['-c', '-C'])) && !scratch(git, an)) {
+    deny(an, inv, 'git-switch-discard', 'git switch --discard-changes/-f throws away uncommitted changes. Commit or `git stash` first, then switch.');
+  }
+};
+
+const PROTECTED = new Set(['main', 'master']);
+const branchOf = (ref: string): string => ref.replace(/^refs\/heads\//, '');
+
+const PUSH_VALUED = ['--repo', '--receive-pack', '--exec', '-o', '--push-option'];
+
+const push: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  const ops = operands(rest, PUSH_VALUED);
+  const remote = ops[0];
+  const refspecs = ops.slice(1);
+  if (remote && /^(?:\/|\.\.?\/|file:\/\/)/.test(remote.value)) {
+    const path = pathOf(literalArg(remote.value.replace(/^file:\/\//, '')), git.cwd);
+    if (path.kind === 'exact' && ['temp', 'temp-root'].includes(classifyAbs(path.abs, an.constraints, an.context))) return;
+  }
+  const force = hasShort(rest, 'f', ['-o']) || hasLong(rest, '--force');
+  const plus = refspecs.find((r) => r.value.startsWith('+'));
+  if (hasLong(rest, '--mirror')) {
+    deny(an, inv, 'git-push-force', 'git push --mirror overwrites every ref on the remote and deletes the ones that do not exist locally. Push the branches you mean by name.');
+    return;
+  }
+  if (force || plus) {
+    deny(an, inv, 'git-push-force', `${plus ? `the refspec '${plus.value}' force-pushes` : 'git push --force'}: it overwrites the remote branch and destroys commits others may have pushed. Push normally; if the branch really must be rewritten, ask a human, and prefer --force-with-lease on your own feature branch.`);
+    return;
+  }
+  const dsts = refspecs.map((r) => branchOf(r.value.includes(':') ? r.value.slice(r.value.lastIndexOf(':') + 1) : r.value));
+  const deleting = hasShort(rest, 'd', ['-o']) || hasLong(rest, '--delete');
+  const deleted = [...(deleting ? dsts : []), ...refspecs.filter((r) => r.value.startsWith(':')).map((r) => branchOf(r.value.slice(1)))];
+  const mainDeleted = deleted.find((b) => PROTECTED.has(b));
+  if (mainDeleted) {
+    deny(an, inv, 'git-push-delete-main', `this deletes the remote ${mainDeleted} branch, the project's history for everyone. Never delete main/master remotely; delete feature branches by name instead.`);
+    return;
+  }
+  if (hasLong(rest, '--force-with-lease', '--force-if-includes')) {
+    const lease = longValue(rest, '--force-with-lease');
+    const leased = lease?.includes(':') ? branchOf(lease.slice(0, lease.indexOf(':'))) : lease;
+    const targets = [...dsts.filter((d) => d !== 'HEAD' && d !== ''), ...(leased ? [leased] : [])];
+    const main = targets.find((b) => PROTECTED.has(b));
+    if (main) {
+      deny(an, inv, 'git-push-force', `--force-with-lease to ${main} rewrites the shared main branch; never force-push main/master. Push a new branch and open a pull request instead.`);
+      return;
+    }
+    const onto = targets.length > 0 ? targets.join(', ') : 'the current branch (fanout cannot tell which)';
+    an.add('git-push-force-with-lease', 'ask', `git push --force-with-lease rewrites ${onto} on the remote; a human should confirm the branch is yours alone. A normal push needs no confirmation.`, inv.segment);
+    return;
+  }
+  if (hasLong(rest, '--prune')) {
+    an.add('git-push-prune', 'ask', 'git push --prune deletes every remote branch that does not exist locally; a human should confirm. Delete remote branches by name with `git push origin --delete <branch>`.', inv.segment);
+  }
+};
+
+const branch: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  const forceDelete =
+    hasShort(rest, 'D') || ((hasShort(rest, 'd') || hasLong(rest, '--delete')) && (hasShort(rest, 'f') || hasLong(rest, '--force')));
+  if (forceDelete && !scratch(git, an)) {
+    deny(an, inv, 'git-branch-force-delete', 'git branch -D deletes a branch even when its commits are merged nowhere, losing them. Use `git branch -d`, which refuses to delete unmerged work; merge or push the branch first.');
+  }
+};
+
+const updateRef: GitRule = (git, inv, an) => {
+  if ((hasShort(git.rest, 'd') || hasLong(git.rest, '--delete')) && !scratch(git, an)) {
+    deny(an, inv, 'git-update-ref-delete', 'git update-ref -d deletes a ref directly, bypassing the checks `git branch -d`/`git tag -d` make; commits only it pointed to are lost. Use `git branch -d` or `git tag -d`.');
+  }
+};
+
+const reflog: GitRule = (git, inv, an) => {
+  const sub = git.rest.find((a) => !a.value.startsWith('-'))?.value;
+  if ((sub === 'expire' || sub === 'delete') && !scratch(git, an)) {
+    deny(an, inv, 'git-reflog-expire', `git reflog ${sub} erases the record that lets lost commits be recovered. Leave the reflog alone; git expires it on its own.`);
+  }
+};
+
+const filterBranch: GitRule = (_git, inv, an) => {
+  deny(an, inv, 'git-filter-branch', 'git filter-branch rewrites the whole history of the repository. A history rewrite is a human decision: ask first, and work on a fresh clone.');
+};
+
+const filterRepo: GitRule = (_git, inv, an) => {
+  deny(an, inv, 'git-filter-repo', 'git filter-repo rewrites the whole history of the repository. A history rewrite is a human decision: ask first, and work on a fresh clone.');
+};
+
+const gc: GitRule = (git, inv, an) => {
+  const prune = git.sub === 'prune' ? !(hasShort(git.rest, 'n') || hasLong(git.rest, '--dry-run')) : /^(?:now|all)$/.test(longValue(git.rest, '--prune') ?? '');
+  if (prune && !scratch(git, an)) {
+    an.add('git-gc-prune', 'ask', `git ${git.sub} ${git.sub === 'gc' ? '--prune=now ' : ''}deletes unreachable objects at once, the last copy of dropped stashes and deleted branches; a human should confirm. Plain \`git gc\` keeps them for two weeks.`, inv.segment);
+  }
+};
+
+const clone: GitRule = (git, inv, an) => {
+  const ops = operands(git.rest, ['-o', '--origin', '-b', '--branch', '-u', '--upload-pack', '--reference', '--reference-if-able', '--separate-git-dir', '--depth', '--shallow-since', '--shallow-exclude', '-c', '--config', '--filter', '-j', '--jobs', '--template', '--bundle-uri', '--server-option']);
+  const dest = ops[1];
+  if (!dest) return;
+  const state: ShellState = { ...cloneState(inv.state), cwd: git.cwd };
+  an.target({ op: 'write', arg: dest, path: an.path(dest, { ...inv, state }), recursive: false, segment: inv.segment, via: 'git clone into' });
+};
+
+const SUBCOMMANDS = new Map<string, GitRule>([
+  ['reset', reset],
+  ['checkout', checkout],
+  ['restore', restore],
+  ['clean', clean],
+  ['stash', stash],
+  ['worktree', worktree],
+  ['switch', switchBranch],
+  ['push', push],
+  ['branch', branch],
+  ['update-ref', updateRef],
+  ['reflog', reflog],
+  ['filter-branch', filterBranch],
+  ['filter-repo', filterRepo],
+  ['gc', gc],
+  ['prune', gc],
+  ['clone', clone],
+]);
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+function runGit(args: Arg[], inv: Invocation, an: Analysis, aliasDepth: number): void {
+  const git = parseGit(args, inv.state.cwd);
+  for (const [key, value] of git.config) {
+    if (COMMAND_KEYS.test(key)) {
+      an.runShellString(value.value.startsWith('!') ? { ...value, value: value.value.slice(1) } : value, [], inv);
+    }
+  }
+  const alias = git.config.get(`alias.${git.sub.toLowerCase()}`);
+  if (alias && aliasDepth < 5) {
+    if (alias.value.startsWith('!')) {
+      const code = `${alias.value.slice(1)} ${git.rest.map((a) => shellQuote(a.value)).join(' ')}`;
+      an.runShellString({ ...alias, value: code.trim() }, [], inv);
+    } else {
+      const words = alias.value.split(/\s+/).filter(Boolean).map((w) => ({ ...alias, value: w }));
+      runGit([args[0] as Arg, ...git.globals, ...words, ...git.rest], inv, an, aliasDepth + 1);
+    }
+    return;
+  }
+  const rule = SUBCOMMANDS.get(git.sub);
+  if (!rule) return;
+  const state = git.cwd === inv.state.cwd ? inv : { ...inv, state: { ...inv.state, cwd: git.cwd } };
+  rule(git, state, an);
+}
+
+export function ruleGit(inv: Invocation, an: Analysis): void {
+  runGit(inv.args, inv, an, 0);
+}
+
+/** The git-filter-repo script called directly. */
+export function ruleGitFilterRepo(inv: Invocation, an: Analysis): void {
+  if (inv.args.some((a) => a.value === '--help' || a.value === '--analyze')) return;
+  filterRepo(parseGit([literalArg('git'), literalArg('filter-repo')], inv.state.cwd), inv, an);
+}

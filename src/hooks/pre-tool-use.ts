@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { evaluateToolCall, type GuardContext } from '../guard/index.js';
+import { preToolUseDecision, type HookInput } from './io.js';
+import { activePlan, readLedgerTail } from './ledger.js';
+import { loadConstraintsCached } from './load-constraints.js';
+import { checkScope, readScope } from './scope.js';
+
+export interface PreToolUseOptions {
+  env: NodeJS.ProcessEnv;
+  /** Orchestrated agents: a scope.json naming the only files this agent may change. */
+  scopeFile?: string | undefined;
+}
+
+function deny(ruleId: string, reason: string): string {
+  return preToolUseDecision('deny', `[fanout:${ruleId}] ${reason}`);
+}
+
+/** Returns what to print on stdout: a deny/ask decision, or undefined to allow (never 'allow': that would skip Claude Code's own prompt). */
+export async function preToolUse(input: HookInput, options: PreToolUseOptions): Promise<string | undefined> {
+  const toolName = input['tool_name'];
+  const toolInput = input['tool_input'];
+  if (typeof toolName !== 'string' || toolName === '') {
+    return deny('malformed-input', 'the hook input has no tool_name; fanout cannot tell what would run, so it blocks the call. Retry the tool call.');
+  }
+  if (toolInput === null || typeof toolInput !== 'object' || Array.isArray(toolInput)) {
+    return deny('malformed-input', `the hook input for ${toolName} has no tool_input object; fanout blocks what it cannot inspect. Retry the tool call.`);
+  }
+  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : process.cwd();
+  const loaded = await loadConstraintsCached(cwd, options.env);
+  if ('error' in loaded) {
+    return deny(
+      'constraints-invalid',
+      `every tool call is blocked until the constraints file is fixed:\n${loaded.error}\nA human must fix ${loaded.file} (or delete it to use the defaults); \`fanout doctor\` prints the same.`,
+    );
+  }
+  const { constraints } = loaded;
+  // Plans are parsed only when the call could start an orchestration: keeps YAML and zod off the hot path.
+  const plans = /orchestrate/.test(JSON.stringify(toolInput)) ? await import('../plan/index.js') : undefined;
+  const context: GuardContext = {
+    cwd,
+    projectDir: loaded.projectDir,
+    repoRoot: loaded.repoRoot,
+    gitDir: loaded.gitDir,
+    home: options.env['HOME'] || homedir(),
+    sizePlan: (planPath: string, planCwd: string) => {
+      if (!plans) return undefined;
+      const { parsePlan, sizePlan } = plans;
+      const path = isAbsolute(planPath) ? planPath : resolve(planCwd, planPath);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        return { error: `cannot read plan ${planPath} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+      }
+      const parsed = parsePlan(text, { source: planPath });
+      if (!parsed.ok) return { error: parsed.issues.map((issue) => `${planPath}${issue.line ? `:${issue.line}` : ''}: ${issue.field}: ${issue.message}`).join('\n') };
+      const sizing = sizePlan(parsed.plan, constraints.gate);
+      return { decision: sizing.decision, reason: sizing.reason, recommendation: sizing.recommendation };
+    },
+    activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), stringOr(input.session_id))?.decision,
+  };
+  const verdict = evaluateToolCall({ toolName, toolInput }, constraints, context);
+  if (verdict.decision !== 'allow') {
+    return preToolUseDecision(verdict.decision, `[fanout:${verdict.ruleId ?? 'guard'}] ${verdict.reason ?? 'blocked by the Phase 0 guard'}`);
+  }
+  if (options.scopeFile !== undefined) {
+    const scope = readScope(options.scopeFile);
+    if ('error' in scope) return deny('scope-invalid', scope.error);
+    const outside = checkScope(toolName, toolInput as Record<string, unknown>, scope, context);
+    if (outside) return deny(outside.ruleId, outside.reason);
+  }
+  return undefined;
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,76 @@
+// Orchestrated agents may change only their batch's files, inside their own worktree.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { shellWriteTargets, type GuardContext } from '../guard/index.js';
+
+export interface Scope {
+  root: string;
+  files: string[];
+  runId?: string;
+  batch?: string;
+}
+
+export function readScope(path: string): Scope | { error: string } {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<Scope>;
+    if (typeof value.root !== 'string' || !isAbsolute(value.root) || !Array.isArray(value.files) || !value.files.every((f) => typeof f === 'string')) {
+      return { error: `scope file ${path} must be {"root": "<absolute worktree>", "files": ["repo-relative", …]}; the orchestrator writes it, rerun the batch` };
+    }
+    return value as Scope;
+  } catch (error) {
+    return { error: `cannot read scope file ${path} (${error instanceof Error ? error.message : String(error)}); rerun the batch with fanout resume` };
+  }
+}
+
+const PATH_KEYS = ['file_path', 'notebook_path', 'path', 'filePath'];
+const WRITE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function isTemp(path: string, context: GuardContext): boolean {
+  const roots = ['/tmp', '/var/tmp', ...(process.env['TMPDIR'] ? [process.env['TMPDIR']] : [])];
+  return roots.some((root) => isInside(root, path)) && !isInside(context.repoRoot, path);
+}
+
+export function checkScope(
+  toolName: string,
+  toolInput: Record<string, unknown>,
+  scope: Scope,
+  context: GuardContext,
+): { ruleId: string; reason: string } | undefined {
+  const allowed = new Set(scope.files);
+  const judge = (absolute: string) => {
+    if (isTemp(absolute, context)) return undefined;
+    if (!isInside(scope.root, absolute)) {
+      return {
+        ruleId: 'scope-outside-worktree',
+        reason: `${absolute} is outside this agent's worktree (${scope.root}). Work only inside the worktree, with relative paths; other checkouts belong to other agents or the user.`,
+      };
+    }
+    const rel = relative(scope.root, absolute).split(sep).join('/');
+    if (!allowed.has(rel)) {
+      return {
+        ruleId: 'scope-outside-batch',
+        reason: `${rel} is not one of this batch's files (${scope.files.join(', ')}). Another agent may own it; change only your batch's files and mention the needed change in your final message.`,
+      };
+    }
+    return undefined;
+  };
+  if (WRITE_TOOLS.has(toolName) || toolName.startsWith('mcp__')) {
+    const key = PATH_KEYS.find((k) => typeof toolInput[k] === 'string');
+    if (key === undefined) return undefined;
+    if (toolName.startsWith('mcp__') && !/write|edit|create|delete|move|rename|patch/i.test(toolName)) return undefined;
+    return judge(resolve(context.cwd, toolInput[key] as string));
+  }
+  if (toolName === 'Bash' && typeof toolInput['command'] === 'string') {
+    const { paths } = shellWriteTargets(toolInput['command'], context);
+    for (const path of paths) {
+      const verdict = judge(path);
+      if (verdict) return verdict;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import { isAbsolute } from 'node:path';
+import { loadConstraintsCached } from './load-constraints.js';
+import type { Constraints } from '../constraints/schema.js';
+import { additionalContext, type HookInput } from './io.js';
+
+/** One paragraph a model can act on: what is locked, what needs a human, where the boundary is. */
+export function summariseConstraints(constraints: Constraints): string {
+  const byLevel = (level: 'block' | 'ask' | 'warn') =>
+    constraints.locked.filter((lock) => lock.level === level).map((lock) => lock.path + (lock.except?.length ? ` (except ${lock.except.join(', ')})` : ''));
+  const parts = [
+    `fanout Phase 0 constraints (${constraints.source === 'defaults' ? 'built-in defaults' : constraints.source}) are enforced before every tool call.`,
+    `Project boundary: ${constraints.boundary}; writes and deletions outside it are denied (temp roots ${constraints.tempRoots.join(', ')} excepted), and so is anything inside .git/.`,
+  ];
+  const block = byLevel('block');
+  const ask = byLevel('ask');
+  const warn = byLevel('warn');
+  if (block.length) parts.push(`Never change: ${block.join(', ')}.`);
+  if (ask.length) parts.push(`Changing these needs a human's yes: ${ask.join(', ')}.`);
+  if (warn.length) parts.push(`Report any change to: ${warn.join(', ')}.`);
+  if (constraints.stopTriggers.length) {
+    parts.push(`Stop and ask before: ${constraints.stopTriggers.map((t) => (t.command ? `${t.id} (${t.command})` : t.write ? `${t.id} (writing ${t.write})` : t.id)).join(', ')}.`);
+  }
+  const ports = Object.entries(constraints.ports);
+  if (ports.length) parts.push(`Locked ports: ${ports.map(([port, service]) => `${port} → ${service}`).join(', ')}; do not bind them to anything else.`);
+  parts.push(
+    `Work is sized before it fans out: ≤${constraints.gate.directMax} files build directly, ≤${constraints.gate.sequentialMax} files use one agent, more files in 2+ independent parts may use /orchestrate with a plan.`,
+    'Destructive shell commands (rm outside the repo, git reset --hard, force pushes, curl | sh, disk tools) are denied; the denial says the safer alternative.',
+  );
+  return parts.join(' ');
+}
+
+export async function sessionStart(input: HookInput, env: NodeJS.ProcessEnv): Promise<string> {
+  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : process.cwd();
+  const loaded = await loadConstraintsCached(cwd, env);
+  if ('error' in loaded) {
+    return additionalContext(
+      'SessionStart',
+      `fanout: the constraints file is invalid, so every tool call will be denied until a human fixes it:\n${loaded.error}\nTell the user; do not try to work around it.`,
+    );
+  }
+  const { constraints } = loaded;
+  const prose = constraints.prose ? `\n\nConstraints (${constraints.source}):\n${constraints.prose}` : '';
+  return additionalContext('SessionStart', `${summariseConstraints(constraints)}${prose}`);
+}
