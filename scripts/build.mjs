@@ -1,6 +1,7 @@
 // Builds the two self-contained bundles: dist/hook.mjs (hot path, kept small) and dist/cli.mjs.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,19 +39,31 @@ const common = {
 
 // Stale chunks from an earlier build would otherwise pile up beside the new ones.
 rmSync(join(root, 'dist/hook-chunks'), { recursive: true, force: true });
+
+// The hook's core: one CommonJS file that the small ESM entry compiles with a V8 code cache (see
+// src/hooks/entry.ts). Code only some calls need (YAML, zod, plans) stays behind esbuild's lazy
+// initialisers, so it is parsed but never run on ordinary calls.
+const core = await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: [join(root, 'src/hooks/core.ts')],
+  write: false,
+  outfile: join(root, 'dist/hook-chunks/core.cjs'),
+  minify: true,
+  // The hook runs on every tool call: these must never leak into it.
+  external: ['simple-git', 'execa', 'gray-matter'],
+});
+const coreText = core.outputFiles[0].contents;
+const coreName = `hook-chunks/core-${createHash('sha256').update(coreText).digest('hex').slice(0, 16)}.cjs`;
+mkdirSync(join(root, 'dist/hook-chunks'), { recursive: true });
+writeFileSync(join(root, 'dist', coreName), coreText);
+
 await Promise.all([
   build({
     ...common,
-    entryPoints: { hook: join(root, 'src/hooks/entry.ts') },
-    outdir: join(root, 'dist'),
-    outExtension: { '.js': '.mjs' },
-    // Code only some calls need (YAML, zod, plan parsing) goes to chunks loaded on demand.
-    splitting: true,
-    chunkNames: 'hook-chunks/[name]-[hash]',
-    minify: true,
-    banner: { js: requireShim },
-    // The hook runs on every tool call: these must never leak into it.
-    external: ['simple-git', 'execa', 'gray-matter'],
+    entryPoints: [join(root, 'src/hooks/entry.ts')],
+    outfile: outputs.hook,
+    define: { FANOUT_HOOK_CORE: JSON.stringify(coreName) },
   }),
   build({
     ...common,

@@ -141,7 +141,7 @@ function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck
 
 /** Chunk files hook.mjs imports: a partial copy fails only on the calls that load them, so look for all of them now. */
 export function referencedChunks(hookSource: string): string[] {
-  return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.mjs/g)].map((m) => m[0]))].sort();
+  return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.[cm]js/g)].map((m) => m[0]))].sort();
 }
 
 function checkBundle(root: string, distDir: string | undefined, perRepo: boolean): { check: DoctorCheck; hook: string | undefined } {

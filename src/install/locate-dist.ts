@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The files a complete build has; hook.mjs imports its chunks from hook-chunks/. */
+/** The files a complete build has; hook.mjs loads its core from hook-chunks/. */
 export const BUNDLE_ENTRIES = ['hook.mjs', 'cli.mjs'] as const;
 
 export function isDistDir(dir: string): boolean {

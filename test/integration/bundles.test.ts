@@ -1,7 +1,7 @@
 // The shipped bundles run with plain node from a copy of dist/ alone: that is what the plugin and a
 // per-repo install run, on machines with no node_modules.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ function hasNodeModulesAbove(dir: string): boolean {
 }
 
 function run(script: string, args: string[], input?: string, cwd = copy) {
-  const result = spawnSync(process.execPath, [join(copy, script), ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, HOME: home } });
+  const result = spawnSync(process.execPath, [join(copy, script), ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, HOME: home, XDG_CACHE_HOME: '' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -70,6 +70,22 @@ describe('the bundles, copied away from node_modules', () => {
     expect(out.stdout).toContain('deny');
     expect(out.stdout).toContain('vault-managed');
     rmSync(join(repo.dir, '.claude'), { recursive: true, force: true });
+  });
+
+  it('hook.mjs keeps a V8 code cache per user, and a corrupt cache only costs speed', () => {
+    const cacheDir = join(home, '.cache/fanout');
+    rmSync(cacheDir, { recursive: true, force: true });
+    const input = JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', cwd: repo.dir, tool_name: 'Bash', tool_input: { command: 'git reset --hard' } });
+    const first = run('hook.mjs', ['pre-tool-use'], input, repo.dir);
+    expect(first.stdout).toContain('[fanout:git-reset-hard]');
+    const caches = readdirSync(cacheDir);
+    expect(caches).toEqual([expect.stringMatching(/^core-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)]);
+    const cache = join(cacheDir, caches[0] ?? '');
+    writeFileSync(cache, 'not a V8 code cache');
+    expect(run('hook.mjs', ['pre-tool-use'], input, repo.dir)).toEqual(first);
+    // Rejected data is replaced by a real cache, which the next run reads.
+    expect(readFileSync(cache).length).toBeGreaterThan(1000);
+    expect(run('hook.mjs', ['pre-tool-use'], input, repo.dir)).toEqual(first);
   });
 
   it('the hook bundle carries none of the CLI-only libraries', () => {
