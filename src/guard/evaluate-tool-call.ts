@@ -104,6 +104,31 @@ function agentTool(toolName: string, input: Record<string, unknown>, constraints
   return verdictOf([{ ruleId: 'subagent-worktree-gate', severity: policy, message, segment: toolName }]);
 }
 
+/**
+ * Skill: the model can run /orchestrate itself through the Skill tool, and then no prompt hook fires;
+ * a plan file named there is sized here, as `fanout orchestrate <plan>` would be.
+ */
+function skillTool(input: Record<string, unknown>, context: GuardContext): Verdict {
+  const skill = input['skill'];
+  if (typeof skill !== 'string' || !/^(?:fanout:)?orchestrate$/.test(skill.trim().replace(/^\//, ''))) return verdictOf([]);
+  const words = typeof input['args'] === 'string' ? input['args'].trim().split(/\s+/) : [];
+  const plan = words.find((word) => /\.(?:md|markdown)$/i.test(word));
+  if (plan === undefined) return verdictOf([]);
+  const sizing = context.sizePlan?.(plan, context.cwd);
+  if (sizing === undefined) return verdictOf([]);
+  const segment = `/${skill} ${words.join(' ')}`;
+  if ('error' in sizing) {
+    return verdictOf([{ ruleId: 'gate-invalid-plan', severity: 'deny', message: `/${skill} ${plan}: the plan cannot be sized: ${sizing.error}. Fix the plan (\`fanout plan ${plan}\` shows every issue), then orchestrate it.`, segment }]);
+  }
+  if (sizing.decision === 'parallel') return verdictOf([]);
+  if (words.includes('--force')) {
+    return verdictOf([{ ruleId: 'gate-forced', severity: 'ask', message: `/${skill} --force skips the complexity gate, which sized ${plan} as ${sizing.decision}: ${sizing.reason}. A human should confirm running parallel agents anyway.`, segment }]);
+  }
+  return verdictOf([
+    { ruleId: 'gate-small-plan', severity: 'deny', message: `the complexity gate sized ${plan} as ${sizing.decision}, not parallel: ${sizing.reason}. ${sizing.recommendation} /orchestrate is for plans that need parallel agents.`, segment },
+  ]);
+}
+
 export function evaluateToolCall(call: ToolCall, constraints: Constraints, context: GuardContext): Verdict {
   const { toolName, toolInput } = call;
   if (toolInput === null || typeof toolInput !== 'object' || Array.isArray(toolInput)) return malformed(toolName, 'no tool_input object');
@@ -126,6 +151,8 @@ export function evaluateToolCall(call: ToolCall, constraints: Constraints, conte
     case 'Agent':
     case 'Task':
       return agentTool(toolName, input, constraints, context);
+    case 'Skill':
+      return skillTool(input, context);
     default:
       return toolName.startsWith('mcp__') ? mcpTool(toolName, input, constraints, context) : verdictOf([]);
   }

@@ -14,7 +14,7 @@ export const HOOK_PATHS: Record<InstallTarget, string> = {
  * by name). An anchored regex, because a plain name list cannot express the mcp__ prefix (spec §3.1). Read, Glob,
  * Grep and the rest are not matched: the guard allows them anyway, and a node spawn on every read costs ~50 ms.
  */
-export const TOOL_MATCHER = '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|mcp__.+)$';
+export const TOOL_MATCHER = '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|Skill|mcp__.+)$';
 
 /** Seconds: the hook answers in ~0.1 s; 10 s leaves room for a loaded machine and still fails fast (default 600 s). */
 export const HOOK_TIMEOUT_SECONDS = 10;

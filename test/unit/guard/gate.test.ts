@@ -1,6 +1,6 @@
 // The complexity gate on the guard side: `fanout orchestrate <plan>` and ad-hoc parallel `claude -p` runs.
 import { describe, expect, it } from 'vitest';
-import { assertAllowed, assertAsk, assertDenied, bash, context, sizing } from './helpers.js';
+import { assertAllowed, assertAsk, assertDenied, bash, context, expectVerdict, sizing, tool } from './helpers.js';
 
 describe('fanout orchestrate <plan>', () => {
   const small = { context: context({ sizePlan: sizing('direct') }) };
@@ -77,4 +77,24 @@ describe('parallel claude -p agents from the shell', () => {
     assertAllowed('claude -p a & claude -p b &', { context: context({ activePlanDecision: () => 'parallel' }) });
     assertDenied('claude -p a & claude -p b &', 'parallel-agents', { context: context({ activePlanDecision: () => 'direct' }) });
   });
+});
+
+// The model can run /orchestrate itself through the Skill tool; no prompt hook fires then.
+describe('Skill: /orchestrate run by the model', () => {
+  const small = { context: context({ sizePlan: sizing('direct') }) };
+  const parallel = { context: context({ sizePlan: sizing('parallel') }) };
+  const broken = { context: context({ sizePlan: sizing('error') }) };
+  it.each(['orchestrate', 'fanout:orchestrate', '/orchestrate'])('%s with a small plan → gate-small-plan', (skill) =>
+    expectVerdict(tool('Skill', { skill, args: 'plans/small.md' }, small), 'deny', 'gate-small-plan'),
+  );
+  it('--force asks, an invalid plan is denied', () => {
+    expectVerdict(tool('Skill', { skill: 'orchestrate', args: 'plans/small.md --force' }, small), 'ask', 'gate-forced');
+    expectVerdict(tool('Skill', { skill: 'orchestrate', args: 'plans/broken.md' }, broken), 'deny', 'gate-invalid-plan');
+  });
+  it.each([
+    ['a parallel plan', { skill: 'orchestrate', args: 'plans/big.md' }, parallel],
+    ['a task description', { skill: 'orchestrate', args: 'add password reset to the auth service' }, small],
+    ['another skill naming a plan', { skill: 'review', args: 'plans/small.md' }, small],
+    ['no args', { skill: 'fanout:orchestrate' }, small],
+  ])('allows %s', (_name, input, options) => expect(tool('Skill', input, options).decision).toBe('allow'));
 });

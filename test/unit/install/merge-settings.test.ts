@@ -45,7 +45,7 @@ describe('mergeSettings', () => {
     expect(Object.keys(hooks)).toEqual(EVENTS);
     expect(hooks['PreToolUse']).toEqual([
       {
-        matcher: '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|mcp__.+)$',
+        matcher: '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|Skill|mcp__.+)$',
         hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" pre-tool-use', timeout: 10, onFailure: 'block' }],
       },
     ]);

@@ -60,11 +60,11 @@ function matches(matcher: string | undefined, tool: string): boolean {
 }
 
 describe('the tool matcher', () => {
-  it.each(['Bash', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Agent', 'Task', 'mcp__fs__write_file', 'mcp__github__create_or_update_file'])('runs the guard for %s', (tool) => {
+  it.each(['Bash', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Agent', 'Task', 'Skill', 'mcp__fs__write_file', 'mcp__github__create_or_update_file'])('runs the guard for %s', (tool) => {
     expect(matches(TOOL_MATCHER, tool)).toBe(true);
   });
 
-  it.each(['Read', 'Glob', 'Grep', 'WebFetch', 'WebSearch', 'TodoWrite', 'BashOutput', 'Skill', 'ToolSearch', 'mcp__', 'XBash'])('skips %s', (tool) => {
+  it.each(['Read', 'Glob', 'Grep', 'WebFetch', 'WebSearch', 'TodoWrite', 'BashOutput', 'ToolSearch', 'mcp__', 'XBash'])('skips %s', (tool) => {
     expect(matches(TOOL_MATCHER, tool)).toBe(false);
   });
 });
