@@ -6,6 +6,8 @@ import { shellWriteTargets, type GuardContext } from '../guard/index.js';
 export interface Scope {
   root: string;
   files: string[];
+  /** Checkouts that are never scratch space for this agent, even under a temp root (the main checkout, the run's worktrees). */
+  protect?: string[];
   runId?: string;
   batch?: string;
 }
@@ -13,7 +15,8 @@ export interface Scope {
 export function readScope(path: string): Scope | { error: string } {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<Scope>;
-    if (typeof value.root !== 'string' || !isAbsolute(value.root) || !Array.isArray(value.files) || !value.files.every((f) => typeof f === 'string')) {
+    const protectOk = value.protect === undefined || (Array.isArray(value.protect) && value.protect.every((p) => typeof p === 'string' && isAbsolute(p)));
+    if (typeof value.root !== 'string' || !isAbsolute(value.root) || !Array.isArray(value.files) || !value.files.every((f) => typeof f === 'string') || !protectOk) {
       return { error: `scope file ${path} must be {"root": "<absolute worktree>", "files": ["repo-relative", …]}; the orchestrator writes it, rerun the batch` };
     }
     return value as Scope;
@@ -30,9 +33,11 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-function isTemp(path: string, context: GuardContext): boolean {
+function isTemp(path: string, scope: Scope, context: GuardContext): boolean {
   const roots = ['/tmp', '/var/tmp', ...(process.env['TMPDIR'] ? [process.env['TMPDIR']] : [])];
-  return roots.some((root) => isInside(root, path)) && !isInside(context.repoRoot, path);
+  if (!roots.some((root) => isInside(root, path))) return false;
+  // A repo that itself lives under /tmp is not scratch space: its checkouts stay in scope.
+  return ![scope.root, context.repoRoot, ...(scope.protect ?? [])].some((checkout) => isInside(checkout, path));
 }
 
 export function checkScope(
@@ -43,7 +48,7 @@ export function checkScope(
 ): { ruleId: string; reason: string } | undefined {
   const allowed = new Set(scope.files);
   const judge = (absolute: string) => {
-    if (isTemp(absolute, context)) return undefined;
+    if (isTemp(absolute, scope, context)) return undefined;
     if (!isInside(scope.root, absolute)) {
       return {
         ruleId: 'scope-outside-worktree',

@@ -1,0 +1,127 @@
+// `fanout resume <run-id>`: re-runs the batches whose agent did not finish (from the run's base, a failed
+// attempt's commits kept on their own branch), then steps 5-10 for the whole run.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConstraints } from '../constraints/index.js';
+import { FanoutError } from '../util/errors.js';
+import { claudeBinary } from './agent-command.js';
+import { executeRun, type RunHooks, type RunOutcome } from './execute-run.js';
+import { gitTasks, zeroOid } from './git-tasks.js';
+import { assertNewBranch, worktreeIncludes } from './orchestrate.js';
+import { assertClean, formatAgent, identityFor, openRepo, requireHookBundle, resolveCommands, resolveProgram, type CommandOverrides } from './preflight.js';
+import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
+import { runPaths } from './run-paths.js';
+import { readState, writeState, type BatchStatus } from './run-state.js';
+
+export interface ResumeOptions extends CommandOverrides {
+  cwd: string;
+  runId: string;
+  into?: string | undefined;
+  dryRun?: boolean | undefined;
+}
+
+export interface ResumeDryRun {
+  dryRun: true;
+  runId: string;
+  base: string;
+  target: string | null;
+  rerun: string[];
+  recheck: string[];
+  agent: string;
+  validate: string | null;
+}
+
+/** Batches whose agent did not finish: these run again. */
+const RERUN: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'setup', 'running']);
+
+export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promise<RunOutcome | ResumeDryRun> {
+  const env = hooks.env ?? process.env;
+  const cwd = resolve(options.cwd);
+  const repo = await openRepo(cwd);
+  const paths = runPaths(repo.commonDir, repo.repoRoot, options.runId, env);
+  const state = readState(paths.state);
+  if (!state) throw new FanoutError('run-unknown', `there is no run ${options.runId} in this repo`, { hint: '`fanout status` lists the runs' });
+  if (state.status === 'merged') throw new FanoutError('run-merged', `run ${state.runId} is already merged; there is nothing to resume`);
+  assertLockFree(paths.lock);
+  const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w) => w.branch?.startsWith(`refs/heads/fanout/${state.runId}/`) || w.path.startsWith(`${paths.worktreesDir}/`));
+  if (leftover.length > 0) {
+    throw new FanoutError('run-has-worktrees', `run ${state.runId} still has worktrees: ${leftover.map((w) => w.path).join(', ')}`, { hint: `run \`fanout cleanup --run ${state.runId}\` first (it keeps any uncommitted work)` });
+  }
+  if ((await repo.git(gitTasks.resolveCommit(state.base))) === undefined) throw new FanoutError('base-missing', `the run's base commit ${state.base} no longer exists`);
+  const into = options.into ?? state.into;
+  if (into === null) {
+    const head = await repo.git(gitTasks.headRef());
+    if (head !== `refs/heads/${state.startBranch}`) {
+      throw new FanoutError('wrong-branch', `run ${state.runId} lands on ${state.startBranch}, but ${head?.replace('refs/heads/', '') ?? 'a detached HEAD'} is checked out`, { hint: `check out ${state.startBranch} first, or pass --into <new-branch>` });
+    }
+  } else if (options.into !== undefined) {
+    await assertNewBranch(repo, options.into);
+  }
+  const loaded = loadConstraints(repo.repoRoot, env);
+  if ('error' in loaded) throw new FanoutError('constraints-invalid', `the constraints file is invalid:\n${loaded.error}`, { hint: `fix ${loaded.file}` });
+  const commands = resolveCommands(options, { planValidate: undefined, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
+  const hookBundle = commands.options.agent === null ? requireHookBundle() : null;
+  if (commands.options.agent === null) resolveProgram([claudeBinary(env)], cwd, 'agent', env);
+  await assertClean(repo);
+
+  const rerun = state.batches.filter((batch) => RERUN.has(batch.status)).map((batch) => batch.id);
+  if (options.dryRun) {
+    return {
+      dryRun: true,
+      runId: state.runId,
+      base: state.base,
+      target: into ?? state.startBranch,
+      rerun,
+      recheck: state.batches.filter((batch) => !RERUN.has(batch.status)).map((batch) => batch.id),
+      agent: formatAgent(commands.options.agent),
+      validate: commands.options.validate,
+    };
+  }
+
+  acquireLock(paths.lock, { runId: state.runId, pid: process.pid, startedAt: new Date().toISOString() });
+  try {
+    const integrationRef = `refs/heads/${state.integration.branch}`;
+    const integrationTip = await repo.git(gitTasks.resolveCommit(integrationRef));
+    if (integrationTip !== undefined) {
+      // Rebuilt from the batch branches; kept under another name only if someone committed on it.
+      if (integrationTip !== state.integration.head) {
+        let kept = `${state.integration.branch}-previous`;
+        for (let k = 2; (await repo.git(gitTasks.resolveCommit(`refs/heads/${kept}`))) !== undefined; k++) kept = `${state.integration.branch}-previous-${k}`;
+        await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, integrationTip, zeroOid(integrationTip), 'fanout: keep the previous integration branch'));
+      }
+      await repo.git(gitTasks.deleteRef(integrationRef, integrationTip));
+    }
+  } catch (error) {
+    releaseLock(paths.lock, state.runId);
+    throw error;
+  }
+
+  Object.assign(state, {
+    status: 'running',
+    phase: 'fan-out',
+    pid: process.pid,
+    finishedAt: null,
+    into,
+    integration: { branch: state.integration.branch, head: null, validation: null },
+    landed: false,
+    options: commands.options,
+    conflicts: [],
+    notes: [],
+    error: null,
+    agentWallMs: null,
+    agentTimeMs: null,
+    wallMs: null,
+  });
+  for (const batch of state.batches) {
+    batch.worktree = join(paths.worktreesDir, batch.id);
+    batch.worktreeExists = false;
+    batch.validation = null;
+    batch.error = null;
+    if (!RERUN.has(batch.status)) continue;
+    Object.assign(batch, { status: 'queued', attempt: batch.attempt + 1, exitCode: null, signal: null, timedOut: false, startedAt: null, durationMs: null, head: null, changedFiles: [], deletedFiles: [], toolCalls: 0, costUsd: null, pid: null });
+  }
+  writeState(paths.state, state);
+  const identity = await identityFor(repo);
+  const includeFiles = existsSync(join(repo.repoRoot, '.worktreeinclude')) ? await worktreeIncludes(repo) : [];
+  return executeRun({ state, paths, repo, identity, includeFiles, hookBundle, validateWords: commands.validateWords, setupWords: commands.setupWords, fresh: false }, new Set(rerun), hooks);
+}

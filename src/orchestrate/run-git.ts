@@ -1,0 +1,60 @@
+// The one place git runs: a GitTask (git-tasks.ts) executed with an argument array, never through a shell.
+// Worktrees are created with simple-git; everything else runs through execa, because simple-git 4 waits a
+// fixed 50 ms after every command that prints nothing (update-ref, merge-base --is-ancestor, worktree
+// remove…): about 2 s per 8-batch run, measured (bench/orchestrate-overhead.mjs).
+import { execa } from 'execa';
+import { simpleGit } from 'simple-git';
+import { FanoutError } from '../util/errors.js';
+import type { GitResult, GitTask } from './git-tasks.js';
+
+export type Git = <T>(task: GitTask<T>) => Promise<T>;
+
+/** A runner bound to one directory (a repo or one of its worktrees). */
+export function gitIn(cwd: string): Git {
+  return async <T>(task: GitTask<T>): Promise<T> => {
+    let result: GitResult;
+    const started = performance.now();
+    try {
+      result = task.engine === 'simple-git' ? await viaSimpleGit(cwd, task) : await viaExeca(cwd, task);
+      // FANOUT_TRACE_GIT=1: every git command with its time, for diagnosing slow runs.
+      if (process.env['FANOUT_TRACE_GIT'] === '1') process.stderr.write(`fanout: git ${task.args.join(' ')} (${Math.round(performance.now() - started)} ms, exit ${result.exitCode})\n`);
+    } catch (error) {
+      throw new FanoutError('git-failed', `git ${task.args.join(' ')} could not run in ${cwd}: ${error instanceof Error ? error.message : String(error)}`, {
+        hint: 'check that git is installed and the directory still exists',
+        cause: error,
+        data: { args: task.args, cwd },
+      });
+    }
+    if (!(task.okCodes ?? [0]).includes(result.exitCode)) {
+      throw new FanoutError('git-failed', `git ${task.args.join(' ')} failed in ${cwd} (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim() || 'no output'}`, {
+        data: { args: task.args, cwd, exitCode: result.exitCode, stderr: result.stderr },
+      });
+    }
+    return task.parse(result);
+  };
+}
+
+async function viaExeca(cwd: string, task: GitTask<unknown>): Promise<GitResult> {
+  const config = (task.config ?? []).flatMap((pair) => ['-c', pair]);
+  const run = await execa('git', [...config, ...task.args], { cwd, reject: false, ...(task.input === undefined ? { stdin: 'ignore' as const } : { input: task.input }), stripFinalNewline: false, encoding: 'utf8' });
+  if (run.exitCode === undefined) throw new Error(run.shortMessage);
+  return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+}
+
+async function viaSimpleGit(cwd: string, task: GitTask<unknown>): Promise<GitResult> {
+  let exitCode = 0;
+  let stderr = '';
+  const git = simpleGit({
+    baseDir: cwd,
+    config: task.config ?? [],
+    trimmed: false,
+    // Exit codes are the task's to judge: record them instead of letting simple-git throw.
+    errors: (error, result) => {
+      exitCode = result.exitCode;
+      stderr = Buffer.concat(result.stdErr).toString('utf8');
+      return error instanceof Error ? error : undefined;
+    },
+  });
+  const stdout = await git.raw(task.args);
+  return { stdout, stderr, exitCode };
+}

@@ -1,0 +1,150 @@
+// A run's state, written atomically to <common dir>/fanout/runs/<run-id>/state.json as the run goes:
+// what `fanout status`, `fanout resume` and `fanout cleanup` read back.
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PlanTask } from '../plan/index.js';
+
+export type RunStatus = 'running' | 'merged' | 'failed' | 'conflict' | 'invalid' | 'interrupted';
+
+export type BatchStatus =
+  | 'queued'
+  | 'setup'
+  | 'running'
+  | 'validating'
+  /** Agent finished, work committed, batch validation (if any) green. */
+  | 'done'
+  | 'failed'
+  | 'timeout'
+  | 'interrupted'
+  /** Its validation failed. */
+  | 'invalid'
+  /** Changed files outside its batch, or a file another batch changed too. */
+  | 'conflict'
+  | 'merged';
+
+export type Phase = 'fan-out' | 'agents' | 'predict' | 'integrate' | 'land' | 'cleanup' | 'done';
+
+export interface ValidationResult {
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  log: string;
+}
+
+export interface BatchState {
+  id: string;
+  branch: string;
+  worktree: string;
+  files: string[];
+  tasks: PlanTask[];
+  status: BatchStatus;
+  /** 1 for the first run of the batch; resume increments it. */
+  attempt: number;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  startedAt: string | null;
+  durationMs: number | null;
+  /** Branch tip once the agent's work is committed. */
+  head: string | null;
+  changedFiles: string[];
+  /** The changed files that were deleted (merge prediction needs to know about deletions). */
+  deletedFiles: string[];
+  toolCalls: number;
+  costUsd: number | null;
+  log: string;
+  /** Process group of a running agent (cleanup of a crashed run kills it). */
+  pid: number | null;
+  /** Why a batch failed when no exit code says it (setup failed, git failed). */
+  error: string | null;
+  validation: ValidationResult | null;
+  /** Branches holding the work of earlier failed attempts (kept: never lose work). */
+  keptAttempts: string[];
+  /** Whether the worktree still exists (false once removed). */
+  worktreeExists: boolean;
+}
+
+export type ConflictKind = 'out-of-scope' | 'overlap' | 'merge';
+
+export interface Conflict {
+  kind: ConflictKind;
+  /** Batch ids involved; 'base' stands for the target branch as it is now. */
+  batches: string[];
+  files: string[];
+  message: string;
+}
+
+export interface RunOptionsState {
+  /** argv of the agent command without the prompt; null = the default Claude Code agent. */
+  agent: string[] | null;
+  validate: string | null;
+  setup: string | null;
+  timeoutMs: number;
+  concurrency: number;
+  keepWorktrees: boolean;
+}
+
+export interface RunState {
+  version: 1;
+  runId: string;
+  status: RunStatus;
+  phase: Phase;
+  /** The fanout process driving the run. */
+  pid: number;
+  startedAt: string;
+  finishedAt: string | null;
+  repoRoot: string;
+  commonDir: string;
+  planPath: string;
+  title: string;
+  context: string;
+  base: string;
+  /** The branch checked out at the start (refs/heads/… stripped); the result lands here unless `into` is set. */
+  startBranch: string | null;
+  into: string | null;
+  integration: { branch: string; head: string | null; validation: ValidationResult | null };
+  landed: boolean;
+  options: RunOptionsState;
+  batches: BatchState[];
+  conflicts: Conflict[];
+  /** What happened to branches and worktrees at cleanup, for the report. */
+  notes: string[];
+  error: string | null;
+  /** Wall time from the first agent start to the last agent end. */
+  agentWallMs: number | null;
+  /** Sum of the agents' run times in this execution. */
+  agentTimeMs: number | null;
+  wallMs: number | null;
+}
+
+/** Atomic: a reader sees the old file or the new one, never half of one. */
+export function writeState(path: string, state: RunState): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temp, path);
+}
+
+export function readState(path: string): RunState | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as RunState;
+    return value && value.version === 1 && typeof value.runId === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every run with a readable state, oldest first (run ids sort by time). */
+export function listStates(runsDir: string): RunState[] {
+  let names: string[];
+  try {
+    names = readdirSync(runsDir).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const state = readState(join(runsDir, name, 'state.json'));
+    return state ? [state] : [];
+  });
+}

@@ -1,0 +1,32 @@
+// The default agent's argv and the settings that install the guard and the scope hook.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AGENT_TOOLS, agentSettings, bundleFile, defaultAgentArgs } from '../../../src/orchestrate/agent-command.js';
+import { splitWords } from '../../../src/orchestrate/split-words.js';
+
+describe('default agent', () => {
+  it('runs claude in print mode with stream-json, acceptEdits, one --allowedTools value and the run settings', () => {
+    const args = defaultAgentArgs('/runs/x/a.settings.json', { FANOUT_CLAUDE_BIN: '/opt/claude' });
+    expect(args).toEqual(['/opt/claude', '-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--allowedTools', AGENT_TOOLS.join(','), '--settings', '/runs/x/a.settings.json']);
+    expect(defaultAgentArgs('/s.json', {})[0]).toBe('claude');
+    // Agents run in their worktrees: a relative binary is resolved from where fanout started.
+    expect(defaultAgentArgs('/s.json', { FANOUT_CLAUDE_BIN: 'node_modules/.bin/claude' })[0]).toBe(resolve('node_modules/.bin/claude'));
+  });
+
+  it('settings run the hook bundle fail-closed on PreToolUse with the scope file, and PostToolUse', () => {
+    const settings = agentSettings('/opt/fan out/hook.mjs', "/repo/.git/fanout/runs/r/it's.scope.json") as { hooks: Record<string, Array<{ matcher: string; hooks: Array<Record<string, unknown>> }>> };
+    const pre = settings.hooks['PreToolUse']?.[0];
+    expect(pre?.matcher).toBe('Bash|Write|Edit|MultiEdit|NotebookEdit');
+    expect(pre?.hooks[0]).toMatchObject({ type: 'command', onFailure: 'block' });
+    // Claude Code runs the command through bash: the words must come back intact.
+    const words = splitWords(String(pre?.hooks[0]?.['command']));
+    expect(words).toEqual({ ok: true, words: [process.execPath, '/opt/fan out/hook.mjs', 'pre-tool-use', '--scope', "/repo/.git/fanout/runs/r/it's.scope.json"] });
+    const post = settings.hooks['PostToolUse']?.[0];
+    expect(splitWords(String(post?.hooks[0]?.['command']))).toEqual({ ok: true, words: [process.execPath, '/opt/fan out/hook.mjs', 'post-tool-use'] });
+  });
+
+  it('finds the hook bundle beside the CLI bundle, else in <package root>/dist when running from sources', () => {
+    expect(bundleFile('hook.mjs', 'file:///nowhere/x/cli.mjs')).toBe('/nowhere/x/hook.mjs');
+    expect(bundleFile('hook.mjs')).toMatch(/\/dist\/hook\.mjs$/);
+  });
+});
