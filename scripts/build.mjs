@@ -1,7 +1,7 @@
 // Builds the two self-contained bundles: dist/hook.mjs (hot path, kept small) and dist/cli.mjs.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,4 +80,12 @@ if (existsSync(dogfood)) {
   for (const name of ['hook.mjs', 'cli.mjs', 'hook-chunks']) rmSync(join(dogfood, name), { recursive: true, force: true });
   mkdirSync(dogfood, { recursive: true });
   for (const name of ['hook.mjs', 'cli.mjs', 'hook-chunks']) cpSync(join(root, 'dist', name), join(dogfood, name), { recursive: true });
+  // init's record lists the bundle files for uninstall; the core's name changes with its content.
+  const recordPath = join(dogfood, 'install.json');
+  if (existsSync(recordPath)) {
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    const chunks = readdirSync(join(dogfood, 'hook-chunks')).map((name) => `.claude/fanout/hook-chunks/${name}`);
+    record.bundle = [...record.bundle.filter((file) => !file.startsWith('.claude/fanout/hook-chunks/')), ...chunks].sort();
+    writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  }
 }
