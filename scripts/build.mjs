@@ -54,6 +54,10 @@ const core = await build({
   external: ['simple-git', 'execa', 'gray-matter'],
 });
 const coreText = core.outputFiles[0].contents;
+// hook.mjs hands the core a require() that knows only these (see src/hooks/entry.ts).
+const required = new Set([...Buffer.from(coreText).toString('utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+const unsupported = [...required].filter((id) => !['node:fs', 'node:fs/promises', 'node:os', 'node:path'].includes(id));
+if (unsupported.length > 0) throw new Error(`the hook core requires ${unsupported.join(', ')}; add them to requireBuiltin in src/hooks/entry.ts and to this list`);
 const coreName = `hook-chunks/core-${createHash('sha256').update(coreText).digest('hex').slice(0, 16)}.cjs`;
 mkdirSync(join(root, 'dist/hook-chunks'), { recursive: true });
 writeFileSync(join(root, 'dist', coreName), coreText);

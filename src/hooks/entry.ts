@@ -1,9 +1,9 @@
 // dist/hook.mjs: the file Claude Code runs on every hook event. It compiles the bundled core with a V8 code
-// cache kept per user: parsing ~300 KB of JavaScript was most of the hook's cost over a bare node start.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { arch } from 'node:process';
-import { dirname } from 'node:path';
+// cache kept per user (parsing ~300 KB of JavaScript was most of the hook's cost over a bare node start),
+// and touches nothing node does not already load: no process.stdout stream, no module loader.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import type { runHook as RunHook } from './core.js';
@@ -11,38 +11,69 @@ import type { runHook as RunHook } from './core.js';
 /** `hook-chunks/core-<content hash>.cjs`, set by scripts/build.mjs: the name alone says which code a cache belongs to. */
 declare const FANOUT_HOOK_CORE: string;
 
+/** The core's require(): only these builtins; scripts/build.mjs fails the build when the core asks for another. */
+function requireBuiltin(id: string): unknown {
+  switch (id) {
+    case 'node:fs':
+      return fs;
+    case 'node:fs/promises':
+      // On demand: the getter loads node's stream machinery.
+      return fs.promises;
+    case 'node:os':
+      return os;
+    case 'node:path':
+      return path;
+    default:
+      throw new Error(`the fanout hook core asked for '${id}', which hook.mjs does not provide; rebuild fanout`);
+  }
+}
+
+/** Writes all of text to fd 1/2 synchronously, without creating process.stdout's stream. */
+function emit(fd: 1 | 2, text: string): void {
+  const data = Buffer.from(text);
+  for (let offset = 0; offset < data.length; ) {
+    try {
+      offset += fs.writeSync(fd, data, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      (fd === 1 ? process.stdout : process.stderr).write(data.subarray(offset));
+      return;
+    }
+  }
+}
+
 const core = fileURLToPath(new URL(`./${FANOUT_HOOK_CORE}`, import.meta.url));
 const env = process.env;
 const cacheRoot = env['FANOUT_HOOK_CACHE'] === '0' ? undefined : env['XDG_CACHE_HOME'] || (env['HOME'] ? `${env['HOME']}/.cache` : undefined);
-const cacheFile = cacheRoot && `${cacheRoot}/fanout/${FANOUT_HOOK_CORE.replace(/^.*\//, '').replace(/\.cjs$/, '')}-${process.version}-${arch}.v8`;
+const cacheFile = cacheRoot && `${cacheRoot}/fanout/${path.basename(FANOUT_HOOK_CORE, '.cjs')}-${process.version}-${process.arch}.v8`;
 
 let cachedData: Buffer | undefined;
 if (cacheFile) {
   try {
-    cachedData = readFileSync(cacheFile);
+    cachedData = fs.readFileSync(cacheFile);
   } catch {
     // First run for this build and node: compiled from source, cached below.
   }
 }
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(core, 'utf8')}\n})`, {
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(core, 'utf8')}\n})`, {
   filename: core,
   ...(cachedData ? { cachedData } : {}),
 });
 const module = { exports: {} as { runHook: typeof RunHook } };
-(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(core), module, core, dirname(core));
+(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireBuiltin, module, core, path.dirname(core));
 
 const result = await module.exports.runHook(process.argv.slice(2), undefined, env);
-if (result.stdout) process.stdout.write(result.stdout);
-if (result.stderr) process.stderr.write(result.stderr);
+if (result.stdout) emit(1, result.stdout);
+if (result.stderr) emit(2, result.stderr);
 process.exitCode = result.exitCode;
 
 // After the run, so the cache also holds the functions this call compiled; written atomically for concurrent hooks.
 if (cacheFile && (cachedData === undefined || script.cachedDataRejected === true)) {
   try {
-    mkdirSync(`${cacheRoot}/fanout`, { recursive: true });
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
     const temp = `${cacheFile}.${process.pid}`;
-    writeFileSync(temp, script.createCachedData());
-    renameSync(temp, cacheFile);
+    fs.writeFileSync(temp, script.createCachedData());
+    fs.renameSync(temp, cacheFile);
   } catch {
     // A read-only home: the hook still works, only slower.
   }

@@ -72,6 +72,15 @@ describe('the bundles, copied away from node_modules', () => {
     rmSync(join(repo.dir, '.claude'), { recursive: true, force: true });
   });
 
+  it('hook.mjs sizes a plan named in a fanout orchestrate command (the lazily loaded plan code)', () => {
+    repo.write({ 'small.md': '---\ntitle: Small\ntasks:\n  - id: one\n    files: [a.txt]\n---\n' });
+    const input = JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', cwd: repo.dir, tool_name: 'Bash', tool_input: { command: 'fanout orchestrate small.md' } });
+    const out = run('hook.mjs', ['pre-tool-use'], input, repo.dir);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('[fanout:gate-small-plan]');
+    expect(out.stdout).toContain('1 file');
+  });
+
   it('hook.mjs keeps a V8 code cache per user, and a corrupt cache only costs speed', () => {
     const cacheDir = join(home, '.cache/fanout');
     rmSync(cacheDir, { recursive: true, force: true });
