@@ -69,6 +69,10 @@ function report(error: unknown): number {
   return 70;
 }
 
+// A closed stdout or stderr (`fanout orchestrate … | head`, a terminal that went away) must not kill a run
+// half-way, leaving worktrees and agents behind: the output is dropped and the run finishes and cleans up.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

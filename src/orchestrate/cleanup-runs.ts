@@ -1,7 +1,7 @@
 // `fanout cleanup [--run ID]`: sweeps what crashed (or --keep-worktrees) runs left, with the run's own
 // rules: stray agent processes are stopped, clean worktrees removed, dirty ones kept, merged branches
 // deleted, unmerged ones kept; a stale lock is cleared.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FanoutError } from '../util/errors.js';
 import { emptyCleanup, removeWorktrees, sweepBranches, type CleanupResult } from './cleanup-run.js';
@@ -36,7 +36,8 @@ export async function cleanupRuns(options: { cwd: string; runId?: string | undef
 
   let ids: string[];
   if (options.runId !== undefined) {
-    const known = readState(join(base.runsDir, options.runId, 'state.json')) !== undefined || worktrees.some((w) => w.branch?.startsWith(`refs/heads/fanout/${options.runId}/`));
+    if (!RUN_ID_PATTERN.test(options.runId)) throw new FanoutError('run-unknown', `'${options.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: '`fanout status` lists the runs' });
+    const known = existsSync(join(base.runsDir, options.runId)) || worktrees.some((w) => w.branch?.startsWith(`refs/heads/fanout/${options.runId}/`));
     const branches = await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${options.runId}/`));
     if (!known && branches.length === 0) throw new FanoutError('run-unknown', `there is no run ${options.runId} in this repo`, { hint: '`fanout status` lists the runs' });
     ids = [options.runId];

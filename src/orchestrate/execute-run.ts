@@ -19,13 +19,14 @@ import { releaseLock } from './run-lock.js';
 import { batchFiles, integrationValidateLog, type RunPaths } from './run-paths.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 import { writeState, type BatchState, type RunState, type ValidationResult } from './run-state.js';
+import { formatDuration } from './parse-duration.js';
 import { formatCommand } from './split-words.js';
 
 export interface RunHooks {
   /** Live progress (stderr in the CLI). */
   progress: MonitorOutput;
   tty?: boolean | undefined;
-  /** Install SIGINT/SIGTERM handlers for the run (the CLI does; library callers may abort instead). */
+  /** Install SIGINT/SIGTERM/SIGHUP handlers for the run (the CLI does; library callers may abort instead). */
   handleSignals?: boolean | undefined;
   /** Aborting it interrupts the run like Ctrl-C. */
   signal?: AbortSignal | undefined;
@@ -52,7 +53,7 @@ export interface RunContext {
 export interface RunOutcome {
   state: RunState;
   report: Report;
-  /** 0 only for merged; 130 / 143 after SIGINT / SIGTERM; 1 otherwise. */
+  /** 0 only for merged; 130 / 143 / 129 after SIGINT / SIGTERM / SIGHUP; 1 otherwise. */
   exitCode: number;
   reportPath: string;
   summary: string;
@@ -90,6 +91,8 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
   if (hooks.handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // A closed terminal (or ssh session) must stop the run like Ctrl-C, not kill fanout before it cleans up.
+    process.on('SIGHUP', onSignal);
   }
   hooks.signal?.addEventListener('abort', onAbort, { once: true });
   if (hooks.signal?.aborted) onAbort();
@@ -139,12 +142,45 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
       batch.error = `could not commit the agent's work (${message(error)}); it stays uncommitted in ${batch.worktree}`;
       return false;
     }
+    const strayed = await adoptHead(batch);
+    if (strayed !== null) {
+      batch.error = strayed;
+      return false;
+    }
     const changed = await repo.git(gitTasks.changedFiles(state.base, `refs/heads/${batch.branch}`));
     batch.changedFiles = changed.files;
     batch.deletedFiles = changed.deleted;
     collected.add(batch.id);
     monitor.update(batch.id, { files: batch.changedFiles.length });
     return true;
+  };
+
+  /**
+   * An agent may switch its worktree to another branch or a detached HEAD (and commit there): the worktree's
+   * HEAD is then its work, and removing the worktree would orphan those commits. When HEAD builds on the
+   * batch branch, the branch is moved to it; otherwise HEAD is kept on a branch of its own and the batch
+   * fails, saying where the work is. Returns that message, or null when the batch branch holds the work.
+   */
+  const adoptHead = async (batch: BatchState): Promise<string | null> => {
+    const git = gitIn(batch.worktree);
+    const ref = `refs/heads/${batch.branch}`;
+    const headRef = await git(gitTasks.headRef());
+    if (headRef === ref) return null;
+    const headCommit = await git(gitTasks.resolveCommit('HEAD'));
+    const tip = await repo.git(gitTasks.resolveCommit(ref));
+    if (headCommit === undefined || headCommit === tip) return null;
+    const where = headRef === undefined ? `a detached HEAD (${headCommit.slice(0, 10)})` : `branch ${headRef.replace(/^refs\/heads\//, '')} (${headCommit.slice(0, 10)})`;
+    if (await repo.git(gitTasks.isAncestor(tip ?? state.base, headCommit))) {
+      await repo.git(gitTasks.updateRef(ref, headCommit, tip ?? zeroOid(headCommit), `fanout: take the agent's work from ${where}`));
+      monitor.note(`${batch.id}: the agent left its worktree on ${where}; ${batch.branch} now points there`);
+      return null;
+    }
+    let kept = headRef?.replace(/^refs\/heads\//, '');
+    if (kept === undefined) {
+      kept = await freeBranch(ctx, `${batch.branch}-agent-head`);
+      await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, headCommit, zeroOid(headCommit), `fanout: keep the agent's detached HEAD of ${batch.id}`));
+    }
+    return `the agent left its worktree on ${where}, which does not build on ${batch.branch}; its work is kept on branch ${kept}`;
   };
 
   const validateBatch = async (batch: BatchState) => {
@@ -204,7 +240,7 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
     Object.assign(batch, { pid: null, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, toolCalls: progress.toolCalls, costUsd: progress.costUsd });
     monitor.update(batch.id, { endedAt: Date.now() });
     if (result.error) batch.error = `the agent could not start: ${result.error}`;
-    else if (result.timedOut) batch.error = `the agent ran past the ${state.options.timeoutMs} ms timeout and was stopped`;
+    else if (result.timedOut) batch.error = `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped`;
     else if (!result.interrupted && result.exitCode !== 0) batch.error = `the agent ${describe(result)}; see ${files.log}`;
     const saved = await collect(batch, result.interrupted ? 'interrupted' : result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`);
     if (result.interrupted) return update(batch, 'interrupted');
@@ -235,7 +271,8 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
       try {
         await prepareWorktree(ctx, batch, rerun.has(batch.id));
       } catch (error) {
-        batch.error = `its worktree could not be created: ${message(error)}`;
+        // A Ctrl-C reaches the `git worktree add` child too (same process group); git undoes it, the batch is interrupted.
+        if (!abort.signal.aborted) batch.error = `its worktree could not be created: ${message(error)}`;
       }
       save();
     }
@@ -401,6 +438,7 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
     if (hooks.handleSignals) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     }
     hooks.signal?.removeEventListener('abort', onAbort);
     releaseLock(paths.lock, state.runId);
@@ -409,7 +447,7 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
   const report = buildReport(state);
   writeFileSync(paths.reportJson, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(paths.reportMd, formatReportMarkdown(state, report));
-  const exitCode = state.status === 'merged' ? 0 : received === 'SIGINT' ? 130 : received === 'SIGTERM' ? 143 : 1;
+  const exitCode = state.status === 'merged' ? 0 : received === 'SIGINT' ? 130 : received === 'SIGTERM' ? 143 : received === 'SIGHUP' ? 129 : 1;
   return { state, report, exitCode, reportPath: paths.reportMd, summary: formatReportTable(state, report, paths.reportMd) };
 }
 

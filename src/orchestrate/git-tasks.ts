@@ -86,6 +86,13 @@ export const gitTasks = {
     parse: (result) => result.exitCode === 0,
   }),
 
+  /** Whether ancestor is reachable from descendant (a commit is its own ancestor). */
+  isAncestor: (ancestor: string, descendant: string): GitTask<boolean> => ({
+    args: ['merge-base', '--is-ancestor', ancestor, descendant],
+    okCodes: [0, 1],
+    parse: (result) => result.exitCode === 0,
+  }),
+
   validBranchName: (name: string): GitTask<boolean> => ({
     args: ['check-ref-format', '--branch', name],
     okCodes: [0, 1, 128],

@@ -2,7 +2,7 @@
 import { openRepo } from './preflight.js';
 import { isAlive, readLock, type LockInfo } from './run-lock.js';
 import { runPaths } from './run-paths.js';
-import { listStates, type RunStatus } from './run-state.js';
+import { scanStates, type RunStatus } from './run-state.js';
 
 export interface RunSummary {
   runId: string;
@@ -22,13 +22,16 @@ export interface RunSummary {
 export interface StatusReport {
   lock: (LockInfo & { stale: boolean }) | null;
   runs: RunSummary[];
+  /** Run directories whose state.json cannot be read: their branches and worktrees are still there. */
+  unreadable: Array<{ runId: string; file: string; problem: string }>;
 }
 
 export async function listRuns(options: { cwd: string; env?: NodeJS.ProcessEnv | undefined }): Promise<StatusReport> {
   const repo = await openRepo(options.cwd);
   const base = runPaths(repo.commonDir, repo.repoRoot, 'x', options.env);
   const lock = readLock(base.lock);
-  const runs = listStates(base.runsDir).map((state): RunSummary => {
+  const scanned = scanStates(base.runsDir);
+  const runs = scanned.states.map((state): RunSummary => {
     const active = state.status === 'running' && lock.kind === 'active' && lock.lock.runId === state.runId;
     const crashed = state.status === 'running' && !active && !isAlive(state.pid);
     const paths = runPaths(repo.commonDir, repo.repoRoot, state.runId, options.env);
@@ -46,5 +49,5 @@ export async function listRuns(options: { cwd: string; env?: NodeJS.ProcessEnv |
       report: state.phase === 'done' ? paths.reportMd : null,
     };
   });
-  return { lock: lock.kind === 'free' ? null : lock.lock ? { ...lock.lock, stale: lock.kind === 'stale' } : { runId: '?', pid: 0, startedAt: '', stale: true }, runs };
+  return { lock: lock.kind === 'free' ? null : lock.lock ? { ...lock.lock, stale: lock.kind === 'stale' } : { runId: '?', pid: 0, startedAt: '', stale: true }, runs, unreadable: scanned.unreadable };
 }

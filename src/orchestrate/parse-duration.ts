@@ -2,7 +2,10 @@
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Milliseconds, or undefined when the text is not a positive duration. */
+/** setTimeout's limit (about 24.8 days): a longer delay fires at once, which would time every agent out. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** Milliseconds, or undefined when the text is not a positive duration of at most MAX_DURATION_MS. */
 export function parseDuration(text: string): number | undefined {
   const value = text.trim();
   if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1000);
@@ -17,7 +20,7 @@ export function parseDuration(text: string): number | undefined {
 }
 
 function positive(ms: number): number | undefined {
-  return Number.isFinite(ms) && ms >= 1 ? Math.round(ms) : undefined;
+  return Number.isFinite(ms) && ms >= 1 && ms <= MAX_DURATION_MS ? Math.round(ms) : undefined;
 }
 
 export function formatDuration(ms: number): string {

@@ -11,7 +11,8 @@ import { assertNewBranch, worktreeIncludes } from './orchestrate.js';
 import { assertClean, formatAgent, identityFor, openRepo, requireHookBundle, resolveCommands, resolveProgram, type CommandOverrides } from './preflight.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
 import { runPaths } from './run-paths.js';
-import { readState, writeState, type BatchStatus } from './run-state.js';
+import { readStateFile, writeState, type BatchStatus } from './run-state.js';
+import { RUN_ID_PATTERN } from './new-run-id.js';
 
 export interface ResumeOptions extends CommandOverrides {
   cwd: string;
@@ -39,8 +40,15 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   const cwd = resolve(options.cwd);
   const repo = await openRepo(cwd);
   const paths = runPaths(repo.commonDir, repo.repoRoot, options.runId, env);
-  const state = readState(paths.state);
-  if (!state) throw new FanoutError('run-unknown', `there is no run ${options.runId} in this repo`, { hint: '`fanout status` lists the runs' });
+  if (!RUN_ID_PATTERN.test(options.runId)) throw new FanoutError('run-unknown', `'${options.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: '`fanout status` lists the runs' });
+  const read = readStateFile(paths.state);
+  if (!('state' in read)) {
+    if (!existsSync(paths.runDir)) throw new FanoutError('run-unknown', `there is no run ${options.runId} in this repo`, { hint: '`fanout status` lists the runs' });
+    throw new FanoutError('run-unreadable', `run ${options.runId} cannot be resumed: ${read.problem} (${paths.state})`, {
+      hint: `its branches fanout/${options.runId}/… still hold the agents' work: merge them yourself, or \`fanout cleanup --run ${options.runId}\` to sweep what is merged`,
+    });
+  }
+  const state = read.state;
   if (state.status === 'merged') throw new FanoutError('run-merged', `run ${state.runId} is already merged; there is nothing to resume`);
   assertLockFree(paths.lock);
   const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w) => w.branch?.startsWith(`refs/heads/fanout/${state.runId}/`) || w.path.startsWith(`${paths.worktreesDir}/`));

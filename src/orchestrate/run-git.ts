@@ -36,7 +36,9 @@ export function gitIn(cwd: string): Git {
 
 async function viaExeca(cwd: string, task: GitTask<unknown>): Promise<GitResult> {
   const config = (task.config ?? []).flatMap((pair) => ['-c', pair]);
-  const run = await execa('git', [...config, ...task.args], { cwd, reject: false, ...(task.input === undefined ? { stdin: 'ignore' as const } : { input: task.input }), stripFinalNewline: false, encoding: 'utf8' });
+  // detached: its own process group, so a Ctrl-C in the terminal reaches fanout (which then finishes its git
+  // commands and cleans up) instead of killing a `git commit` of an agent's work half-way.
+  const run = await execa('git', [...config, ...task.args], { cwd, reject: false, detached: true, ...(task.input === undefined ? { stdin: 'ignore' as const } : { input: task.input }), stripFinalNewline: false, encoding: 'utf8' });
   if (run.exitCode === undefined) throw new Error(run.shortMessage);
   return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
 }

@@ -127,24 +127,52 @@ export function writeState(path: string, state: RunState): void {
 }
 
 export function readState(path: string): RunState | undefined {
+  const read = readStateFile(path);
+  return 'state' in read ? read.state : undefined;
+}
+
+/** The state, or why it cannot be used (missing, not JSON, not a run state): status and resume say which. */
+export function readStateFile(path: string): { state: RunState } | { problem: string } {
+  let text: string;
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as RunState;
-    return value && value.version === 1 && typeof value.runId === 'string' ? value : undefined;
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'state.json is missing' : `state.json cannot be read (${(error as Error).message})` };
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'state.json is not valid JSON' };
+  }
+  // Enough of the shape that status, resume and cleanup can read it without crashing.
+  const v = value as Partial<RunState> | null;
+  const ok =
+    typeof v === 'object' && v !== null && !Array.isArray(v) && v.version === 1 && typeof v.runId === 'string' && typeof v.status === 'string' && typeof v.base === 'string' &&
+    Array.isArray(v.batches) && v.batches.every((b) => typeof b === 'object' && b !== null && typeof b.id === 'string' && typeof b.branch === 'string' && typeof b.status === 'string' && Array.isArray(b.files));
+  return ok ? { state: v as RunState } : { problem: 'state.json is not a fanout run state (a field is missing or has the wrong type)' };
 }
 
 /** Every run with a readable state, oldest first (run ids sort by time). */
 export function listStates(runsDir: string): RunState[] {
+  return scanStates(runsDir).states;
+}
+
+/** Every run directory: the readable states, and the ones whose state cannot be used, with why. */
+export function scanStates(runsDir: string): { states: RunState[]; unreadable: Array<{ runId: string; file: string; problem: string }> } {
   let names: string[];
   try {
     names = readdirSync(runsDir).sort();
   } catch {
-    return [];
+    return { states: [], unreadable: [] };
   }
-  return names.flatMap((name) => {
-    const state = readState(join(runsDir, name, 'state.json'));
-    return state ? [state] : [];
-  });
+  const states: RunState[] = [];
+  const unreadable: Array<{ runId: string; file: string; problem: string }> = [];
+  for (const name of names) {
+    const file = join(runsDir, name, 'state.json');
+    const read = readStateFile(file);
+    if ('state' in read) states.push(read.state);
+    else unreadable.push({ runId: name, file, problem: read.problem });
+  }
+  return { states, unreadable };
 }

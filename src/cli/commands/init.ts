@@ -1,5 +1,7 @@
 // `fanout init`: per-repo install into .claude/ (bundles, commands, constraints template, hook entries).
-import { resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { FanoutError, UsageError } from '../../util/errors.js';
 import { parseFlags, type Command } from '../command.js';
 
@@ -15,7 +17,8 @@ nothing but node:
 Running it again changes nothing (or updates fanout's own files after an upgrade).
 
 Options:
-  --dir DIR   the repository to install into (default: the git repository around the current directory)
+  --dir DIR   the repository to install into (default: the git repository around the current directory;
+              needed outside one). Never Claude Code's user config dir (~/.claude): use the plugin there
   --force     also replace command files that differ from fanout's (your edits, or your own command of that name)
 
 Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not valid JSON; it is left untouched).`;
@@ -28,6 +31,13 @@ export const command: Command = {
     const { findRepo } = await import('../../constraints/find-repo.js');
     const { runInit, formatInitReport, locateDist } = await import('../../install/index.js');
     const root = values.dir === undefined ? findRepo(process.cwd(), {}).repoRoot : resolve(values.dir);
+    // Without --dir, outside a repo (often $HOME), init would write wherever the shell happens to be.
+    if (values.dir === undefined && !isRepoRoot(root)) {
+      throw new FanoutError('init-no-repo', `${process.cwd()} is not inside a git repository, so there is no repo to install into`, {
+        hint: 'cd into the repository first, or pass --dir DIR to install into that directory anyway',
+      });
+    }
+    refuseUserConfigDir(root);
     const distDir = locateDist();
     if (distDir === undefined) {
       throw new FanoutError('init-no-build', 'cannot find fanout\'s built bundles (hook.mjs, cli.mjs) next to this CLI', { hint: 'run `npm run build` in the fanout checkout and call its dist/cli.mjs' });
@@ -37,3 +47,35 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** A .git file (worktree, submodule) or a .git dir that git would use (it has HEAD), not a stray directory. */
+function isRepoRoot(root: string): boolean {
+  const dotGit = join(root, '.git');
+  try {
+    return statSync(dotGit).isFile() || existsSync(join(dotGit, 'HEAD'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * <root>/.claude must not be Claude Code's user config dir (~/.claude, or $CLAUDE_CONFIG_DIR): its
+ * settings.json applies to every project, where the hook path "$CLAUDE_PROJECT_DIR/.claude/fanout/…" does not exist.
+ */
+function refuseUserConfigDir(root: string): void {
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  const target = real(join(root, '.claude'));
+  const configDir = process.env['CLAUDE_CONFIG_DIR'];
+  const userDirs = [join(homedir(), '.claude'), ...(configDir ? [configDir] : [])].map(real);
+  if (userDirs.includes(target)) {
+    throw new FanoutError('init-user-config', `${target} is Claude Code's user config dir: hooks written there would run in every project, where fanout's per-repo hook does not exist`, {
+      hint: 'run fanout init inside a repository (or pass --dir <repo>); to use fanout in every project, install it as a plugin instead (see docs/install.md)',
+    });
+  }
+}

@@ -28,7 +28,7 @@ a shell: pipes, redirections, $ and backticks are refused; put such steps in a s
 Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup}).
 Run state, logs and reports: <git common dir>/fanout/runs/<run-id>/; worktrees: <repo>.fanout/<run-id>/ beside the repo.
 
-Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143 interrupted (SIGINT / SIGTERM).`;
+Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`;
 
 export const RUN_FLAGS = {
   agent: { type: 'string' },
@@ -69,7 +69,7 @@ export async function runOverrides(command: string, values: RunFlagValues) {
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = parseDuration(values.timeout);
-    if (timeoutMs === undefined) throw new UsageError(`${command}: --timeout must be a duration like 90s, 10m or 1h, got '${values.timeout}'`);
+    if (timeoutMs === undefined) throw new UsageError(`${command}: --timeout must be a duration like 90s, 10m or 1h (at most 596h), got '${values.timeout}'`);
   }
   return {
     agent,

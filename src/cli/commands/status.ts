@@ -25,8 +25,12 @@ export const command: Command = {
         '',
       );
     }
+    for (const bad of status.unreadable) {
+      lines.push(`Unreadable: run ${bad.runId}: ${bad.problem} (${bad.file}). Its branches (fanout/${bad.runId}/…) and worktrees are left as they are; \`fanout cleanup --run ${bad.runId}\` sweeps them with the usual rules.`);
+    }
+    if (status.unreadable.length > 0) lines.push('');
     if (status.runs.length === 0) {
-      lines.push('No runs in this repo yet. Start one with `fanout orchestrate <plan>` (or try `fanout demo`).');
+      lines.push(status.unreadable.length > 0 ? 'No other runs.' : 'No runs in this repo yet. Start one with `fanout orchestrate <plan>` (or try `fanout demo`).');
     } else {
       const rows = status.runs.map((run) => {
         const counts = new Map<string, number>();

@@ -1,6 +1,8 @@
 // `fanout init` / `fanout uninstall` as processes on real temp repos.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fanoutWiring, renderCommands, renderConstraintsTemplate, wiringStatus } from '../../../src/install/index.js';
@@ -239,6 +241,41 @@ describe('usage errors', () => {
     expect(runCli(['init', 'somewhere'], { cwd: repo.dir }).code).toBe(2);
     expect(runCli(['uninstall', '--force'], { cwd: repo.dir }).code).toBe(2);
     expect(contentOnly(snapshotTree(repo.dir))).not.toHaveProperty('.claude/');
+  });
+
+  it('outside a git repository, init without --dir refuses and writes nothing; --dir installs there anyway', () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'fanout-norepo-')));
+    try {
+      // A stray .git/fanout/cache (what the hook leaves when run outside a repo) does not make it a repo.
+      mkdirSync(join(dir, '.git', 'fanout', 'cache'), { recursive: true });
+      const refused = runCli(['init'], { cwd: dir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('is not inside a git repository');
+      expect(refused.stderr).toContain('--dir');
+      expect(existsSync(join(dir, '.claude'))).toBe(false);
+      const forced = runCli(['init', '--dir', dir], { cwd: '/' });
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(existsSync(settingsPath(dir))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses to install into Claude Code's user config dir (HOME/.claude or CLAUDE_CONFIG_DIR), even with --dir", () => {
+    const home = realpathSync(mkdtempSync(join(tmpdir(), 'fanout-home-')));
+    try {
+      execFileSync('git', ['init', '-q', home]);
+      for (const env of [{ HOME: home }, { HOME: '/nonexistent', CLAUDE_CONFIG_DIR: join(home, '.claude') }]) {
+        for (const args of [['init'], ['init', '--dir', home]]) {
+          const result = runCli(args, { cwd: home, env });
+          expect(result.code, JSON.stringify({ args, env })).toBe(1);
+          expect(result.stderr).toContain("user config dir");
+          expect(existsSync(join(home, '.claude'))).toBe(false);
+        }
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('init --dir on a missing directory is a clear error', () => {

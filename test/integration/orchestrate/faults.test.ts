@@ -122,4 +122,30 @@ describe('fanout orchestrate: faults', () => {
     expect(head(repo, 'main')).toBe(base);
     expectNothingLeft(repo);
   });
+  it('an agent that moves its worktree to a branch built on its work: the batch branch takes that work and merges', async () => {
+    const { repo, base } = setup();
+    const outcome = await run(repo, { agent: agent('switch-head', '--mode', 'branch', '--only', 'api-1-and-3-more') });
+    expect(outcome.report.status).toBe('merged');
+    expect(head(repo, 'main')).not.toBe(base);
+    // The commit made after switching branches is what landed, not the one left on the batch branch.
+    expect(repo.git('show', 'main:src/api/f1.ts')).toContain('final version by api-1-and-3-more (branch)');
+    expectNothingLeft(repo);
+  });
+
+  it('an agent that commits on a detached HEAD off its branch: the batch fails and that commit is kept on a branch', async () => {
+    const { repo, base } = setup();
+    const outcome = await run(repo, { agent: agent('switch-head', '--mode', 'detach', '--only', 'api-1-and-3-more') });
+    expect(outcome.report.status).toBe('failed');
+    expect(head(repo, 'main')).toBe(base);
+    const api = outcome.state.batches.find((b) => b.id === 'api-1-and-3-more');
+    expect(api?.status).toBe('failed');
+    expect(api?.error).toContain('detached HEAD');
+    // Both the batch branch's commit and the detached one survive the removal of the worktree.
+    const kept = `${api?.branch ?? ''}-agent-head`;
+    expect(fanoutBranches(repo)).toContain(kept);
+    expect(repo.git('show', `${kept}:src/api/f1.ts`)).toContain('final version by api-1-and-3-more (detach)');
+    expect(repo.git('log', '-1', '--format=%s', api?.branch ?? '')).toContain('its files');
+    expect(outcome.state.notes.join('\n')).toContain(kept);
+    expectNothingLeft(repo);
+  });
 });

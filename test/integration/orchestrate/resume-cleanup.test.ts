@@ -1,10 +1,10 @@
 // `fanout resume` finishes a run whose failed batch now succeeds; `fanout cleanup` sweeps a crashed run
 // but keeps a dirty worktree and an unmerged branch.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuns, listRuns } from '../../../src/orchestrate/index.js';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, agentFlag, CLI, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, repoWithPlan, resume, run, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
+import { agent, agentFlag, CLI, cliSync, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, repoWithPlan, resume, run, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
@@ -48,6 +48,39 @@ describe('fanout resume', () => {
     repos.push(repo);
     const first = await run(repo, { agent: agent('write-files') });
     await expect(resume(repo, { runId: first.report.runId })).rejects.toMatchObject({ code: 'run-merged' });
+  });
+});
+
+describe('a run whose state.json is corrupt', () => {
+  it('status lists it as unreadable (text and JSON), resume refuses it clearly, and its branches stay', async () => {
+    const repo = repoWithPlan(planText('Corrupt', TWELVE));
+    repos.push(repo);
+    const first = await run(repo, { agent: agent('exit-1-after-write', '--only', 'web-1-and-3-more') });
+    const runId = first.report.runId;
+    const stateFile = `${repo.dir}/.git/fanout/runs/${runId}/state.json`;
+    const kept = fanoutBranches(repo);
+    expect(kept).toHaveLength(3);
+    for (const [content, problem] of [
+      ['{bad', 'not valid JSON'],
+      ['{"version": 1, "runId": "x"}', 'not a fanout run state'],
+      ['[]', 'not a fanout run state'],
+    ] as const) {
+      writeFileSync(stateFile, content);
+      const status = await listRuns({ cwd: repo.dir });
+      expect(status.runs).toEqual([]);
+      expect(status.unreadable).toEqual([{ runId, file: stateFile, problem: expect.stringContaining(problem) }]);
+      const text = cliSync(['status'], repo.dir);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(`Unreadable: run ${runId}`);
+      expect(text.stdout).not.toContain('No runs in this repo yet');
+      const resumed = cliSync(['resume', runId, '--agent', agentFlag('write-files')], repo.dir);
+      expect(resumed.code, resumed.stderr).toBe(1);
+      expect(resumed.stderr).toContain(problem);
+      expect(resumed.stderr).not.toContain('internal error');
+    }
+    expect(cliSync(['resume', '../../etc'], repo.dir).stderr).toContain('is not a run id');
+    expect(cliSync(['cleanup', '--run', '..'], repo.dir).stderr).toContain('is not a run id');
+    expect(fanoutBranches(repo)).toEqual(kept);
   });
 });
 

@@ -1,5 +1,6 @@
 // Ctrl-C in the middle of a run, with the built CLI as a child process: exit 130, agents killed,
 // their work committed, worktrees removed, the lock released.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
@@ -16,7 +17,7 @@ beforeAll(() => {
 });
 
 describe('fanout orchestrate: interrupted', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     it(`${signal} mid-run: exit ${code}, agents killed, their work committed, worktrees removed`, async () => {
       const repo = repoWithPlan(planText('Interrupted', TWELVE));
       repos.push(repo);
@@ -48,4 +49,46 @@ describe('fanout orchestrate: interrupted', () => {
       expect(result.stdout).toContain('interrupted');
     });
   }
+  it('stdout and stderr closed mid-run (`| head`): the run still finishes, merges and cleans up', async () => {
+    const repo = repoWithPlan(planText('Closed pipes', TWELVE));
+    repos.push(repo);
+    const base = head(repo);
+    const cli = startCli(['orchestrate', repo.plan, '--agent', agentFlag('write-files', '--sleep', '300'), '--validate', ''], repo.dir);
+    // Like `| head -1`: the reader goes away after the first line of progress.
+    await waitFor(() => cli.output().stderr.length > 0, 20_000, 'the first line of progress');
+    cli.child.stdout.destroy();
+    cli.child.stderr.destroy();
+    const result = await cli.done;
+    expect(result.code).toBe(0);
+    expect(head(repo, 'main')).not.toBe(base);
+    expect(filesAt(repo, 'main').filter((f) => f.startsWith('src/'))).toHaveLength(12);
+    expect(worktrees(repo)).toEqual([]);
+    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
+    expect(fanoutBranches(repo)).toEqual([]);
+  });
+  it("Ctrl-C in the terminal (SIGINT to fanout's whole process group) while fanout commits an agent's work: the commit completes", async () => {
+    const repo = repoWithPlan(planText('Ctrl-C while committing', TWELVE));
+    repos.push(repo);
+    const marks = markers();
+    cleanups.push(marks.cleanup);
+    // A slow clean filter keeps fanout's `git add -A` busy long enough to press Ctrl-C during it.
+    repo.git('config', 'filter.slow.clean', `touch '${marks.dir}/adding'; sleep 0.5; cat`);
+    repo.write({ '.git/info/attributes': 'src/** filter=slow\n' });
+    // detached: the CLI leads its own process group, like a shell's foreground job.
+    const child = spawn(process.execPath, [CLI, 'orchestrate', repo.plan, '--agent', agentFlag('write-files'), '--validate', ''], { cwd: repo.dir, detached: true, stdio: 'ignore' });
+    const done = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    await waitFor(() => existsSync(`${marks.dir}/adding`), 20_000, "fanout's git add of an agent's work");
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    expect(await done).toBe(130);
+    expect(worktrees(repo)).toEqual([]);
+    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    const [runId] = runDirs(repo);
+    const state = readJson<{ batches: Array<{ id: string; branch: string; files: string[]; exitCode: number | null; error: string | null }> }>(`${repo.dir}/.git/fanout/runs/${runId}/state.json`);
+    expect(state.batches.map((b) => b.error)).toEqual([null, null, null]);
+    // Every agent that finished before the Ctrl-C has its files committed on its branch.
+    const finished = state.batches.filter((b) => b.exitCode === 0);
+    expect(finished.length).toBeGreaterThan(0);
+    for (const batch of finished) expect(filesAt(repo, batch.branch)).toEqual(expect.arrayContaining(batch.files));
+  });
 });

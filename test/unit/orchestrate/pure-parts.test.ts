@@ -19,7 +19,8 @@ describe('parseDuration', () => {
     ['45', 45_000],
     [' 2m ', 120_000],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-  it.each(['', 'soon', '-5s', '0s', '10 m', '5d', 's', '1h-3m'])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  // 597h is past setTimeout's 2^31-1 ms: it would fire at once and time every agent out.
+  it.each(['', 'soon', '-5s', '0s', '10 m', '5d', 's', '1h-3m', '597h', '99999999h', '1e9'])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
   it('formats for people', () => {
     expect([formatDuration(450), formatDuration(3200), formatDuration(42_000), formatDuration(125_000), formatDuration(3_900_000)]).toEqual(['450ms', '3.2s', '42s', '2m05s', '1h05m']);
   });
