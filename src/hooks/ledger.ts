@@ -1,5 +1,5 @@
 // The run ledger: one JSON line per event in <git common dir>/fanout/ledger.jsonl, read by the gate and orchestrator.
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type LedgerEntry =
@@ -10,7 +10,9 @@ export function ledgerPath(commonDir: string): string {
   return join(commonDir, 'fanout', 'ledger.jsonl');
 }
 
+/** Throws outside a repo: the ledger lives in an existing git dir and never creates one. */
 export function appendLedger(commonDir: string, entry: LedgerEntry): void {
+  if (!existsSync(commonDir)) throw new Error(`${commonDir} does not exist: not inside a git repository`);
   mkdirSync(join(commonDir, 'fanout'), { recursive: true });
   appendFileSync(ledgerPath(commonDir), `${JSON.stringify(entry)}\n`);
 }

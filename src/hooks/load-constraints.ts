@@ -1,6 +1,6 @@
 // The hook's constraints loader: parsed front matter is cached in the git dir, keyed by the file's
 // stat, so the YAML parser and zod are loaded only when the file changed (~5 ms per call saved).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constraintsFile, findRepo } from '../constraints/find-repo.js';
 import { defaultConstraints, resolveConstraints } from '../constraints/resolve-constraints.js';
@@ -52,6 +52,8 @@ export async function loadConstraintsCached(startDir: string, env: NodeJS.Proces
   if (!validated.ok) return { ...paths, file, error: formatConstraintsIssues(file, validated.issues) };
   try {
     const cache = cachePath(paths.commonDir, file);
+    // Outside a repo the "git dir" does not exist: never create one (it would turn the folder into a repo root).
+    if (!existsSync(paths.commonDir)) throw new Error('no git dir');
     mkdirSync(join(cache, '..'), { recursive: true });
     const entry: CacheEntry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
     writeFileSync(cache, JSON.stringify(entry));

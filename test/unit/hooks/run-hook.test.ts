@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runHook } from '../../../src/hooks/main.js';
 import { tempRepo, type TempRepo } from '../../helpers/temp-repo.js';
@@ -106,5 +109,20 @@ describe('runHook: session-start and post-tool-use', () => {
     const { readLedgerTail } = await import('../../../src/hooks/ledger.js');
     const entries = readLedgerTail(`${repo.dir}/.git`);
     expect(entries.at(-1)).toMatchObject({ type: 'tool', session: 's1', tool: 'Write', files: ['CHANGELOG.md'] });
+  });
+
+  it('outside a git repo the hooks work and never create a .git dir (it would make the folder a repo root)', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'fanout-norepo-')));
+    try {
+      mkdirSync(join(dir, '.claude'));
+      writeFileSync(join(dir, '.claude/constraints.md'), '---\nports: { "5432": postgres }\n---\nNo repo here.\n');
+      const pre = await runHook(['pre-tool-use'], bash(dir, 'ls'), {});
+      expect(pre).toMatchObject({ exitCode: 0, stdout: '' });
+      const post = await runHook(['post-tool-use'], JSON.stringify({ cwd: dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: join(dir, 'a.txt') } }), {});
+      expect(post.exitCode).toBe(0);
+      expect(existsSync(join(dir, '.git'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
