@@ -7,6 +7,8 @@ import { FanoutError } from '../util/errors.js';
 import { claudeBinary } from './agent-command.js';
 import { executeRun, type RunHooks, type RunOutcome } from './execute-run.js';
 import { gitTasks, zeroOid } from './git-tasks.js';
+import { gitIn } from './run-git.js';
+import { killMarked } from './run-process.js';
 import { assertNewBranch, worktreeIncludes } from './orchestrate.js';
 import { assertClean, formatAgent, identityFor, openRepo, requireHookBundle, resolveCommands, resolveProgram, type CommandOverrides } from './preflight.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
@@ -51,10 +53,6 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   const state = read.state;
   if (state.status === 'merged') throw new FanoutError('run-merged', `run ${state.runId} is already merged; there is nothing to resume`);
   assertLockFree(paths.lock);
-  const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w) => w.branch?.startsWith(`refs/heads/fanout/${state.runId}/`) || w.path.startsWith(`${paths.worktreesDir}/`));
-  if (leftover.length > 0) {
-    throw new FanoutError('run-has-worktrees', `run ${state.runId} still has worktrees: ${leftover.map((w) => w.path).join(', ')}`, { hint: `run \`fanout cleanup --run ${state.runId}\` first (it keeps any uncommitted work)` });
-  }
   if ((await repo.git(gitTasks.resolveCommit(state.base))) === undefined) throw new FanoutError('base-missing', `the run's base commit ${state.base} no longer exists`);
   const into = options.into ?? state.into;
   if (into === null) {
@@ -68,6 +66,8 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   const loaded = loadConstraints(repo.repoRoot, env);
   if ('error' in loaded) throw new FanoutError('constraints-invalid', `the constraints file is invalid:\n${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands = resolveCommands(options, { planValidate: undefined, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
+  // Only now, once nothing refuses the resume: the crashed run's worktrees are committed and removed.
+  await rescueWorktrees(repo, state.runId, paths);
   const hookBundle = commands.options.agent === null ? requireHookBundle() : null;
   if (commands.options.agent === null) resolveProgram([claudeBinary(env)], cwd, 'agent', env);
   await assertClean(repo);
@@ -132,4 +132,32 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   const identity = await identityFor(repo);
   const includeFiles = existsSync(join(repo.repoRoot, '.worktreeinclude')) ? await worktreeIncludes(repo) : [];
   return executeRun({ state, paths, repo, identity, includeFiles, hookBundle, validateWords: commands.validateWords, setupWords: commands.setupWords, fresh: false }, new Set(rerun), hooks);
+}
+
+/**
+ * A run that crashed (fanout killed, machine down) leaves its worktrees, maybe with uncommitted work that
+ * `fanout cleanup` must keep. Resuming is the user asking to carry on, so do what the run would have
+ * done: stop its stray agents, commit each batch worktree's leftovers on its own branch, remove it.
+ */
+async function rescueWorktrees(repo: Awaited<ReturnType<typeof openRepo>>, runId: string, paths: ReturnType<typeof runPaths>): Promise<void> {
+  const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w) => w.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w.path.startsWith(`${paths.worktreesDir}/`));
+  if (leftover.length === 0) return;
+  const unowned = leftover.filter((w) => !w.branch?.startsWith(`refs/heads/fanout/${runId}/`));
+  if (unowned.length > 0) {
+    throw new FanoutError('run-has-worktrees', `run ${runId} still has worktrees not on one of its branches: ${unowned.map((w) => w.path).join(', ')}`, {
+      hint: `commit or move what you need from them, then \`fanout cleanup --run ${runId}\` and resume`,
+    });
+  }
+  await killMarked(`${runId}/`);
+  const identity = await identityFor(repo);
+  for (const worktree of leftover) {
+    const git = gitIn(worktree.path);
+    if ((await git(gitTasks.status())).length > 0) {
+      await git(gitTasks.addAll());
+      await git(gitTasks.commit(`fanout: WIP left in ${worktree.branch?.replace('refs/heads/', '') ?? worktree.path} by an interrupted run\n\nCommitted by fanout resume before re-running run ${runId}.`, identity));
+    }
+    const removed = await repo.git(gitTasks.removeWorktree(worktree.path));
+    if (!removed.removed) throw new FanoutError('run-has-worktrees', `could not remove ${worktree.path}: ${removed.reason}`, { hint: `its work is committed on ${worktree.branch ?? 'its branch'}; remove the worktree by hand, then resume` });
+  }
+  await repo.git(gitTasks.pruneWorktrees());
 }

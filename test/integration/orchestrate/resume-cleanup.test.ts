@@ -43,6 +43,37 @@ describe('fanout resume', () => {
     expect(worktrees(repo)).toEqual([]);
   });
 
+  it('resumes a crashed run after cleanup kept its dirty worktrees: their work committed and kept, the batches re-run and merged', async () => {
+    const repo = repoWithPlan(planText('Crash then resume', TWELVE));
+    repos.push(repo);
+    const marks = markers();
+    cleanups.push(marks.cleanup);
+    const cli = startCli(['orchestrate', repo.plan, '--agent', agentFlag('hang'), '--validate', ''], repo.dir, { FANOUT_TEST_MARKERS: marks.dir });
+    await waitFor(() => readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).length === 3, 20_000, 'three hanging agents');
+    const pids = readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).map((f) => Number(readFileSync(`${marks.dir}/${f}`, 'utf8')));
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    expect(worktrees(repo)).toHaveLength(3);
+    const runId = (await listRuns({ cwd: repo.dir })).runs[0]?.runId ?? '';
+    // The stale lock is reported, not taken: cleanup clears it, stops the agents and keeps the dirty worktrees.
+    expect(cliSync(['resume', runId], repo.dir).stderr).toContain('stale fanout lock');
+    const swept = await cleanupRuns({ cwd: repo.dir });
+    expect(swept.runs[0]?.keptWorktrees).toHaveLength(3);
+
+    const resumed = cliSync(['resume', runId, '--agent', agentFlag('write-files'), '--validate', ''], repo.dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    for (const task of TWELVE) expect(filesAt(repo, 'main')).toContain(task.files[0]);
+    expect(worktrees(repo)).toEqual([]);
+    // What the killed agents had written, uncommitted, is now a commit on each batch's kept attempt branch.
+    const kept = fanoutBranches(repo);
+    expect(kept).toHaveLength(3);
+    for (const branch of kept) {
+      expect(branch).toMatch(/-attempt-1$/);
+      expect(repo.git('log', '-1', '--format=%s', branch)).toContain('interrupted run');
+    }
+  });
+
   it('refuses a run that is already merged', async () => {
     const repo = repoWithPlan(planText('Resume', TWELVE));
     repos.push(repo);
