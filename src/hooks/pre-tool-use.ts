@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { evaluateToolCall, type GuardContext } from '../guard/index.js';
 import { preToolUseDecision, type HookInput } from './io.js';
 import { activePlan, readLedgerTail } from './ledger.js';
@@ -44,21 +43,7 @@ export async function preToolUse(input: HookInput, options: PreToolUseOptions): 
     repoRoot: loaded.repoRoot,
     gitDir: loaded.gitDir,
     home: options.env['HOME'] || homedir(),
-    sizePlan: (planPath: string, planCwd: string) => {
-      if (!plans) return undefined;
-      const { parsePlan, sizePlan } = plans;
-      const path = isAbsolute(planPath) ? planPath : resolve(planCwd, planPath);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        return { error: `cannot read plan ${planPath} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-      }
-      const parsed = parsePlan(text, { source: planPath });
-      if (!parsed.ok) return { error: parsed.issues.map((issue) => `${planPath}${issue.line ? `:${issue.line}` : ''}: ${issue.field}: ${issue.message}`).join('\n') };
-      const sizing = sizePlan(parsed.plan, constraints.gate);
-      return { decision: sizing.decision, reason: sizing.reason, recommendation: sizing.recommendation };
-    },
+    sizePlan: (planPath: string, planCwd: string) => plans?.sizePlanFile(planPath, planCwd, constraints.gate),
     activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), stringOr(input.session_id))?.decision,
   };
   const verdict = evaluateToolCall({ toolName, toolInput }, constraints, context);

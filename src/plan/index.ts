@@ -6,3 +6,4 @@ export { formatPlanIssues } from './format-plan-issues.js';
 export { readPlan } from './read-plan.js';
 export { sizePlan, DEFAULT_THRESHOLDS } from './size-plan.js';
 export { gatePrompt, type PromptGate } from './gate-prompt.js';
+export { sizePlanFile, type PlanFileSizing } from './size-plan-file.js';

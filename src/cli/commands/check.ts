@@ -1,7 +1,6 @@
 // `fanout check -- '<command>'` / `fanout check --write <path>`: ask the guard, as the pre-tool-use hook would.
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { FanoutError, UsageError } from '../../util/errors.js';
 import { parseFlags, type Command } from '../command.js';
 
@@ -58,7 +57,7 @@ export const command: Command = {
       repoRoot: loaded.repoRoot,
       gitDir: loaded.gitDir,
       home: process.env['HOME'] || homedir(),
-      sizePlan: (planPath: string, planCwd: string) => sizePlanFile(plans, planPath, planCwd, constraints.gate),
+      sizePlan: (planPath: string, planCwd: string) => plans.sizePlanFile(planPath, planCwd, constraints.gate),
       activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), undefined)?.decision,
     };
     const call =
@@ -82,20 +81,3 @@ export const command: Command = {
     return EXIT[verdict.decision];
   },
 };
-
-type Plans = typeof import('../../plan/index.js');
-
-/** Sizes `fanout orchestrate <plan>`'s plan the way the pre-tool-use hook does. */
-function sizePlanFile(plans: Plans, planPath: string, planCwd: string, gate: Parameters<Plans['sizePlan']>[1]) {
-  const path = isAbsolute(planPath) ? planPath : resolve(planCwd, planPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return { error: `cannot read plan ${planPath} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  const parsed = plans.parsePlan(text, { source: planPath });
-  if (!parsed.ok) return { error: parsed.issues.map((issue) => `${planPath}${issue.line ? `:${issue.line}` : ''}: ${issue.field}: ${issue.message}`).join('\n') };
-  const sizing = plans.sizePlan(parsed.plan, gate);
-  return { decision: sizing.decision, reason: sizing.reason, recommendation: sizing.recommendation };
-}

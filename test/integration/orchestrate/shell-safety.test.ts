@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { AGENTS, agent, capture, dispose, filesAt, planText, repoWithPlan, run, worktreeRoot } from './helpers.js';
+import { AGENTS, capture, dispose, filesAt, planText, repoWithPlan, run, worktreeRoot } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const dirs: string[] = [];
