@@ -64,7 +64,7 @@ First decide what the input is:
      Give the Bash call \`timeout: 600000\`; for a long run use \`run_in_background: true\` and check it with
      \`${c.cli} status\` until the run has finished. Progress goes to stderr; the final report is the JSON on
      stdout (also saved as \`report.json\` in the run's directory, \`<git dir>/fanout/runs/<run-id>/\`). Exit 0 means
-     merged; 1 means failed, conflicting or refused, and the output says why. Summarise for the user: the status,
+     merged; 3 means the complexity gate refused the plan; 1 means failed, conflicting or refused for another reason, and the output says why. Summarise for the user: the status,
      per batch what was merged or kept and why, what validation said, any conflicts, the branch that holds the
      result, and the next step (\`${c.cli} resume <run-id>\` for failed batches, ${c.slash('orchestrate-cleanup')}
      for worktrees or branches left behind).
