@@ -283,7 +283,7 @@ function attachSchema(issues, start, inst) {
     (_a3 = issues[i2]).schema ?? (_a3.schema = inst);
   }
 }
-function finalizeIssue(iss, ctx, config2) {
+function finalizeIssue(iss, ctx, config3) {
   var _a3;
   const traits = iss.inst?._zod?.traits;
   if (traits?.has("$ZodType")) {
@@ -293,7 +293,7 @@ function finalizeIssue(iss, ctx, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k2 of Object.keys(iss)) {
     if (k2 === "inst" || k2 === "schema" || k2 === "continue" || k2 === "input" || k2 === "__proto__")
@@ -7993,11 +7993,11 @@ var init_lexer = __esm({
       // followed by ")" also terminates the body, resuming at the ")" — bash treats
       // the substitution's closing paren as end-of-file for its heredocs.
       // `join` crosses `\`+newline pairs, which an unquoted delimiter may straddle.
-      matchHereDocDelimiter(delimiter2, lineStart, end, join19) {
+      matchHereDocDelimiter(delimiter2, lineStart, end, join20) {
         const src = this.src;
         let pos = lineStart;
         for (let i2 = 0; i2 < delimiter2.length; ) {
-          if (join19 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
+          if (join20 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
             pos += 2;
             continue;
           }
@@ -8009,11 +8009,11 @@ var init_lexer = __esm({
         return pos;
       }
       // A `\` consumes the next character, so `\`+newline continues the line and `\\` does not.
-      logicalLineEnd(from, end, join19) {
+      logicalLineEnd(from, end, join20) {
         const src = this.src;
         let lineEnd = src.indexOf("\n", from);
         while (lineEnd !== -1 && lineEnd < end) {
-          if (!join19)
+          if (!join20)
             return lineEnd;
           let backslashes = lineEnd;
           while (backslashes > from && src.charCodeAt(backslashes - 1) === CH_BACKSLASH)
@@ -12329,6 +12329,12 @@ function isKnown(arg) {
 function literalArg(value) {
   return { text: value, value, globAt: -1, taint: void 0 };
 }
+function spend(value, env) {
+  if (env.budget === void 0 || value.length < 256) return value;
+  if (value.length > env.budget.left) return UNKNOWN;
+  env.budget.left -= value.length;
+  return value;
+}
 function lookupVar(name, env) {
   const own2 = env.state.vars.get(name);
   if (own2 !== void 0) return own2;
@@ -12384,7 +12390,7 @@ function addParts(parts, env, acc, first) {
         addParts(part.parts, env, acc, false);
         break;
       case "SimpleExpansion":
-        acc.value += lookupVar(part.text.slice(1), env);
+        acc.value += spend(lookupVar(part.text.slice(1), env), env);
         acc.taint ??= env.state.taints.get(part.text.slice(1));
         break;
       case "ParameterExpansion": {
@@ -12392,7 +12398,7 @@ function addParts(parts, env, acc, first) {
           acc.value += UNKNOWN;
           break;
         }
-        const own2 = lookupVar(part.parameter, env);
+        const own2 = spend(lookupVar(part.parameter, env), env);
         acc.taint ??= env.state.taints.get(part.parameter);
         const op = part.operation;
         if (op === void 0) acc.value += own2;
@@ -12405,7 +12411,7 @@ function addParts(parts, env, acc, first) {
       case "CommandExpansion":
       case "ProcessSubstitution": {
         const out = env.substitute(part.script, part.text, part.type === "ProcessSubstitution");
-        acc.value += out.value;
+        acc.value += spend(out.value, env);
         acc.taint ??= out.taint;
         break;
       }
@@ -12493,7 +12499,7 @@ function isInside(parent, child) {
 }
 function display(arg) {
   const value = arg.value.replace(/\u0000/g, "\u2026");
-  return arg.text !== "" && arg.text.length <= 80 && !arg.text.includes("\n") && !arg.text.startsWith("(") ? arg.text : value || arg.text;
+  return arg.text !== "" && arg.text.length <= 80 && !arg.text.includes("\n") && !arg.text.startsWith("(") ? arg.text.replace(/\u0000/g, "\u2026") : value || arg.text;
 }
 function pathOf(arg, cwd) {
   const shown = display(arg);
@@ -12519,7 +12525,8 @@ function classifyAbs(abs, constraints, context) {
   if (isInside(abs, boundary) && abs !== boundary) return "ancestor";
   if (isInside(abs, context.repoRoot) && abs !== context.repoRoot) return "ancestor";
   if (abs === boundary || abs === context.repoRoot) return "repo-root";
-  if (isInside(context.gitDir, abs) || /(?:^|\/)\.git(?:\/|$)/.test(abs)) return "git";
+  if (isInside(context.gitDir, abs)) return "git";
+  if (/(?:^|\/)\.git(?:\/|$)/i.test(abs) && (isInside(boundary, abs) || isInside(context.home, abs) || !isTempPath(abs, constraints))) return "git";
   if (isInside(boundary, abs)) return "inside";
   if (abs.startsWith("/dev/")) {
     if (DISK.test(abs)) return "disk";
@@ -12624,7 +12631,7 @@ var init_glob2 = __esm({
 // src/guard/judge-targets.ts
 import { posix as posix3 } from "node:path";
 function lockRule(rel) {
-  return posix3.basename(rel).startsWith(".env") ? "write-env-file" : "locked-file";
+  return /^\.env/i.test(posix3.basename(rel)) ? "write-env-file" : "locked-file";
 }
 function lockFor(rel, locked) {
   const lock = locked.find((l3) => matchGlob(l3.path, rel) && !(l3.except ?? []).some((except) => matchGlob(except, rel)));
@@ -12743,6 +12750,11 @@ function writeClass(an2, t2, cls, abs, within) {
     case "disk":
       an2.add("disk-write", "deny", `${t2.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t2.segment);
       return;
+    case "repo-root":
+      if (within && t2.filters?.some((f3) => globToRegExp(f3).test(".git"))) {
+        an2.add("write-git-dir", "deny", `${t2.via} ${shown} rewrites every matching file under the repository, the ones in .git included, which corrupts it; add -name '\u2026' or -not -path './.git/*' so .git is left alone.`, t2.segment);
+      }
+      return;
     case "root":
     case "ancestor":
     case "outside":
@@ -12833,7 +12845,7 @@ var init_judge_targets = __esm({
       level: "block",
       reason: "holds secrets; fanout protects .env files even when the constraints file does not list them (add a lock for it at level warn to allow changes)"
     };
-    ENV_FILE = /^\.env(?:\.[^/]+)?$/;
+    ENV_FILE = /^\.env(?:\.[^/]+)?$/i;
     ENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|tpl)$/i;
   }
 });
@@ -12934,10 +12946,35 @@ function ruleGnuParallel(inv, an2) {
   const template = rest.slice(i2, end === -1 ? void 0 : end);
   if (template.length === 0) return;
   const before = an2.claudeRuns.length;
-  const state = cloneState(inv.state);
-  if (template.length === 1 && /\s/.test(template[0].value)) an2.runShellString(template[0], [], inv);
-  else an2.invoke(template, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
+  const inputs = [];
+  if (end !== -1 && rest[end]?.value !== "::::") {
+    for (const a2 of rest.slice(end + 1)) {
+      if (/^:::[:+]?$/.test(a2.value)) break;
+      if (inputs.length >= 64) {
+        inputs.push(literalArg(UNKNOWN));
+        break;
+      }
+      inputs.push(a2);
+    }
+  }
+  for (const input of inputs.length > 0 ? inputs : [void 0]) {
+    const filled = input ? fillTemplate(template, input) : template;
+    const state = cloneState(inv.state);
+    if (filled.length === 1 && /\s/.test(filled[0].value)) an2.runShellString(filled[0], [], inv);
+    else an2.invoke(filled, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
+  }
   if (an2.claudeRuns.length > before) an2.parallelReasons.push("GNU parallel");
+}
+function fillTemplate(template, input) {
+  const single = template.length === 1 && /\s/.test(template[0].value);
+  const shown = single ? shellWord(input.value) : input.value;
+  if (!template.some((a2) => HAS_REPLACEMENT.test(a2.value))) {
+    return single ? [{ ...template[0], value: `${template[0].value} ${shown}` }] : [...template, input];
+  }
+  return template.map((a2) => HAS_REPLACEMENT.test(a2.value) ? { ...a2, value: a2.value.replace(REPLACEMENT, shown), taint: a2.taint ?? input.taint } : a2);
+}
+function shellWord(value) {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 function judgeAgents(an2) {
   const runs = an2.claudeRuns;
@@ -12982,13 +13019,15 @@ function fanoutViaNode(inv, an2, script, rest) {
   an2.invoke([literalArg("fanout"), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: void 0 });
   return true;
 }
-var PARALLEL_VALUED, ORCHESTRATE_VALUED;
+var PARALLEL_VALUED, REPLACEMENT, HAS_REPLACEMENT, ORCHESTRATE_VALUED;
 var init_rules_agents = __esm({
   "src/guard/rules-agents.ts"() {
     "use strict";
     init_flags();
     init_resolve_word();
     PARALLEL_VALUED = /* @__PURE__ */ new Set(["-j", "--jobs", "-P", "--max-procs", "--joblog", "-S", "--sshlogin", "--delay", "--timeout", "-N", "-n", "--max-args", "--results", "--tmpdir", "--workdir", "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--rpl", "--tagstring", "--memfree", "--load", "--retries", "--halt", "--env", "--sshloginfile", "--basefile", "--return", "-L", "--max-lines", "-s", "--max-chars", "-E"]);
+    REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/g;
+    HAS_REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/;
     ORCHESTRATE_VALUED = ["--agent", "--concurrency", "--max-agents", "--validate", "--timeout", "--into"];
   }
 });
@@ -13008,13 +13047,16 @@ function below(dir) {
   const base = dir.value.replace(/\/+$/, "") || "/";
   return { ...dir, value: `${base === "/" ? "" : base}/${UNKNOWN}`, globAt: -1 };
 }
+function capItems(items) {
+  return items.length <= MAX_XARGS_ITEMS ? items : [...items.slice(0, MAX_XARGS_ITEMS), { text: "(more items)", value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
+}
 function xargsItems(inv) {
   if (!inv.unwrapped.xargs || inv.unwrapped.xargs.consumed) return [];
   const stdin = inv.stdin;
-  if (stdin?.kind === "text") return stdin.text.split(/\s+/).filter(Boolean).slice(0, 64).map((v2) => ({ text: v2, value: v2, globAt: -1, taint: stdin.taint }));
+  if (stdin?.kind === "text") return capItems(stdin.text.split(/\s+/).filter(Boolean).map((v2) => ({ text: v2, value: v2, globAt: -1, taint: stdin.taint })));
   const producer = stdin?.kind === "pipe" && stdin.producers.length === 1 ? stdin.producers[0] : void 0;
   if (producer && (producer.name === "echo" || producer.name === "printf") && producer.args.length > 1) {
-    return producer.args.slice(1).filter((a2) => !a2.value.startsWith("-")).flatMap((a2) => a2.value.split(/\s+/).filter(Boolean).map((v2) => ({ ...a2, value: v2 })));
+    return capItems(producer.args.slice(1).filter((a2) => !a2.value.startsWith("-")).flatMap((a2) => a2.value.split(/\s+/).filter(Boolean).map((v2) => ({ ...a2, value: v2 }))));
   }
   if (producer && (producer.name === "find" || producer.name === "fd" || producer.name === "ls" || producer.name === "grep" || producer.name === "rg")) {
     const roots = [];
@@ -13062,6 +13104,7 @@ function ruleFind(inv, an2) {
       if (/name|path/.test(v2)) filters.push(expr[i2 + 1]?.value ?? "*");
     }
   }
+  if (filtered && filters.length === 0 && !expr.some((a2) => a2.value === "-empty")) filters.push("*");
   const deletes = expr.some((a2) => a2.value === "-delete");
   const execAt = expr.findIndex((a2) => a2.value === "-exec" || a2.value === "-execdir" || a2.value === "-ok" || a2.value === "-okdir");
   const within = below;
@@ -13083,8 +13126,13 @@ function ruleFind(inv, an2) {
       const argv = command12.map((a2) => a2.value === "{}" || a2.value.includes("{}") ? { ...placeholder, text: a2.text, value: a2.value === "{}" ? placeholder.value : a2.value.replace("{}", placeholder.value) } : a2);
       const before = an2.targets.length;
       an2.invoke(argv, { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
-      if (filtered) {
-        for (const t2 of an2.targets.slice(before)) if (t2.op === "delete") t2.filters = filters;
+      const startPath = an2.path(start, inv);
+      for (const t2 of an2.targets.slice(before)) {
+        if (filtered) t2.filters = filters;
+        else if (t2.op === "write" && t2.path.kind === "exact" && startPath.kind === "exact" && t2.path.abs === startPath.abs) {
+          t2.path = an2.path(within(start), inv);
+          t2.filters = ["*"];
+        }
       }
     }
   }
@@ -13134,7 +13182,15 @@ function ruleTouchLike(inv, an2) {
   const rest = inv.args.slice(1);
   const valued = inv.name === "truncate" ? ["-s", "--size", "-r", "--reference"] : inv.name === "touch" ? ["-d", "-t", "-r", "--date", "--reference"] : [];
   let files = operands(rest, valued);
-  if (inv.name === "tee") files = files.filter((a2) => a2.value !== "-");
+  if (inv.name === "tee") {
+    files = files.filter((a2) => a2.value !== "-");
+    const content = printedContent(inv);
+    const append = hasShort(rest, "a") || hasLong(rest, "--append");
+    for (const file of files) {
+      const path7 = an2.path(file, inv);
+      if (path7.kind === "exact") an2.remember(path7.abs, content, append);
+    }
+  }
   write(an2, inv, [...files, ...inv.unwrapped.xargs ? xargsItems(inv) : []], inv.name);
 }
 function ruleSedInPlace(inv, an2) {
@@ -13162,14 +13218,19 @@ function ruleDd(inv, an2) {
     if (a2.value.startsWith("of=")) write(an2, inv, [{ ...a2, value: a2.value.slice(3), globAt: -1 }], "dd of=");
   }
 }
+function downloaded(an2, inv, out, via) {
+  write(an2, inv, [out], via);
+  const path7 = an2.path(out, inv);
+  if (path7.kind === "exact") an2.remember(path7.abs, { text: "", taint: "network" }, false);
+}
 function ruleDownload(inv, an2) {
   const rest = inv.args.slice(1);
   if (inv.name === "curl") {
     const out = shortValue(rest, "-o") ?? (longValue(rest, "--output") !== void 0 ? literalArg(longValue(rest, "--output")) : void 0);
-    if (out && out.value !== "-") write(an2, inv, [out], "curl -o");
+    if (out && out.value !== "-") downloaded(an2, inv, out, "curl -o");
   } else if (inv.name === "wget") {
     const out = shortValue(rest, "-O") ?? (longValue(rest, "--output-document") !== void 0 ? literalArg(longValue(rest, "--output-document")) : void 0);
-    if (out && out.value !== "-") write(an2, inv, [out], "wget -O");
+    if (out && out.value !== "-") downloaded(an2, inv, out, "wget -O");
     const dir = shortValue(rest, "-P") ?? (longValue(rest, "--directory-prefix") !== void 0 ? literalArg(longValue(rest, "--directory-prefix")) : void 0);
     if (dir) write(an2, inv, [{ ...dir, value: `${dir.value.replace(/\/$/, "")}/*`, globAt: dir.value.replace(/\/$/, "").length + 1 }], "wget -P");
   }
@@ -13208,9 +13269,10 @@ function ruleArchive(inv, an2) {
 function rulePermissions(inv, an2) {
   const rest = inv.args.slice(1);
   const reference = rest.some((a2) => a2.value.startsWith("--reference"));
-  const ops = operands(rest, ["--reference"]);
-  const files = reference ? ops : ops.slice(1);
-  const rule = inv.name === "chmod" ? "chmod-outside-repo" : "chown-outside-repo";
+  const acl = inv.name === "setfacl";
+  const ops = operands(rest, acl ? ["-m", "-M", "-x", "-X", "--set", "--set-file", "--modify", "--modify-file", "--remove", "--remove-file"] : ["--reference"]);
+  const files = reference || acl ? ops : ops.slice(1);
+  const rule = inv.name === "chmod" || acl ? "chmod-outside-repo" : "chown-outside-repo";
   const recursive = hasShort(rest, "R") || hasLong(rest, "--recursive");
   for (const arg of [...files, ...xargsItems(inv)]) {
     const path7 = an2.path(arg, inv);
@@ -13227,6 +13289,7 @@ function rulePermissions(inv, an2) {
     }
   }
 }
+var MAX_XARGS_ITEMS;
 var init_rules_files = __esm({
   "src/guard/rules-files.ts"() {
     "use strict";
@@ -13234,6 +13297,7 @@ var init_rules_files = __esm({
     init_classify_path();
     init_flags();
     init_resolve_word();
+    MAX_XARGS_ITEMS = 4096;
   }
 });
 
@@ -13293,7 +13357,7 @@ function ruleShell(inv, an2) {
       return;
     }
     if (script.value !== "/dev/stdin") {
-      an2.certain = false;
+      if (!an2.runWrittenScript(script, operands2.slice(1), inv)) an2.certain = false;
       return;
     }
   }
@@ -13321,7 +13385,7 @@ function ruleSource(inv, an2) {
     shellStdin(inv, an2);
     return;
   }
-  an2.certain = false;
+  if (!an2.runWrittenScript(file, inv.args.slice(2), inv)) an2.certain = false;
 }
 function ruleUnknownName(inv, an2) {
   const name = inv.args[0];
@@ -13469,7 +13533,7 @@ var init_rules_database = __esm({
 
 // src/guard/rules-git.ts
 function parseGit(args, cwd) {
-  const config2 = /* @__PURE__ */ new Map();
+  const config3 = /* @__PURE__ */ new Map();
   const globals = [];
   let where = cwd;
   let i2 = 1;
@@ -13490,10 +13554,10 @@ function parseGit(args, cwd) {
     } else if (flag === "-c") {
       const at2 = value.value.indexOf("=");
       const key = (at2 === -1 ? value.value : value.value.slice(0, at2)).toLowerCase();
-      config2.set(key, { ...value, value: at2 === -1 ? "true" : value.value.slice(at2 + 1) });
+      config3.set(key, { ...value, value: at2 === -1 ? "true" : value.value.slice(at2 + 1) });
     }
   }
-  return { sub: args[i2]?.value ?? "", rest: args.slice(i2 + 1), config: config2, cwd: where, globals };
+  return { sub: args[i2]?.value ?? "", rest: args.slice(i2 + 1), config: config3, cwd: where, globals };
 }
 function deny(an2, inv, ruleId, message2) {
   an2.add(ruleId, "deny", message2, inv.segment);
@@ -13508,6 +13572,12 @@ function shellQuote(value) {
 }
 function runGit(args, inv, an2, aliasDepth) {
   const git = parseGit(args, inv.state.cwd);
+  if (aliasDepth === 0) {
+    for (const name of COMMAND_ENV) {
+      const value = inv.assigns.get(name) ?? (inv.state.vars.has(name) ? literalArg(inv.state.vars.get(name)) : void 0);
+      if (value && value.value !== "" && value.value !== UNKNOWN) an2.runShellString(value, [], inv);
+    }
+  }
   for (const [key, value] of git.config) {
     if (COMMAND_KEYS.test(key)) {
       an2.runShellString(value.value.startsWith("!") ? { ...value, value: value.value.slice(1) } : value, [], inv);
@@ -13536,7 +13606,7 @@ function ruleGitFilterRepo(inv, an2) {
   if (inv.args.some((a2) => a2.value === "--help" || a2.value === "--analyze")) return;
   filterRepo(parseGit([literalArg("git"), literalArg("filter-repo")], inv.state.cwd), inv, an2);
 }
-var GLOBAL_VALUED, COMMAND_KEYS, looksLikePath, reset, checkout, restore, clean, stash, worktree, switchBranch, PROTECTED, branchOf, PUSH_VALUED, push, branch, updateRef, reflog, filterBranch, filterRepo, gc, clone2, SUBCOMMANDS;
+var GLOBAL_VALUED, COMMAND_KEYS, looksLikePath, reset, checkout, restore, clean, stash, worktree, switchBranch, PROTECTED, branchOf, PUSH_VALUED, push, branch, updateRef, reflog, filterBranch, filterRepo, gc, clone2, config2, rm, COMMAND_ENV, SUBCOMMANDS;
 var init_rules_git = __esm({
   "src/guard/rules-git.ts"() {
     "use strict";
@@ -13688,7 +13758,39 @@ var init_rules_git = __esm({
       const state = { ...cloneState(inv.state), cwd: git.cwd };
       an2.target({ op: "write", arg: dest, path: an2.path(dest, { ...inv, state }), recursive: false, segment: inv.segment, via: "git clone into" });
     };
+    config2 = (git, inv, an2) => {
+      const rest = git.rest;
+      if (hasLong(rest, "--get", "--get-all", "--get-regexp", "--get-urlmatch", "--list", "--unset", "--unset-all", "--remove-section", "--rename-section", "--edit") || hasShort(rest, "l") || hasShort(rest, "e")) return;
+      let ops = operands(rest, ["-f", "--file", "--blob", "-t", "--type", "--default", "--comment", "--value"]);
+      if (["set", "get", "list", "unset", "edit", "rename-section", "remove-section"].includes(ops[0]?.value ?? "")) {
+        if (ops[0]?.value !== "set") return;
+        ops = ops.slice(1);
+      }
+      const [key, value] = ops;
+      if (!key || !value) return;
+      const name = key.value.toLowerCase();
+      if (name.startsWith("alias.") && value.value.startsWith("!")) an2.runShellString({ ...value, value: value.value.slice(1) }, [], inv);
+      else if (COMMAND_KEYS.test(name)) an2.runShellString(value.value.startsWith("!") ? { ...value, value: value.value.slice(1) } : value, [], inv);
+    };
+    rm = (git, inv, an2) => {
+      const rest = git.rest;
+      if (hasLong(rest, "--cached", "--dry-run") || hasShort(rest, "n") || !(hasShort(rest, "f") || hasLong(rest, "--force")) || scratch(git, an2)) return;
+      const recursive = hasShort(rest, "r");
+      for (const spec of operands(rest, ["--pathspec-from-file"])) {
+        const whole = /^:\/?\*?$/.test(spec.value) ? { kind: "exact", abs: an2.context.repoRoot } : pathOf(spec, git.cwd);
+        const everything = whole.kind === "exact" && whole.abs === an2.context.repoRoot || whole.kind === "within" && whole.base === an2.context.repoRoot && /^\*\/?$/.test(whole.rest);
+        if (everything && recursive) {
+          deny(an2, inv, "git-rm-force", `git rm -rf ${spec.value} deletes every tracked file from the working tree, and -f throws away their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`);
+          continue;
+        }
+        const state = { ...cloneState(inv.state), cwd: git.cwd };
+        an2.target({ op: "delete", arg: spec, path: an2.path(spec, { ...inv, state }), recursive, segment: inv.segment, via: "git rm -f" });
+      }
+    };
+    COMMAND_ENV = ["GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "GIT_PROXY_COMMAND", "PAGER", "EDITOR", "VISUAL"];
     SUBCOMMANDS = /* @__PURE__ */ new Map([
+      ["config", config2],
+      ["rm", rm],
       ["reset", reset],
       ["checkout", checkout],
       ["restore", restore],
@@ -14116,9 +14218,11 @@ function taintOf(expr) {
 function assignments(code) {
   const out = /* @__PURE__ */ new Map();
   const re2 = /(?:^|[;\n{(]|\b(?:const|let|var|my|our|local)\s+)\s*([$@]?[A-Za-z_]\w*)\s*=(?![=>~])\s*/g;
+  const valueAt = /[^;\n]*/y;
   for (let m2 = re2.exec(code); m2; m2 = re2.exec(code)) {
-    const value = code.slice(m2.index + m2[0].length).split(/[;\n]/)[0]?.trim();
-    if (value && m2[1]) out.set(m2[1], value);
+    valueAt.lastIndex = m2.index + m2[0].length;
+    const value = valueAt.exec(code)?.[0].trim();
+    if (value && m2[1] && (out.size < MAX_VARS || out.has(m2[1]))) out.set(m2[1], value);
   }
   return out;
 }
@@ -14131,8 +14235,10 @@ function substitute(expr, vars) {
       continue;
     }
     let changed = false;
-    for (const [name, value] of vars) {
-      if (value.includes(name)) continue;
+    const named = new Set(withoutLiterals(out).match(/[$@]?[A-Za-z_]\w*/g) ?? []);
+    for (const name of named) {
+      const value = vars.get(name);
+      if (value === void 0 || value.includes(name)) continue;
       const re2 = new RegExp(`(?<![\\w$'"])${name.replace(/\$/g, "\\$")}(?![\\w'"])`, "g");
       if (re2.test(withoutLiterals(out))) {
         out = out.replace(re2, `(${value})`);
@@ -14223,14 +14329,19 @@ function backtickShells(code, ctx) {
   }
 }
 function scanCode(codeIn, env) {
-  const code = codeIn.length > 2e5 ? codeIn.slice(0, 2e5) : codeIn;
+  const code = codeIn.length > MAX_SCAN_CHARS ? codeIn.slice(0, MAX_SCAN_CHARS) : codeIn;
   const ctx = { code, env, vars: assignments(code), effects: [] };
   const inString = stringMask(code);
   for (const sink of SINKS) {
     if (sink.langs && !sink.langs.includes(env.lang)) continue;
     sink.re.lastIndex = 0;
+    let matches = 0;
     for (let m2 = sink.re.exec(code); m2; m2 = sink.re.exec(code)) {
       if (inString[m2.index] === 1) continue;
+      if (++matches > MAX_MATCHES_PER_SINK) {
+        ctx.effects.push({ kind: "unread", fn: m2[0].trim() });
+        break;
+      }
       const after = m2.index + m2[0].length;
       const { args } = readArgs(code, after);
       const receiver = m2[0].startsWith(".") ? receiverBefore(code, m2.index) : code[m2.index - 1] === "." ? receiverBefore(code, m2.index - 1) : "";
@@ -14242,6 +14353,18 @@ function scanCode(codeIn, env) {
     }
   }
   backtickShells(code, ctx);
+  if (codeIn.length > code.length) {
+    const rest = codeIn.slice(code.length - 200);
+    for (const sink of SINKS) {
+      if (sink.langs && !sink.langs.includes(env.lang)) continue;
+      sink.re.lastIndex = 0;
+      const m2 = sink.re.exec(rest);
+      if (m2) {
+        ctx.effects.push({ kind: "unread", fn: m2[0].trim() });
+        break;
+      }
+    }
+  }
   const bare = withoutLiterals(code);
   if (/[(,]\s*(?:eval|exec|Function)\s*\)/.test(bare)) ctx.effects.push({ kind: "eval", fn: "eval", code: { value: UNKNOWN, taint: NETWORK.test(bare) || /https?:\/\//.test(code) ? "network" : DECODE.test(bare) ? "decode" : void 0 } });
   return ctx.effects;
@@ -14257,11 +14380,14 @@ function stringMask(code) {
   }
   return mask;
 }
-var HOME, CWD, NETWORK, DECODE, DECODE_LITERAL, PATH_API, isQuote, postfixIf, path, str2, element, recursiveOpt, DELETE_REC, SINKS, LANGS, langOf;
+var MAX_SCAN_CHARS, MAX_MATCHES_PER_SINK, MAX_VARS, HOME, CWD, NETWORK, DECODE, DECODE_LITERAL, PATH_API, isQuote, postfixIf, path, str2, element, recursiveOpt, DELETE_REC, SINKS, LANGS, langOf;
 var init_scan_code = __esm({
   "src/guard/scan-code.ts"() {
     "use strict";
     init_resolve_word();
+    MAX_SCAN_CHARS = 2e5;
+    MAX_MATCHES_PER_SINK = 256;
+    MAX_VARS = 512;
     HOME = /os\.homedir\s*\(\s*\)|\bhomedir\s*\(\s*\)|Path\.home\s*\(\s*\)|expanduser\s*\(\s*(?:["']~["']|["']~\/)|process\.env\.HOME\b|process\.env\[["']HOME["']\]|environ\s*\[\s*["']HOME["']\s*\]|environ\.get\s*\(\s*["']HOME["']|getenv\s*\(\s*["']HOME["']|\$ENV\s*\{\s*["']?HOME["']?\s*\}|ENV\s*\[\s*["']HOME["']\s*\]|ENV\.fetch\s*\(\s*["']HOME["']|Dir\.home\b|File\.expand_path\s*\(\s*["']~|Deno\.env\.get\s*\(\s*["']HOME["']|\$_SERVER\s*\[\s*["']HOME["']\s*\]|\$_ENV\s*\[\s*["']HOME["']\s*\]|Sys\.getenv\s*\(\s*["']HOME["']|path\.expand\s*\(\s*["']~|os\.getenv\s*\(\s*["']HOME["']|Bun\.env\.HOME\b/;
     CWD = /os\.getcwd\s*\(\s*\)|process\.cwd\s*\(\s*\)|Dir\.pwd\b|Path\.cwd\s*\(\s*\)|Deno\.cwd\s*\(\s*\)|getcwd\s*\(\s*\)|__dirname\b/;
     NETWORK = /urlopen|urllib|\brequests\.(?:get|post|request)|httpx|http\.client|\bfetch\s*\(|https?:\/\/|\bhttps?\.get\b|axios|LWP::|HTTP::Tiny|Net::HTTP|open-uri|URI\.open|URI\.parse|file_get_contents\s*\(\s*["']https?|curl_exec|socket\.|\bcurl\b|\bwget\b/;
@@ -14526,6 +14652,10 @@ function applyEffects(effects, lang, inv, an2, depth) {
       case "opaque":
         an2.certain = false;
         break;
+      case "unread":
+        an2.certain = false;
+        an2.add("too-complex", "deny", `this ${inv.name} code is longer than fanout reads (${MAX_SCAN_CHARS / 1e3} KB, or more than a few hundred calls of one kind), and the unread part calls ${effect.fn}; fanout does not clear code it has not read. Write the code to a file, review it, and run the file.`, inv.segment);
+        break;
     }
   }
 }
@@ -14568,14 +14698,106 @@ function ruleInterpreter(inv, an2) {
   const script = parsed.script;
   if (script && script.value !== "-" && script.value !== "/dev/stdin") {
     if (script.taint) taintFinding(an2, script.taint, inv.segment, "runs");
-    else knownScript(script, parsed.scriptArgs, inv, an2);
+    else if (!knownScript(script, parsed.scriptArgs, inv, an2)) {
+      const written = an2.writtenScript(script, inv);
+      if (written?.taint) taintFinding(an2, written.taint, inv.segment, `runs ${script.value}, written earlier in this command from`);
+      else if (written) scan2(written.text, lang, inv, an2);
+    }
     return;
   }
   const stdin = stdinCode(inv);
   if (stdin.kind === "taint") taintFinding(an2, stdin.taint, inv.segment, "runs");
   else if (stdin.kind === "text") scan2(stdin.text, lang, inv, an2);
 }
-var FLAGS, toArg;
+function awkString(literal2) {
+  return literal2.slice(1, -1).replace(/\\(.)/g, (_m, c5) => c5 === "n" ? "\n" : c5 === "t" ? "	" : c5);
+}
+function awkValue(expr) {
+  let out = "";
+  let last = 0;
+  for (const m2 of expr.matchAll(AWK_STRING)) {
+    if (expr.slice(last, m2.index).trim() !== "") out += UNKNOWN;
+    out += awkString(m2[0]);
+    last = m2.index + m2[0].length;
+  }
+  if (expr.slice(last).trim() !== "") out += UNKNOWN;
+  return out.replace(/\u0000+/g, UNKNOWN);
+}
+function awkParens(code, open) {
+  let depth = 0;
+  for (let i2 = open; i2 < code.length; i2++) {
+    const c5 = code[i2];
+    if (c5 === '"') {
+      const m2 = /^"(?:[^"\\\n]|\\.)*"/.exec(code.slice(i2));
+      if (!m2) return void 0;
+      i2 += m2[0].length - 1;
+    } else if (c5 === "(") depth++;
+    else if (c5 === ")" && --depth === 0) return code.slice(open + 1, i2);
+  }
+  return void 0;
+}
+function ruleAwk(inv, an2) {
+  const rest = inv.args.slice(1);
+  let program2;
+  for (let i2 = 0; i2 < rest.length; i2++) {
+    const v2 = rest[i2].value;
+    if (v2 === "--") {
+      program2 ??= rest[i2 + 1];
+      break;
+    }
+    if (v2 === "-f" || v2 === "--file") {
+      const file = rest[i2 + 1];
+      const written = file ? an2.writtenScript(file, inv) : void 0;
+      if (written?.taint) taintFinding(an2, written.taint, inv.segment, "runs");
+      program2 = written ? literalArg(written.text) : void 0;
+      if (!written) an2.certain = false;
+      break;
+    }
+    if (v2 === "-e" || v2 === "--source") {
+      program2 = rest[i2 + 1];
+      break;
+    }
+    if (AWK_VALUED.has(v2)) {
+      i2++;
+      continue;
+    }
+    if (v2.startsWith("-") && v2 !== "-") continue;
+    program2 = rest[i2];
+    break;
+  }
+  if (!program2) return;
+  if (program2.taint) {
+    taintFinding(an2, program2.taint, inv.segment, "runs");
+    return;
+  }
+  const code = program2.value;
+  if (!/system|\||>/.test(code)) return;
+  an2.certain = false;
+  let runs = 0;
+  const run = (cmd) => {
+    if (cmd === UNKNOWN || cmd === "") return;
+    if (++runs > 64) {
+      if (runs === 65) an2.add("too-complex", "deny", `this awk program runs more than 64 shell commands; fanout does not read that many. Write the commands to a script file, review it, and run it.`, inv.segment);
+      return;
+    }
+    an2.runShellString(literalArg(cmd), [], inv);
+  };
+  for (const m2 of code.matchAll(/\bsystem\s*\(/g)) {
+    const inner = awkParens(code, m2.index + m2[0].length - 1);
+    if (inner !== void 0) run(awkValue(inner));
+  }
+  for (const m2 of code.matchAll(/\b(print|printf)\b([^;}\n|]*)\|&?\s*("(?:[^"\\\n]|\\.)*")/g)) {
+    const cmd = awkString(m2[3]);
+    run(cmd);
+    if (AWK_SHELLS.test(cmd.trim().split(/\s+/)[0] ?? "")) run(awkValue(m2[2].replace(/^\s*\(|\)\s*$/g, "")));
+  }
+  for (const m2 of code.matchAll(/("(?:[^"\\\n]|\\.)*")\s*\|&?\s*getline/g)) run(awkString(m2[1]));
+  for (const m2 of code.matchAll(/\b(?:print|printf)\b[^;}\n|>]*(>>?)\s*("(?:[^"\\\n]|\\.)*")/g)) {
+    const arg = literalArg(awkString(m2[2]));
+    an2.target({ op: "write", arg, path: an2.path(arg, inv), recursive: false, segment: inv.segment, via: `awk print ${m2[1]}` });
+  }
+}
+var FLAGS, toArg, AWK_VALUED, AWK_STRING, AWK_SHELLS;
 var init_rules_interpreters = __esm({
   "src/guard/rules-interpreters.ts"() {
     "use strict";
@@ -14594,6 +14816,9 @@ var init_rules_interpreters = __esm({
       r: { code: /^-e$/, valued: /* @__PURE__ */ new Set(["--default-packages"]) }
     };
     toArg = (value) => ({ text: value.value.replace(new RegExp(UNKNOWN, "g"), "\u2026"), value: value.value, globAt: -1, taint: value.taint });
+    AWK_VALUED = /* @__PURE__ */ new Set(["-F", "-v", "--assign", "--field-separator", "-i", "--include", "-l", "--load", "-W"]);
+    AWK_STRING = /"(?:[^"\\\n]|\\.)*"/g;
+    AWK_SHELLS = /^(?:ba|da|z|k)?sh$/;
   }
 });
 
@@ -15105,7 +15330,10 @@ function ruleKey(name) {
 function runRules(inv, an2) {
   if (inv.args.length === 0) ruleRootShell(inv, an2);
   else if (inv.name === "") ruleUnknownName(inv, an2);
-  else for (const rule of RULES.get(ruleKey(inv.name)) ?? []) rule(inv, an2);
+  else {
+    if (inv.args[0]?.value.includes("/")) an2.runWrittenScript(inv.args[0], inv.args.slice(1), inv);
+    for (const rule of RULES.get(ruleKey(inv.name)) ?? []) rule(inv, an2);
+  }
   ruleStopTriggers(inv, an2);
   ruleBashPorts(inv, an2);
 }
@@ -15135,12 +15363,13 @@ var init_rules = __esm({
       [["curl", "wget"], [ruleDownload]],
       [["rsync"], [ruleRsync]],
       [["tar", "unzip"], [ruleArchive]],
-      [["chmod", "chown", "chgrp"], [rulePermissions]],
+      [["chmod", "chown", "chgrp", "setfacl"], [rulePermissions]],
       [["bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "rbash"], [ruleShell]],
       [["eval"], [ruleEval]],
       [["source", "."], [ruleSource]],
       [["python", "node", "perl", "ruby", "php", "deno", "bun", "lua", "Rscript", "osascript", "pwsh"], [ruleInterpreter]],
       [["perl"], [ruleSedInPlace]],
+      [["awk", "gawk", "mawk", "nawk"], [ruleAwk]],
       [["git"], [ruleGit]],
       [["git-filter-repo"], [ruleGitFilterRepo]],
       [["mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "wipefs", "fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "parted", "blkdiscard", "hdparm", "badblocks", "cryptsetup"], [ruleDiskTool]],
@@ -15450,6 +15679,35 @@ function shorten(text) {
   const flat = text.length > 400 ? `${text.slice(0, 200)} \u2026 ${text.slice(-120)}` : text;
   return flat.replace(/\u0000/g, "\u2026").trim();
 }
+function printedContent(inv) {
+  const words2 = inv.args.slice(1);
+  const taint = words2.find((a2) => a2.taint)?.taint;
+  if (isNetwork(inv)) return { text: "", taint: "network" };
+  if (decodes(inv)) {
+    const literal2 = inv.stdin?.kind === "text" || inv.stdin?.kind === "pipe" && pipeContent(inv.stdin.producers).literal !== void 0;
+    return STRONG_DECODERS.has(inv.name) || literal2 ? { text: "", taint: "decode" } : void 0;
+  }
+  if (inv.name === "echo") {
+    while (words2[0] && /^-[neE]+$/.test(words2[0].value)) words2.shift();
+    return { text: words2.map((w2) => w2.value).join(" "), taint };
+  }
+  if (inv.name === "printf" && words2[0]) return { text: printfText(words2[0].value, words2.slice(1).map((w2) => w2.value)), taint };
+  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "text" && (inv.name === "tee" || words2.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
+  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "pipe") {
+    const content = pipeContent(inv.stdin.producers);
+    if (content.taint || content.literal !== void 0) return { text: content.literal ?? "", taint: content.taint };
+  }
+  return void 0;
+}
+function printfText(format2, args) {
+  const unescaped = format2.replace(/\\([nt\\])/g, (_m, c5) => c5 === "n" ? "\n" : c5 === "t" ? "	" : "\\");
+  let out = "";
+  let next = 0;
+  do {
+    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? "");
+  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 1e5);
+  return out;
+}
 function positionalArgs(state) {
   const args = [];
   for (let i2 = 1; state.vars.has(String(i2)); i2++) args.push(literalArg(state.vars.get(String(i2))));
@@ -15482,11 +15740,12 @@ function analyzeShell(command12, constraints, context) {
     return analysis;
   }
   analysis.source(command12, initialState(context), 0, command12);
+  analysis.uncalledFunctions();
   judgeTargets(analysis);
   judgeAgents(analysis);
   return analysis;
 }
-var MAX_DEPTH, MAX_STEPS, MAX_COMMAND_CHARS, NETWORK2, DANGER_WORD, Analysis;
+var MAX_DEPTH, MAX_STEPS, MAX_COMMAND_CHARS, STRONG_DECODERS, PIPE_WINDOW, CWD_BUILTINS, NETWORK2, DANGER_WORD, Analysis;
 var init_analyze_command = __esm({
   "src/guard/analyze-command.ts"() {
     "use strict";
@@ -15501,6 +15760,9 @@ var init_analyze_command = __esm({
     MAX_DEPTH = 10;
     MAX_STEPS = 2e4;
     MAX_COMMAND_CHARS = 4 * 1024 * 1024;
+    STRONG_DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode"]);
+    PIPE_WINDOW = 32;
+    CWD_BUILTINS = /* @__PURE__ */ new Set(["cd", "pushd", "popd"]);
     NETWORK2 = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "nc", "ncat", "netcat", "socat", "ssh", "telnet", "lwp-request", "lwp-download", "GET", "ftp", "tftp"]);
     DANGER_WORD = /(?:^|[\s;&|(){}`'"=\\])(rm|rmdir|unlink|shred|dd|mkfs(?:\.\w+)?|mke2fs|wipefs|fdisk|sfdisk|parted|chmod|chown|kill|pkill|killall|shutdown|reboot|halt|poweroff|sudo|doas|su|eval|exec|curl|wget|find|mv|cp|truncate|git|python[\d.]*|node|perl|ruby|bash|sh|zsh|dash|docker|podman|claude|xargs|fanout|tee)(?=$|[\s;&|(){}`'"\\])/;
     Analysis = class {
@@ -15598,9 +15860,13 @@ var init_analyze_command = __esm({
           case "Pipeline": {
             if (node.commands.length === 1) return this.node(node.commands[0], src, state, depth, background);
             const producers = [];
+            const carriers = [];
             for (const command12 of node.commands) {
-              const stageStdin = producers.length > 0 ? { kind: "pipe", producers: [...producers] } : void 0;
-              producers.push(this.node(command12, src, cloneState(state), depth, background, stageStdin));
+              const seen = producers.length <= PIPE_WINDOW ? [...producers] : [...carriers, ...producers.slice(-PIPE_WINDOW)];
+              const stageStdin = producers.length > 0 ? { kind: "pipe", producers: seen } : void 0;
+              const inv = this.node(command12, src, cloneState(state), depth, background, stageStdin);
+              producers.push(inv);
+              if (inv && carriers.length < 2 && pipeContent([inv]).taint && !carriers.some((c5) => pipeContent([c5]).taint === pipeContent([inv]).taint)) carriers.push(inv);
             }
             return void 0;
           }
@@ -15627,7 +15893,7 @@ var init_analyze_command = __esm({
             const values = (node.wordlist ?? []).flatMap((w2) => expandBraces(resolveWord(w2, env)));
             const name = node.name.value;
             this.loops++;
-            if (node.wordlist && values.length > 0 && values.length <= 16 && values.every((v2) => v2.globAt === -1)) {
+            if (node.wordlist && values.length > 0 && values.length <= 16 && this.loops <= 2 && values.every((v2) => v2.globAt === -1)) {
               for (const value of values) {
                 const inner = cloneState(state);
                 inner.vars.set(name, value.value);
@@ -15660,6 +15926,10 @@ var init_analyze_command = __esm({
           case "Function": {
             this.forkBomb(node.name.value, node.body, src);
             const body = node.body;
+            if (this.functions.size < 64) {
+              this.functions.set(node.name.value, { body, src, state: cloneState(state), depth, background, called: false });
+              return void 0;
+            }
             if (body.type === "CompoundList") this.list(body, src, cloneState(state), depth, background);
             else this.node(body, src, cloneState(state), depth, background);
             return void 0;
@@ -15710,7 +15980,8 @@ var init_analyze_command = __esm({
           state,
           home: this.context.home,
           projectDir: this.context.projectDir,
-          substitute: (script, text, process10) => this.substitution(script, text, state, depth, src, process10)
+          substitute: (script, text, process10) => this.substitution(script, text, state, depth, src, process10),
+          budget: this.expansionBudget
         };
       }
       /** Analyses $( ), ` ` and <( ): they run. Says what they print when that is knowable. */
@@ -15732,20 +16003,42 @@ var init_analyze_command = __esm({
         if (ran.some((inv) => isNetwork(inv) || inv.args.some((a2) => a2.taint === "network"))) taint = "network";
         else if (ran.some((inv) => decodes(inv) || inv.args.some((a2) => a2.taint === "decode"))) taint = "decode";
         if (process10) return { value: "/dev/fd/63", taint };
-        const only = ran.length === 1 ? ran[0] : void 0;
+        const printing = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
+        const only = printing.length === 1 ? printing[0] : void 0;
         if (only && only.stdin === void 0) {
           if (only.name === "pwd") return { value: only.state.cwd ?? UNKNOWN, taint };
           if (only.name === "echo" && only.args.length >= 2) return { value: only.args.slice(1).filter((a2) => !/^-[neE]+$/.test(a2.value)).map((a2) => a2.value).join(" "), taint: taint ?? only.args.find((a2) => a2.taint)?.taint };
           if (only.name === "printf" && only.args.length === 2 && !only.args[1]?.value.includes("%") && !only.args[1]?.value.includes("\\")) return { value: only.args[1]?.value ?? "", taint };
           if (only.name === "git" && only.args.some((a2) => a2.value === "--show-toplevel")) return { value: this.context.repoRoot, taint };
+          if (only.name === "git" && only.args.some((a2) => a2.value === "--git-dir" || a2.value === "--absolute-git-dir" || a2.value === "--git-common-dir")) return { value: this.context.gitDir, taint };
+          if ((only.name === "realpath" || only.name === "readlink" && only.args.some((a2) => /^-[a-zA-Z]*[fem]/.test(a2.value))) && only.args.length >= 2) {
+            const operand = only.args.slice(1).filter((a2) => !a2.value.startsWith("-"));
+            const path7 = operand.length === 1 ? pathOf(operand[0], only.state.cwd) : void 0;
+            if (path7?.kind === "exact") return { value: path7.abs, taint };
+          }
           if (only.name === "mktemp") return { value: `/tmp/${UNKNOWN}`, taint };
           if (only.name === "dirname" && only.args[1] && isKnown(only.args[1])) return { value: posix9.dirname(only.args[1].value), taint };
         }
         return { value: UNKNOWN, taint };
       }
+      /** Functions defined in this command (`f() { rm -rf "$1"; }; f ~`), by name. */
+      functions = /* @__PURE__ */ new Map();
+      /** Analyses the functions this command defines but never calls (their arguments unknown): they may run later. */
+      uncalledFunctions() {
+        for (const fn2 of this.functions.values()) {
+          if (fn2.called) continue;
+          fn2.called = true;
+          if (fn2.body.type === "CompoundList") this.list(fn2.body, fn2.src, fn2.state, fn2.depth, fn2.background);
+          else this.node(fn2.body, fn2.src, fn2.state, fn2.depth, fn2.background);
+        }
+      }
+      /** Functions whose body is being analysed (a recursive call is not followed again). */
+      calling = /* @__PURE__ */ new Set();
+      /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
+      expansionBudget = { left: 32 * 1024 * 1024 };
       /** Invocations recorded while analysing a substitution (to tell what it prints). */
       invocationsSeen = [];
-      redirects(redirects, src, state, depth, commandText) {
+      redirects(redirects, src, state, depth, commandText, outs) {
         let stdin;
         const env = this.wordEnv(state, depth, src);
         for (const redirect of redirects) {
@@ -15778,7 +16071,9 @@ var init_analyze_command = __esm({
           const op = redirect.operator;
           if (op === "<" || op === "<&" || op === ">&" && /^\d+$|^-$/.test(arg.value)) continue;
           const segment = commandText ?? src.slice(redirect.pos, redirect.end);
-          this.target({ op: "write", arg, path: pathOf(arg, state.cwd), recursive: false, segment, via: `redirect ${op}` });
+          const path7 = pathOf(arg, state.cwd);
+          this.target({ op: "write", arg, path: path7, recursive: false, segment, via: `redirect ${op}` });
+          if (path7.kind === "exact" && (redirect.descriptor === void 0 || redirect.descriptor.type === "FileDescriptor" && redirect.descriptor.value === 1)) outs?.push({ abs: path7.abs, append: op === ">>" });
         }
         return stdin;
       }
@@ -15816,8 +16111,62 @@ var init_analyze_command = __esm({
           this.source(`${alias} ${node.args.map((a2) => a2.text).join(" ")}`, state, depth + 1, segment);
           return void 0;
         }
-        const redirectStdin = this.redirects(node.redirects, src, state, depth, segment);
-        return this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
+        const outs = [];
+        const fn2 = this.functions.get(node.name.text);
+        if (fn2 && depth < MAX_DEPTH && !this.calling.has(node.name.text)) {
+          this.redirects(node.redirects, src, state, depth, segment);
+          const inner = cloneState(state);
+          for (let i2 = 1; inner.vars.has(String(i2)); i2++) inner.vars.delete(String(i2));
+          argv.slice(1).forEach((arg, index) => inner.vars.set(String(index + 1), arg.value));
+          fn2.called = true;
+          this.calling.add(node.name.text);
+          if (fn2.body.type === "CompoundList") this.list(fn2.body, fn2.src, inner, depth + 1, background);
+          else this.node(fn2.body, fn2.src, inner, depth + 1, background);
+          this.calling.delete(node.name.text);
+          return void 0;
+        }
+        const redirectStdin = this.redirects(node.redirects, src, state, depth, segment, outs);
+        const inv = this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
+        if (inv && outs.length > 0) {
+          const content = printedContent(inv);
+          for (const out of outs) this.remember(out.abs, content, out.append);
+        }
+        return inv;
+      }
+      /**
+       * Files this command writes with content it shows (`echo … > f.sh`, `cat > f.sh <<EOF`, `tee`, `curl -o`), by absolute
+       * path: running such a file later in the same command runs that content, so it is analysed like `bash -c`.
+       */
+      written = /* @__PURE__ */ new Map();
+      /** Records what a command wrote to a file; undefined content (unknowable) forgets the file. */
+      remember(abs, content, append) {
+        const before = append ? this.written.get(abs) : void 0;
+        if (content === void 0) {
+          if (!append) this.written.delete(abs);
+          return;
+        }
+        if (this.written.size >= 64 && !this.written.has(abs)) return;
+        this.written.set(abs, { text: (before ? `${before.text}
+` : "") + content.text, taint: content.taint ?? before?.taint });
+      }
+      /** What a script file written earlier in this command holds, if the guard saw it written. */
+      writtenScript(arg, inv) {
+        if (this.written.size === 0) return void 0;
+        const path7 = pathOf(arg, inv.state.cwd);
+        return path7.kind === "exact" ? this.written.get(path7.abs) : void 0;
+      }
+      /** Runs a script file written earlier in this command as shell code, `$1 …` bound; false when its content is unknown. */
+      runWrittenScript(arg, args, inv) {
+        const script = this.writtenScript(arg, inv);
+        if (!script) return false;
+        if (script.taint) {
+          taintFinding(this, script.taint, inv.segment, `runs ${arg.value}, written earlier in this command from`);
+          return true;
+        }
+        const state = cloneState(inv.state);
+        [arg, ...args].forEach((a2, index) => state.vars.set(String(index), a2.value));
+        this.source(script.text, state, inv.depth + 1, inv.segment);
+        return true;
       }
       /** Runs the rules on an argv (from the parser, or built by a rule: find -exec, git aliases, interpreter calls). */
       invoke(argv, at2) {
@@ -15847,7 +16196,8 @@ var init_analyze_command = __esm({
         const marker = unwrapped.xargs?.replace;
         if (marker !== void 0 && unwrapped.args.some((a2) => a2.value.includes(marker))) {
           const items = xargsItems(inv);
-          for (const item of items.slice(0, 8)) {
+          const judged = items.length <= 64 ? items : [...items.slice(0, 64), literalArg(UNKNOWN)];
+          for (const item of judged) {
             const argv2 = unwrapped.args.map((a2) => a2.value.includes(marker) ? { ...a2, value: a2.value.split(marker).join(item.value), taint: a2.taint ?? item.taint } : a2);
             this.invoke(argv2, { state, depth: at2.depth, segment: at2.segment, background: at2.background, stdin: void 0, assigns: inv.assigns, xargs: { ...unwrapped.xargs, replace: void 0, consumed: true } });
           }
@@ -15871,6 +16221,12 @@ var init_analyze_command = __esm({
         positional.forEach((arg, index) => state.vars.set(String(index), arg.value));
         this.source(code.value, state, inv.depth + 1, inv.segment);
       }
+      /** `cd "$(mktemp -d)"`: a directory with an unknown name under a temp root is still scratch space (kept as /tmp/<unknown>). */
+      tempDirOf(dir, target) {
+        if (dir.kind !== "within" || target.globAt !== -1 || /(?:^|\/)\.\.(?:\/|$)/.test(dir.rest)) return void 0;
+        const cls = classifyAbs(dir.base, this.constraints, this.context);
+        return cls === "temp" || cls === "temp-root" ? posix9.join(dir.base, dir.rest) : void 0;
+      }
       /** cd, alias, export: what changes for the commands after. */
       builtinEffects(inv, state) {
         const [, first] = inv.args;
@@ -15887,7 +16243,7 @@ var init_analyze_command = __esm({
               return;
             }
             const dir = pathOf(target, state.cwd);
-            state.cwd = dir.kind === "exact" ? dir.abs : void 0;
+            state.cwd = dir.kind === "exact" ? dir.abs : this.tempDirOf(dir, target);
             state.vars.delete("PWD");
             return;
           }
@@ -15944,7 +16300,8 @@ function malformed(tool, what) {
   return verdictOf([{ ruleId: "malformed-input", severity: "deny", message: `the ${tool} call has ${what}; fanout blocks what it cannot inspect. Retry the tool call with a valid input.`, segment: tool }]);
 }
 function absolute(path7, context) {
-  const expanded = path7 === "~" || path7.startsWith("~/") ? context.home + path7.slice(1) : path7;
+  const user = /^~([a-z_][a-z0-9_.-]*)(?=\/|$)/i.exec(path7);
+  const expanded = path7 === "~" || path7.startsWith("~/") ? context.home + path7.slice(1) : user ? posix10.join(posix10.dirname(context.home), user[1]) + path7.slice(user[0].length) : path7;
   return posix10.resolve(context.cwd, expanded);
 }
 function newContent(toolName, input) {
@@ -16033,6 +16390,7 @@ function evaluateToolCall(call, constraints, context) {
     case "Bash": {
       const command12 = input["command"];
       if (typeof command12 !== "string") return malformed(toolName, "no command string");
+      if (command12.includes("\0")) return malformed(toolName, "a command containing a NUL byte");
       return verdictOf(analyzeShell(command12, constraints, context).findings);
     }
     case "Write":
@@ -16122,12 +16480,13 @@ __export(ledger_exports, {
   ledgerPath: () => ledgerPath,
   readLedgerTail: () => readLedgerTail
 });
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync as existsSync2, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join as join2 } from "node:path";
 function ledgerPath(commonDir) {
   return join2(commonDir, "fanout", "ledger.jsonl");
 }
 function appendLedger(commonDir, entry) {
+  if (!existsSync2(commonDir)) throw new Error(`${commonDir} does not exist: not inside a git repository`);
   mkdirSync(join2(commonDir, "fanout"), { recursive: true });
   appendFileSync(ledgerPath(commonDir), `${JSON.stringify(entry)}
 `);
@@ -17327,6 +17686,30 @@ var init_gate_prompt = __esm({
   }
 });
 
+// src/plan/size-plan-file.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
+function sizePlanFile(planPath, cwd, thresholds) {
+  const path7 = isAbsolute4(planPath) ? planPath : resolve4(cwd, planPath);
+  let text;
+  try {
+    text = readFileSync3(path7, "utf8");
+  } catch (error) {
+    return { error: `cannot read plan ${planPath} (${error.code ?? String(error)})` };
+  }
+  const parsed = parsePlan(text, { source: planPath });
+  if (!parsed.ok) return { error: parsed.issues.map((issue2) => `${planPath}${issue2.line ? `:${issue2.line}` : ""}: ${issue2.field}: ${issue2.message}`).join("\n") };
+  const sizing = sizePlan(parsed.plan, thresholds);
+  return { decision: sizing.decision, reason: sizing.reason, recommendation: sizing.recommendation };
+}
+var init_size_plan_file = __esm({
+  "src/plan/size-plan-file.ts"() {
+    "use strict";
+    init_parse_plan();
+    init_size_plan();
+  }
+});
+
 // src/plan/index.ts
 var plan_exports = {};
 __export(plan_exports, {
@@ -17336,7 +17719,8 @@ __export(plan_exports, {
   gatePrompt: () => gatePrompt,
   parsePlan: () => parsePlan,
   readPlan: () => readPlan,
-  sizePlan: () => sizePlan
+  sizePlan: () => sizePlan,
+  sizePlanFile: () => sizePlanFile
 });
 var init_plan = __esm({
   "src/plan/index.ts"() {
@@ -17347,6 +17731,7 @@ var init_plan = __esm({
     init_read_plan();
     init_size_plan();
     init_gate_prompt();
+    init_size_plan_file();
   }
 });
 
@@ -17355,22 +17740,8 @@ var check_exports = {};
 __export(check_exports, {
   command: () => command
 });
-import { readFileSync as readFileSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
-function sizePlanFile(plans, planPath, planCwd, gate) {
-  const path7 = isAbsolute4(planPath) ? planPath : resolve4(planCwd, planPath);
-  let text;
-  try {
-    text = readFileSync3(path7, "utf8");
-  } catch (error) {
-    return { error: `cannot read plan ${planPath} (${error.code ?? String(error)})` };
-  }
-  const parsed = plans.parsePlan(text, { source: planPath });
-  if (!parsed.ok) return { error: parsed.issues.map((issue2) => `${planPath}${issue2.line ? `:${issue2.line}` : ""}: ${issue2.field}: ${issue2.message}`).join("\n") };
-  const sizing = plans.sizePlan(parsed.plan, gate);
-  return { decision: sizing.decision, reason: sizing.reason, recommendation: sizing.recommendation };
-}
+import { resolve as resolve5 } from "node:path";
 var usage, EXIT, command;
 var init_check = __esm({
   "src/cli/commands/check.ts"() {
@@ -17408,7 +17779,7 @@ Exit: 0 allow, 2 deny (also: invalid constraints file, usage error), 3 ask.`;
         if (file === void 0 && positionals.length === 0) throw new UsageError("check: missing the command to check", "run `fanout check -- 'rm -rf dist'` or `fanout check --write .env`");
         if (file !== void 0 && positionals.length > 0) throw new UsageError("check: give a command or --write/--edit, not both");
         if (file === "") throw new UsageError("check: --write/--edit needs a path");
-        const cwd = resolve4(values.cwd ?? process.cwd());
+        const cwd = resolve5(values.cwd ?? process.cwd());
         const { loadConstraints: loadConstraints2 } = await Promise.resolve().then(() => (init_read_constraints(), read_constraints_exports));
         const loaded = loadConstraints2(cwd);
         if ("error" in loaded) {
@@ -17428,7 +17799,7 @@ ${loaded.error}`, {
           repoRoot: loaded.repoRoot,
           gitDir: loaded.gitDir,
           home: process.env["HOME"] || homedir(),
-          sizePlan: (planPath, planCwd) => sizePlanFile(plans, planPath, planCwd, constraints.gate),
+          sizePlan: (planPath, planCwd) => plans.sizePlanFile(planPath, planCwd, constraints.gate),
           activePlanDecision: () => activePlan2(readLedgerTail2(loaded.commonDir), void 0)?.decision
         };
         const call = file === void 0 ? { toolName: "Bash", toolInput: { command: positionals.join(" ") } } : values.write !== void 0 ? { toolName: "Write", toolInput: { file_path: file, content: values.content ?? "" } } : { toolName: "Edit", toolInput: { file_path: file, old_string: "", new_string: values.content ?? "" } };
@@ -18147,7 +18518,7 @@ var plan_exports2 = {};
 __export(plan_exports2, {
   command: () => command2
 });
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 function recordSizing(commonDir, planPath, sizing) {
   const session = process.env["CLAUDE_CODE_SESSION_ID"];
   try {
@@ -18207,7 +18578,7 @@ Exit: 0 valid plan, 1 invalid plan (one line per issue: file:line: field: messag
         const file = positionals[0] ?? "";
         const maxAgents = values["max-agents"] === void 0 ? void 0 : parseMaxAgents(values["max-agents"]);
         const out = values["write-canonical"];
-        if (out !== void 0 && resolve5(out) === resolve5(file)) {
+        if (out !== void 0 && resolve6(out) === resolve6(file)) {
           throw new UsageError("plan: --write-canonical would overwrite the plan it converts", "write the canonical form to another file");
         }
         const { loadConstraints: loadConstraints2 } = await Promise.resolve().then(() => (init_read_constraints(), read_constraints_exports));
@@ -18229,7 +18600,7 @@ ${loaded.error}`, {
         }
         const { plan } = parsed;
         const sizing = sizePlan2(plan, { ...loaded.constraints.gate, ...maxAgents === void 0 ? {} : { maxAgents } });
-        recordSizing(loaded.commonDir, resolve5(file), sizing);
+        recordSizing(loaded.commonDir, resolve6(file), sizing);
         if (out !== void 0) {
           const { writePlan: writePlan2 } = await Promise.resolve().then(() => (init_write_plan(), write_plan_exports));
           await writePlan2(out, plan);
@@ -18366,13 +18737,13 @@ var init_split_words = __esm({
 });
 
 // src/orchestrate/agent-command.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname3, join as join4, resolve as resolve6 } from "node:path";
+import { existsSync as existsSync3 } from "node:fs";
+import { dirname as dirname3, join as join4, resolve as resolve7 } from "node:path";
 import { fileURLToPath } from "node:url";
 function claudeBinary(env = process.env) {
   const bin = env["FANOUT_CLAUDE_BIN"];
   if (!bin) return "claude";
-  return bin.includes("/") ? resolve6(bin) : bin;
+  return bin.includes("/") ? resolve7(bin) : bin;
 }
 function defaultAgentArgs(settingsFile, env = process.env) {
   return [
@@ -18402,7 +18773,7 @@ function agentSettings(hookBundle, scopeFile) {
 function packageRoot(from) {
   let dir = from;
   for (; ; ) {
-    if (existsSync2(join4(dir, "package.json")) && existsSync2(join4(dir, "scripts", "build.mjs"))) return dir;
+    if (existsSync3(join4(dir, "package.json")) && existsSync3(join4(dir, "scripts", "build.mjs"))) return dir;
     const parent = dirname3(dir);
     if (parent === dir) return void 0;
     dir = parent;
@@ -18410,8 +18781,8 @@ function packageRoot(from) {
 }
 function bundleFile(name, moduleUrl = import.meta.url) {
   const here = fileURLToPath(moduleUrl);
-  const sibling = resolve6(dirname3(here), name);
-  if (here.endsWith(".mjs") && existsSync2(sibling)) return sibling;
+  const sibling = resolve7(dirname3(here), name);
+  if (here.endsWith(".mjs") && existsSync3(sibling)) return sibling;
   const root = packageRoot(dirname3(here));
   return root ? join4(root, "dist", name) : sibling;
 }
@@ -18487,6 +18858,12 @@ var init_git_tasks = __esm({
       hasIdentity: () => ({
         args: ["var", "GIT_COMMITTER_IDENT"],
         okCodes: [0, 1, 128],
+        parse: (result) => result.exitCode === 0
+      }),
+      /** Whether ancestor is reachable from descendant (a commit is its own ancestor). */
+      isAncestor: (ancestor, descendant) => ({
+        args: ["merge-base", "--is-ancestor", ancestor, descendant],
+        okCodes: [0, 1],
         parse: (result) => result.exitCode === 0
       }),
       validBranchName: (name) => ({
@@ -18682,7 +19059,7 @@ function parseDuration(text) {
   return positive(total);
 }
 function positive(ms2) {
-  return Number.isFinite(ms2) && ms2 >= 1 ? Math.round(ms2) : void 0;
+  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
 }
 function formatDuration(ms2) {
   if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
@@ -18691,11 +19068,12 @@ function formatDuration(ms2) {
   const seconds = Math.round(ms2 % 6e4 / 1e3);
   return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
-var UNITS;
+var UNITS, MAX_DURATION_MS;
 var init_parse_duration = __esm({
   "src/orchestrate/parse-duration.ts"() {
     "use strict";
     UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+    MAX_DURATION_MS = 2 ** 31 - 1;
   }
 });
 
@@ -18820,13 +19198,13 @@ var init_build_report = __esm({
 });
 
 // src/orchestrate/cleanup-run.ts
-import { existsSync as existsSync3, rmdirSync } from "node:fs";
+import { existsSync as existsSync4, rmdirSync } from "node:fs";
 function emptyCleanup() {
   return { removedWorktrees: [], keptWorktrees: [], deletedBranches: [], keptBranches: [] };
 }
 async function removeWorktrees(git, paths, parents, result) {
   for (const path7 of paths) {
-    if (!existsSync3(path7)) continue;
+    if (!existsSync4(path7)) continue;
     const removed = await git(gitTasks.removeWorktree(path7));
     if (removed.removed) result.removedWorktrees.push(path7);
     else result.keptWorktrees.push({ path: path7, reason: removed.dirty ? "it has uncommitted changes (commit them on its branch, or remove it yourself)" : removed.reason || "git worktree remove refused" });
@@ -31551,8 +31929,8 @@ function gitIn(cwd) {
   };
 }
 async function viaExeca(cwd, task) {
-  const config2 = (task.config ?? []).flatMap((pair) => ["-c", pair]);
-  const run = await execa("git", [...config2, ...task.args], { cwd, reject: false, ...task.input === void 0 ? { stdin: "ignore" } : { input: task.input }, stripFinalNewline: false, encoding: "utf8" });
+  const config3 = (task.config ?? []).flatMap((pair) => ["-c", pair]);
+  const run = await execa("git", [...config3, ...task.args], { cwd, reject: false, detached: true, ...task.input === void 0 ? { stdin: "ignore" } : { input: task.input }, stripFinalNewline: false, encoding: "utf8" });
   if (run.exitCode === void 0) throw new Error(run.shortMessage);
   return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
 }
@@ -31861,24 +32239,45 @@ function writeState(path7, state) {
   renameSync(temp, path7);
 }
 function readState(path7) {
+  const read = readStateFile(path7);
+  return "state" in read ? read.state : void 0;
+}
+function readStateFile(path7) {
+  let text;
   try {
-    const value = JSON.parse(readFileSync8(path7, "utf8"));
-    return value && value.version === 1 && typeof value.runId === "string" ? value : void 0;
-  } catch {
-    return void 0;
+    text = readFileSync8(path7, "utf8");
+  } catch (error) {
+    return { problem: error.code === "ENOENT" ? "state.json is missing" : `state.json cannot be read (${error.message})` };
   }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: "state.json is not valid JSON" };
+  }
+  const v2 = value;
+  const ok = typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && v2.version === 1 && typeof v2.runId === "string" && typeof v2.status === "string" && typeof v2.base === "string" && Array.isArray(v2.batches) && v2.batches.every((b3) => typeof b3 === "object" && b3 !== null && typeof b3.id === "string" && typeof b3.branch === "string" && typeof b3.status === "string" && Array.isArray(b3.files));
+  return ok ? { state: v2 } : { problem: "state.json is not a fanout run state (a field is missing or has the wrong type)" };
 }
 function listStates(runsDir) {
+  return scanStates(runsDir).states;
+}
+function scanStates(runsDir) {
   let names;
   try {
     names = readdirSync2(runsDir).sort();
   } catch {
-    return [];
+    return { states: [], unreadable: [] };
   }
-  return names.flatMap((name) => {
-    const state = readState(join6(runsDir, name, "state.json"));
-    return state ? [state] : [];
-  });
+  const states = [];
+  const unreadable = [];
+  for (const name of names) {
+    const file = join6(runsDir, name, "state.json");
+    const read = readStateFile(file);
+    if ("state" in read) states.push(read.state);
+    else unreadable.push({ runId: name, file, problem: read.problem });
+  }
+  return { states, unreadable };
 }
 var init_run_state = __esm({
   "src/orchestrate/run-state.ts"() {
@@ -31919,6 +32318,7 @@ async function executeRun(ctx, rerun, hooks) {
   if (hooks.handleSignals) {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    process.on("SIGHUP", onSignal);
   }
   hooks.signal?.addEventListener("abort", onAbort, { once: true });
   if (hooks.signal?.aborted) onAbort();
@@ -31962,12 +32362,38 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
       batch.error = `could not commit the agent's work (${message(error)}); it stays uncommitted in ${batch.worktree}`;
       return false;
     }
+    const strayed = await adoptHead(batch);
+    if (strayed !== null) {
+      batch.error = strayed;
+      return false;
+    }
     const changed = await repo.git(gitTasks.changedFiles(state.base, `refs/heads/${batch.branch}`));
     batch.changedFiles = changed.files;
     batch.deletedFiles = changed.deleted;
     collected.add(batch.id);
     monitor.update(batch.id, { files: batch.changedFiles.length });
     return true;
+  };
+  const adoptHead = async (batch) => {
+    const git = gitIn(batch.worktree);
+    const ref = `refs/heads/${batch.branch}`;
+    const headRef = await git(gitTasks.headRef());
+    if (headRef === ref) return null;
+    const headCommit = await git(gitTasks.resolveCommit("HEAD"));
+    const tip = await repo.git(gitTasks.resolveCommit(ref));
+    if (headCommit === void 0 || headCommit === tip) return null;
+    const where = headRef === void 0 ? `a detached HEAD (${headCommit.slice(0, 10)})` : `branch ${headRef.replace(/^refs\/heads\//, "")} (${headCommit.slice(0, 10)})`;
+    if (await repo.git(gitTasks.isAncestor(tip ?? state.base, headCommit))) {
+      await repo.git(gitTasks.updateRef(ref, headCommit, tip ?? zeroOid(headCommit), `fanout: take the agent's work from ${where}`));
+      monitor.note(`${batch.id}: the agent left its worktree on ${where}; ${batch.branch} now points there`);
+      return null;
+    }
+    let kept = headRef?.replace(/^refs\/heads\//, "");
+    if (kept === void 0) {
+      kept = await freeBranch(ctx, `${batch.branch}-agent-head`);
+      await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, headCommit, zeroOid(headCommit), `fanout: keep the agent's detached HEAD of ${batch.id}`));
+    }
+    return `the agent left its worktree on ${where}, which does not build on ${batch.branch}; its work is kept on branch ${kept}`;
   };
   const validateBatch = async (batch) => {
     if (ctx.validateWords === null || abort.signal.aborted) return;
@@ -32025,7 +32451,7 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
     Object.assign(batch, { pid: null, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, toolCalls: progress.toolCalls, costUsd: progress.costUsd });
     monitor.update(batch.id, { endedAt: Date.now() });
     if (result.error) batch.error = `the agent could not start: ${result.error}`;
-    else if (result.timedOut) batch.error = `the agent ran past the ${state.options.timeoutMs} ms timeout and was stopped`;
+    else if (result.timedOut) batch.error = `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped`;
     else if (!result.interrupted && result.exitCode !== 0) batch.error = `the agent ${describe2(result)}; see ${files.log}`;
     const saved = await collect(batch, result.interrupted ? "interrupted" : result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`);
     if (result.interrupted) return update(batch, "interrupted");
@@ -32052,7 +32478,7 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
       try {
         await prepareWorktree(ctx, batch, rerun.has(batch.id));
       } catch (error) {
-        batch.error = `its worktree could not be created: ${message(error)}`;
+        if (!abort.signal.aborted) batch.error = `its worktree could not be created: ${message(error)}`;
       }
       save();
     }
@@ -32195,6 +32621,7 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
     if (hooks.handleSignals) {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("SIGHUP", onSignal);
     }
     hooks.signal?.removeEventListener("abort", onAbort);
     releaseLock(paths.lock, state.runId);
@@ -32203,7 +32630,7 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
   writeFileSync4(paths.reportJson, `${JSON.stringify(report2, null, 2)}
 `);
   writeFileSync4(paths.reportMd, formatReportMarkdown(state, report2));
-  const exitCode = state.status === "merged" ? 0 : received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : 1;
+  const exitCode = state.status === "merged" ? 0 : received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : received === "SIGHUP" ? 129 : 1;
   return { state, report: report2, exitCode, reportPath: paths.reportMd, summary: formatReportTable(state, report2, paths.reportMd) };
 }
 async function prepareWorktree(ctx, batch, rerun) {
@@ -32290,6 +32717,7 @@ var init_execute_run = __esm({
     init_run_paths();
     init_run_process();
     init_run_state();
+    init_parse_duration();
     init_split_words();
     AGENT_FAILED = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "setup", "running"]);
   }
@@ -32332,11 +32760,11 @@ var init_check_command = __esm({
 });
 
 // src/orchestrate/preflight.ts
-import { accessSync, constants as constants4, existsSync as existsSync4, realpathSync as realpathSync2 } from "node:fs";
+import { accessSync, constants as constants4, existsSync as existsSync5, realpathSync as realpathSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { delimiter, isAbsolute as isAbsolute5, join as join8, relative as relative2, resolve as resolve7, sep as sep2 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute5, join as join8, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
 async function openRepo(cwd) {
-  if (!existsSync4(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
+  if (!existsSync5(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
   const git = gitIn(cwd);
   const version2 = await git(gitTasks.version());
   if (version2[0] < MIN_GIT[0] || version2[0] === MIN_GIT[0] && version2[1] < MIN_GIT[1]) {
@@ -32372,8 +32800,8 @@ function resolveProgram(words2, cwd, what, env = process.env) {
   const [program2, ...rest] = words2;
   if (program2 === void 0) throw new FanoutError("command-invalid", `the ${what} command is empty`);
   if (program2.includes("/")) {
-    const path7 = resolve7(cwd, program2);
-    if (!existsSync4(path7)) throw new FanoutError("command-not-found", `the ${what} command's program ${program2} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
+    const path7 = resolve8(cwd, program2);
+    if (!existsSync5(path7)) throw new FanoutError("command-not-found", `the ${what} command's program ${program2} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
     return [path7, ...rest];
   }
   for (const dir of (env["PATH"] ?? "").split(delimiter)) {
@@ -32433,7 +32861,7 @@ function resolveCommands(overrides, base, constraints, repo, cwd, env) {
 }
 function requireHookBundle() {
   const hook = bundleFile("hook.mjs");
-  if (!existsSync4(hook)) {
+  if (!existsSync5(hook)) {
     throw new FanoutError("hook-missing", `the hook bundle ${hook} is missing, so agents would run without the guard`, { hint: "run `npm run build` in the fanout package" });
   }
   return hook;
@@ -32473,11 +32901,11 @@ var init_preflight = __esm({
 });
 
 // src/orchestrate/orchestrate.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync5 } from "node:fs";
-import { join as join9, resolve as resolve8 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync5 } from "node:fs";
+import { join as join9, resolve as resolve9 } from "node:path";
 async function orchestrate(options2, hooks) {
   const env = hooks.env ?? process.env;
-  const cwd = resolve8(options2.cwd);
+  const cwd = resolve9(options2.cwd);
   const repo = await openRepo(cwd);
   const base = await repo.git(gitTasks.resolveCommit("HEAD"));
   if (base === void 0) throw new FanoutError("no-commits", "the repository has no commits yet", { hint: "commit once first: every batch branches off a commit" });
@@ -32490,7 +32918,7 @@ async function orchestrate(options2, hooks) {
   if ("error" in loaded) throw new FanoutError("constraints-invalid", `the constraints file is invalid:
 ${loaded.error}`, { hint: `fix ${loaded.file} (or delete it to use the defaults)` });
   const { constraints } = loaded;
-  const planPath = resolve8(cwd, options2.planPath);
+  const planPath = resolve9(cwd, options2.planPath);
   const parsed = await readPlan(planPath, repo.repoRoot);
   if (!parsed.ok) {
     throw new FanoutError("plan-invalid", `${options2.planPath} is not a valid plan (${parsed.issues.length} issue${parsed.issues.length === 1 ? "" : "s"}):
@@ -32625,7 +33053,7 @@ async function assertNewBranch(repo, name) {
 }
 async function worktreeIncludes(repo) {
   const file = join9(repo.repoRoot, ".worktreeinclude");
-  if (!existsSync5(file)) return [];
+  if (!existsSync6(file)) return [];
   return repo.git(gitTasks.filesMatching(file));
 }
 var init_orchestrate = __esm({
@@ -32646,21 +33074,24 @@ var init_orchestrate = __esm({
 });
 
 // src/orchestrate/resume-run.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { join as join10, resolve as resolve9 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join10, resolve as resolve10 } from "node:path";
 async function resumeRun(options2, hooks) {
   const env = hooks.env ?? process.env;
-  const cwd = resolve9(options2.cwd);
+  const cwd = resolve10(options2.cwd);
   const repo = await openRepo(cwd);
   const paths = runPaths(repo.commonDir, repo.repoRoot, options2.runId, env);
-  const state = readState(paths.state);
-  if (!state) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
+  if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
+  const read = readStateFile(paths.state);
+  if (!("state" in read)) {
+    if (!existsSync7(paths.runDir)) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
+    throw new FanoutError("run-unreadable", `run ${options2.runId} cannot be resumed: ${read.problem} (${paths.state})`, {
+      hint: `its branches fanout/${options2.runId}/\u2026 still hold the agents' work: merge them yourself, or \`fanout cleanup --run ${options2.runId}\` to sweep what is merged`
+    });
+  }
+  const state = read.state;
   if (state.status === "merged") throw new FanoutError("run-merged", `run ${state.runId} is already merged; there is nothing to resume`);
   assertLockFree(paths.lock);
-  const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w2) => w2.branch?.startsWith(`refs/heads/fanout/${state.runId}/`) || w2.path.startsWith(`${paths.worktreesDir}/`));
-  if (leftover.length > 0) {
-    throw new FanoutError("run-has-worktrees", `run ${state.runId} still has worktrees: ${leftover.map((w2) => w2.path).join(", ")}`, { hint: `run \`fanout cleanup --run ${state.runId}\` first (it keeps any uncommitted work)` });
-  }
   if (await repo.git(gitTasks.resolveCommit(state.base)) === void 0) throw new FanoutError("base-missing", `the run's base commit ${state.base} no longer exists`);
   const into = options2.into ?? state.into;
   if (into === null) {
@@ -32675,6 +33106,7 @@ async function resumeRun(options2, hooks) {
   if ("error" in loaded) throw new FanoutError("constraints-invalid", `the constraints file is invalid:
 ${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands2 = resolveCommands(options2, { planValidate: void 0, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
+  await rescueWorktrees(repo, state.runId, paths);
   const hookBundle = commands2.options.agent === null ? requireHookBundle() : null;
   if (commands2.options.agent === null) resolveProgram([claudeBinary(env)], cwd, "agent", env);
   await assertClean(repo);
@@ -32733,8 +33165,32 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   }
   writeState(paths.state, state);
   const identity3 = await identityFor(repo);
-  const includeFiles = existsSync6(join10(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
+  const includeFiles = existsSync7(join10(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
   return executeRun({ state, paths, repo, identity: identity3, includeFiles, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: false }, new Set(rerun), hooks);
+}
+async function rescueWorktrees(repo, runId, paths) {
+  const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w2) => w2.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w2.path.startsWith(`${paths.worktreesDir}/`));
+  if (leftover.length === 0) return;
+  const unowned = leftover.filter((w2) => !w2.branch?.startsWith(`refs/heads/fanout/${runId}/`));
+  if (unowned.length > 0) {
+    throw new FanoutError("run-has-worktrees", `run ${runId} still has worktrees not on one of its branches: ${unowned.map((w2) => w2.path).join(", ")}`, {
+      hint: `commit or move what you need from them, then \`fanout cleanup --run ${runId}\` and resume`
+    });
+  }
+  await killMarked(`${runId}/`);
+  const identity3 = await identityFor(repo);
+  for (const worktree2 of leftover) {
+    const git = gitIn(worktree2.path);
+    if ((await git(gitTasks.status())).length > 0) {
+      await git(gitTasks.addAll());
+      await git(gitTasks.commit(`fanout: WIP left in ${worktree2.branch?.replace("refs/heads/", "") ?? worktree2.path} by an interrupted run
+
+Committed by fanout resume before re-running run ${runId}.`, identity3));
+    }
+    const removed = await repo.git(gitTasks.removeWorktree(worktree2.path));
+    if (!removed.removed) throw new FanoutError("run-has-worktrees", `could not remove ${worktree2.path}: ${removed.reason}`, { hint: `its work is committed on ${worktree2.branch ?? "its branch"}; remove the worktree by hand, then resume` });
+  }
+  await repo.git(gitTasks.pruneWorktrees());
 }
 var RERUN;
 var init_resume_run = __esm({
@@ -32745,17 +33201,20 @@ var init_resume_run = __esm({
     init_agent_command();
     init_execute_run();
     init_git_tasks();
+    init_run_git();
+    init_run_process();
     init_orchestrate();
     init_preflight();
     init_run_lock();
     init_run_paths();
     init_run_state();
+    init_new_run_id();
     RERUN = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "setup", "running"]);
   }
 });
 
 // src/orchestrate/cleanup-runs.ts
-import { readdirSync as readdirSync3 } from "node:fs";
+import { existsSync as existsSync8, readdirSync as readdirSync3 } from "node:fs";
 import { join as join11 } from "node:path";
 async function cleanupRuns(options2) {
   const env = options2.env ?? process.env;
@@ -32766,7 +33225,8 @@ async function cleanupRuns(options2) {
   const root = worktreesRootOf(repo.repoRoot, env);
   let ids;
   if (options2.runId !== void 0) {
-    const known = readState(join11(base.runsDir, options2.runId, "state.json")) !== void 0 || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
+    if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
+    const known = existsSync8(join11(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
     const branches = await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${options2.runId}/`));
     if (!known && branches.length === 0) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     ids = [options2.runId];
@@ -32843,7 +33303,8 @@ async function listRuns(options2) {
   const repo = await openRepo(options2.cwd);
   const base = runPaths(repo.commonDir, repo.repoRoot, "x", options2.env);
   const lock = readLock(base.lock);
-  const runs = listStates(base.runsDir).map((state) => {
+  const scanned = scanStates(base.runsDir);
+  const runs = scanned.states.map((state) => {
     const active = state.status === "running" && lock.kind === "active" && lock.lock.runId === state.runId;
     const crashed = state.status === "running" && !active && !isAlive(state.pid);
     const paths = runPaths(repo.commonDir, repo.repoRoot, state.runId, options2.env);
@@ -32861,7 +33322,7 @@ async function listRuns(options2) {
       report: state.phase === "done" ? paths.reportMd : null
     };
   });
-  return { lock: lock.kind === "free" ? null : lock.lock ? { ...lock.lock, stale: lock.kind === "stale" } : { runId: "?", pid: 0, startedAt: "", stale: true }, runs };
+  return { lock: lock.kind === "free" ? null : lock.lock ? { ...lock.lock, stale: lock.kind === "stale" } : { runId: "?", pid: 0, startedAt: "", stale: true }, runs, unreadable: scanned.unreadable };
 }
 var init_list_runs = __esm({
   "src/orchestrate/list-runs.ts"() {
@@ -32951,7 +33412,7 @@ async function runOverrides(command12, values) {
   let timeoutMs;
   if (values.timeout !== void 0) {
     timeoutMs = parseDuration2(values.timeout);
-    if (timeoutMs === void 0) throw new UsageError(`${command12}: --timeout must be a duration like 90s, 10m or 1h, got '${values.timeout}'`);
+    if (timeoutMs === void 0) throw new UsageError(`${command12}: --timeout must be a duration like 90s, 10m or 1h (at most 596h), got '${values.timeout}'`);
   }
   return {
     agent,
@@ -33020,7 +33481,7 @@ a shell: pipes, redirections, $ and backticks are refused; put such steps in a s
 Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup}).
 Run state, logs and reports: <git common dir>/fanout/runs/<run-id>/; worktrees: <repo>.fanout/<run-id>/ beside the repo.
 
-Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143 interrupted (SIGINT / SIGTERM).`;
+Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`;
     RUN_FLAGS = {
       agent: { type: "string" },
       concurrency: { type: "string" },
@@ -33093,8 +33554,12 @@ interrupted, or crashed when its process is gone), target branch, batches, and w
             ""
           );
         }
+        for (const bad of status.unreadable) {
+          lines2.push(`Unreadable: run ${bad.runId}: ${bad.problem} (${bad.file}). Its branches (fanout/${bad.runId}/\u2026) and worktrees are left as they are; \`fanout cleanup --run ${bad.runId}\` sweeps them with the usual rules.`);
+        }
+        if (status.unreadable.length > 0) lines2.push("");
         if (status.runs.length === 0) {
-          lines2.push("No runs in this repo yet. Start one with `fanout orchestrate <plan>` (or try `fanout demo`).");
+          lines2.push(status.unreadable.length > 0 ? "No other runs." : "No runs in this repo yet. Start one with `fanout orchestrate <plan>` (or try `fanout demo`).");
         } else {
           const rows = status.runs.map((run) => {
             const counts = /* @__PURE__ */ new Map();
@@ -33230,7 +33695,7 @@ __export(demo_exports, {
   command: () => command7
 });
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync7, mkdirSync as mkdirSync6, mkdtempSync, realpathSync as realpathSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync9, mkdirSync as mkdirSync6, mkdtempSync, realpathSync as realpathSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename as basename2, dirname as dirname8, join as join12 } from "node:path";
 function demoPlan() {
@@ -33323,7 +33788,7 @@ console.log('check: ' + count + ' modules ok');
         const started = performance.now();
         const { bundleFile: bundleFile2, orchestrate: orchestrate2, formatDuration: formatDuration2 } = await Promise.resolve().then(() => (init_orchestrate2(), orchestrate_exports));
         const cli = bundleFile2("cli.mjs");
-        if (!existsSync7(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
+        if (!existsSync9(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
         const dir = realpathSync3(mkdtempSync(join12(tmpdir(), "fanout-demo-")));
         const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         git("init", "-q", "-b", "main");
@@ -33686,7 +34151,7 @@ First decide what the input is:
      Give the Bash call \`timeout: 600000\`; for a long run use \`run_in_background: true\` and check it with
      \`${c5.cli} status\` until the run has finished. Progress goes to stderr; the final report is the JSON on
      stdout (also saved as \`report.json\` in the run's directory, \`<git dir>/fanout/runs/<run-id>/\`). Exit 0 means
-     merged; 1 means failed, conflicting or refused, and the output says why. Summarise for the user: the status,
+     merged; 3 means the complexity gate refused the plan; 1 means failed, conflicting or refused for another reason, and the output says why. Summarise for the user: the status,
      per batch what was merged or kept and why, what validation said, any conflicts, the branch that holds the
      result, and the next step (\`${c5.cli} resume <run-id>\` for failed batches, ${c5.slash("orchestrate-cleanup")}
      for worktrees or branches left behind).
@@ -33967,7 +34432,7 @@ var init_format_constraints = __esm({
 
 // src/install/files.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync8, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync9, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync9, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
 import { dirname as dirname9, join as join13, relative as relative3, sep as sep3 } from "node:path";
 function sha256(content) {
   return createHash("sha256").update(content).digest("hex");
@@ -33982,7 +34447,7 @@ function readIfExists(path7) {
 }
 function missingDirs(root, file) {
   const out = [];
-  for (let dir = dirname9(file); dir !== root && dir.startsWith(root + sep3) && !existsSync8(dir); dir = dirname9(dir)) out.unshift(toRel(root, dir));
+  for (let dir = dirname9(file); dir !== root && dir.startsWith(root + sep3) && !existsSync10(dir); dir = dirname9(dir)) out.unshift(toRel(root, dir));
   return out;
 }
 function writeIfChanged(path7, content, mode) {
@@ -34063,18 +34528,18 @@ var init_install_record = __esm({
 });
 
 // src/install/locate-dist.ts
-import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
+import { existsSync as existsSync11, readFileSync as readFileSync10 } from "node:fs";
 import { dirname as dirname10, join as join14 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function isDistDir(dir) {
-  return BUNDLE_ENTRIES.every((name) => existsSync9(join14(dir, name)));
+  return BUNDLE_ENTRIES.every((name) => existsSync11(join14(dir, name)));
 }
 function locateDist(here = import.meta.url) {
   const start = dirname10(fileURLToPath4(here));
   if (isDistDir(start)) return start;
   for (let dir = start; ; dir = dirname10(dir)) {
     const pkg = join14(dir, "package.json");
-    if (existsSync9(pkg)) {
+    if (existsSync11(pkg)) {
       try {
         if (JSON.parse(readFileSync10(pkg, "utf8")).name === "fanout") {
           const dist = join14(dir, "dist");
@@ -34189,7 +34654,7 @@ var init_version = __esm({
 });
 
 // src/install/init.ts
-import { chmodSync, existsSync as existsSync10, readFileSync as readFileSync12, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
+import { chmodSync, existsSync as existsSync12, readFileSync as readFileSync12, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
 import { join as join15 } from "node:path";
 function readInstallRecord(root) {
   const text = readIfExists(join15(root, INSTALL_RECORD_FILE));
@@ -34197,7 +34662,7 @@ function readInstallRecord(root) {
 }
 function runInit(options2) {
   const { root, distDir } = options2;
-  if (!existsSync10(root) || !statSync4(root).isDirectory()) {
+  if (!existsSync12(root) || !statSync4(root).isDirectory()) {
     throw new FanoutError("init-no-dir", `${root} is not a directory`, { hint: "pass the repository to install into with --dir <path>" });
   }
   if (!isDistDir(distDir)) {
@@ -34216,7 +34681,7 @@ function runInit(options2) {
     for (const dir of missingDirs(root, join15(root, rel))) createdDirs.add(dir);
   };
   const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
-  const samePlace = existsSync10(join15(root, BUNDLE_DIR)) && sameDir(distDir, join15(root, BUNDLE_DIR));
+  const samePlace = existsSync12(join15(root, BUNDLE_DIR)) && sameDir(distDir, join15(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);
     const source = join15(distDir, rel.slice(BUNDLE_DIR.length + 1));
@@ -34227,7 +34692,7 @@ function runInit(options2) {
   }
   const stale = /* @__PURE__ */ new Set([...previous?.bundle ?? [], ...chunkFiles(root)]);
   for (const rel of stale) {
-    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync10(join15(root, rel))) continue;
+    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync12(join15(root, rel))) continue;
     rmSync2(join15(root, rel), { force: true });
     actions.push({ action: "removed", path: rel, note: "left over from an earlier build" });
   }
@@ -34266,7 +34731,7 @@ function runInit(options2) {
   const constraintsPath = join15(root, CONSTRAINTS_FILE);
   let constraints = previous?.constraints ?? { file: CONSTRAINTS_FILE, created: false };
   let constraintsError;
-  if (!existsSync10(constraintsPath)) {
+  if (!existsSync12(constraintsPath)) {
     const template = renderConstraintsTemplate();
     noteDirs(CONSTRAINTS_FILE);
     writeIfChanged(constraintsPath, template);
@@ -34308,7 +34773,7 @@ function sameDir(a2, b3) {
 }
 function chunkFiles(root) {
   const dir = join15(root, BUNDLE_DIR, "hook-chunks");
-  return existsSync10(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
+  return existsSync12(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
 }
 function constraintsProblem(root) {
   return validateConstraintsText(readFileSync12(join15(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
@@ -34357,7 +34822,7 @@ var init_init = __esm({
 });
 
 // src/install/uninstall.ts
-import { existsSync as existsSync11, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
+import { existsSync as existsSync13, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
 import { join as join16 } from "node:path";
 function runUninstall(options2) {
   const { root } = options2;
@@ -34391,7 +34856,7 @@ function runUninstall(options2) {
     }
   }
   const constraintsPath = join16(root, CONSTRAINTS_FILE);
-  if (existsSync11(constraintsPath)) {
+  if (existsSync13(constraintsPath)) {
     const createdByInit = record2 !== void 0 ? record2.constraints.created : readIfExists(constraintsPath)?.toString("utf8") === renderConstraintsTemplate();
     if (options2.all && createdByInit) {
       rmSync3(constraintsPath);
@@ -34406,13 +34871,13 @@ function runUninstall(options2) {
   }
   const bundle = record2?.bundle ?? fallbackBundle(root);
   for (const rel of [...bundle, INSTALL_RECORD_FILE]) {
-    if (!existsSync11(join16(root, rel))) continue;
+    if (!existsSync13(join16(root, rel))) continue;
     rmSync3(join16(root, rel), { force: true });
     actions.push({ action: "removed", path: rel });
   }
   removeDirIfEmpty(join16(root, BUNDLE_DIR, "hook-chunks"));
   removeDirIfEmpty(join16(root, BUNDLE_DIR));
-  const leftovers = existsSync11(join16(root, BUNDLE_DIR)) ? readdirSync5(join16(root, BUNDLE_DIR)) : [];
+  const leftovers = existsSync13(join16(root, BUNDLE_DIR)) ? readdirSync5(join16(root, BUNDLE_DIR)) : [];
   if (leftovers.length > 0) actions.push({ action: "kept", path: `${BUNDLE_DIR}/`, note: `holds files fanout did not write: ${leftovers.join(", ")}` });
   for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join16(root, dir));
   return { root, actions, recorded: record2 !== void 0 };
@@ -34422,7 +34887,7 @@ function fallbackCommands() {
 }
 function fallbackBundle(root) {
   const dir = join16(root, BUNDLE_DIR);
-  if (!existsSync11(dir)) return [];
+  if (!existsSync13(dir)) return [];
   return listFiles(dir).filter((file) => file === "hook.mjs" || file === "cli.mjs" || /^hook-chunks\/[^/]+\.[cm]js$/.test(file)).map((file) => `${BUNDLE_DIR}/${file}`);
 }
 function formatUninstallReport(report2) {
@@ -34451,13 +34916,13 @@ var init_uninstall = __esm({
 
 // src/install/doctor.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync12, readFileSync as readFileSync13 } from "node:fs";
+import { existsSync as existsSync14, readFileSync as readFileSync13 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
 import { join as join17 } from "node:path";
 function runDoctor(options2) {
   const { root, env } = options2;
   const checks = [checkNode(options2.nodeVersion ?? process.versions.node), checkGit(root, env)];
-  if (!existsSync12(join17(root, ".git"))) {
+  if (!existsSync14(join17(root, ".git"))) {
     checks.push(check("repo", "warn", `${root} is not the top of a git repository`, { fix: "run doctor (and init) at the repository root, or pass --dir <repo>; the guard works anywhere, orchestrate needs git" }));
   }
   const wiring = checkWiring(root, env);
@@ -34474,7 +34939,7 @@ function checkNode(version2) {
   return check("node", "problem", `node ${version2} is too old: fanout's bundles need node ${MIN_NODE[0]} or later`, { fix: `install node ${MIN_NODE[0]}+ (e.g. from nodejs.org or your version manager) and make it the \`node\` on PATH` });
 }
 function checkGit(root, env) {
-  const result = spawnSync2("git", ["--version"], { cwd: existsSync12(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
+  const result = spawnSync2("git", ["--version"], { cwd: existsSync14(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
   const version2 = result.status === 0 ? parseVersion(result.stdout) : void 0;
   if (!version2) return check("git", "problem", "git was not found on PATH", { fix: `install git ${MIN_GIT2.slice(0, 2).join(".")} or later; fanout orchestrate runs every agent in its own git worktree` });
   const shown = version2.join(".");
@@ -34546,16 +35011,16 @@ function referencedChunks(hookSource) {
 }
 function checkBundle(root, distDir, perRepo) {
   const installed = join17(root, BUNDLE_DIR);
-  const dir = perRepo || existsSync12(installed) ? installed : distDir;
+  const dir = perRepo || existsSync14(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : dir ?? "dist";
   if (dir === void 0) return { check: check("bundle", "problem", "cannot find a fanout build to check", { fix: "run `npm run build` in the fanout checkout" }), hook: void 0 };
   const hook = join17(dir, "hook.mjs");
-  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync12(join17(dir, file)));
-  if (existsSync12(hook)) missing.push(...referencedChunks(readFileSync13(hook, "utf8")).filter((chunk) => !existsSync12(join17(dir, chunk))));
+  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync14(join17(dir, file)));
+  if (existsSync14(hook)) missing.push(...referencedChunks(readFileSync13(hook, "utf8")).filter((chunk) => !existsSync14(join17(dir, chunk))));
   if (missing.length > 0) {
     return {
       check: check("bundle", "problem", `${shown} is incomplete: missing ${missing.join(", ")}`, { fix: dir === installed ? "run `fanout init` to copy the whole build again, and commit .claude/fanout/ with all its files" : "run `npm run build`" }),
-      hook: existsSync12(hook) ? hook : void 0
+      hook: existsSync14(hook) ? hook : void 0
     };
   }
   if (dir !== installed) return { check: check("bundle", "ok", `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
@@ -34582,7 +35047,7 @@ function sameFiles(dist, installed) {
   const ours = listFiles(dist);
   return ours.every((file) => {
     const there = join17(installed, file);
-    return existsSync12(there) && readFileSync13(there).equals(readFileSync13(join17(dist, file)));
+    return existsSync14(there) && readFileSync13(there).equals(readFileSync13(join17(dist, file)));
   }) && listFiles(installed).filter((f3) => f3.startsWith("hook-chunks/")).every((f3) => ours.includes(f3));
 }
 function checkConstraints(root, env) {
@@ -34742,7 +35207,34 @@ var init_exports2 = {};
 __export(init_exports2, {
   command: () => command8
 });
-import { resolve as resolve10 } from "node:path";
+import { existsSync as existsSync15, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
+import { homedir as homedir4 } from "node:os";
+import { join as join18, resolve as resolve11 } from "node:path";
+function isRepoRoot(root) {
+  const dotGit = join18(root, ".git");
+  try {
+    return statSync5(dotGit).isFile() || existsSync15(join18(dotGit, "HEAD"));
+  } catch {
+    return false;
+  }
+}
+function refuseUserConfigDir(root) {
+  const real = (path7) => {
+    try {
+      return realpathSync4(path7);
+    } catch {
+      return resolve11(path7);
+    }
+  };
+  const target = real(join18(root, ".claude"));
+  const configDir = process.env["CLAUDE_CONFIG_DIR"];
+  const userDirs = [join18(homedir4(), ".claude"), ...configDir ? [configDir] : []].map(real);
+  if (userDirs.includes(target)) {
+    throw new FanoutError("init-user-config", `${target} is Claude Code's user config dir: hooks written there would run in every project, where fanout's per-repo hook does not exist`, {
+      hint: "run fanout init inside a repository (or pass --dir <repo>); to use fanout in every project, install it as a plugin instead (see docs/install.md)"
+    });
+  }
+}
 var usage8, command8;
 var init_init2 = __esm({
   "src/cli/commands/init.ts"() {
@@ -34761,7 +35253,8 @@ nothing but node:
 Running it again changes nothing (or updates fanout's own files after an upgrade).
 
 Options:
-  --dir DIR   the repository to install into (default: the git repository around the current directory)
+  --dir DIR   the repository to install into (default: the git repository around the current directory;
+              needed outside one). Never Claude Code's user config dir (~/.claude): use the plugin there
   --force     also replace command files that differ from fanout's (your edits, or your own command of that name)
 
 Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not valid JSON; it is left untouched).`;
@@ -34772,7 +35265,13 @@ Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not val
         if (positionals.length > 0) throw new UsageError(`init: unexpected argument '${positionals[0]}'`, "pass the repository with --dir <path>");
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
         const { runInit: runInit2, formatInitReport: formatInitReport2, locateDist: locateDist2 } = await Promise.resolve().then(() => (init_install(), install_exports));
-        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve10(values.dir);
+        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve11(values.dir);
+        if (values.dir === void 0 && !isRepoRoot(root)) {
+          throw new FanoutError("init-no-repo", `${process.cwd()} is not inside a git repository, so there is no repo to install into`, {
+            hint: "cd into the repository first, or pass --dir DIR to install into that directory anyway"
+          });
+        }
+        refuseUserConfigDir(root);
         const distDir = locateDist2();
         if (distDir === void 0) {
           throw new FanoutError("init-no-build", "cannot find fanout's built bundles (hook.mjs, cli.mjs) next to this CLI", { hint: "run `npm run build` in the fanout checkout and call its dist/cli.mjs" });
@@ -34791,7 +35290,7 @@ var uninstall_exports = {};
 __export(uninstall_exports, {
   command: () => command9
 });
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 var usage9, command9;
 var init_uninstall2 = __esm({
   "src/cli/commands/uninstall.ts"() {
@@ -34816,7 +35315,7 @@ Exit: 0 done, 1 a file is in the way (e.g. .claude/settings.json is not valid JS
         if (positionals.length > 0) throw new UsageError(`uninstall: unexpected argument '${positionals[0]}'`, "pass the repository with --dir <path>");
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
         const { runUninstall: runUninstall2, formatUninstallReport: formatUninstallReport2 } = await Promise.resolve().then(() => (init_install(), install_exports));
-        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve11(values.dir);
+        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve12(values.dir);
         const report2 = runUninstall2({ root, all: values.all === true });
         process.stdout.write(`${formatUninstallReport2(report2)}
 `);
@@ -34831,7 +35330,7 @@ var doctor_exports = {};
 __export(doctor_exports, {
   command: () => command10
 });
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 var usage10, command10;
 var init_doctor2 = __esm({
   "src/cli/commands/doctor.ts"() {
@@ -34860,7 +35359,7 @@ Exit: 0 no problems (warnings allowed), 1 a problem (or invalid constraints with
         const { values, positionals } = parseFlags("doctor", argv, { dir: { type: "string" }, json: { type: "boolean" }, constraints: { type: "boolean" } });
         if (positionals.length > 0) throw new UsageError(`doctor: unexpected argument '${positionals[0]}'`, "pass the repository with --dir <path>");
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
-        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve12(values.dir);
+        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve13(values.dir);
         if (values.constraints) {
           const { loadConstraints: loadConstraints2 } = await Promise.resolve().then(() => (init_read_constraints(), read_constraints_exports));
           const { formatConstraints: formatConstraints2 } = await Promise.resolve().then(() => (init_format_constraints(), format_constraints_exports));
@@ -34934,12 +35433,12 @@ var init_io = __esm({
 });
 
 // src/hooks/load-constraints.ts
-import { mkdirSync as mkdirSync8, readFileSync as readFileSync15, statSync as statSync5, writeFileSync as writeFileSync7 } from "node:fs";
-import { join as join18 } from "node:path";
+import { existsSync as existsSync16, mkdirSync as mkdirSync8, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync7 } from "node:fs";
+import { join as join19 } from "node:path";
 function cachePath(commonDir, file) {
   let hash = 2166136261;
   for (let i2 = 0; i2 < file.length; i2++) hash = Math.imul(hash ^ file.charCodeAt(i2), 16777619) >>> 0;
-  return join18(commonDir, "fanout", "cache", `constraints-${hash.toString(16)}.json`);
+  return join19(commonDir, "fanout", "cache", `constraints-${hash.toString(16)}.json`);
 }
 async function loadConstraintsCached(startDir, env) {
   const paths = findRepo(startDir, env);
@@ -34949,7 +35448,7 @@ async function loadConstraintsCached(startDir, env) {
   let stat;
   let text;
   try {
-    stat = statSync5(file);
+    stat = statSync6(file);
     const cache2 = cachePath(paths.commonDir, file);
     try {
       const entry = JSON.parse(readFileSync15(cache2, "utf8"));
@@ -34967,7 +35466,8 @@ async function loadConstraintsCached(startDir, env) {
   if (!validated.ok) return { ...paths, file, error: formatConstraintsIssues2(file, validated.issues) };
   try {
     const cache2 = cachePath(paths.commonDir, file);
-    mkdirSync8(join18(cache2, ".."), { recursive: true });
+    if (!existsSync16(paths.commonDir)) throw new Error("no git dir");
+    mkdirSync8(join19(cache2, ".."), { recursive: true });
     const entry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
     writeFileSync7(cache2, JSON.stringify(entry));
   } catch {
@@ -34985,8 +35485,8 @@ var init_load_constraints = __esm({
 });
 
 // src/hooks/post-tool-use.ts
-import { homedir as homedir4 } from "node:os";
-import { isAbsolute as isAbsolute6, relative as relative4, resolve as resolve13, sep as sep4 } from "node:path";
+import { homedir as homedir5 } from "node:os";
+import { isAbsolute as isAbsolute6, relative as relative4, resolve as resolve14, sep as sep4 } from "node:path";
 function touchedFiles(toolName, toolInput, cwd, repoRoot, gitDir, home) {
   if (toolName === "Bash") {
     const command12 = toolInput["command"];
@@ -34995,7 +35495,7 @@ function touchedFiles(toolName, toolInput, cwd, repoRoot, gitDir, home) {
   }
   if (toolName === "Write" || toolName === "Edit" || toolName === "MultiEdit" || toolName === "NotebookEdit" || toolName.startsWith("mcp__")) {
     const key = PATH_KEYS2.find((k2) => typeof toolInput[k2] === "string");
-    return key === void 0 ? [] : [resolve13(cwd, toolInput[key])];
+    return key === void 0 ? [] : [resolve14(cwd, toolInput[key])];
   }
   return [];
 }
@@ -35014,7 +35514,7 @@ async function postToolUse(input, env) {
   if (typeof toolName !== "string" || toolInput === null || typeof toolInput !== "object") return void 0;
   const cwd = typeof input.cwd === "string" && isAbsolute6(input.cwd) ? input.cwd : process.cwd();
   const loaded = await loadConstraintsCached(cwd, env);
-  const home = env["HOME"] || homedir4();
+  const home = env["HOME"] || homedir5();
   const files = touchedFiles(toolName, toolInput, cwd, loaded.repoRoot, loaded.gitDir, home);
   const command12 = toolName === "Bash" ? toolInput.command : void 0;
   try {
@@ -35057,7 +35557,7 @@ var init_post_tool_use = __esm({
 
 // src/hooks/scope.ts
 import { readFileSync as readFileSync16 } from "node:fs";
-import { isAbsolute as isAbsolute7, relative as relative5, resolve as resolve14, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute7, relative as relative5, resolve as resolve15, sep as sep5 } from "node:path";
 function readScope(path7) {
   try {
     const value = JSON.parse(readFileSync16(path7, "utf8"));
@@ -35102,7 +35602,7 @@ function checkScope(toolName, toolInput, scope, context) {
     const key = PATH_KEYS3.find((k2) => typeof toolInput[k2] === "string");
     if (key === void 0) return void 0;
     if (toolName.startsWith("mcp__") && !/write|edit|create|delete|move|rename|patch/i.test(toolName)) return void 0;
-    return judge(resolve14(context.cwd, toolInput[key]));
+    return judge(resolve15(context.cwd, toolInput[key]));
   }
   if (toolName === "Bash" && typeof toolInput["command"] === "string") {
     const { paths } = shellWriteTargets(toolInput["command"], context);
@@ -35124,9 +35624,8 @@ var init_scope = __esm({
 });
 
 // src/hooks/pre-tool-use.ts
-import { readFileSync as readFileSync17 } from "node:fs";
-import { homedir as homedir5 } from "node:os";
-import { isAbsolute as isAbsolute8, resolve as resolve15 } from "node:path";
+import { homedir as homedir6 } from "node:os";
+import { isAbsolute as isAbsolute8 } from "node:path";
 function deny2(ruleId, reason) {
   return preToolUseDecision("deny", `[fanout:${ruleId}] ${reason}`);
 }
@@ -35156,22 +35655,8 @@ A human must fix ${loaded.file} (or delete it to use the defaults); \`fanout doc
     projectDir: loaded.projectDir,
     repoRoot: loaded.repoRoot,
     gitDir: loaded.gitDir,
-    home: options2.env["HOME"] || homedir5(),
-    sizePlan: (planPath, planCwd) => {
-      if (!plans) return void 0;
-      const { parsePlan: parsePlan2, sizePlan: sizePlan2 } = plans;
-      const path7 = isAbsolute8(planPath) ? planPath : resolve15(planCwd, planPath);
-      let text;
-      try {
-        text = readFileSync17(path7, "utf8");
-      } catch (error) {
-        return { error: `cannot read plan ${planPath} (${error.code ?? String(error)})` };
-      }
-      const parsed = parsePlan2(text, { source: planPath });
-      if (!parsed.ok) return { error: parsed.issues.map((issue2) => `${planPath}${issue2.line ? `:${issue2.line}` : ""}: ${issue2.field}: ${issue2.message}`).join("\n") };
-      const sizing = sizePlan2(parsed.plan, constraints.gate);
-      return { decision: sizing.decision, reason: sizing.reason, recommendation: sizing.recommendation };
-    },
+    home: options2.env["HOME"] || homedir6(),
+    sizePlan: (planPath, planCwd) => plans?.sizePlanFile(planPath, planCwd, constraints.gate),
     activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), stringOr(input.session_id))?.decision
   };
   const verdict = evaluateToolCall({ toolName, toolInput }, constraints, context);
@@ -35252,7 +35737,7 @@ var init_session_start = __esm({
 });
 
 // src/hooks/user-prompt.ts
-import { readFileSync as readFileSync18 } from "node:fs";
+import { readFileSync as readFileSync17 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve16 } from "node:path";
 async function userPrompt(input, env) {
   const prompt = promptOf(input);
@@ -35268,7 +35753,7 @@ ${loaded.error}`);
   let text;
   for (const candidate of candidates) {
     try {
-      text = readFileSync18(candidate, "utf8");
+      text = readFileSync17(candidate, "utf8");
       break;
     } catch {
     }
@@ -35453,6 +35938,7 @@ ${stack}
 `);
   return 70;
 }
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => void 0);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

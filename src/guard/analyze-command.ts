@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { forEachChild, parse, type Command, type CompoundList, type ParsedScript, type PipelineNode, type AndOr, type Redirection, type SyntaxNode, type Word } from 'unbash';
 import type { Constraints } from '../constraints/schema.js';
-import { pathOf, type PathInfo } from './classify-path.js';
+import { classifyAbs, pathOf, type PathInfo } from './classify-path.js';
 import { cloneState, expandBraces, isKnown, literalArg, lookupVar, newState, resolveWord, UNKNOWN, type Arg, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
 import { judgeTargets, type Target } from './judge-targets.js';
 import { runRules } from './rules.js';
@@ -41,6 +41,15 @@ export interface Invocation {
   /** Inside a for/while/until body: it may run many times. */
   inLoop: boolean;
 }
+
+/** Decoders whose output is never plain text a person wrote. */
+const STRONG_DECODERS = new Set(['base64', 'base32', 'basenc', 'openssl', 'xxd', 'uudecode']);
+
+/** Pipeline stages a stage's stdin keeps track of (beyond these, only the network/decoding ones). */
+const PIPE_WINDOW = 32;
+
+/** Builtins that only change the shell's directory: they print nothing a substitution would capture. */
+const CWD_BUILTINS = new Set(['cd', 'pushd', 'popd']);
 
 const NETWORK = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'telnet', 'lwp-request', 'lwp-download', 'GET', 'ftp', 'tftp']);
 
@@ -222,9 +231,15 @@ export class Analysis {
       case 'Pipeline': {
         if (node.commands.length === 1) return this.node(node.commands[0] as PipelineNode, src, state, depth, background);
         const producers: Array<Invocation | undefined> = [];
+        // Long pipelines: each stage sees the last stages plus the first network/decoding producer (what pipeContent
+        // needs), not a fresh copy of every earlier stage (quadratic in the stage count).
+        const carriers: Invocation[] = [];
         for (const command of node.commands) {
-          const stageStdin: Stdin | undefined = producers.length > 0 ? { kind: 'pipe', producers: [...producers] } : undefined;
-          producers.push(this.node(command, src, cloneState(state), depth, background, stageStdin));
+          const seen = producers.length <= PIPE_WINDOW ? [...producers] : [...carriers, ...producers.slice(-PIPE_WINDOW)];
+          const stageStdin: Stdin | undefined = producers.length > 0 ? { kind: 'pipe', producers: seen } : undefined;
+          const inv = this.node(command, src, cloneState(state), depth, background, stageStdin);
+          producers.push(inv);
+          if (inv && carriers.length < 2 && pipeContent([inv]).taint && !carriers.some((c) => pipeContent([c]).taint === pipeContent([inv]).taint)) carriers.push(inv);
         }
         return undefined;
       }
@@ -251,7 +266,8 @@ export class Analysis {
         const values = (node.wordlist ?? []).flatMap((w) => expandBraces(resolveWord(w, env)));
         const name = node.name.value;
         this.loops++;
-        if (node.wordlist && values.length > 0 && values.length <= 16 && values.every((v) => v.globAt === -1)) {
+        // Unrolled for known words, two loops deep at most (nested loops multiply: 16^8 bodies otherwise).
+        if (node.wordlist && values.length > 0 && values.length <= 16 && this.loops <= 2 && values.every((v) => v.globAt === -1)) {
           for (const value of values) {
             const inner = cloneState(state);
             inner.vars.set(name, value.value);
@@ -284,6 +300,11 @@ export class Analysis {
       case 'Function': {
         this.forkBomb(node.name.value, node.body, src);
         const body = node.body;
+        // The body is analysed where it is called, with its arguments; a function never called is analysed at the end.
+        if (this.functions.size < 64) {
+          this.functions.set(node.name.value, { body, src, state: cloneState(state), depth, background, called: false });
+          return undefined;
+        }
         if (body.type === 'CompoundList') this.list(body, src, cloneState(state), depth, background);
         else this.node(body, src, cloneState(state), depth, background);
         return undefined;
@@ -338,6 +359,7 @@ export class Analysis {
       home: this.context.home,
       projectDir: this.context.projectDir,
       substitute: (script, text, process) => this.substitution(script, text, state, depth, src, process),
+      budget: this.expansionBudget,
     };
   }
 
@@ -360,22 +382,48 @@ export class Analysis {
     if (ran.some((inv) => isNetwork(inv) || inv.args.some((a) => a.taint === 'network'))) taint = 'network';
     else if (ran.some((inv) => decodes(inv) || inv.args.some((a) => a.taint === 'decode'))) taint = 'decode';
     if (process) return { value: '/dev/fd/63', taint };
-    const only = ran.length === 1 ? ran[0] : undefined;
+    // `$(cd .. && pwd)`: the cd only moves the substitution's own shell; what prints is the last command.
+    const printing = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
+    const only = printing.length === 1 ? printing[0] : undefined;
     if (only && only.stdin === undefined) {
       if (only.name === 'pwd') return { value: only.state.cwd ?? UNKNOWN, taint };
       if (only.name === 'echo' && only.args.length >= 2) return { value: only.args.slice(1).filter((a) => !/^-[neE]+$/.test(a.value)).map((a) => a.value).join(' '), taint: taint ?? only.args.find((a) => a.taint)?.taint };
       if (only.name === 'printf' && only.args.length === 2 && !only.args[1]?.value.includes('%') && !only.args[1]?.value.includes('\\')) return { value: only.args[1]?.value ?? '', taint };
       if (only.name === 'git' && only.args.some((a) => a.value === '--show-toplevel')) return { value: this.context.repoRoot, taint };
+      if (only.name === 'git' && only.args.some((a) => a.value === '--git-dir' || a.value === '--absolute-git-dir' || a.value === '--git-common-dir')) return { value: this.context.gitDir, taint };
+      if ((only.name === 'realpath' || (only.name === 'readlink' && only.args.some((a) => /^-[a-zA-Z]*[fem]/.test(a.value)))) && only.args.length >= 2) {
+        const operand = only.args.slice(1).filter((a) => !a.value.startsWith('-'));
+        const path = operand.length === 1 ? pathOf(operand[0] as Arg, only.state.cwd) : undefined;
+        if (path?.kind === 'exact') return { value: path.abs, taint };
+      }
       if (only.name === 'mktemp') return { value: `/tmp/${UNKNOWN}`, taint };
       if (only.name === 'dirname' && only.args[1] && isKnown(only.args[1])) return { value: posix.dirname(only.args[1].value), taint };
     }
     return { value: UNKNOWN, taint };
   }
 
+  /** Functions defined in this command (`f() { rm -rf "$1"; }; f ~`), by name. */
+  private readonly functions = new Map<string, { body: Extract<SyntaxNode, { type: 'Function' }>['body']; src: string; state: ShellState; depth: number; background: boolean; called: boolean }>();
+
+  /** Analyses the functions this command defines but never calls (their arguments unknown): they may run later. */
+  uncalledFunctions(): void {
+    for (const fn of this.functions.values()) {
+      if (fn.called) continue;
+      fn.called = true;
+      if (fn.body.type === 'CompoundList') this.list(fn.body, fn.src, fn.state, fn.depth, fn.background);
+      else this.node(fn.body, fn.src, fn.state, fn.depth, fn.background);
+    }
+  }
+  /** Functions whose body is being analysed (a recursive call is not followed again). */
+  private readonly calling = new Set<string>();
+
+  /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
+  private readonly expansionBudget = { left: 32 * 1024 * 1024 };
+
   /** Invocations recorded while analysing a substitution (to tell what it prints). */
   private readonly invocationsSeen: Invocation[] = [];
 
-  private redirects(redirects: readonly Redirection[], src: string, state: ShellState, depth: number, commandText: string | undefined): Stdin | undefined {
+  private redirects(redirects: readonly Redirection[], src: string, state: ShellState, depth: number, commandText: string | undefined, outs?: Array<{ abs: string; append: boolean }>): Stdin | undefined {
     let stdin: Stdin | undefined;
     const env = this.wordEnv(state, depth, src);
     for (const redirect of redirects) {
@@ -409,7 +457,9 @@ export class Analysis {
       const op = redirect.operator;
       if (op === '<' || op === '<&' || (op === '>&' && /^\d+$|^-$/.test(arg.value))) continue;
       const segment = commandText ?? src.slice(redirect.pos, redirect.end);
-      this.target({ op: 'write', arg, path: pathOf(arg, state.cwd), recursive: false, segment, via: `redirect ${op}` });
+      const path = pathOf(arg, state.cwd);
+      this.target({ op: 'write', arg, path, recursive: false, segment, via: `redirect ${op}` });
+      if (path.kind === 'exact' && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 1))) outs?.push({ abs: path.abs, append: op === '>>' });
     }
     return stdin;
   }
@@ -448,8 +498,66 @@ export class Analysis {
       this.source(`${alias} ${node.args.map((a) => a.text).join(' ')}`, state, depth + 1, segment);
       return undefined;
     }
-    const redirectStdin = this.redirects(node.redirects, src, state, depth, segment);
-    return this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
+    const outs: Array<{ abs: string; append: boolean }> = [];
+    const fn = this.functions.get(node.name.text);
+    if (fn && depth < MAX_DEPTH && !this.calling.has(node.name.text)) {
+      // A function defined earlier in this command: its body runs with $1 … bound to these arguments.
+      this.redirects(node.redirects, src, state, depth, segment);
+      const inner = cloneState(state);
+      for (let i = 1; inner.vars.has(String(i)); i++) inner.vars.delete(String(i));
+      argv.slice(1).forEach((arg, index) => inner.vars.set(String(index + 1), arg.value));
+      fn.called = true;
+      this.calling.add(node.name.text);
+      if (fn.body.type === 'CompoundList') this.list(fn.body, fn.src, inner, depth + 1, background);
+      else this.node(fn.body, fn.src, inner, depth + 1, background);
+      this.calling.delete(node.name.text);
+      return undefined;
+    }
+    const redirectStdin = this.redirects(node.redirects, src, state, depth, segment, outs);
+    const inv = this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
+    if (inv && outs.length > 0) {
+      const content = printedContent(inv);
+      for (const out of outs) this.remember(out.abs, content, out.append);
+    }
+    return inv;
+  }
+
+  /**
+   * Files this command writes with content it shows (`echo … > f.sh`, `cat > f.sh <<EOF`, `tee`, `curl -o`), by absolute
+   * path: running such a file later in the same command runs that content, so it is analysed like `bash -c`.
+   */
+  private readonly written = new Map<string, { text: string; taint: Taint | undefined }>();
+
+  /** Records what a command wrote to a file; undefined content (unknowable) forgets the file. */
+  remember(abs: string, content: { text: string; taint: Taint | undefined } | undefined, append: boolean): void {
+    const before = append ? this.written.get(abs) : undefined;
+    if (content === undefined) {
+      if (!append) this.written.delete(abs);
+      return;
+    }
+    if (this.written.size >= 64 && !this.written.has(abs)) return;
+    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint });
+  }
+
+  /** What a script file written earlier in this command holds, if the guard saw it written. */
+  writtenScript(arg: Arg, inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
+    if (this.written.size === 0) return undefined;
+    const path = pathOf(arg, inv.state.cwd);
+    return path.kind === 'exact' ? this.written.get(path.abs) : undefined;
+  }
+
+  /** Runs a script file written earlier in this command as shell code, `$1 …` bound; false when its content is unknown. */
+  runWrittenScript(arg: Arg, args: Arg[], inv: Invocation): boolean {
+    const script = this.writtenScript(arg, inv);
+    if (!script) return false;
+    if (script.taint) {
+      taintFinding(this, script.taint, inv.segment, `runs ${arg.value}, written earlier in this command from`);
+      return true;
+    }
+    const state = cloneState(inv.state);
+    [arg, ...args].forEach((a, index) => state.vars.set(String(index), a.value));
+    this.source(script.text, state, inv.depth + 1, inv.segment);
+    return true;
   }
 
   /** Runs the rules on an argv (from the parser, or built by a rule: find -exec, git aliases, interpreter calls). */
@@ -481,7 +589,9 @@ export class Analysis {
     if (marker !== undefined && unwrapped.args.some((a) => a.value.includes(marker))) {
       // xargs -I{}: run the command once per input item, the placeholder replaced.
       const items = xargsItems(inv);
-      for (const item of items.slice(0, 8)) {
+      // Each item runs the command once: the first 64 are judged as given, the rest as one unknown item.
+      const judged = items.length <= 64 ? items : [...items.slice(0, 64), literalArg(UNKNOWN)];
+      for (const item of judged) {
         const argv = unwrapped.args.map((a) => (a.value.includes(marker) ? { ...a, value: a.value.split(marker).join(item.value), taint: a.taint ?? item.taint } : a));
         this.invoke(argv, { state, depth: at.depth, segment: at.segment, background: at.background, stdin: undefined, assigns: inv.assigns, xargs: { ...(unwrapped.xargs as NonNullable<Unwrapped['xargs']>), replace: undefined, consumed: true } });
       }
@@ -507,6 +617,13 @@ export class Analysis {
     this.source(code.value, state, inv.depth + 1, inv.segment);
   }
 
+  /** `cd "$(mktemp -d)"`: a directory with an unknown name under a temp root is still scratch space (kept as /tmp/<unknown>). */
+  private tempDirOf(dir: PathInfo, target: Arg): string | undefined {
+    if (dir.kind !== 'within' || target.globAt !== -1 || /(?:^|\/)\.\.(?:\/|$)/.test(dir.rest)) return undefined;
+    const cls = classifyAbs(dir.base, this.constraints, this.context);
+    return cls === 'temp' || cls === 'temp-root' ? posix.join(dir.base, dir.rest) : undefined;
+  }
+
   /** cd, alias, export: what changes for the commands after. */
   private builtinEffects(inv: Invocation, state: ShellState): void {
     const [, first] = inv.args;
@@ -523,7 +640,7 @@ export class Analysis {
           return;
         }
         const dir = pathOf(target, state.cwd);
-        state.cwd = dir.kind === 'exact' ? dir.abs : undefined;
+        state.cwd = dir.kind === 'exact' ? dir.abs : this.tempDirOf(dir, target);
         state.vars.delete('PWD');
         return;
       }
@@ -561,6 +678,40 @@ export class Analysis {
         void first;
     }
   }
+}
+
+/** What a command prints to stdout when the guard can tell: echo/printf of known words, cat of its heredoc, a download. */
+export function printedContent(inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
+  const words = inv.args.slice(1);
+  const taint = words.find((a) => a.taint)?.taint;
+  if (isNetwork(inv)) return { text: '', taint: 'network' };
+  if (decodes(inv)) {
+    // A real decoder, or tr/rev/gunzip … of text written in the command, is obfuscation; tr -d '\r' < file is not.
+    const literal = inv.stdin?.kind === 'text' || (inv.stdin?.kind === 'pipe' && pipeContent(inv.stdin.producers).literal !== undefined);
+    return STRONG_DECODERS.has(inv.name) || literal ? { text: '', taint: 'decode' } : undefined;
+  }
+  if (inv.name === 'echo') {
+    while (words[0] && /^-[neE]+$/.test(words[0].value)) words.shift();
+    return { text: words.map((w) => w.value).join(' '), taint };
+  }
+  if (inv.name === 'printf' && words[0]) return { text: printfText(words[0].value, words.slice(1).map((w) => w.value)), taint };
+  if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'text' && (inv.name === 'tee' || words.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
+  if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'pipe') {
+    const content = pipeContent(inv.stdin.producers);
+    if (content.taint || content.literal !== undefined) return { text: content.literal ?? '', taint: content.taint };
+  }
+  return undefined;
+}
+
+/** printf's output, near enough to analyse as code: escapes decoded, %-directives filled in order (the format reused). */
+function printfText(format: string, args: string[]): string {
+  const unescaped = format.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+  let out = '';
+  let next = 0;
+  do {
+    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? '');
+  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 100_000);
+  return out;
 }
 
 /** `"$@"` inside `bash -c '…' _ a b`: the positional arguments, one word each (unknown when none are bound). */
@@ -609,6 +760,7 @@ export function analyzeShell(command: string, constraints: Constraints, context:
     return analysis;
   }
   analysis.source(command, initialState(context), 0, command);
+  analysis.uncalledFunctions();
   judgeTargets(analysis);
   judgeAgents(analysis);
   return analysis;

@@ -31,7 +31,7 @@ export function isInside(parent: string, child: string): boolean {
 /** How a path is shown in messages: as written when that is short (`~`, `$HOME/x`), else as resolved. */
 function display(arg: Arg): string {
   const value = arg.value.replace(/\u0000/g, '…');
-  return arg.text !== '' && arg.text.length <= 80 && !arg.text.includes('\n') && !arg.text.startsWith('(') ? arg.text : value || arg.text;
+  return arg.text !== '' && arg.text.length <= 80 && !arg.text.includes('\n') && !arg.text.startsWith('(') ? arg.text.replace(/\u0000/g, '…') : value || arg.text;
 }
 
 /** Resolves an argument to a path against the shell's working directory. */
@@ -63,7 +63,10 @@ export function classifyAbs(abs: string, constraints: Constraints, context: Guar
   if (isInside(abs, boundary) && abs !== boundary) return 'ancestor';
   if (isInside(abs, context.repoRoot) && abs !== context.repoRoot) return 'ancestor';
   if (abs === boundary || abs === context.repoRoot) return 'repo-root';
-  if (isInside(context.gitDir, abs) || /(?:^|\/)\.git(?:\/|$)/.test(abs)) return 'git';
+  if (isInside(context.gitDir, abs)) return 'git';
+  // Another repo's .git is history too, except a scratch clone under a temp root (outside the project and home).
+  // Case-insensitive: on macOS and Windows file systems `.GIT/config` is `.git/config`.
+  if (/(?:^|\/)\.git(?:\/|$)/i.test(abs) && (isInside(boundary, abs) || isInside(context.home, abs) || !isTempPath(abs, constraints))) return 'git';
   if (isInside(boundary, abs)) return 'inside';
   if (abs.startsWith('/dev/')) {
     if (DISK.test(abs)) return 'disk';

@@ -25,7 +25,9 @@ function malformed(tool: string, what: string): Verdict {
 }
 
 function absolute(path: string, context: GuardContext): string {
-  const expanded = path === '~' || path.startsWith('~/') ? context.home + path.slice(1) : path;
+  // `~` and `~user` are read the way a shell would: a tool that expands them must not slip past the home-dir check.
+  const user = /^~([a-z_][a-z0-9_.-]*)(?=\/|$)/i.exec(path);
+  const expanded = path === '~' || path.startsWith('~/') ? context.home + path.slice(1) : user ? posix.join(posix.dirname(context.home), user[1] as string) + path.slice(user[0].length) : path;
   return posix.resolve(context.cwd, expanded);
 }
 
@@ -137,6 +139,8 @@ export function evaluateToolCall(call: ToolCall, constraints: Constraints, conte
     case 'Bash': {
       const command = input['command'];
       if (typeof command !== 'string') return malformed(toolName, 'no command string');
+      // The shell never sees a NUL: execve cuts the command there, so what runs is not what would be analysed.
+      if (command.includes('\u0000')) return malformed(toolName, 'a command containing a NUL byte');
       return verdictOf(analyzeShell(command, constraints, context).findings);
     }
     case 'Write':

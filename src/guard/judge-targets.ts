@@ -34,7 +34,7 @@ const HOME_CACHES = /^(?:\.cache|\.npm|\.yarn\/cache|\.yarn\/berry\/cache|\.pnpm
 const TEMPLATE = /\.(?:example|sample|template|dist|default|defaults|tmpl|tpl)$/i;
 
 function lockRule(rel: string): string {
-  return posix.basename(rel).startsWith('.env') ? 'write-env-file' : 'locked-file';
+  return /^\.env/i.test(posix.basename(rel)) ? 'write-env-file' : 'locked-file';
 }
 
 const LEVEL: Record<LockedPath['level'], Severity> = { block: 'deny', ask: 'ask', warn: 'warn' };
@@ -45,7 +45,8 @@ const ENV_FLOOR: LockedPath = {
   level: 'block',
   reason: 'holds secrets; fanout protects .env files even when the constraints file does not list them (add a lock for it at level warn to allow changes)',
 };
-const ENV_FILE = /^\.env(?:\.[^/]+)?$/;
+// Case-insensitive: on macOS and Windows file systems `.ENV` is the same file as `.env`.
+const ENV_FILE = /^\.env(?:\.[^/]+)?$/i;
 const ENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|tpl)$/i;
 
 export function lockFor(rel: string, locked: LockedPath[]): LockedPath | undefined {
@@ -175,6 +176,11 @@ function writeClass(an: Analysis, t: Target, cls: PathClass, abs: string, within
       return;
     case 'disk':
       an.add('disk-write', 'deny', `${t.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t.segment);
+      return;
+    case 'repo-root':
+      if (within && t.filters?.some((f) => globToRegExp(f).test('.git'))) {
+        an.add('write-git-dir', 'deny', `${t.via} ${shown} rewrites every matching file under the repository, the ones in .git included, which corrupts it; add -name '…' or -not -path './.git/*' so .git is left alone.`, t.segment);
+      }
       return;
     case 'root':
     case 'ancestor':

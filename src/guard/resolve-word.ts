@@ -50,6 +50,16 @@ export interface WordEnv {
   projectDir: string;
   /** Analyses a command substitution and says what it prints, if that is knowable. */
   substitute(script: ParsedScript | undefined, text: string, process: boolean): { value: string; taint: Taint | undefined };
+  /** Characters expansions may still produce in this analysis (`x=$x$x` doubling, `$big` repeated); then UNKNOWN. */
+  budget?: { left: number };
+}
+
+/** An expansion's value, or UNKNOWN once the analysis has expanded more than its budget. */
+function spend(value: string, env: WordEnv): string {
+  if (env.budget === undefined || value.length < 256) return value;
+  if (value.length > env.budget.left) return UNKNOWN;
+  env.budget.left -= value.length;
+  return value;
 }
 
 export function lookupVar(name: string, env: WordEnv): string {
@@ -118,7 +128,7 @@ function addParts(parts: readonly WordPart[], env: WordEnv, acc: Acc, first: boo
         addParts(part.parts, env, acc, false);
         break;
       case 'SimpleExpansion':
-        acc.value += lookupVar(part.text.slice(1), env);
+        acc.value += spend(lookupVar(part.text.slice(1), env), env);
         acc.taint ??= env.state.taints.get(part.text.slice(1));
         break;
       case 'ParameterExpansion': {
@@ -126,7 +136,7 @@ function addParts(parts: readonly WordPart[], env: WordEnv, acc: Acc, first: boo
           acc.value += UNKNOWN;
           break;
         }
-        const own = lookupVar(part.parameter, env);
+        const own = spend(lookupVar(part.parameter, env), env);
         acc.taint ??= env.state.taints.get(part.parameter);
         const op = part.operation;
         if (op === undefined) acc.value += own;
@@ -139,7 +149,7 @@ function addParts(parts: readonly WordPart[], env: WordEnv, acc: Acc, first: boo
       case 'CommandExpansion':
       case 'ProcessSubstitution': {
         const out = env.substitute(part.script, part.text, part.type === 'ProcessSubstitution');
-        acc.value += out.value;
+        acc.value += spend(out.value, env);
         acc.taint ??= out.taint;
         break;
       }

@@ -2,7 +2,7 @@
 // ad-hoc fan-out of `claude -p` agents from a shell line.
 import type { Analysis, Invocation } from './analyze-command.js';
 import { hasLong, operands } from './flags.js';
-import { cloneState, literalArg, isKnown, type Arg } from './resolve-word.js';
+import { cloneState, literalArg, isKnown, UNKNOWN, type Arg } from './resolve-word.js';
 
 /** `claude -p …` (headless) runs; interactive `claude` is a person's session, not an agent fan-out. */
 export function ruleClaude(inv: Invocation, an: Analysis): void {
@@ -34,10 +34,43 @@ export function ruleGnuParallel(inv: Invocation, an: Analysis): void {
   const template = rest.slice(i, end === -1 ? undefined : end);
   if (template.length === 0) return;
   const before = an.claudeRuns.length;
-  const state = cloneState(inv.state);
-  if (template.length === 1 && /\s/.test((template[0] as Arg).value)) an.runShellString(template[0] as Arg, [], inv);
-  else an.invoke(template, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
+  // `parallel rm -rf ::: ~ /`: each input after ::: fills {} (or is appended) and runs; judge the first few.
+  const inputs: Array<Arg | undefined> = [];
+  if (end !== -1 && rest[end]?.value !== '::::') {
+    for (const a of rest.slice(end + 1)) {
+      if (/^:::[:+]?$/.test(a.value)) break;
+      // The first 64 inputs as given, the rest as one unknown input.
+      if (inputs.length >= 64) {
+        inputs.push(literalArg(UNKNOWN));
+        break;
+      }
+      inputs.push(a);
+    }
+  }
+  for (const input of inputs.length > 0 ? inputs : [undefined]) {
+    const filled = input ? fillTemplate(template, input) : template;
+    const state = cloneState(inv.state);
+    if (filled.length === 1 && /\s/.test((filled[0] as Arg).value)) an.runShellString(filled[0] as Arg, [], inv);
+    else an.invoke(filled, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
+  }
   if (an.claudeRuns.length > before) an.parallelReasons.push('GNU parallel');
+}
+
+const REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/g;
+const HAS_REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/;
+
+/** GNU parallel's command line for one input: `{}` (and `{.}`, `{/}` …) replaced, or the input appended. */
+function fillTemplate(template: Arg[], input: Arg): Arg[] {
+  const single = template.length === 1 && /\s/.test((template[0] as Arg).value);
+  const shown = single ? shellWord(input.value) : input.value;
+  if (!template.some((a) => HAS_REPLACEMENT.test(a.value))) {
+    return single ? [{ ...(template[0] as Arg), value: `${(template[0] as Arg).value} ${shown}` }] : [...template, input];
+  }
+  return template.map((a) => (HAS_REPLACEMENT.test(a.value) ? { ...a, value: a.value.replace(REPLACEMENT, shown), taint: a.taint ?? input.taint } : a));
+}
+
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 /** Called once the whole command is analysed: several `claude -p` at once need a parallel plan. */

@@ -70,8 +70,8 @@ export function ruleShell(inv: Invocation, an: Analysis): void {
       return;
     }
     if (script.value !== '/dev/stdin') {
-      // A script file: what it does is not visible here.
-      an.certain = false;
+      // A script file: what it does is not visible here, unless this command wrote it.
+      if (!an.runWrittenScript(script, operands.slice(1), inv)) an.certain = false;
       return;
     }
   }
@@ -103,7 +103,7 @@ export function ruleSource(inv: Invocation, an: Analysis): void {
     shellStdin(inv, an);
     return;
   }
-  an.certain = false;
+  if (!an.runWrittenScript(file, inv.args.slice(2), inv)) an.certain = false;
 }
 
 const SEVERE: ReadonlySet<PathClass> = new Set(['root', 'ancestor', 'repo-root', 'git', 'disk']);

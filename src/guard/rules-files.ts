@@ -1,5 +1,5 @@
 // Commands that delete, write or re-permission files: their targets become Targets for judgeTargets.
-import { pipeContent, type Analysis, type Invocation } from './analyze-command.js';
+import { pipeContent, printedContent, type Analysis, type Invocation } from './analyze-command.js';
 import { classifyAbs } from './classify-path.js';
 import { hasLong, hasShort, operands, shortValue, longValue } from './flags.js';
 import { literalArg, UNKNOWN, type Arg } from './resolve-word.js';
@@ -22,14 +22,21 @@ export function below(dir: Arg): Arg {
   return { ...dir, value: `${base === '/' ? '' : base}/${UNKNOWN}`, globAt: -1 };
 }
 
+/** Items judged one by one; past the cap the rest stands as one unknown item (a recursive delete of it asks). */
+const MAX_XARGS_ITEMS = 4096;
+
+function capItems(items: Arg[]): Arg[] {
+  return items.length <= MAX_XARGS_ITEMS ? items : [...items.slice(0, MAX_XARGS_ITEMS), { text: '(more items)', value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
+}
+
 /** xargs appends stdin items to the command: unknown, unless the producer lists them (echo) or finds them (find). */
 export function xargsItems(inv: Invocation): Arg[] {
   if (!inv.unwrapped.xargs || inv.unwrapped.xargs.consumed) return [];
   const stdin = inv.stdin;
-  if (stdin?.kind === 'text') return stdin.text.split(/\s+/).filter(Boolean).slice(0, 64).map((v) => ({ text: v, value: v, globAt: -1, taint: stdin.taint }));
+  if (stdin?.kind === 'text') return capItems(stdin.text.split(/\s+/).filter(Boolean).map((v) => ({ text: v, value: v, globAt: -1, taint: stdin.taint })));
   const producer = stdin?.kind === 'pipe' && stdin.producers.length === 1 ? stdin.producers[0] : undefined;
   if (producer && (producer.name === 'echo' || producer.name === 'printf') && producer.args.length > 1) {
-    return producer.args.slice(1).filter((a) => !a.value.startsWith('-')).flatMap((a) => a.value.split(/\s+/).filter(Boolean).map((v) => ({ ...a, value: v })));
+    return capItems(producer.args.slice(1).filter((a) => !a.value.startsWith('-')).flatMap((a) => a.value.split(/\s+/).filter(Boolean).map((v) => ({ ...a, value: v }))));
   }
   if (producer && (producer.name === 'find' || producer.name === 'fd' || producer.name === 'ls' || producer.name === 'grep' || producer.name === 'rg')) {
     const roots: Arg[] = [];
@@ -82,6 +89,9 @@ export function ruleFind(inv: Invocation, an: Analysis): void {
       if (/name|path/.test(v)) filters.push(expr[i + 1]?.value ?? '*');
     }
   }
+  // -type/-mtime/-size … narrow by kind or age, not by name: everything (.git included) can still match. -empty is
+  // the exception that matters in practice (`find . -type d -empty -delete` only removes empty directories).
+  if (filtered && filters.length === 0 && !expr.some((a) => a.value === '-empty')) filters.push('*');
   const deletes = expr.some((a) => a.value === '-delete');
   const execAt = expr.findIndex((a) => a.value === '-exec' || a.value === '-execdir' || a.value === '-ok' || a.value === '-okdir');
   const within = below;
@@ -103,7 +113,15 @@ export function ruleFind(inv: Invocation, an: Analysis): void {
       const argv = command.map((a) => (a.value === '{}' || a.value.includes('{}') ? { ...placeholder, text: a.text, value: a.value === '{}' ? placeholder.value : a.value.replace('{}', placeholder.value) } : a));
       const before = an.targets.length;
       an.invoke(argv, { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
-      if (filtered) for (const t of an.targets.slice(before)) if (t.op === 'delete') t.filters = filters;
+      const startPath = an.path(start, inv);
+      for (const t of an.targets.slice(before)) {
+        if (filtered) t.filters = filters;
+        // `find . -type f -exec sed -i … {} +`-style writes reach every file below the start, .git's included.
+        else if (t.op === 'write' && t.path.kind === 'exact' && startPath.kind === 'exact' && t.path.abs === startPath.abs) {
+          t.path = an.path(within(start), inv);
+          t.filters = ['*'];
+        }
+      }
     }
   }
 }
@@ -156,7 +174,15 @@ export function ruleTouchLike(inv: Invocation, an: Analysis): void {
   const rest = inv.args.slice(1);
   const valued = inv.name === 'truncate' ? ['-s', '--size', '-r', '--reference'] : inv.name === 'touch' ? ['-d', '-t', '-r', '--date', '--reference'] : [];
   let files = operands(rest, valued);
-  if (inv.name === 'tee') files = files.filter((a) => a.value !== '-');
+  if (inv.name === 'tee') {
+    files = files.filter((a) => a.value !== '-');
+    const content = printedContent(inv);
+    const append = hasShort(rest, 'a') || hasLong(rest, '--append');
+    for (const file of files) {
+      const path = an.path(file, inv);
+      if (path.kind === 'exact') an.remember(path.abs, content, append);
+    }
+  }
   write(an, inv, [...files, ...(inv.unwrapped.xargs ? xargsItems(inv) : [])], inv.name);
 }
 
@@ -187,14 +213,21 @@ export function ruleDd(inv: Invocation, an: Analysis): void {
   }
 }
 
+/** A download written to a file: judged as a write, and remembered as network content in case this command runs it. */
+function downloaded(an: Analysis, inv: Invocation, out: Arg, via: string): void {
+  write(an, inv, [out], via);
+  const path = an.path(out, inv);
+  if (path.kind === 'exact') an.remember(path.abs, { text: '', taint: 'network' }, false);
+}
+
 export function ruleDownload(inv: Invocation, an: Analysis): void {
   const rest = inv.args.slice(1);
   if (inv.name === 'curl') {
     const out = shortValue(rest, '-o') ?? (longValue(rest, '--output') !== undefined ? literalArg(longValue(rest, '--output') as string) : undefined);
-    if (out && out.value !== '-') write(an, inv, [out], 'curl -o');
+    if (out && out.value !== '-') downloaded(an, inv, out, 'curl -o');
   } else if (inv.name === 'wget') {
     const out = shortValue(rest, '-O') ?? (longValue(rest, '--output-document') !== undefined ? literalArg(longValue(rest, '--output-document') as string) : undefined);
-    if (out && out.value !== '-') write(an, inv, [out], 'wget -O');
+    if (out && out.value !== '-') downloaded(an, inv, out, 'wget -O');
     const dir = shortValue(rest, '-P') ?? (longValue(rest, '--directory-prefix') !== undefined ? literalArg(longValue(rest, '--directory-prefix') as string) : undefined);
     if (dir) write(an, inv, [{ ...dir, value: `${dir.value.replace(/\/$/, '')}/*`, globAt: dir.value.replace(/\/$/, '').length + 1 }], 'wget -P');
   }
@@ -237,9 +270,11 @@ export function ruleArchive(inv: Invocation, an: Analysis): void {
 export function rulePermissions(inv: Invocation, an: Analysis): void {
   const rest = inv.args.slice(1);
   const reference = rest.some((a) => a.value.startsWith('--reference'));
-  const ops = operands(rest, ['--reference']);
-  const files = reference ? ops : ops.slice(1);
-  const rule = inv.name === 'chmod' ? 'chmod-outside-repo' : 'chown-outside-repo';
+  const acl = inv.name === 'setfacl';
+  // setfacl's ACL spec is the value of -m/-x/--set …, so every operand is a file.
+  const ops = operands(rest, acl ? ['-m', '-M', '-x', '-X', '--set', '--set-file', '--modify', '--modify-file', '--remove', '--remove-file'] : ['--reference']);
+  const files = reference || acl ? ops : ops.slice(1);
+  const rule = inv.name === 'chmod' || acl ? 'chmod-outside-repo' : 'chown-outside-repo';
   const recursive = hasShort(rest, 'R') || hasLong(rest, '--recursive');
   for (const arg of [...files, ...xargsItems(inv)]) {
     const path = an.path(arg, inv);

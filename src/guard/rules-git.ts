@@ -2,7 +2,7 @@
 import type { Analysis, Invocation } from './analyze-command.js';
 import { classifyAbs, pathOf } from './classify-path.js';
 import { hasLong, hasShort, longValue, operands } from './flags.js';
-import { cloneState, literalArg, type Arg, type ShellState } from './resolve-word.js';
+import { cloneState, literalArg, UNKNOWN, type Arg, type ShellState } from './resolve-word.js';
 
 export interface GitCall {
   /** The subcommand ('' when there is none). */
@@ -225,7 +225,45 @@ const clone: GitRule = (git, inv, an) => {
   an.target({ op: 'write', arg: dest, path: an.path(dest, { ...inv, state }), recursive: false, segment: inv.segment, via: 'git clone into' });
 };
 
+/** `git config alias.x '!…'` / `git config core.pager …`: the value is stored to run later, so judge it now. */
+const config: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  if (hasLong(rest, '--get', '--get-all', '--get-regexp', '--get-urlmatch', '--list', '--unset', '--unset-all', '--remove-section', '--rename-section', '--edit') || hasShort(rest, 'l') || hasShort(rest, 'e')) return;
+  let ops = operands(rest, ['-f', '--file', '--blob', '-t', '--type', '--default', '--comment', '--value']);
+  if (['set', 'get', 'list', 'unset', 'edit', 'rename-section', 'remove-section'].includes(ops[0]?.value ?? '')) {
+    if (ops[0]?.value !== 'set') return;
+    ops = ops.slice(1);
+  }
+  const [key, value] = ops;
+  if (!key || !value) return;
+  const name = key.value.toLowerCase();
+  if (name.startsWith('alias.') && value.value.startsWith('!')) an.runShellString({ ...value, value: value.value.slice(1) }, [], inv);
+  else if (COMMAND_KEYS.test(name)) an.runShellString(value.value.startsWith('!') ? { ...value, value: value.value.slice(1) } : value, [], inv);
+};
+
+/** git rm -f deletes working-tree files even when they hold uncommitted changes (without -f git refuses to). */
+const rm: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  if (hasLong(rest, '--cached', '--dry-run') || hasShort(rest, 'n') || !(hasShort(rest, 'f') || hasLong(rest, '--force')) || scratch(git, an)) return;
+  const recursive = hasShort(rest, 'r');
+  for (const spec of operands(rest, ['--pathspec-from-file'])) {
+    const whole = /^:\/?\*?$/.test(spec.value) ? { kind: 'exact' as const, abs: an.context.repoRoot } : pathOf(spec, git.cwd);
+    const everything = (whole.kind === 'exact' && whole.abs === an.context.repoRoot) || (whole.kind === 'within' && whole.base === an.context.repoRoot && /^\*\/?$/.test(whole.rest));
+    if (everything && recursive) {
+      deny(an, inv, 'git-rm-force', `git rm -rf ${spec.value} deletes every tracked file from the working tree, and -f throws away their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`);
+      continue;
+    }
+    const state: ShellState = { ...cloneState(inv.state), cwd: git.cwd };
+    an.target({ op: 'delete', arg: spec, path: an.path(spec, { ...inv, state }), recursive, segment: inv.segment, via: 'git rm -f' });
+  }
+};
+
+/** Environment variables whose value git runs as a shell command (`GIT_SSH_COMMAND='…' git fetch`). */
+const COMMAND_ENV = ['GIT_SSH_COMMAND', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_PAGER', 'GIT_EXTERNAL_DIFF', 'GIT_ASKPASS', 'GIT_PROXY_COMMAND', 'PAGER', 'EDITOR', 'VISUAL'];
+
 const SUBCOMMANDS = new Map<string, GitRule>([
+  ['config', config],
+  ['rm', rm],
   ['reset', reset],
   ['checkout', checkout],
   ['restore', restore],
@@ -250,6 +288,12 @@ function shellQuote(value: string): string {
 
 function runGit(args: Arg[], inv: Invocation, an: Analysis, aliasDepth: number): void {
   const git = parseGit(args, inv.state.cwd);
+  if (aliasDepth === 0) {
+    for (const name of COMMAND_ENV) {
+      const value = inv.assigns.get(name) ?? (inv.state.vars.has(name) ? literalArg(inv.state.vars.get(name) as string) : undefined);
+      if (value && value.value !== '' && value.value !== UNKNOWN) an.runShellString(value, [], inv);
+    }
+  }
   for (const [key, value] of git.config) {
     if (COMMAND_KEYS.test(key)) {
       an.runShellString(value.value.startsWith('!') ? { ...value, value: value.value.slice(1) } : value, [], inv);

@@ -5,7 +5,7 @@ import { taintFinding, type Analysis, type Invocation } from './analyze-command.
 import { literalArg, UNKNOWN, type Arg } from './resolve-word.js';
 import { fanoutViaNode } from './rules-agents.js';
 import { stdinCode } from './rules-exec.js';
-import { langOf, scanCode, type CodeEffect, type CodeValue, type Lang } from './scan-code.js';
+import { langOf, MAX_SCAN_CHARS, scanCode, type CodeEffect, type CodeValue, type Lang } from './scan-code.js';
 
 interface Parsed {
   codes: Arg[];
@@ -93,6 +93,10 @@ function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: An
       case 'opaque':
         an.certain = false;
         break;
+      case 'unread':
+        an.certain = false;
+        an.add('too-complex', 'deny', `this ${inv.name} code is longer than fanout reads (${MAX_SCAN_CHARS / 1000} KB, or more than a few hundred calls of one kind), and the unread part calls ${effect.fn}; fanout does not clear code it has not read. Write the code to a file, review it, and run the file.`, inv.segment);
+        break;
     }
   }
 }
@@ -139,10 +143,118 @@ export function ruleInterpreter(inv: Invocation, an: Analysis): void {
   const script = parsed.script;
   if (script && script.value !== '-' && script.value !== '/dev/stdin') {
     if (script.taint) taintFinding(an, script.taint, inv.segment, 'runs');
-    else knownScript(script, parsed.scriptArgs, inv, an);
+    else if (!knownScript(script, parsed.scriptArgs, inv, an)) {
+      // A script this command wrote (`cat > /tmp/x.py <<EOF … python /tmp/x.py`): scan what it holds.
+      const written = an.writtenScript(script, inv);
+      if (written?.taint) taintFinding(an, written.taint, inv.segment, `runs ${script.value}, written earlier in this command from`);
+      else if (written) scan(written.text, lang, inv, an);
+    }
     return;
   }
   const stdin = stdinCode(inv);
   if (stdin.kind === 'taint') taintFinding(an, stdin.taint, inv.segment, 'runs');
   else if (stdin.kind === 'text') scan(stdin.text, lang, inv, an);
+}
+
+const AWK_VALUED = new Set(['-F', '-v', '--assign', '--field-separator', '-i', '--include', '-l', '--load', '-W']);
+const AWK_STRING = /"(?:[^"\\\n]|\\.)*"/g;
+
+function awkString(literal: string): string {
+  return literal.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+/** An awk expression as a string: its literals concatenated, anything computed unknown (`"rm -rf " $1` → rm -rf <unknown>). */
+function awkValue(expr: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of expr.matchAll(AWK_STRING)) {
+    if (expr.slice(last, m.index).trim() !== '') out += UNKNOWN;
+    out += awkString(m[0]);
+    last = m.index + m[0].length;
+  }
+  if (expr.slice(last).trim() !== '') out += UNKNOWN;
+  return out.replace(/\u0000+/g, UNKNOWN);
+}
+
+/** The text of a balanced (…) starting at `open`, strings skipped; undefined when unbalanced. */
+function awkParens(code: string, open: number): string | undefined {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '"') {
+      const m = /^"(?:[^"\\\n]|\\.)*"/.exec(code.slice(i));
+      if (!m) return undefined;
+      i += m[0].length - 1;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return code.slice(open + 1, i);
+  }
+  return undefined;
+}
+
+const AWK_SHELLS = /^(?:ba|da|z|k)?sh$/;
+
+/** awk/gawk/mawk: `system("…")`, `print … | "cmd"`, `"cmd" | getline` run shell commands; `print > "f"` writes a file. */
+export function ruleAwk(inv: Invocation, an: Analysis): void {
+  const rest = inv.args.slice(1);
+  let program: Arg | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const v = (rest[i] as Arg).value;
+    if (v === '--') {
+      program ??= rest[i + 1];
+      break;
+    }
+    if (v === '-f' || v === '--file') {
+      // A program file: only visible when this command wrote it.
+      const file = rest[i + 1];
+      const written = file ? an.writtenScript(file, inv) : undefined;
+      if (written?.taint) taintFinding(an, written.taint, inv.segment, 'runs');
+      program = written ? literalArg(written.text) : undefined;
+      if (!written) an.certain = false;
+      break;
+    }
+    if (v === '-e' || v === '--source') {
+      program = rest[i + 1];
+      break;
+    }
+    if (AWK_VALUED.has(v)) {
+      i++;
+      continue;
+    }
+    if (v.startsWith('-') && v !== '-') continue;
+    program = rest[i];
+    break;
+  }
+  if (!program) return;
+  if (program.taint) {
+    taintFinding(an, program.taint, inv.segment, 'runs');
+    return;
+  }
+  const code = program.value;
+  if (!/system|\||>/.test(code)) return;
+  an.certain = false;
+  let runs = 0;
+  const run = (cmd: string): void => {
+    if (cmd === UNKNOWN || cmd === '') return;
+    // Bounded: past 64 commands the program is not read further, and it holds more commands, so it is blocked.
+    if (++runs > 64) {
+      if (runs === 65) an.add('too-complex', 'deny', `this awk program runs more than 64 shell commands; fanout does not read that many. Write the commands to a script file, review it, and run it.`, inv.segment);
+      return;
+    }
+    an.runShellString(literalArg(cmd), [], inv);
+  };
+  for (const m of code.matchAll(/\bsystem\s*\(/g)) {
+    const inner = awkParens(code, m.index + m[0].length - 1);
+    if (inner !== undefined) run(awkValue(inner));
+  }
+  // print … | "cmd": the printed text goes to cmd's stdin; when cmd is a shell, that text runs too.
+  for (const m of code.matchAll(/\b(print|printf)\b([^;}\n|]*)\|&?\s*("(?:[^"\\\n]|\\.)*")/g)) {
+    const cmd = awkString(m[3] as string);
+    run(cmd);
+    if (AWK_SHELLS.test(cmd.trim().split(/\s+/)[0] ?? '')) run(awkValue((m[2] as string).replace(/^\s*\(|\)\s*$/g, '')));
+  }
+  for (const m of code.matchAll(/("(?:[^"\\\n]|\\.)*")\s*\|&?\s*getline/g)) run(awkString(m[1] as string));
+  for (const m of code.matchAll(/\b(?:print|printf)\b[^;}\n|>]*(>>?)\s*("(?:[^"\\\n]|\\.)*")/g)) {
+    const arg = literalArg(awkString(m[2] as string));
+    an.target({ op: 'write', arg, path: an.path(arg, inv), recursive: false, segment: inv.segment, via: `awk print ${m[1] as string}` });
+  }
 }

@@ -6,7 +6,7 @@ import { ruleCrontab, ruleEval, ruleRootShell, ruleShell, ruleSource, ruleUnknow
 import { ruleArchive, ruleCopy, ruleDd, ruleDownload, ruleFind, ruleLink, rulePermissions, ruleRm, ruleRsync, ruleSedInPlace, ruleShred, ruleTouchLike, ruleUnlink } from './rules-files.js';
 import { ruleGit, ruleGitFilterRepo } from './rules-git.js';
 import { ruleCloud, ruleContainer, ruleKubectl, ruleTerraform } from './rules-infra.js';
-import { ruleInterpreter } from './rules-interpreters.js';
+import { ruleAwk, ruleInterpreter } from './rules-interpreters.js';
 import { ruleChroot, ruleDiskTool, ruleInit, ruleKill, ruleShutdown, ruleSystemctl } from './rules-system.js';
 import { ruleBashPorts, ruleStopTriggers } from './rules-triggers.js';
 
@@ -25,12 +25,13 @@ const TABLE: Array<[names: string[], rules: Rule[]]> = [
   [['curl', 'wget'], [ruleDownload]],
   [['rsync'], [ruleRsync]],
   [['tar', 'unzip'], [ruleArchive]],
-  [['chmod', 'chown', 'chgrp'], [rulePermissions]],
+  [['chmod', 'chown', 'chgrp', 'setfacl'], [rulePermissions]],
   [['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', 'rbash'], [ruleShell]],
   [['eval'], [ruleEval]],
   [['source', '.'], [ruleSource]],
   [['python', 'node', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh'], [ruleInterpreter]],
   [['perl'], [ruleSedInPlace]],
+  [['awk', 'gawk', 'mawk', 'nawk'], [ruleAwk]],
   [['git'], [ruleGit]],
   [['git-filter-repo'], [ruleGitFilterRepo]],
   [['mkfs', 'mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard', 'hdparm', 'badblocks', 'cryptsetup'], [ruleDiskTool]],
@@ -79,7 +80,11 @@ export function ruleKey(name: string): string {
 export function runRules(inv: Invocation, an: Analysis): void {
   if (inv.args.length === 0) ruleRootShell(inv, an);
   else if (inv.name === '') ruleUnknownName(inv, an);
-  else for (const rule of RULES.get(ruleKey(inv.name)) ?? []) rule(inv, an);
+  else {
+    // `./fix.sh` run after this command wrote fix.sh: its content runs.
+    if (inv.args[0]?.value.includes('/')) an.runWrittenScript(inv.args[0], inv.args.slice(1), inv);
+    for (const rule of RULES.get(ruleKey(inv.name)) ?? []) rule(inv, an);
+  }
   ruleStopTriggers(inv, an);
   ruleBashPorts(inv, an);
 }

@@ -24,7 +24,16 @@ export type CodeEffect =
   | { kind: 'shell'; fn: string; code: CodeValue }
   | { kind: 'argv'; fn: string; argv: CodeValue[] }
   | { kind: 'eval'; fn: string; code: CodeValue }
-  | { kind: 'opaque'; fn: string };
+  | { kind: 'opaque'; fn: string }
+  /** Code past the scan budget that contains a call the guard judges (`fn`): unread, so it cannot be cleared. */
+  | { kind: 'unread'; fn: string };
+
+/** Code scanned per one-liner; longer code is judged by whether the rest calls anything that matters. */
+export const MAX_SCAN_CHARS = 200_000;
+/** Matches read per sink; past this the rest is unread. */
+const MAX_MATCHES_PER_SINK = 256;
+/** Variables remembered per one-liner. */
+const MAX_VARS = 512;
 
 const HOME =
   /os\.homedir\s*\(\s*\)|\bhomedir\s*\(\s*\)|Path\.home\s*\(\s*\)|expanduser\s*\(\s*(?:["']~["']|["']~\/)|process\.env\.HOME\b|process\.env\[["']HOME["']\]|environ\s*\[\s*["']HOME["']\s*\]|environ\.get\s*\(\s*["']HOME["']|getenv\s*\(\s*["']HOME["']|\$ENV\s*\{\s*["']?HOME["']?\s*\}|ENV\s*\[\s*["']HOME["']\s*\]|ENV\.fetch\s*\(\s*["']HOME["']|Dir\.home\b|File\.expand_path\s*\(\s*["']~|Deno\.env\.get\s*\(\s*["']HOME["']|\$_SERVER\s*\[\s*["']HOME["']\s*\]|\$_ENV\s*\[\s*["']HOME["']\s*\]|Sys\.getenv\s*\(\s*["']HOME["']|path\.expand\s*\(\s*["']~|os\.getenv\s*\(\s*["']HOME["']|Bun\.env\.HOME\b/;
@@ -181,9 +190,12 @@ function taintOf(expr: string): CodeValue['taint'] {
 function assignments(code: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = /(?:^|[;\n{(]|\b(?:const|let|var|my|our|local)\s+)\s*([$@]?[A-Za-z_]\w*)\s*=(?![=>~])\s*/g;
+  // Linear: each value runs to the next ; or newline, found from where it starts (not by re-splitting the rest).
+  const valueAt = /[^;\n]*/y;
   for (let m = re.exec(code); m; m = re.exec(code)) {
-    const value = code.slice(m.index + m[0].length).split(/[;\n]/)[0]?.trim();
-    if (value && m[1]) out.set(m[1], value);
+    valueAt.lastIndex = m.index + m[0].length;
+    const value = valueAt.exec(code)?.[0].trim();
+    if (value && m[1] && (out.size < MAX_VARS || out.has(m[1]))) out.set(m[1], value);
   }
   return out;
 }
@@ -197,8 +209,11 @@ function substitute(expr: string, vars: Map<string, string>): string {
       continue;
     }
     let changed = false;
-    for (const [name, value] of vars) {
-      if (value.includes(name)) continue;
+    // Only the variables the expression names (not every variable in the code, for every call).
+    const named = new Set(withoutLiterals(out).match(/[$@]?[A-Za-z_]\w*/g) ?? []);
+    for (const name of named) {
+      const value = vars.get(name);
+      if (value === undefined || value.includes(name)) continue;
       const re = new RegExp(`(?<![\\w$'"])${name.replace(/\$/g, '\\$')}(?![\\w'"])`, 'g');
       if (re.test(withoutLiterals(out))) {
         out = out.replace(re, `(${value})`);
@@ -434,15 +449,20 @@ function backtickShells(code: string, ctx: Ctx): void {
 
 /** Scans interpreter code for the effects the guard judges. Bounded: long code is sampled. */
 export function scanCode(codeIn: string, env: CodeEnv): CodeEffect[] {
-  const code = codeIn.length > 200_000 ? codeIn.slice(0, 200_000) : codeIn;
+  const code = codeIn.length > MAX_SCAN_CHARS ? codeIn.slice(0, MAX_SCAN_CHARS) : codeIn;
   const ctx: Ctx = { code, env, vars: assignments(code), effects: [] };
   const inString = stringMask(code);
   for (const sink of SINKS) {
     if (sink.langs && !sink.langs.includes(env.lang)) continue;
     sink.re.lastIndex = 0;
+    let matches = 0;
     for (let m = sink.re.exec(code); m; m = sink.re.exec(code)) {
       // Inside a string literal: data, not a call.
       if (inString[m.index] === 1) continue;
+      if (++matches > MAX_MATCHES_PER_SINK) {
+        ctx.effects.push({ kind: 'unread', fn: m[0].trim() });
+        break;
+      }
       const after = m.index + m[0].length;
       const { args } = readArgs(code, after);
       const receiver = m[0].startsWith('.') ? receiverBefore(code, m.index) : code[m.index - 1] === '.' ? receiverBefore(code, m.index - 1) : '';
@@ -454,6 +474,19 @@ export function scanCode(codeIn: string, env: CodeEnv): CodeEffect[] {
     }
   }
   backtickShells(code, ctx);
+  if (codeIn.length > code.length) {
+    // The unread rest: any call the guard would judge there blocks, rather than slipping past the budget.
+    const rest = codeIn.slice(code.length - 200);
+    for (const sink of SINKS) {
+      if (sink.langs && !sink.langs.includes(env.lang)) continue;
+      sink.re.lastIndex = 0;
+      const m = sink.re.exec(rest);
+      if (m) {
+        ctx.effects.push({ kind: 'unread', fn: m[0].trim() });
+        break;
+      }
+    }
+  }
   // eval handed over as a callback: fetch(url).then(r => r.text()).then(eval)
   const bare = withoutLiterals(code);
   if (/[(,]\s*(?:eval|exec|Function)\s*\)/.test(bare)) ctx.effects.push({ kind: 'eval', fn: 'eval', code: { value: UNKNOWN, taint: NETWORK.test(bare) || /https?:\/\//.test(code) ? 'network' : DECODE.test(bare) ? 'decode' : undefined } });

@@ -51,6 +51,8 @@ describe('fanout resume', () => {
     const cli = startCli(['orchestrate', repo.plan, '--agent', agentFlag('hang'), '--validate', ''], repo.dir, { FANOUT_TEST_MARKERS: marks.dir });
     await waitFor(() => readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).length === 3, 20_000, 'three hanging agents');
     const pids = readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).map((f) => Number(readFileSync(`${marks.dir}/${f}`, 'utf8')));
+    // If an assertion fails before cleanup stops them, the orphaned agents must not outlive the test.
+    cleanups.push(() => pids.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));
     cli.child.kill('SIGKILL');
     await cli.done;
     expect(worktrees(repo)).toHaveLength(3);

@@ -230,6 +230,55 @@ describe('permissions', () => {
     ['sudo chown root:root /usr/local/bin/*', 'chown-outside-repo'],
     ['chgrp -R staff ..', 'chown-outside-repo'],
     ['chmod 644 /etc/sudoers', 'chmod-outside-repo'],
+    ['setfacl -R -m u:nobody:rwx /', 'chmod-outside-repo'],
+    ['setfacl -b -R ~', 'chmod-outside-repo'],
+  ])('%s → %s', (command, rule) => assertDenied(command, rule));
+  it.each(['setfacl -m u:www-data:rx public', 'getfacl /etc'])('%s is allowed', (command) => assertAllowed(command));
+});
+
+describe('find without a name filter reaches .git', () => {
+  it.each([
+    ["find . -type f -exec sed -i 's/foo/bar/g' {} +", 'write-git-dir'],
+    ["find . -exec sed -i 's/foo/bar/g' {} \\;", 'write-git-dir'],
+    ['find . -type f -delete', 'rm-git-dir'],
+    ['find . -mtime +0 -delete', 'rm-git-dir'],
+    ['find . -size +1M -delete', 'rm-git-dir'],
+  ])('%s → %s', (command, rule) => assertDenied(command, rule));
+  it.each([
+    "find . -type f -name '*.ts' -exec sed -i 's/foo/bar/g' {} +",
+    "find . -type f -not -path './.git/*' -exec sed -i 's/foo/bar/g' {} +",
+    "find src -type f -exec sed -i 's/foo/bar/g' {} +",
+    "find . -name '*.sh' -exec chmod +x {} +",
+    'find . -type d -empty -delete', "find . -type f -name '*.log' -delete", 'find build -type f -delete', "find . -mtime +7 -name '*.tmp' -delete", 'find /tmp -type f -mtime +1 -delete'])(
+    '%s is allowed',
+    (command) => assertAllowed(command),
+  );
+});
+
+describe('paths printed by substitutions', () => {
+  it.each([
+    ['rm -rf "$(git rev-parse --git-dir)"', 'rm-git-dir'],
+    ['rm -rf "$(cd .. && pwd)"', 'rm-outside-repo'],
+    ['rm -rf "$(cd ~ && pwd)"', 'rm-outside-repo'],
+    ['rm -rf $(realpath ..)', 'rm-outside-repo'],
+    ['rm -rf "$(readlink -f ../proj-old)"', 'rm-outside-repo'],
+  ])('%s → %s', (command, rule) => assertDenied(command, rule));
+  it.each(['rm -rf "$(realpath dist)"', 'ls "$(git rev-parse --git-dir)"', 'echo "$(realpath .)"'])('%s is allowed', (command) => assertAllowed(command));
+});
+
+describe('a directory made by mktemp is scratch space', () => {
+  it.each([
+    'cd "$(mktemp -d)" && git init && touch a && rm -rf *',
+    'tmp=$(mktemp -d) && cd "$tmp" && rm -rf *',
+    'cd $(mktemp -d) && git clone https://github.com/x/y . && rm -rf .git',
+    'd=$(mktemp -d); cd $d; rm -rf .git *',
+    'cd "$(mktemp -d)" && git init && git commit --allow-empty -m x && git reset --hard',
+    'rm -rf /tmp/clone/.git',
+  ])('%s is allowed', (command) => assertAllowed(command));
+  it.each([
+    ['cd "$(mktemp -d)" && rm -rf ../..', 'rm-outside-repo'],
+    ['cd "$(mktemp -d)" && rm -rf ..', 'rm-outside-repo'],
+    ['rm -rf ~/other/.git', 'rm-git-dir'],
   ])('%s → %s', (command, rule) => assertDenied(command, rule));
 });
 
