@@ -1,9 +1,11 @@
 // src/hooks/entry.ts
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+var getBuiltin = process.getBuiltinModule?.bind(process);
+var builtin = async (id) => getBuiltin ? getBuiltin(id) : await import(id);
+var fs = await builtin("node:fs");
+var os = await builtin("node:os");
+var path = await builtin("node:path");
+var { fileURLToPath } = await builtin("node:url");
+var { Script } = await builtin("node:vm");
 function requireBuiltin(id) {
   switch (id) {
     case "node:fs":

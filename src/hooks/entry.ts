@@ -1,12 +1,22 @@
 // dist/hook.mjs: the file Claude Code runs on every hook event. It compiles the bundled core with a V8 code
 // cache kept per user (parsing ~300 KB of JavaScript was most of the hook's cost over a bare node start),
-// and touches nothing node does not already load: no process.stdout stream, no module loader.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+// and loads as little of node as it can: no process.stdout stream, no module loader, no ESM facades.
+import type * as Fs from 'node:fs';
+import type * as Os from 'node:os';
+import type * as Path from 'node:path';
+import type * as Url from 'node:url';
+import type * as Vm from 'node:vm';
 import type { runHook as RunHook } from './core.js';
+
+// process.getBuiltinModule (node >= 20.16) hands over node's own module objects; an ESM import of node:fs
+// builds a facade that reads every export, fs.promises included, which loads node's stream machinery.
+const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.bind(process);
+const builtin = async <T>(id: string): Promise<T> => (getBuiltin ? (getBuiltin(id) as T) : ((await import(id)) as T));
+const fs = await builtin<typeof Fs>('node:fs');
+const os = await builtin<typeof Os>('node:os');
+const path = await builtin<typeof Path>('node:path');
+const { fileURLToPath } = await builtin<typeof Url>('node:url');
+const { Script } = await builtin<typeof Vm>('node:vm');
 
 /** `hook-chunks/core-<content hash>.cjs`, set by scripts/build.mjs: the name alone says which code a cache belongs to. */
 declare const FANOUT_HOOK_CORE: string;
