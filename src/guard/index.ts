@@ -2,5 +2,6 @@
 export { evaluateToolCall, verdictOf } from './evaluate-tool-call.js';
 export { Analysis, analyzeShell, analyzeShell as analyzeCommand } from './analyze-command.js';
 export { shellWriteTargets } from './shell-write-targets.js';
+export { lockFor } from './judge-targets.js';
 export { lockedPortBindings, type PortBinding } from './judge-ports.js';
 export type { Decision, Finding, GuardContext, PlanDecision, PlanSizing, Severity, ToolCall, Verdict } from './types.js';

@@ -1,11 +1,9 @@
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { loadConstraintsCached } from './load-constraints.js';
-import type { LockedPath } from '../constraints/schema.js';
-import { shellWriteTargets } from '../guard/index.js';
+import { lockFor, shellWriteTargets } from '../guard/index.js';
 import { additionalContext, type HookInput } from './io.js';
 import { appendLedger } from './ledger.js';
-import { matchGlob } from '../util/glob.js';
 
 const PATH_KEYS = ['file_path', 'notebook_path', 'path', 'filePath'];
 
@@ -21,16 +19,6 @@ export function touchedFiles(toolName: string, toolInput: Record<string, unknown
     return key === undefined ? [] : [resolve(cwd, toolInput[key] as string)];
   }
   return [];
-}
-
-function warnLock(locked: LockedPath[], rel: string): LockedPath | undefined {
-  for (const lock of locked) {
-    if (lock.level !== 'warn') continue;
-    if (!matchGlob(lock.path, rel)) continue;
-    if (lock.except?.some((pattern) => matchGlob(pattern, rel))) continue;
-    return lock;
-  }
-  return undefined;
 }
 
 /** Records what changed in the ledger and reports warn-level locked files back to the model. */
@@ -57,11 +45,13 @@ export async function postToolUse(input: HookInput, env: NodeJS.ProcessEnv): Pro
   }
   if ('error' in loaded || files.length === 0) return undefined;
   const warnings: string[] = [];
+  // Only warn-level locks report after the fact; block and ask were decided before the call ran.
+  const warnLocks = loaded.constraints.locked.filter((lock) => lock.level === 'warn');
   for (const file of files) {
     const rel = relativeOrAbsolute(loaded.repoRoot, file);
     if (isAbsolute(rel)) continue;
-    const lock = warnLock(loaded.constraints.locked, rel);
-    if (lock) warnings.push(`${rel} is locked at level warn (${lock.reason}). Tell the user you changed it and why.`);
+    const lock = lockFor(rel, warnLocks);
+    if (lock?.level === 'warn') warnings.push(`${rel} is locked at level warn (${lock.reason}). Tell the user you changed it and why.`);
   }
   return warnings.length === 0 ? undefined : additionalContext('PostToolUse', `fanout: ${warnings.join(' ')}`);
 }
