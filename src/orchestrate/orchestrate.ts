@@ -24,7 +24,7 @@ import {
 } from './preflight.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
 import { runPaths } from './run-paths.js';
-import { writeState, type BatchState, type RunState } from './run-state.js';
+import { startingRunFields, writeState, type BatchState, type RunState } from './run-state.js';
 
 export interface OrchestrateOptions extends CommandOverrides {
   cwd: string;
@@ -134,13 +134,10 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
   const identity = await identityFor(repo);
   acquireLock(paths.lock, { runId, pid: process.pid, startedAt: new Date().toISOString() });
   const state: RunState = {
+    ...startingRunFields(commands.options, process.pid),
     version: 1,
     runId,
-    status: 'running',
-    phase: 'fan-out',
-    pid: process.pid,
     startedAt: new Date().toISOString(),
-    finishedAt: null,
     repoRoot: repo.repoRoot,
     commonDir: repo.commonDir,
     planPath,
@@ -150,15 +147,7 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
     startBranch,
     into: options.into ?? null,
     integration: { branch: integration, head: null, validation: null },
-    landed: false,
-    options: commands.options,
     batches: batches.map((batch) => newBatchState(runId, batch, join(paths.worktreesDir, batch.id), paths.runDir)),
-    conflicts: [],
-    notes: [],
-    error: null,
-    agentWallMs: null,
-    agentTimeMs: null,
-    wallMs: null,
   };
   try {
     mkdirSync(paths.runDir, { recursive: true });

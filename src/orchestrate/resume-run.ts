@@ -13,7 +13,7 @@ import { assertNewBranch, worktreeIncludes } from './orchestrate.js';
 import { assertClean, formatAgent, identityFor, openRepo, requireHookBundle, resolveCommands, resolveProgram, type CommandOverrides } from './preflight.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
 import { runPaths } from './run-paths.js';
-import { readStateFile, writeState, type BatchStatus } from './run-state.js';
+import { readStateFile, startingRunFields, writeState, type BatchStatus } from './run-state.js';
 import { RUN_ID_PATTERN } from './new-run-id.js';
 
 export interface ResumeOptions extends CommandOverrides {
@@ -104,21 +104,9 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
     throw error;
   }
 
-  Object.assign(state, {
-    status: 'running',
-    phase: 'fan-out',
-    pid: process.pid,
-    finishedAt: null,
+  Object.assign(state, startingRunFields(commands.options, process.pid), {
     into,
     integration: { branch: state.integration.branch, head: null, validation: null },
-    landed: false,
-    options: commands.options,
-    conflicts: [],
-    notes: [],
-    error: null,
-    agentWallMs: null,
-    agentTimeMs: null,
-    wallMs: null,
   });
   for (const batch of state.batches) {
     batch.worktree = join(paths.worktreesDir, batch.id);

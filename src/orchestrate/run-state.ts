@@ -118,6 +118,24 @@ export interface RunState {
   wallMs: number | null;
 }
 
+/** What a run (or a resumed one) starts with before any batch runs. */
+export function startingRunFields(options: RunOptionsState, pid: number) {
+  return {
+    status: 'running',
+    phase: 'fan-out',
+    pid,
+    finishedAt: null,
+    landed: false,
+    options,
+    conflicts: [],
+    notes: [],
+    error: null,
+    agentWallMs: null,
+    agentTimeMs: null,
+    wallMs: null,
+  } satisfies Partial<RunState>;
+}
+
 /** Atomic: a reader sees the old file or the new one, never half of one. */
 export function writeState(path: string, state: RunState): void {
   mkdirSync(dirname(path), { recursive: true });
