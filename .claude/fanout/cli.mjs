@@ -16458,6 +16458,7 @@ __export(guard_exports, {
   analyzeCommand: () => analyzeShell,
   analyzeShell: () => analyzeShell,
   evaluateToolCall: () => evaluateToolCall,
+  lockFor: () => lockFor,
   lockedPortBindings: () => lockedPortBindings,
   shellWriteTargets: () => shellWriteTargets,
   verdictOf: () => verdictOf
@@ -16468,6 +16469,7 @@ var init_guard = __esm({
     init_evaluate_tool_call();
     init_analyze_command();
     init_shell_write_targets();
+    init_judge_targets();
     init_judge_ports();
   }
 });
@@ -32231,6 +32233,22 @@ var init_run_process = __esm({
 // src/orchestrate/run-state.ts
 import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { dirname as dirname6, join as join6 } from "node:path";
+function startingRunFields(options2, pid) {
+  return {
+    status: "running",
+    phase: "fan-out",
+    pid,
+    finishedAt: null,
+    landed: false,
+    options: options2,
+    conflicts: [],
+    notes: [],
+    error: null,
+    agentWallMs: null,
+    agentTimeMs: null,
+    wallMs: null
+  };
+}
 function writeState(path7, state) {
   mkdirSync3(dirname6(path7), { recursive: true });
   const temp = `${path7}.${process.pid}.tmp`;
@@ -32977,13 +32995,10 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
   const identity3 = await identityFor(repo);
   acquireLock(paths.lock, { runId, pid: process.pid, startedAt: (/* @__PURE__ */ new Date()).toISOString() });
   const state = {
+    ...startingRunFields(commands2.options, process.pid),
     version: 1,
     runId,
-    status: "running",
-    phase: "fan-out",
-    pid: process.pid,
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    finishedAt: null,
     repoRoot: repo.repoRoot,
     commonDir: repo.commonDir,
     planPath,
@@ -32993,15 +33008,7 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
     startBranch,
     into: options2.into ?? null,
     integration: { branch: integration, head: null, validation: null },
-    landed: false,
-    options: commands2.options,
-    batches: batches.map((batch) => newBatchState(runId, batch, join9(paths.worktreesDir, batch.id), paths.runDir)),
-    conflicts: [],
-    notes: [],
-    error: null,
-    agentWallMs: null,
-    agentTimeMs: null,
-    wallMs: null
+    batches: batches.map((batch) => newBatchState(runId, batch, join9(paths.worktreesDir, batch.id), paths.runDir))
   };
   try {
     mkdirSync5(paths.runDir, { recursive: true });
@@ -33139,21 +33146,9 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
     releaseLock(paths.lock, state.runId);
     throw error;
   }
-  Object.assign(state, {
-    status: "running",
-    phase: "fan-out",
-    pid: process.pid,
-    finishedAt: null,
+  Object.assign(state, startingRunFields(commands2.options, process.pid), {
     into,
-    integration: { branch: state.integration.branch, head: null, validation: null },
-    landed: false,
-    options: commands2.options,
-    conflicts: [],
-    notes: [],
-    error: null,
-    agentWallMs: null,
-    agentTimeMs: null,
-    wallMs: null
+    integration: { branch: state.integration.branch, head: null, validation: null }
   });
   for (const batch of state.batches) {
     batch.worktree = join10(paths.worktreesDir, batch.id);
@@ -35499,15 +35494,6 @@ function touchedFiles(toolName, toolInput, cwd, repoRoot, gitDir, home) {
   }
   return [];
 }
-function warnLock(locked, rel) {
-  for (const lock of locked) {
-    if (lock.level !== "warn") continue;
-    if (!matchGlob(lock.path, rel)) continue;
-    if (lock.except?.some((pattern) => matchGlob(pattern, rel))) continue;
-    return lock;
-  }
-  return void 0;
-}
 async function postToolUse(input, env) {
   const toolName = input["tool_name"];
   const toolInput = input["tool_input"];
@@ -35530,11 +35516,12 @@ async function postToolUse(input, env) {
   }
   if ("error" in loaded || files.length === 0) return void 0;
   const warnings = [];
+  const warnLocks = loaded.constraints.locked.filter((lock) => lock.level === "warn");
   for (const file of files) {
     const rel = relativeOrAbsolute(loaded.repoRoot, file);
     if (isAbsolute6(rel)) continue;
-    const lock = warnLock(loaded.constraints.locked, rel);
-    if (lock) warnings.push(`${rel} is locked at level warn (${lock.reason}). Tell the user you changed it and why.`);
+    const lock = lockFor(rel, warnLocks);
+    if (lock?.level === "warn") warnings.push(`${rel} is locked at level warn (${lock.reason}). Tell the user you changed it and why.`);
   }
   return warnings.length === 0 ? void 0 : additionalContext("PostToolUse", `fanout: ${warnings.join(" ")}`);
 }
@@ -35550,7 +35537,6 @@ var init_post_tool_use = __esm({
     init_guard();
     init_io();
     init_ledger();
-    init_glob2();
     PATH_KEYS2 = ["file_path", "notebook_path", "path", "filePath"];
   }
 });
