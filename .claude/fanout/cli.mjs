@@ -16339,18 +16339,25 @@ function judgeFiles(toolName, ops, content, constraints, context) {
   }
   return verdictOf(an2.findings);
 }
-function mcpTool(toolName, input, constraints, context) {
+function mcpFileOps(toolName, input) {
   const verb = toolName.split("__").pop() ?? toolName;
-  if (!WRITE_ISH.test(verb)) return verdictOf([]);
+  if (!WRITE_ISH.test(verb)) return [];
   const strings = (keys) => keys.flatMap((k2) => typeof input[k2] === "string" && input[k2] !== "" ? [input[k2]] : []);
   const paths = strings(PATH_KEYS);
   const sources = strings(SOURCE_KEYS);
-  const ops = [];
-  if (/delete|remove|unlink/i.test(verb)) ops.push(...[...paths, ...sources].map((path7) => ({ op: "delete", path: path7, recursive: /dir|folder|recursive/i.test(verb) || input["recursive"] === true })));
-  else if (/move|rename/i.test(verb)) ops.push(...sources.map((path7) => ({ op: "delete", path: path7 })), ...paths.map((path7) => ({ op: "write", path: path7 })));
-  else ops.push(...paths.map((path7) => ({ op: "write", path: path7 })));
+  if (/delete|remove|unlink/i.test(verb)) return [...paths, ...sources].map((path7) => ({ op: "delete", path: path7, recursive: /dir|folder|recursive/i.test(verb) || input["recursive"] === true }));
+  if (/move|rename/i.test(verb)) return [...sources.map((path7) => ({ op: "delete", path: path7 })), ...paths.map((path7) => ({ op: "write", path: path7 }))];
+  return paths.map((path7) => ({ op: "write", path: path7 }));
+}
+function mcpTool(toolName, input, constraints, context) {
+  const ops = mcpFileOps(toolName, input);
   if (ops.length === 0) return verdictOf([]);
   return judgeFiles(toolName, ops, newContent(toolName, input), constraints, context);
+}
+function toolFileTargets(toolName, input, context) {
+  const key = toolName === "NotebookEdit" ? "notebook_path" : "file_path";
+  const ops = FILE_TOOLS.has(toolName) ? typeof input[key] === "string" && input[key] !== "" ? [{ op: "write", path: input[key] }] : [] : toolName.startsWith("mcp__") ? mcpFileOps(toolName, input) : [];
+  return ops.map(({ path: path7 }) => absolute(path7, context));
 }
 function agentTool(toolName, input, constraints, context) {
   const worktree2 = input["isolation"] === "worktree";
@@ -16411,7 +16418,7 @@ function evaluateToolCall(call, constraints, context) {
       return toolName.startsWith("mcp__") ? mcpTool(toolName, input, constraints, context) : verdictOf([]);
   }
 }
-var RANK, PATH_KEYS, SOURCE_KEYS, WRITE_ISH;
+var RANK, PATH_KEYS, SOURCE_KEYS, WRITE_ISH, FILE_TOOLS;
 var init_evaluate_tool_call = __esm({
   "src/guard/evaluate-tool-call.ts"() {
     "use strict";
@@ -16422,6 +16429,7 @@ var init_evaluate_tool_call = __esm({
     PATH_KEYS = ["file_path", "notebook_path", "path", "filePath", "target", "dest", "destination", "new_path", "newPath", "to"];
     SOURCE_KEYS = ["source", "src", "from", "old_path", "oldPath"];
     WRITE_ISH = /write|edit|create|delete|remove|unlink|move|rename|patch|append|put|upload|save|mkdir|insert|replace|update|overwrite|copy/i;
+    FILE_TOOLS = /* @__PURE__ */ new Set(["Write", "Edit", "MultiEdit", "NotebookEdit"]);
   }
 });
 
@@ -16461,6 +16469,7 @@ __export(guard_exports, {
   lockFor: () => lockFor,
   lockedPortBindings: () => lockedPortBindings,
   shellWriteTargets: () => shellWriteTargets,
+  toolFileTargets: () => toolFileTargets,
   verdictOf: () => verdictOf
 });
 var init_guard = __esm({
@@ -20526,12 +20535,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve17, reject) {
+        return new Promise(function(resolve15, reject) {
           isexe(path7, options2 || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
-              resolve17(is2);
+              resolve15(is2);
             }
           });
         });
@@ -20597,27 +20606,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve17, reject) => {
+      const step = (i2) => new Promise((resolve15, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve17(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve15(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path7.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve17(subStep(p2, i2, 0));
+        resolve15(subStep(p2, i2, 0));
       });
-      const subStep = (p2, i2, ii) => new Promise((resolve17, reject) => {
+      const subStep = (p2, i2, ii) => new Promise((resolve15, reject) => {
         if (ii === pathExt.length)
-          return resolve17(step(i2 + 1));
+          return resolve15(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p2 + ext, { pathExt: pathExtExe }, (er2, is2) => {
           if (!er2 && is2) {
             if (opt.all)
               found.push(p2 + ext);
             else
-              return resolve17(p2 + ext);
+              return resolve15(p2 + ext);
           }
-          return resolve17(subStep(p2, i2, ii + 1));
+          return resolve15(subStep(p2, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -21697,8 +21706,8 @@ var init_deferred = __esm({
   "node_modules/execa/lib/utils/deferred.js"() {
     createDeferred = () => {
       const methods = {};
-      const promise = new Promise((resolve17, reject) => {
-        Object.assign(methods, { resolve: resolve17, reject });
+      const promise = new Promise((resolve15, reject) => {
+        Object.assign(methods, { resolve: resolve15, reject });
       });
       return Object.assign(promise, methods);
     };
@@ -26996,11 +27005,11 @@ var init_concurrent = __esm({
       const promises = weakMap.get(stream);
       const promise = createDeferred();
       promises.push(promise);
-      const resolve17 = promise.resolve.bind(promise);
-      return { resolve: resolve17, promises };
+      const resolve15 = promise.resolve.bind(promise);
+      return { resolve: resolve15, promises };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve17, promises }, subprocess) => {
-      resolve17();
+    waitForConcurrentStreams = async ({ resolve: resolve15, promises }, subprocess) => {
+      resolve15();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
         Promise.all([false, ...promises])
@@ -32098,7 +32107,7 @@ import { createWriteStream as createWriteStream2, readdirSync, readFileSync as r
 async function runProcess(options2) {
   const started = performance.now();
   const log = createWriteStream2(options2.log, { flags: "a" });
-  const logClosed = new Promise((resolve17) => log.once("close", () => resolve17()));
+  const logClosed = new Promise((resolve15) => log.once("close", () => resolve15()));
   log.write(`# fanout: ${options2.display ?? options2.argv.join(" ")}
 # in ${options2.cwd} at ${(/* @__PURE__ */ new Date()).toISOString()}
 `);
@@ -32157,7 +32166,7 @@ async function runProcess(options2) {
     stop();
   };
   options2.signal?.addEventListener("abort", onAbort, { once: true });
-  const exited = new Promise((resolve17) => child.once("exit", (code, signal) => resolve17({ code, signal })));
+  const exited = new Promise((resolve15) => child.once("exit", (code, signal) => resolve15({ code, signal })));
   const finished7 = child.then((result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null, error: result.failed && result.exitCode === void 0 && !result.isTerminated ? result.shortMessage : null }));
   const first = await Promise.race([exited.then((exit) => ({ ...exit, error: null })), finished7]);
   if (timer) clearTimeout(timer);
@@ -32166,7 +32175,7 @@ async function runProcess(options2) {
   killGroup("SIGKILL");
   await killMarked(options2.marker);
   let streamTimer;
-  const settled = await Promise.race([finished7, new Promise((resolve17) => streamTimer = setTimeout(() => resolve17(void 0), 2e3))]);
+  const settled = await Promise.race([finished7, new Promise((resolve15) => streamTimer = setTimeout(() => resolve15(void 0), 2e3))]);
   clearTimeout(streamTimer);
   if (!settled) {
     child.stdout?.destroy();
@@ -32226,7 +32235,7 @@ var init_run_process = __esm({
     "use strict";
     init_execa();
     PROCESS_MARKER = "FANOUT_PROCESS";
-    delay = (ms2) => new Promise((resolve17) => setTimeout(resolve17, ms2));
+    delay = (ms2) => new Promise((resolve15) => setTimeout(resolve15, ms2));
   }
 });
 
@@ -33774,7 +33783,7 @@ for (const area of readdirSync('src')) {
 }
 console.log('check: ' + count + ' modules ok');
 `;
-    sleep = (ms2) => new Promise((resolve17) => setTimeout(resolve17, ms2));
+    sleep = (ms2) => new Promise((resolve15) => setTimeout(resolve15, ms2));
     command7 = {
       usage: usage7,
       async run(argv) {
@@ -35481,18 +35490,14 @@ var init_load_constraints = __esm({
 
 // src/hooks/post-tool-use.ts
 import { homedir as homedir5 } from "node:os";
-import { isAbsolute as isAbsolute6, relative as relative4, resolve as resolve14, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute6, relative as relative4, sep as sep4 } from "node:path";
 function touchedFiles(toolName, toolInput, cwd, repoRoot, gitDir, home) {
+  const context = { cwd, projectDir: repoRoot, repoRoot, gitDir, home };
   if (toolName === "Bash") {
     const command12 = toolInput["command"];
-    if (typeof command12 !== "string") return [];
-    return shellWriteTargets(command12, { cwd, projectDir: repoRoot, repoRoot, gitDir, home }).paths;
+    return typeof command12 === "string" ? shellWriteTargets(command12, context).paths : [];
   }
-  if (toolName === "Write" || toolName === "Edit" || toolName === "MultiEdit" || toolName === "NotebookEdit" || toolName.startsWith("mcp__")) {
-    const key = PATH_KEYS2.find((k2) => typeof toolInput[k2] === "string");
-    return key === void 0 ? [] : [resolve14(cwd, toolInput[key])];
-  }
-  return [];
+  return toolFileTargets(toolName, toolInput, context);
 }
 async function postToolUse(input, env) {
   const toolName = input["tool_name"];
@@ -35529,7 +35534,6 @@ function relativeOrAbsolute(root, file) {
   const rel = relative4(root, file);
   return rel.startsWith(`..${sep4}`) || rel === ".." || isAbsolute6(rel) ? file : rel.split(sep4).join("/");
 }
-var PATH_KEYS2;
 var init_post_tool_use = __esm({
   "src/hooks/post-tool-use.ts"() {
     "use strict";
@@ -35537,13 +35541,12 @@ var init_post_tool_use = __esm({
     init_guard();
     init_io();
     init_ledger();
-    PATH_KEYS2 = ["file_path", "notebook_path", "path", "filePath"];
   }
 });
 
 // src/hooks/scope.ts
 import { readFileSync as readFileSync16 } from "node:fs";
-import { isAbsolute as isAbsolute7, relative as relative5, resolve as resolve15, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute7, relative as relative5, sep as sep5 } from "node:path";
 function readScope(path7) {
   try {
     const value = JSON.parse(readFileSync16(path7, "utf8"));
@@ -35584,11 +35587,9 @@ function checkScope(toolName, toolInput, scope, context) {
     }
     return void 0;
   };
-  if (WRITE_TOOLS2.has(toolName) || toolName.startsWith("mcp__")) {
-    const key = PATH_KEYS3.find((k2) => typeof toolInput[k2] === "string");
-    if (key === void 0) return void 0;
-    if (toolName.startsWith("mcp__") && !/write|edit|create|delete|move|rename|patch/i.test(toolName)) return void 0;
-    return judge(resolve15(context.cwd, toolInput[key]));
+  for (const path7 of toolFileTargets(toolName, toolInput, context)) {
+    const verdict = judge(path7);
+    if (verdict) return verdict;
   }
   if (toolName === "Bash" && typeof toolInput["command"] === "string") {
     const { paths } = shellWriteTargets(toolInput["command"], context);
@@ -35599,13 +35600,10 @@ function checkScope(toolName, toolInput, scope, context) {
   }
   return void 0;
 }
-var PATH_KEYS3, WRITE_TOOLS2;
 var init_scope = __esm({
   "src/hooks/scope.ts"() {
     "use strict";
     init_guard();
-    PATH_KEYS3 = ["file_path", "notebook_path", "path", "filePath"];
-    WRITE_TOOLS2 = /* @__PURE__ */ new Set(["Write", "Edit", "MultiEdit", "NotebookEdit"]);
   }
 });
 
@@ -35724,7 +35722,7 @@ var init_session_start = __esm({
 
 // src/hooks/user-prompt.ts
 import { readFileSync as readFileSync17 } from "node:fs";
-import { isAbsolute as isAbsolute10, resolve as resolve16 } from "node:path";
+import { isAbsolute as isAbsolute10, resolve as resolve14 } from "node:path";
 async function userPrompt(input, env) {
   const prompt = promptOf(input);
   if (prompt === void 0 || !/orchestrate/.test(prompt)) return void 0;
@@ -35735,7 +35733,7 @@ async function userPrompt(input, env) {
   const loaded = await loadConstraintsCached(cwd, env);
   if ("error" in loaded) return blockPrompt(`fanout: the constraints file is invalid; fix it before orchestrating:
 ${loaded.error}`);
-  const candidates = isAbsolute10(gate.planPath) ? [gate.planPath] : [resolve16(cwd, gate.planPath), resolve16(loaded.projectDir, gate.planPath)];
+  const candidates = isAbsolute10(gate.planPath) ? [gate.planPath] : [resolve14(cwd, gate.planPath), resolve14(loaded.projectDir, gate.planPath)];
   let text;
   for (const candidate of candidates) {
     try {

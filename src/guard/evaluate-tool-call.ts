@@ -80,19 +80,34 @@ const SOURCE_KEYS = ['source', 'src', 'from', 'old_path', 'oldPath'];
 const WRITE_ISH = /write|edit|create|delete|remove|unlink|move|rename|patch|append|put|upload|save|mkdir|insert|replace|update|overwrite|copy/i;
 
 /** MCP tools: a write-ish name and a known path key make it a file write (or delete, or move). */
-function mcpTool(toolName: string, input: Record<string, unknown>, constraints: Constraints, context: GuardContext): Verdict {
+function mcpFileOps(toolName: string, input: Record<string, unknown>): FileOp[] {
   const verb = toolName.split('__').pop() ?? toolName;
-  if (!WRITE_ISH.test(verb)) return verdictOf([]);
+  if (!WRITE_ISH.test(verb)) return [];
   const strings = (keys: string[]): string[] => keys.flatMap((k) => (typeof input[k] === 'string' && input[k] !== '' ? [input[k] as string] : []));
   const paths = strings(PATH_KEYS);
   const sources = strings(SOURCE_KEYS);
-  const ops: FileOp[] = [];
-  if (/delete|remove|unlink/i.test(verb)) ops.push(...[...paths, ...sources].map((path) => ({ op: 'delete' as const, path, recursive: /dir|folder|recursive/i.test(verb) || input['recursive'] === true })));
-  else if (/move|rename/i.test(verb)) ops.push(...sources.map((path) => ({ op: 'delete' as const, path })), ...paths.map((path) => ({ op: 'write' as const, path })));
-  else ops.push(...paths.map((path) => ({ op: 'write' as const, path })));
+  if (/delete|remove|unlink/i.test(verb)) return [...paths, ...sources].map((path) => ({ op: 'delete' as const, path, recursive: /dir|folder|recursive/i.test(verb) || input['recursive'] === true }));
+  if (/move|rename/i.test(verb)) return [...sources.map((path) => ({ op: 'delete' as const, path })), ...paths.map((path) => ({ op: 'write' as const, path }))];
+  return paths.map((path) => ({ op: 'write' as const, path }));
+}
+
+function mcpTool(toolName: string, input: Record<string, unknown>, constraints: Constraints, context: GuardContext): Verdict {
+  const ops = mcpFileOps(toolName, input);
   if (ops.length === 0) return verdictOf([]);
   return judgeFiles(toolName, ops, newContent(toolName, input), constraints, context);
 }
+
+/**
+ * Absolute paths a file tool call (Write, Edit, MultiEdit, NotebookEdit, a write-ish MCP tool) writes or
+ * deletes, resolved as the guard resolves them; the hooks' scope check and ledger use the same answer.
+ */
+export function toolFileTargets(toolName: string, input: Record<string, unknown>, context: GuardContext): string[] {
+  const key = toolName === 'NotebookEdit' ? 'notebook_path' : 'file_path';
+  const ops = FILE_TOOLS.has(toolName) ? (typeof input[key] === 'string' && input[key] !== '' ? [{ op: 'write' as const, path: input[key] as string }] : []) : toolName.startsWith('mcp__') ? mcpFileOps(toolName, input) : [];
+  return ops.map(({ path }) => absolute(path, context));
+}
+
+const FILE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
 /** Agent/Task: a subagent in its own worktree, or in the background, is parallel work the gate must have sized. */
 function agentTool(toolName: string, input: Record<string, unknown>, constraints: Constraints, context: GuardContext): Verdict {

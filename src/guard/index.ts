@@ -1,5 +1,5 @@
 // The Phase 0 guard: shell analysis, file targets and the policy that turns findings into allow | ask | deny.
-export { evaluateToolCall, verdictOf } from './evaluate-tool-call.js';
+export { evaluateToolCall, toolFileTargets, verdictOf } from './evaluate-tool-call.js';
 export { Analysis, analyzeShell, analyzeShell as analyzeCommand } from './analyze-command.js';
 export { shellWriteTargets } from './shell-write-targets.js';
 export { lockFor } from './judge-targets.js';

@@ -1,24 +1,18 @@
 import { homedir } from 'node:os';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { loadConstraintsCached } from './load-constraints.js';
-import { lockFor, shellWriteTargets } from '../guard/index.js';
+import { lockFor, shellWriteTargets, toolFileTargets } from '../guard/index.js';
 import { additionalContext, type HookInput } from './io.js';
 import { appendLedger } from './ledger.js';
 
-const PATH_KEYS = ['file_path', 'notebook_path', 'path', 'filePath'];
-
 /** Files the finished tool call changed, as absolute paths. */
 export function touchedFiles(toolName: string, toolInput: Record<string, unknown>, cwd: string, repoRoot: string, gitDir: string, home: string): string[] {
+  const context = { cwd, projectDir: repoRoot, repoRoot, gitDir, home };
   if (toolName === 'Bash') {
     const command = toolInput['command'];
-    if (typeof command !== 'string') return [];
-    return shellWriteTargets(command, { cwd, projectDir: repoRoot, repoRoot, gitDir, home }).paths;
+    return typeof command === 'string' ? shellWriteTargets(command, context).paths : [];
   }
-  if (toolName === 'Write' || toolName === 'Edit' || toolName === 'MultiEdit' || toolName === 'NotebookEdit' || toolName.startsWith('mcp__')) {
-    const key = PATH_KEYS.find((k) => typeof toolInput[k] === 'string');
-    return key === undefined ? [] : [resolve(cwd, toolInput[key] as string)];
-  }
-  return [];
+  return toolFileTargets(toolName, toolInput, context);
 }
 
 /** Records what changed in the ledger and reports warn-level locked files back to the model. */

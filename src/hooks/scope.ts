@@ -1,7 +1,7 @@
 // Orchestrated agents may change only their batch's files, inside their own worktree.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { shellWriteTargets, type GuardContext } from '../guard/index.js';
+import { isAbsolute, relative, sep } from 'node:path';
+import { shellWriteTargets, toolFileTargets, type GuardContext } from '../guard/index.js';
 
 export interface Scope {
   root: string;
@@ -24,9 +24,6 @@ export function readScope(path: string): Scope | { error: string } {
     return { error: `cannot read scope file ${path} (${error instanceof Error ? error.message : String(error)}); rerun the batch with fanout resume` };
   }
 }
-
-const PATH_KEYS = ['file_path', 'notebook_path', 'path', 'filePath'];
-const WRITE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
@@ -64,11 +61,9 @@ export function checkScope(
     }
     return undefined;
   };
-  if (WRITE_TOOLS.has(toolName) || toolName.startsWith('mcp__')) {
-    const key = PATH_KEYS.find((k) => typeof toolInput[k] === 'string');
-    if (key === undefined) return undefined;
-    if (toolName.startsWith('mcp__') && !/write|edit|create|delete|move|rename|patch/i.test(toolName)) return undefined;
-    return judge(resolve(context.cwd, toolInput[key] as string));
+  for (const path of toolFileTargets(toolName, toolInput, context)) {
+    const verdict = judge(path);
+    if (verdict) return verdict;
   }
   if (toolName === 'Bash' && typeof toolInput['command'] === 'string') {
     const { paths } = shellWriteTargets(toolInput['command'], context);

@@ -33,9 +33,16 @@ describe('checkScope', () => {
     ['reading only', 'cat src/web.ts && git diff', undefined],
   ])('Bash %s', (_name, command, expected) => expect(bash(command)).toBe(expected));
 
-  it('ignores read-only MCP tools and judges write-ish ones', () => {
+  it('ignores read-only MCP tools and judges write-ish ones with the guard\'s reading of their paths', () => {
     expect(checkScope('mcp__fs__read_file', { path: 'src/web.ts' }, scope, context)).toBeUndefined();
     expect(checkScope('mcp__fs__write_file', { path: 'src/web.ts' }, scope, context)?.ruleId).toBe('scope-outside-batch');
+    expect(checkScope('mcp__fs__copy_file', { source: 'src/api.ts', destination: 'src/web.ts' }, scope, context)?.ruleId).toBe('scope-outside-batch');
+    expect(checkScope('mcp__fs__move_file', { source: 'src/web.ts', destination: 'src/api.ts' }, scope, context)?.ruleId).toBe('scope-outside-batch');
+    expect(checkScope('mcp__fs__move_file', { source: 'src/api.test.ts', destination: 'src/api.ts' }, scope, context)).toBeUndefined();
+  });
+
+  it('reads ~ in a Write path as the home directory, as the guard does', () => {
+    expect(write('~/notes.txt')).toBe('scope-outside-worktree');
   });
 });
 
