@@ -64,8 +64,8 @@ var init_errors = __esm({
       code;
       hint;
       data;
-      constructor(code, message2, options2 = {}) {
-        super(message2, options2.cause === void 0 ? void 0 : { cause: options2.cause });
+      constructor(code, message, options2 = {}) {
+        super(message, options2.cause === void 0 ? void 0 : { cause: options2.cause });
         this.name = "FanoutError";
         this.code = code;
         this.hint = options2.hint;
@@ -73,8 +73,8 @@ var init_errors = __esm({
       }
     };
     UsageError = class extends FanoutError {
-      constructor(message2, hint) {
-        super("usage", message2, hint === void 0 ? {} : { hint });
+      constructor(message, hint) {
+        super("usage", message, hint === void 0 ? {} : { hint });
         this.name = "UsageError";
       }
     };
@@ -87,8 +87,8 @@ function parseFlags(command12, argv, options2, allowPositionals = true) {
   try {
     return parseArgs({ args: argv, options: options2, allowPositionals, strict: true });
   } catch (error) {
-    const message2 = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UsageError(`${command12}: ${message2}`, `run \`fanout ${command12} --help\``);
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new UsageError(`${command12}: ${message}`, `run \`fanout ${command12} --help\``);
   }
 }
 var init_command = __esm({
@@ -262,8 +262,8 @@ function prefixIssues(path7, issues) {
     return iss;
   });
 }
-function unwrapMessage(message2) {
-  return typeof message2 === "string" ? message2 : message2?.message;
+function unwrapMessage(message) {
+  return typeof message === "string" ? message : message?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -293,7 +293,7 @@ function finalizeIssue(iss, ctx, config3) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input";
+  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k2 of Object.keys(iss)) {
     if (k2 === "inst" || k2 === "schema" || k2 === "continue" || k2 === "input" || k2 === "__proto__")
@@ -301,7 +301,7 @@ function finalizeIssue(iss, ctx, config3) {
     full[k2] = iss[k2];
   }
   full.path ?? (full.path = []);
-  full.message = message2;
+  full.message = message;
   if (ctx?.reportInput) {
     full.input = iss.input;
   }
@@ -3284,18 +3284,18 @@ var require_loader = __commonJS({
       this.totalMergeKeys = 0;
       this.documents = [];
     }
-    function generateError(state, message2) {
+    function generateError(state, message) {
       return new YAMLException(
-        message2,
+        message,
         new Mark(state.filename, state.input, state.position, state.line, state.position - state.lineStart)
       );
     }
-    function throwError(state, message2) {
-      throw generateError(state, message2);
+    function throwError(state, message) {
+      throw generateError(state, message);
     }
-    function throwWarning(state, message2) {
+    function throwWarning(state, message) {
       if (state.onWarning) {
-        state.onWarning.call(null, generateError(state, message2));
+        state.onWarning.call(null, generateError(state, message));
       }
     }
     var directiveHandlers = {
@@ -7993,11 +7993,11 @@ var init_lexer = __esm({
       // followed by ")" also terminates the body, resuming at the ")" — bash treats
       // the substitution's closing paren as end-of-file for its heredocs.
       // `join` crosses `\`+newline pairs, which an unquoted delimiter may straddle.
-      matchHereDocDelimiter(delimiter2, lineStart, end, join20) {
+      matchHereDocDelimiter(delimiter2, lineStart, end, join21) {
         const src = this.src;
         let pos = lineStart;
         for (let i2 = 0; i2 < delimiter2.length; ) {
-          if (join20 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
+          if (join21 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
             pos += 2;
             continue;
           }
@@ -8009,11 +8009,11 @@ var init_lexer = __esm({
         return pos;
       }
       // A `\` consumes the next character, so `\`+newline continues the line and `\\` does not.
-      logicalLineEnd(from, end, join20) {
+      logicalLineEnd(from, end, join21) {
         const src = this.src;
         let lineEnd = src.indexOf("\n", from);
         while (lineEnd !== -1 && lineEnd < end) {
-          if (!join20)
+          if (!join21)
             return lineEnd;
           let backslashes = lineEnd;
           while (backslashes > from && src.charCodeAt(backslashes - 1) === CH_BACKSLASH)
@@ -11366,8 +11366,8 @@ var init_parser = __esm({
           this.errors.sort((a2, b3) => a2.pos - b3.pos);
         return { type: "Script", pos: start, end: this.end, shebang, commands: commands2, errors: this.errors ?? void 0 };
       }
-      error(message2, pos) {
-        (this.errors ?? (this.errors = [])).push({ message: message2, pos });
+      error(message, pos) {
+        (this.errors ?? (this.errors = [])).push({ message, pos });
       }
       unexpectedToken(t2) {
         this.error(`unexpected token '${t2.token === Token.Newline ? "newline" : t2.value}'`, t2.pos);
@@ -13559,8 +13559,8 @@ function parseGit(args, cwd) {
   }
   return { sub: args[i2]?.value ?? "", rest: args.slice(i2 + 1), config: config3, cwd: where, globals };
 }
-function deny(an2, inv, ruleId, message2) {
-  an2.add(ruleId, "deny", message2, inv.segment);
+function deny(an2, inv, ruleId, message) {
+  an2.add(ruleId, "deny", message, inv.segment);
 }
 function scratch(git, an2) {
   if (git.cwd === void 0) return false;
@@ -15783,11 +15783,11 @@ var init_analyze_command = __esm({
       loops = 0;
       overBudget = false;
       seen = /* @__PURE__ */ new Set();
-      add(ruleId, severity, message2, segment) {
+      add(ruleId, severity, message, segment) {
         const key = `${ruleId}\0${segment}`;
         if (this.seen.has(key)) return;
         this.seen.add(key);
-        this.findings.push({ ruleId, severity, message: message2, segment: shorten(segment) });
+        this.findings.push({ ruleId, severity, message, segment: shorten(segment) });
       }
       target(target) {
         if (target.path.kind !== "exact") this.certain = false;
@@ -16366,8 +16366,8 @@ function agentTool(toolName, input, constraints, context) {
   const policy = constraints.gate.subagentWorktree;
   if (policy === "allow" || context.activePlanDecision?.() === "parallel") return verdictOf([]);
   const how = worktree2 ? 'in its own git worktree (isolation: "worktree")' : "in the background, beside this session";
-  const message2 = `this ${toolName} call starts a subagent ${how}, but no plan sized for parallel work is active in this session, so the complexity gate never ran. Size the work first: write a plan and run \`fanout plan <file>\`; a parallel plan runs with \`/orchestrate <plan>\`. For small work, do it here or run the subagent in the foreground without isolation.`;
-  return verdictOf([{ ruleId: "subagent-worktree-gate", severity: policy, message: message2, segment: toolName }]);
+  const message = `this ${toolName} call starts a subagent ${how}, but no plan sized for parallel work is active in this session, so the complexity gate never ran. Size the work first: write a plan and run \`fanout plan <file>\`; a parallel plan runs with \`/orchestrate <plan>\`. For small work, do it here or run the subagent in the foreground without isolation.`;
+  return verdictOf([{ ruleId: "subagent-worktree-gate", severity: policy, message, segment: toolName }]);
 }
 function skillTool(input, context) {
   const skill = input["skill"];
@@ -16973,7 +16973,7 @@ var init_normalize_plan_path = __esm({
 // src/plan/validate-tasks.ts
 function validateTasks(raw, locate) {
   const issues = [];
-  const report2 = (task, part, message2) => issues.push({ ...locate(task, part), message: message2 });
+  const report3 = (task, part, message) => issues.push({ ...locate(task, part), message });
   const firstIndex = /* @__PURE__ */ new Map();
   const tasks = [];
   raw.forEach((task, index) => {
@@ -16981,20 +16981,20 @@ function validateTasks(raw, locate) {
     if (id !== void 0) {
       if (!TASK_ID.test(id)) {
         const suggestion = id.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "task-1";
-        report2(index, { kind: "id" }, `'${id}' is not a valid id: use lowercase letters, digits and dashes only ([a-z0-9-]+), e.g. '${suggestion}'`);
+        report3(index, { kind: "id" }, `'${id}' is not a valid id: use lowercase letters, digits and dashes only ([a-z0-9-]+), e.g. '${suggestion}'`);
       }
       const seen = firstIndex.get(id);
       if (seen !== void 0) {
-        report2(index, { kind: "id" }, `duplicate id '${id}' (already used by task ${seen + 1}): give every task its own id`);
+        report3(index, { kind: "id" }, `duplicate id '${id}' (already used by task ${seen + 1}): give every task its own id`);
       } else firstIndex.set(id, index);
     }
     const files = [];
     if (task.files !== void 0) {
-      if (task.files.length === 0) report2(index, { kind: "files" }, `task '${id ?? index + 1}' lists no files: add the repo-relative files it changes (at least one)`);
+      if (task.files.length === 0) report3(index, { kind: "files" }, `task '${id ?? index + 1}' lists no files: add the repo-relative files it changes (at least one)`);
       const seenFiles = /* @__PURE__ */ new Set();
       task.files.forEach((file, fileIndex) => {
         const checked = normalizePlanPath(file);
-        if (!checked.ok) report2(index, { kind: "file", index: fileIndex }, checked.message);
+        if (!checked.ok) report3(index, { kind: "file", index: fileIndex }, checked.message);
         else if (!seenFiles.has(checked.path)) {
           seenFiles.add(checked.path);
           files.push(checked.path);
@@ -17008,17 +17008,17 @@ function validateTasks(raw, locate) {
   raw.forEach((task, index) => {
     task.dependsOn?.forEach((dep, depIndex) => {
       if (dep === task.id) {
-        report2(index, { kind: "dep", index: depIndex }, `task '${dep}' depends on itself: remove '${dep}' from its depends_on`);
+        report3(index, { kind: "dep", index: depIndex }, `task '${dep}' depends on itself: remove '${dep}' from its depends_on`);
       } else if (!firstIndex.has(dep)) {
         const hint = known.length <= 1e3 ? closest(dep, known) : void 0;
-        report2(index, { kind: "dep", index: depIndex }, `unknown task id '${dep}'${hint ? ` (did you mean '${hint}'?)` : ""}; known ids: ${listIds(known)}`);
+        report3(index, { kind: "dep", index: depIndex }, `unknown task id '${dep}'${hint ? ` (did you mean '${hint}'?)` : ""}; known ids: ${listIds(known)}`);
       }
     });
   });
   for (const cycle of findCycles(tasks, firstIndex)) {
     const first = cycle[0] ?? "";
     const at2 = firstIndex.get(first) ?? 0;
-    report2(at2, { kind: "task" }, `depends_on forms a cycle: ${[...cycle, first].join(" \u2192 ")} (each waits for the next); remove one of these dependencies`);
+    report3(at2, { kind: "task" }, `depends_on forms a cycle: ${[...cycle, first].join(" \u2192 ")} (each waits for the next); remove one of these dependencies`);
   }
   return { tasks, issues };
 }
@@ -17226,15 +17226,15 @@ function describeIssue2(issue2, data, at2) {
   }
   const value = path7.reduce((node, key) => node !== null && typeof node === "object" ? node[key] : void 0, data);
   const last = path7[path7.length - 1];
-  let message2 = issue2.message;
+  let message = issue2.message;
   if (issue2.code === "invalid_type" && value === void 0) {
-    message2 = last === "title" ? "missing: add 'title: <what the plan does>'" : last === "tasks" ? "no tasks: add a 'tasks:' list (- id: \u2026, files: [\u2026], depends_on: [\u2026]); see docs/plan-format.md" : last === "id" ? "missing: every task needs 'id: <lowercase-and-dashes>'" : last === "files" ? "missing: list the files the task changes, e.g. 'files: [src/app.ts]'" : `missing ${String(last)}`;
+    message = last === "title" ? "missing: add 'title: <what the plan does>'" : last === "tasks" ? "no tasks: add a 'tasks:' list (- id: \u2026, files: [\u2026], depends_on: [\u2026]); see docs/plan-format.md" : last === "id" ? "missing: every task needs 'id: <lowercase-and-dashes>'" : last === "files" ? "missing: list the files the task changes, e.g. 'files: [src/app.ts]'" : `missing ${String(last)}`;
   } else if (issue2.code === "invalid_type") {
     const got = value === null ? "nothing" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a mapping" : `${typeof value} ${JSON.stringify(value)}`;
     const want = issue2.expected === "array" ? 'a list ([a, b] or one "- item" per line)' : issue2.expected === "string" ? 'text (quote it: "\u2026")' : issue2.expected === "object" ? "a mapping (id: \u2026, files: [\u2026])" : issue2.expected;
-    message2 = `expected ${want}, got ${got}`;
+    message = `expected ${want}, got ${got}`;
   }
-  return [{ line: at2(path7), field: field || "(front matter)", message: message2 }];
+  return [{ line: at2(path7), field: field || "(front matter)", message }];
 }
 function fieldName2(path7, data) {
   let out = "";
@@ -17358,7 +17358,7 @@ async function symlinkChecker(repoRoot) {
     const rel = relative(base, target);
     return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute3(rel);
   };
-  const check2 = async (prefix, shown) => {
+  const check3 = async (prefix, shown) => {
     const cached2 = verdicts.get(prefix);
     if (cached2 !== void 0) return cached2;
     let verdict = null;
@@ -17385,7 +17385,7 @@ async function symlinkChecker(repoRoot) {
     const segments = file.split("/");
     for (let i2 = 1; i2 <= segments.length; i2++) {
       const prefix = segments.slice(0, i2).join("/");
-      const verdict = await check2(prefix, prefix);
+      const verdict = await check3(prefix, prefix);
       if (verdict === "missing") return void 0;
       if (verdict !== null) return verdict;
     }
@@ -18807,6 +18807,44 @@ var init_agent_command = __esm({
   }
 });
 
+// src/orchestrate/find-scope-conflicts.ts
+function findScopeConflicts(batches) {
+  const conflicts = [];
+  for (const batch of batches) {
+    const declared = new Set(batch.files);
+    const outside = batch.changedFiles.filter((file) => !declared.has(file));
+    if (outside.length > 0) {
+      conflicts.push({
+        kind: "out-of-scope",
+        batches: [batch.id],
+        files: outside,
+        message: `${batch.id} changed ${outside.length} file${outside.length === 1 ? "" : "s"} outside its batch: ${outside.join(", ")}`
+      });
+    }
+  }
+  const owners = /* @__PURE__ */ new Map();
+  for (const batch of batches) {
+    for (const file of new Set(batch.changedFiles)) owners.set(file, [...owners.get(file) ?? [], batch.id]);
+  }
+  const byPair = /* @__PURE__ */ new Map();
+  for (const [file, ids] of owners) {
+    if (ids.length < 2) continue;
+    const key = ids.join("\0");
+    const entry = byPair.get(key) ?? { batches: ids, files: [] };
+    entry.files.push(file);
+    byPair.set(key, entry);
+  }
+  for (const { batches: ids, files } of byPair.values()) {
+    conflicts.push({ kind: "overlap", batches: ids, files, message: `${ids.join(" and ")} all changed ${files.join(", ")}` });
+  }
+  return conflicts;
+}
+var init_find_scope_conflicts = __esm({
+  "src/orchestrate/find-scope-conflicts.ts"() {
+    "use strict";
+  }
+});
+
 // src/orchestrate/git-tasks.ts
 function zeroOid(sample) {
   return "0".repeat(sample.length || 40);
@@ -18920,8 +18958,8 @@ var init_git_tasks = __esm({
       }),
       addAll: () => ({ args: ["add", "-A"], parse: () => void 0 }),
       /** Hooks skipped: saving an agent's work must not depend on the repo's pre-commit checks. */
-      commit: (message2, identity3) => ({
-        args: ["commit", "--no-verify", "--quiet", "-m", message2],
+      commit: (message, identity3) => ({
+        args: ["commit", "--no-verify", "--quiet", "-m", message],
         config: identity3,
         parse: () => void 0
       }),
@@ -18952,8 +18990,8 @@ var init_git_tasks = __esm({
           return { clean: result.exitCode === 0, tree, conflicts };
         }
       }),
-      commitTree: (tree, parents, message2, identity3) => ({
-        args: ["commit-tree", tree, ...parents.flatMap((parent) => ["-p", parent]), "-m", message2],
+      commitTree: (tree, parents, message, identity3) => ({
+        args: ["commit-tree", tree, ...parents.flatMap((parent) => ["-p", parent]), "-m", message],
         config: identity3,
         parse: trimmed
       }),
@@ -18992,421 +19030,6 @@ var init_git_tasks = __esm({
         parse: ({ stdout }) => nulList(stdout)
       })
     };
-  }
-});
-
-// src/orchestrate/build-integration.ts
-async function buildIntegration(git, input) {
-  let head = input.start;
-  for (const branch2 of input.branches) {
-    if (branch2.head === head || branch2.head === input.base) continue;
-    const merge2 = await git(gitTasks.mergeTree(head, branch2.head));
-    if (!merge2.clean) {
-      return {
-        ok: false,
-        conflict: { kind: "merge", batches: [branch2.id], files: merge2.conflicts, message: `merging ${branch2.id} into the integration branch conflicts in ${merge2.conflicts.join(", ")}` }
-      };
-    }
-    head = await git(gitTasks.commitTree(merge2.tree, [head, branch2.head], `fanout: merge batch ${branch2.id}
-
-Run ${input.runId}.`, input.identity));
-  }
-  await git(gitTasks.updateRef(input.ref, head, zeroOid(head), `fanout: integration of run ${input.runId}`));
-  return { ok: true, head };
-}
-var init_build_integration = __esm({
-  "src/orchestrate/build-integration.ts"() {
-    "use strict";
-    init_git_tasks();
-  }
-});
-
-// src/orchestrate/build-prompt.ts
-function buildPrompt(input) {
-  const others = input.batchCount > 1 ? ` ${input.batchCount - 1} other agent${input.batchCount === 2 ? "" : "s"} work on other files of the same plan in their own worktrees at the same time.` : "";
-  const tasks = input.tasks.map((task, i2) => {
-    const after = task.dependsOn.length > 0 ? ` (after ${task.dependsOn.join(", ")})` : "";
-    const lines2 = [`${i2 + 1}. ${task.id}${after}: ${task.files.join(", ")}`];
-    if (task.prompt) lines2.push(...task.prompt.trim().split("\n").map((line) => `   ${line}`));
-    return lines2.join("\n");
-  });
-  const sections2 = [
-    `You are a fanout agent working on "${input.title}" (run ${input.runId}, batch ${input.batchId}).`,
-    `Your working directory is a git worktree of the repository on branch ${input.branch}, with the whole project checked out.${others}`
-  ];
-  if (input.context.trim()) sections2.push(`Shared context for every agent:
-${input.context.trim()}`);
-  sections2.push(`Your tasks, in this order:
-${tasks.join("\n")}`);
-  sections2.push(
-    [
-      "Rules:",
-      `- Change only these files: ${input.files.join(", ")}. Every other file belongs to another agent or to the user; if one of them needs a change, say so in your final message instead of making it.`,
-      "- Stay inside this worktree and use paths relative to it; never write to another checkout of the repository.",
-      "- Do not switch branches, rebase, push or delete branches. You may commit on this branch; whatever you leave uncommitted is committed for you when you finish.",
-      input.validate ? `- When you finish, \`${input.validate}\` runs in this worktree and then on the merged result; leave it passing.` : "- Leave the project in a working state: your changes are merged with the other agents' changes.",
-      "- End with a short summary of what you changed."
-    ].join("\n")
-  );
-  return sections2.join("\n\n");
-}
-var init_build_prompt = __esm({
-  "src/orchestrate/build-prompt.ts"() {
-    "use strict";
-  }
-});
-
-// src/orchestrate/parse-duration.ts
-function parseDuration(text) {
-  const value = text.trim();
-  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1e3);
-  const parts = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/.test(value) ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
-  if (!parts) return void 0;
-  let total = 0;
-  for (const part of parts) {
-    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
-    total += Number(amount) * (UNITS[unit ?? ""] ?? NaN);
-  }
-  return positive(total);
-}
-function positive(ms2) {
-  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
-}
-function formatDuration(ms2) {
-  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
-  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)}s`;
-  const minutes = Math.floor(ms2 / 6e4);
-  const seconds = Math.round(ms2 % 6e4 / 1e3);
-  return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
-}
-var UNITS, MAX_DURATION_MS;
-var init_parse_duration = __esm({
-  "src/orchestrate/parse-duration.ts"() {
-    "use strict";
-    UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
-    MAX_DURATION_MS = 2 ** 31 - 1;
-  }
-});
-
-// src/orchestrate/build-report.ts
-function buildReport(state) {
-  const agentTime = state.agentTimeMs ?? 0;
-  const speedup = state.agentWallMs && state.agentWallMs > 0 && agentTime > 0 ? Math.round(agentTime / state.agentWallMs * 100) / 100 : null;
-  const command12 = state.options.validate;
-  const validated = state.batches.filter((batch) => batch.validation !== null);
-  const integration = state.integration.validation;
-  return {
-    runId: state.runId,
-    status: state.status,
-    base: state.base,
-    target: state.into ?? state.startBranch,
-    batches: state.batches.map((batch) => ({
-      id: batch.id,
-      branch: batch.branch,
-      status: batch.status,
-      files: batch.files,
-      changedFiles: batch.changedFiles,
-      exitCode: batch.exitCode,
-      durationMs: batch.durationMs,
-      log: batch.log
-    })),
-    conflicts: state.conflicts,
-    validation: command12 === null ? null : {
-      command: command12,
-      batches: validated.map((batch) => ({ id: batch.id, ok: batch.validation?.ok === true, exitCode: batch.validation?.exitCode ?? null, log: batch.validation?.log ?? "" })),
-      integration: integration ? { branch: state.integration.branch, ok: integration.ok, exitCode: integration.exitCode, log: integration.log } : null
-    },
-    speedup
-  };
-}
-function outcomeLines(state) {
-  const lines2 = [];
-  const target = state.into ?? state.startBranch ?? "(detached HEAD)";
-  if (state.landed) {
-    lines2.push(state.into ? `The result is on the new branch ${state.into} (${short(state.integration.head)}); ${state.startBranch ?? "your branch"} is untouched.` : `${target} was fast-forwarded to ${short(state.integration.head)}: every batch is merged there.`);
-  } else {
-    lines2.push(`${state.into ? `${state.into} was not created` : `${target} and your working tree are untouched`}.`);
-    if (state.error) lines2.push(`Error: ${state.error}`);
-    if (state.integration.head) lines2.push(`The merged result is on ${state.integration.branch} (${short(state.integration.head)}).`);
-  }
-  lines2.push(...state.notes);
-  return lines2;
-}
-function formatReportTable(state, report2, reportPath) {
-  const rows = state.batches.map((batch) => [
-    batch.id,
-    batch.status,
-    batch.durationMs === null ? "-" : formatDuration(batch.durationMs),
-    `${batch.changedFiles.length}/${batch.files.length}`,
-    batch.validation === null ? "-" : batch.validation.ok ? "green" : "red",
-    batch.branch
-  ]);
-  const lines2 = [`fanout run ${state.runId}: ${HEADLINE[state.status]}`, ...table2(["batch", "status", "time", "files", "validate", "branch"], rows)];
-  if (report2.conflicts.length > 0) lines2.push("", "Conflicts:", ...report2.conflicts.map((c5) => `  ${c5.kind}: ${c5.message}`));
-  if (state.integration.validation) lines2.push("", `Integration: \`${state.options.validate}\` ${state.integration.validation.ok ? "green" : "red"} on ${state.integration.branch}`);
-  lines2.push("", ...outcomeLines(state));
-  const timing = [state.wallMs === null ? void 0 : `wall ${formatDuration(state.wallMs)}`, report2.speedup === null ? void 0 : `speedup ${report2.speedup}\xD7`].filter(Boolean).join(", ");
-  if (timing) lines2.push(`Time: ${timing}`);
-  lines2.push(`Report: ${reportPath}`);
-  return lines2.join("\n");
-}
-function formatReportMarkdown(state, report2) {
-  const esc2 = (text) => text.replace(/\|/g, "\\|").replace(/`/g, "'");
-  const lines2 = [
-    `# fanout run ${state.runId}: ${report2.status}`,
-    "",
-    `- Plan: ${state.title} (\`${esc2(state.planPath)}\`)`,
-    `- Base: \`${state.base}\``,
-    `- Target: ${report2.target ?? "(none)"}${state.landed ? " (landed)" : " (not changed)"}`,
-    `- Started: ${state.startedAt}${state.finishedAt ? `, finished: ${state.finishedAt}` : ""}`,
-    `- Speedup: ${report2.speedup ?? "n/a"}`,
-    "",
-    "## Batches",
-    "",
-    "| batch | status | exit | time | changed / declared | branch | log |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...state.batches.map(
-      (b3) => `| ${b3.id} | ${b3.status} | ${b3.exitCode ?? (b3.timedOut ? "timeout" : "-")} | ${b3.durationMs === null ? "-" : formatDuration(b3.durationMs)} | ${b3.changedFiles.length} / ${b3.files.length} | \`${b3.branch}\` | \`${esc2(b3.log)}\` |`
-    )
-  ];
-  for (const batch of state.batches) {
-    if (batch.error) lines2.push("", `- ${batch.id}: ${esc2(batch.error)}`);
-  }
-  lines2.push("", "## Conflicts", "");
-  lines2.push(...report2.conflicts.length === 0 ? ["None."] : report2.conflicts.map((c5) => `- **${c5.kind}** (${c5.batches.join(", ")}): ${esc2(c5.message)}`));
-  lines2.push("", "## Validation", "");
-  if (report2.validation === null) lines2.push("No validate command.");
-  else {
-    lines2.push(`Command: \`${esc2(report2.validation.command)}\``, "");
-    for (const v2 of report2.validation.batches) lines2.push(`- ${v2.id}: ${v2.ok ? "green" : `red (exit ${v2.exitCode ?? "-"})`}, log \`${esc2(v2.log)}\``);
-    if (report2.validation.integration) lines2.push(`- integration (${report2.validation.integration.branch}): ${report2.validation.integration.ok ? "green" : `red (exit ${report2.validation.integration.exitCode ?? "-"})`}, log \`${esc2(report2.validation.integration.log)}\``);
-  }
-  lines2.push("", "## Where things are", "", ...outcomeLines(state).map((line) => `- ${esc2(line)}`), "");
-  return lines2.join("\n");
-}
-function short(commit) {
-  return commit ? commit.slice(0, 10) : "?";
-}
-function table2(header, rows) {
-  const widths = header.map((h4, c5) => Math.max(h4.length, ...rows.map((r2) => (r2[c5] ?? "").length)));
-  const format2 = (cells) => `  ${cells.map((cell, c5) => c5 === cells.length - 1 ? cell : cell.padEnd(widths[c5] ?? 0)).join("  ")}`.trimEnd();
-  return [format2(header), ...rows.map(format2)];
-}
-var HEADLINE;
-var init_build_report = __esm({
-  "src/orchestrate/build-report.ts"() {
-    "use strict";
-    init_parse_duration();
-    HEADLINE = {
-      running: "still running",
-      merged: "merged",
-      failed: "failed: at least one agent did not finish its batch",
-      conflict: "conflict: batches overlap or would not merge; nothing was merged",
-      invalid: "invalid: validation failed; nothing was merged",
-      interrupted: "interrupted: agents were stopped and their work committed"
-    };
-  }
-});
-
-// src/orchestrate/cleanup-run.ts
-import { existsSync as existsSync4, rmdirSync } from "node:fs";
-function emptyCleanup() {
-  return { removedWorktrees: [], keptWorktrees: [], deletedBranches: [], keptBranches: [] };
-}
-async function removeWorktrees(git, paths, parents, result) {
-  for (const path7 of paths) {
-    if (!existsSync4(path7)) continue;
-    const removed = await git(gitTasks.removeWorktree(path7));
-    if (removed.removed) result.removedWorktrees.push(path7);
-    else result.keptWorktrees.push({ path: path7, reason: removed.dirty ? "it has uncommitted changes (commit them on its branch, or remove it yourself)" : removed.reason || "git worktree remove refused" });
-  }
-  await git(gitTasks.pruneWorktrees());
-  for (const dir of parents) {
-    try {
-      rmdirSync(dir);
-    } catch {
-    }
-  }
-}
-async function sweepBranches(git, runId, mergedInto, result) {
-  const prefix = `refs/heads/fanout/${runId}/`;
-  const checkedOut = new Set((await git(gitTasks.listWorktrees())).map((worktree2) => worktree2.branch).filter((branch2) => branch2 !== void 0));
-  const all = await git(gitTasks.refsUnder(prefix));
-  const merged = new Set(mergedInto === void 0 ? [] : (await git(gitTasks.refsUnder(prefix, mergedInto))).map(({ ref }) => ref));
-  const doomed = [];
-  for (const { ref, commit } of all) {
-    const branch2 = ref.slice("refs/heads/".length);
-    if (checkedOut.has(ref)) result.keptBranches.push({ branch: branch2, reason: "checked out in a kept worktree" });
-    else if (merged.has(ref)) doomed.push({ ref, commit });
-    else result.keptBranches.push({ branch: branch2, reason: "holds commits that are not merged" });
-  }
-  if (doomed.length === 0) return;
-  await git(gitTasks.deleteRefs(doomed));
-  result.deletedBranches.push(...doomed.map(({ ref }) => ref.slice("refs/heads/".length)));
-}
-var init_cleanup_run = __esm({
-  "src/orchestrate/cleanup-run.ts"() {
-    "use strict";
-    init_git_tasks();
-  }
-});
-
-// src/orchestrate/find-scope-conflicts.ts
-function findScopeConflicts(batches) {
-  const conflicts = [];
-  for (const batch of batches) {
-    const declared = new Set(batch.files);
-    const outside = batch.changedFiles.filter((file) => !declared.has(file));
-    if (outside.length > 0) {
-      conflicts.push({
-        kind: "out-of-scope",
-        batches: [batch.id],
-        files: outside,
-        message: `${batch.id} changed ${outside.length} file${outside.length === 1 ? "" : "s"} outside its batch: ${outside.join(", ")}`
-      });
-    }
-  }
-  const owners = /* @__PURE__ */ new Map();
-  for (const batch of batches) {
-    for (const file of new Set(batch.changedFiles)) owners.set(file, [...owners.get(file) ?? [], batch.id]);
-  }
-  const byPair = /* @__PURE__ */ new Map();
-  for (const [file, ids] of owners) {
-    if (ids.length < 2) continue;
-    const key = ids.join("\0");
-    const entry = byPair.get(key) ?? { batches: ids, files: [] };
-    entry.files.push(file);
-    byPair.set(key, entry);
-  }
-  for (const { batches: ids, files } of byPair.values()) {
-    conflicts.push({ kind: "overlap", batches: ids, files, message: `${ids.join(" and ")} all changed ${files.join(", ")}` });
-  }
-  return conflicts;
-}
-var init_find_scope_conflicts = __esm({
-  "src/orchestrate/find-scope-conflicts.ts"() {
-    "use strict";
-  }
-});
-
-// src/orchestrate/monitor.ts
-function createMonitor(out, title, ids, tty3 = out.isTTY === true, now = Date.now) {
-  const rows = new Map(ids.map((id) => [id, { id, status: "queued", startedAt: null, endedAt: null, files: null, toolCalls: 0, costUsd: null }]));
-  const started = now();
-  const elapsed = (row) => row.startedAt === null ? "" : formatDuration((row.endedAt ?? now()) - row.startedAt);
-  const details = (row) => [row.files === null ? void 0 : `${row.files} file${row.files === 1 ? "" : "s"}`, row.toolCalls > 0 ? `${row.toolCalls} tool call${row.toolCalls === 1 ? "" : "s"}` : void 0, row.costUsd === null ? void 0 : `$${row.costUsd.toFixed(4)}`].filter((part) => part !== void 0).join(", ");
-  if (!tty3) {
-    out.write(`fanout: ${title}
-`);
-    return {
-      update(id, patch) {
-        const row = rows.get(id);
-        if (!row) return;
-        const before = row.status;
-        Object.assign(row, patch);
-        if (patch.status === void 0 || patch.status === before) return;
-        const time2 = formatDuration(now() - started).padStart(6);
-        const extra = FINAL.has(row.status) ? [elapsed(row) && `after ${elapsed(row)}`, details(row)].filter(Boolean).join(", ") : "";
-        out.write(`fanout: [${time2}] ${id}: ${row.status}${extra ? ` (${extra})` : ""}
-`);
-      },
-      note(message2) {
-        out.write(`fanout: ${message2}
-`);
-      },
-      stop() {
-      }
-    };
-  }
-  const width = Math.max(5, ...ids.map((id) => id.length));
-  let drawn = 0;
-  const render = () => {
-    const lines2 = [`fanout ${title}`, `  ${"batch".padEnd(width)}  ${"status".padEnd(10)}  ${"elapsed".padStart(7)}  progress`];
-    for (const row of rows.values()) lines2.push(`  ${row.id.padEnd(width)}  ${row.status.padEnd(10)}  ${elapsed(row).padStart(7)}  ${details(row)}`);
-    return lines2;
-  };
-  const clear = () => {
-    if (drawn > 0) out.write(`\x1B[${drawn}F\x1B[J`);
-    drawn = 0;
-  };
-  const draw = () => {
-    clear();
-    const lines2 = render();
-    out.write(`${lines2.join("\n")}
-`);
-    drawn = lines2.length;
-  };
-  draw();
-  const timer = setInterval(draw, 250);
-  timer.unref();
-  return {
-    update(id, patch) {
-      const row = rows.get(id);
-      if (!row) return;
-      Object.assign(row, patch);
-    },
-    note(message2) {
-      clear();
-      out.write(`fanout: ${message2}
-`);
-      draw();
-    },
-    stop() {
-      clearInterval(timer);
-      draw();
-    }
-  };
-}
-var FINAL;
-var init_monitor = __esm({
-  "src/orchestrate/monitor.ts"() {
-    "use strict";
-    init_parse_duration();
-    FINAL = /* @__PURE__ */ new Set(["done", "failed", "timeout", "interrupted", "invalid", "conflict", "merged"]);
-  }
-});
-
-// src/orchestrate/parse-stream-event.ts
-function emptyProgress() {
-  return { toolCalls: 0, files: /* @__PURE__ */ new Set(), costUsd: null };
-}
-function applyStreamLine(progress, line) {
-  if (!line.startsWith("{")) return false;
-  let event;
-  try {
-    event = JSON.parse(line);
-  } catch {
-    return false;
-  }
-  if (!event || typeof event !== "object") return false;
-  const { type } = event;
-  if (type === "assistant") {
-    const content = event.message?.content;
-    if (!Array.isArray(content)) return false;
-    let changed = false;
-    for (const block of content) {
-      if (block?.type !== "tool_use") continue;
-      progress.toolCalls++;
-      changed = true;
-      const path7 = block.input?.["file_path"] ?? block.input?.["notebook_path"];
-      if (typeof block.name === "string" && WRITE_TOOLS.has(block.name) && typeof path7 === "string") progress.files.add(path7);
-    }
-    return changed;
-  }
-  if (type === "result") {
-    const cost = event.total_cost_usd;
-    if (typeof cost === "number") {
-      progress.costUsd = cost;
-      return true;
-    }
-  }
-  return false;
-}
-var WRITE_TOOLS;
-var init_parse_stream_event = __esm({
-  "src/orchestrate/parse-stream-event.ts"() {
-    "use strict";
-    WRITE_TOOLS = /* @__PURE__ */ new Set(["Write", "Edit", "MultiEdit", "NotebookEdit"]);
   }
 });
 
@@ -19459,6 +19082,512 @@ async function mapLimit(items, limit, fn2) {
 }
 var init_predict_merges = __esm({
   "src/orchestrate/predict-merges.ts"() {
+    "use strict";
+    init_git_tasks();
+  }
+});
+
+// src/orchestrate/stages/check.ts
+function agentFinished(batch) {
+  return !AGENT_FAILED.has(batch.status) && batch.head !== null;
+}
+async function check(run) {
+  const { state, repo } = run;
+  run.setPhase("predict");
+  const finished7 = state.batches.filter(agentFinished);
+  const conflicts = findScopeConflicts(finished7);
+  const targetTip = state.into !== null ? state.base : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
+  run.monitor.note(`checking ${finished7.length} branch${finished7.length === 1 ? "" : "es"} pairwise${targetTip !== state.base ? ` and against ${state.startBranch}` : ""} with git merge-tree`);
+  conflicts.push(
+    ...await predictMerges(repo.git, {
+      base: state.base,
+      targetTip,
+      targetName: state.startBranch ?? "the target",
+      branches: finished7.map((b3) => ({ id: b3.id, head: b3.head ?? state.base, changedFiles: b3.changedFiles, deletedFiles: b3.deletedFiles }))
+    })
+  );
+  state.conflicts = conflicts;
+  for (const conflict of conflicts) {
+    for (const id of conflict.batches) {
+      const batch = state.batches.find((b3) => b3.id === id);
+      if (batch && (batch.status === "done" || batch.status === "invalid")) run.setStatus(batch, "conflict");
+    }
+  }
+  run.save();
+  const ready = finished7.length === state.batches.length && conflicts.length === 0 && !state.batches.some((batch) => batch.status === "invalid") && !run.signal.aborted;
+  return { ready, targetTip };
+}
+var AGENT_FAILED;
+var init_check2 = __esm({
+  "src/orchestrate/stages/check.ts"() {
+    "use strict";
+    init_find_scope_conflicts();
+    init_git_tasks();
+    init_predict_merges();
+    AGENT_FAILED = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "setup", "running"]);
+  }
+});
+
+// src/orchestrate/cleanup-run.ts
+import { existsSync as existsSync4, rmdirSync } from "node:fs";
+function emptyCleanup() {
+  return { removedWorktrees: [], keptWorktrees: [], deletedBranches: [], keptBranches: [] };
+}
+async function removeWorktrees(git, paths, parents, result) {
+  for (const path7 of paths) {
+    if (!existsSync4(path7)) continue;
+    const removed = await git(gitTasks.removeWorktree(path7));
+    if (removed.removed) result.removedWorktrees.push(path7);
+    else result.keptWorktrees.push({ path: path7, reason: removed.dirty ? "it has uncommitted changes (commit them on its branch, or remove it yourself)" : removed.reason || "git worktree remove refused" });
+  }
+  await git(gitTasks.pruneWorktrees());
+  for (const dir of parents) {
+    try {
+      rmdirSync(dir);
+    } catch {
+    }
+  }
+}
+async function sweepBranches(git, runId, mergedInto, result) {
+  const prefix = `refs/heads/fanout/${runId}/`;
+  const checkedOut = new Set((await git(gitTasks.listWorktrees())).map((worktree2) => worktree2.branch).filter((branch2) => branch2 !== void 0));
+  const all = await git(gitTasks.refsUnder(prefix));
+  const merged = new Set(mergedInto === void 0 ? [] : (await git(gitTasks.refsUnder(prefix, mergedInto))).map(({ ref }) => ref));
+  const doomed = [];
+  for (const { ref, commit } of all) {
+    const branch2 = ref.slice("refs/heads/".length);
+    if (checkedOut.has(ref)) result.keptBranches.push({ branch: branch2, reason: "checked out in a kept worktree" });
+    else if (merged.has(ref)) doomed.push({ ref, commit });
+    else result.keptBranches.push({ branch: branch2, reason: "holds commits that are not merged" });
+  }
+  if (doomed.length === 0) return;
+  await git(gitTasks.deleteRefs(doomed));
+  result.deletedBranches.push(...doomed.map(({ ref }) => ref.slice("refs/heads/".length)));
+}
+var init_cleanup_run = __esm({
+  "src/orchestrate/cleanup-run.ts"() {
+    "use strict";
+    init_git_tasks();
+  }
+});
+
+// src/orchestrate/run-state.ts
+import { mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync4, renameSync, writeFileSync } from "node:fs";
+import { dirname as dirname4, join as join5 } from "node:path";
+function startingRunFields(options2, pid) {
+  return {
+    status: "running",
+    phase: "fan-out",
+    pid,
+    finishedAt: null,
+    landed: false,
+    options: options2,
+    conflicts: [],
+    notes: [],
+    error: null,
+    agentWallMs: null,
+    agentTimeMs: null,
+    wallMs: null
+  };
+}
+function writeState(path7, state) {
+  mkdirSync2(dirname4(path7), { recursive: true });
+  const temp = `${path7}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}
+`);
+  renameSync(temp, path7);
+}
+function readState(path7) {
+  const read = readStateFile(path7);
+  return "state" in read ? read.state : void 0;
+}
+function readStateFile(path7) {
+  let text;
+  try {
+    text = readFileSync4(path7, "utf8");
+  } catch (error) {
+    return { problem: error.code === "ENOENT" ? "state.json is missing" : `state.json cannot be read (${error.message})` };
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: "state.json is not valid JSON" };
+  }
+  const v2 = value;
+  const ok = typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && v2.version === 1 && typeof v2.runId === "string" && typeof v2.status === "string" && typeof v2.base === "string" && Array.isArray(v2.batches) && v2.batches.every((b3) => typeof b3 === "object" && b3 !== null && typeof b3.id === "string" && typeof b3.branch === "string" && typeof b3.status === "string" && Array.isArray(b3.files));
+  return ok ? { state: v2 } : { problem: "state.json is not a fanout run state (a field is missing or has the wrong type)" };
+}
+function listStates(runsDir) {
+  return scanStates(runsDir).states;
+}
+function scanStates(runsDir) {
+  let names;
+  try {
+    names = readdirSync(runsDir).sort();
+  } catch {
+    return { states: [], unreadable: [] };
+  }
+  const states = [];
+  const unreadable = [];
+  for (const name of names) {
+    const file = join5(runsDir, name, "state.json");
+    const read = readStateFile(file);
+    if ("state" in read) states.push(read.state);
+    else unreadable.push({ runId: name, file, problem: read.problem });
+  }
+  return { states, unreadable };
+}
+var init_run_state = __esm({
+  "src/orchestrate/run-state.ts"() {
+    "use strict";
+  }
+});
+
+// src/orchestrate/parse-duration.ts
+function parseDuration(text) {
+  const value = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1e3);
+  const parts = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/.test(value) ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
+  if (!parts) return void 0;
+  let total = 0;
+  for (const part of parts) {
+    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
+    total += Number(amount) * (UNITS[unit ?? ""] ?? NaN);
+  }
+  return positive(total);
+}
+function positive(ms2) {
+  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
+}
+function formatDuration(ms2) {
+  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
+  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)}s`;
+  const minutes = Math.floor(ms2 / 6e4);
+  const seconds = Math.round(ms2 % 6e4 / 1e3);
+  return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+}
+var UNITS, MAX_DURATION_MS;
+var init_parse_duration = __esm({
+  "src/orchestrate/parse-duration.ts"() {
+    "use strict";
+    UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+    MAX_DURATION_MS = 2 ** 31 - 1;
+  }
+});
+
+// src/orchestrate/monitor.ts
+function createMonitor(out, title, ids, tty3 = out.isTTY === true, now = Date.now) {
+  const rows = new Map(ids.map((id) => [id, { id, status: "queued", startedAt: null, endedAt: null, files: null, toolCalls: 0, costUsd: null }]));
+  const started = now();
+  const elapsed = (row) => row.startedAt === null ? "" : formatDuration((row.endedAt ?? now()) - row.startedAt);
+  const details = (row) => [row.files === null ? void 0 : `${row.files} file${row.files === 1 ? "" : "s"}`, row.toolCalls > 0 ? `${row.toolCalls} tool call${row.toolCalls === 1 ? "" : "s"}` : void 0, row.costUsd === null ? void 0 : `$${row.costUsd.toFixed(4)}`].filter((part) => part !== void 0).join(", ");
+  if (!tty3) {
+    out.write(`fanout: ${title}
+`);
+    return {
+      update(id, patch) {
+        const row = rows.get(id);
+        if (!row) return;
+        const before = row.status;
+        Object.assign(row, patch);
+        if (patch.status === void 0 || patch.status === before) return;
+        const time2 = formatDuration(now() - started).padStart(6);
+        const extra = FINAL.has(row.status) ? [elapsed(row) && `after ${elapsed(row)}`, details(row)].filter(Boolean).join(", ") : "";
+        out.write(`fanout: [${time2}] ${id}: ${row.status}${extra ? ` (${extra})` : ""}
+`);
+      },
+      note(message) {
+        out.write(`fanout: ${message}
+`);
+      },
+      stop() {
+      }
+    };
+  }
+  const width = Math.max(5, ...ids.map((id) => id.length));
+  let drawn = 0;
+  const render = () => {
+    const lines2 = [`fanout ${title}`, `  ${"batch".padEnd(width)}  ${"status".padEnd(10)}  ${"elapsed".padStart(7)}  progress`];
+    for (const row of rows.values()) lines2.push(`  ${row.id.padEnd(width)}  ${row.status.padEnd(10)}  ${elapsed(row).padStart(7)}  ${details(row)}`);
+    return lines2;
+  };
+  const clear = () => {
+    if (drawn > 0) out.write(`\x1B[${drawn}F\x1B[J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    clear();
+    const lines2 = render();
+    out.write(`${lines2.join("\n")}
+`);
+    drawn = lines2.length;
+  };
+  draw();
+  const timer = setInterval(draw, 250);
+  timer.unref();
+  return {
+    update(id, patch) {
+      const row = rows.get(id);
+      if (!row) return;
+      Object.assign(row, patch);
+    },
+    note(message) {
+      clear();
+      out.write(`fanout: ${message}
+`);
+      draw();
+    },
+    stop() {
+      clearInterval(timer);
+      draw();
+    }
+  };
+}
+var FINAL;
+var init_monitor = __esm({
+  "src/orchestrate/monitor.ts"() {
+    "use strict";
+    init_parse_duration();
+    FINAL = /* @__PURE__ */ new Set(["done", "failed", "timeout", "interrupted", "invalid", "conflict", "merged"]);
+  }
+});
+
+// src/orchestrate/run-lock.ts
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname5 } from "node:path";
+function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync5(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+function readLock(path7) {
+  let text;
+  try {
+    text = readFileSync5(path7, "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return { kind: "free" };
+    throw error;
+  }
+  let lock;
+  try {
+    const value = JSON.parse(text);
+    if (typeof value.pid === "number" && typeof value.runId === "string") lock = { runId: value.runId, pid: value.pid, startedAt: String(value.startedAt ?? "") };
+  } catch {
+    lock = void 0;
+  }
+  if (lock && isAlive(lock.pid) && !startedAfter(lock.pid, lock.startedAt)) return { kind: "active", lock };
+  return { kind: "stale", lock };
+}
+function startedAfter(pid, lockTime) {
+  const written = Date.parse(lockTime);
+  if (!Number.isFinite(written)) return false;
+  try {
+    const stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync5("/proc/stat", "utf8"))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
+    return boot * 1e3 + ticks * 10 > written + 1e3;
+  } catch {
+    return false;
+  }
+}
+function assertLockFree(path7) {
+  const state = readLock(path7);
+  if (state.kind === "active") {
+    throw new FanoutError("lock-held", `another fanout run is active in this repo: ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt})`, {
+      hint: "wait for it to finish (`fanout status` shows it), or stop it with Ctrl-C in its terminal",
+      data: { lock: state.lock }
+    });
+  }
+  if (state.kind === "stale") {
+    const who = state.lock ? `run ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt}) is no longer running` : "its content is unreadable";
+    throw new FanoutError("lock-stale", `a stale fanout lock was found at ${path7}: ${who}`, {
+      hint: "`fanout cleanup` sweeps what the crashed run left (keeping any work) and clears the lock; then run again",
+      data: { lock: state.lock }
+    });
+  }
+}
+function acquireLock(path7, info) {
+  assertLockFree(path7);
+  mkdirSync3(dirname5(path7), { recursive: true });
+  try {
+    writeFileSync2(path7, `${JSON.stringify(info)}
+`, { flag: "wx" });
+  } catch (error) {
+    if (error.code === "EEXIST") assertLockFree(path7);
+    throw error;
+  }
+}
+function releaseLock(path7, runId) {
+  const state = readLock(path7);
+  if (state.kind !== "free" && state.lock?.runId === runId) rmSync(path7, { force: true });
+}
+function clearStaleLock(path7) {
+  const state = readLock(path7);
+  if (state.kind !== "stale") return false;
+  rmSync(path7, { force: true });
+  return state.lock;
+}
+var init_run_lock = __esm({
+  "src/orchestrate/run-lock.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/orchestrate/stages/start-run.ts
+function startRun(ctx, hooks) {
+  const { state, paths } = ctx;
+  const abort = new AbortController();
+  let received;
+  const monitor = createMonitor(
+    hooks.progress,
+    `run ${state.runId}: ${state.batches.length} batch${state.batches.length === 1 ? "" : "es"}, concurrency ${state.options.concurrency}`,
+    state.batches.map((batch) => batch.id),
+    hooks.tty
+  );
+  const save = () => writeState(paths.state, state);
+  const onSignal = (signal) => {
+    if (received) {
+      monitor.note(`${signal} again: still stopping agents and saving their work; a few seconds more`);
+      return;
+    }
+    received = signal;
+    monitor.note(`${signal}: stopping the agents, committing their work and cleaning up`);
+    abort.abort();
+  };
+  const onAbort = () => {
+    if (!received) {
+      received = "abort";
+      abort.abort();
+    }
+  };
+  if (hooks.handleSignals) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    process.on("SIGHUP", onSignal);
+  }
+  hooks.signal?.addEventListener("abort", onAbort, { once: true });
+  if (hooks.signal?.aborted) onAbort();
+  return {
+    ...ctx,
+    env: hooks.env ?? process.env,
+    signal: abort.signal,
+    killGraceMs: hooks.killGraceMs ?? 3e3,
+    monitor,
+    startedAt: performance.now(),
+    interruptedBy: () => received,
+    save,
+    setPhase(phase) {
+      state.phase = phase;
+      save();
+    },
+    setStatus(batch, status) {
+      batch.status = status;
+      monitor.update(batch.id, { status });
+      save();
+    },
+    end() {
+      monitor.stop();
+      if (hooks.handleSignals) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        process.off("SIGHUP", onSignal);
+      }
+      hooks.signal?.removeEventListener("abort", onAbort);
+      releaseLock(paths.lock, state.runId);
+    }
+  };
+}
+async function eachBatch(run, fn2) {
+  await mapLimit(run.state.batches, run.state.options.concurrency, async (batch) => {
+    try {
+      await fn2(batch);
+    } catch (error) {
+      batch.error = `fanout failed while running it: ${messageOf(error)}`;
+      run.setStatus(batch, "failed");
+    }
+  });
+}
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+var init_start_run = __esm({
+  "src/orchestrate/stages/start-run.ts"() {
+    "use strict";
+    init_run_state();
+    init_monitor();
+    init_predict_merges();
+    init_run_lock();
+  }
+});
+
+// src/orchestrate/stages/clean-up.ts
+async function cleanUp(run) {
+  const { state, repo, paths } = run;
+  run.setPhase("cleanup");
+  const cleanup = emptyCleanup();
+  try {
+    const worktrees = [...state.batches.filter((batch) => batch.worktreeExists).map((batch) => batch.worktree), ...state.integration.worktree ? [state.integration.worktree] : []];
+    if (state.options.keepWorktrees) {
+      for (const path7 of worktrees) cleanup.keptWorktrees.push({ path: path7, reason: "--keep-worktrees" });
+    } else {
+      await removeWorktrees(repo.git, worktrees, [paths.worktreesDir, paths.worktreesRoot], cleanup);
+    }
+    const removed = new Set(cleanup.removedWorktrees);
+    for (const batch of state.batches) if (removed.has(batch.worktree)) batch.worktreeExists = false;
+    if (state.integration.worktree && removed.has(state.integration.worktree)) state.integration.worktree = null;
+    const mergedInto = state.landed && state.into !== null ? state.integration.head ?? void 0 : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
+    await sweepBranches(repo.git, state.runId, mergedInto, cleanup);
+  } catch (error) {
+    state.error ??= `cleanup failed: ${messageOf(error)}`;
+  }
+  state.notes = cleanupNotes(state, cleanup);
+  run.save();
+  return cleanup;
+}
+function cleanupNotes(state, cleanup) {
+  const notes = [];
+  const byBranch = new Map(state.batches.map((batch) => [batch.branch, batch]));
+  for (const { branch: branch2, reason } of cleanup.keptBranches) {
+    const batch = byBranch.get(branch2);
+    const attemptOf = state.batches.find((b3) => b3.keptAttempts.includes(branch2));
+    if (batch) notes.push(`Kept branch ${branch2}: the work of batch ${batch.id} (${batch.status}); ${reason}. Resume with \`fanout resume ${state.runId}\`, or merge or delete it yourself.`);
+    else if (attemptOf) notes.push(`Kept branch ${branch2}: an earlier, failed attempt of batch ${attemptOf.id}; delete it when you no longer need it.`);
+    else if (branch2 === state.integration.branch) notes.push(`Kept branch ${branch2}: every batch merged, ${state.integration.validation?.ok === false ? "but validation failed there" : "not landed"}; ${reason}.`);
+    else notes.push(`Kept branch ${branch2}: ${reason}.`);
+  }
+  for (const { path: path7, reason } of cleanup.keptWorktrees) notes.push(`Kept worktree ${path7}: ${reason}.`);
+  for (const batch of state.batches) if (batch.error && batch.status !== "merged") notes.push(`${batch.id}: ${batch.error}`);
+  if (cleanup.deletedBranches.length > 0) notes.push(`Deleted ${cleanup.deletedBranches.length} merged branch${cleanup.deletedBranches.length === 1 ? "" : "es"} of the run.`);
+  return notes;
+}
+var init_clean_up = __esm({
+  "src/orchestrate/stages/clean-up.ts"() {
+    "use strict";
+    init_cleanup_run();
+    init_git_tasks();
+    init_start_run();
+  }
+});
+
+// src/orchestrate/free-branch.ts
+async function freeBranch(git, name) {
+  let candidate = name;
+  for (let k2 = 2; await git(gitTasks.resolveCommit(`refs/heads/${candidate}`)) !== void 0; k2++) candidate = `${name}-${k2}`;
+  return candidate;
+}
+var init_free_branch = __esm({
+  "src/orchestrate/free-branch.ts"() {
     "use strict";
     init_git_tasks();
   }
@@ -20249,7 +20378,7 @@ var init_default = __esm({
     init_yoctocolors();
     defaultVerboseFunction = ({
       type,
-      message: message2,
+      message,
       timestamp,
       piped,
       commandId,
@@ -20259,7 +20388,7 @@ var init_default = __esm({
       const timestampString = serializeTimestamp(timestamp);
       const icon = ICONS[type]({ failed, reject, piped });
       const color = COLORS[type]({ reject });
-      return `${gray(`[${timestampString}]`)} ${gray(`[${commandId}]`)} ${color(icon)} ${color(message2)}`;
+      return `${gray(`[${timestampString}]`)} ${gray(`[${commandId}]`)} ${color(icon)} ${color(message)}`;
     };
     serializeTimestamp = (timestamp) => `${padField(timestamp.getHours(), 2)}:${padField(timestamp.getMinutes(), 2)}:${padField(timestamp.getSeconds(), 2)}.${padField(timestamp.getMilliseconds(), 3)}`;
     padField = (field, padding) => String(field).padStart(padding, "0");
@@ -20339,13 +20468,13 @@ var init_log = __esm({
       result,
       options: options2
     });
-    getPrintedLines = (verboseMessage, verboseObject) => verboseMessage.split("\n").map((message2) => getPrintedLine({ ...verboseObject, message: message2 }));
+    getPrintedLines = (verboseMessage, verboseObject) => verboseMessage.split("\n").map((message) => getPrintedLine({ ...verboseObject, message }));
     getPrintedLine = (verboseObject) => {
       const verboseLine = defaultVerboseFunction(verboseObject);
       return { verboseLine, verboseObject };
     };
-    serializeVerboseMessage = (message2) => {
-      const messageString = typeof message2 === "string" ? message2 : inspect(message2);
+    serializeVerboseMessage = (message) => {
+      const messageString = typeof message === "string" ? message : inspect(message);
       const escapedMessage = escapeLines(messageString);
       return escapedMessage.replaceAll("	", " ".repeat(TAB_SIZE));
     };
@@ -21044,10 +21173,10 @@ var init_npm_run_path = __esm({
 var getFinalError, DiscardedError, setErrorName, isExecaError, execaErrorSymbol, isErrorInstance, ExecaError, ExecaSyncError;
 var init_final_error = __esm({
   "node_modules/execa/lib/return/final-error.js"() {
-    getFinalError = (originalError, message2, isSync) => {
+    getFinalError = (originalError, message, isSync) => {
       const ErrorClass = isSync ? ExecaSyncError : ExecaError;
       const options2 = originalError instanceof DiscardedError ? {} : { cause: originalError };
-      return new ErrorClass(message2, options2);
+      return new ErrorClass(message, options2);
     };
     DiscardedError = class extends Error {
     };
@@ -21669,12 +21798,12 @@ const [receivedMessage] = await Promise.all([
         throw new Error(`${getMethodName(methodName, isSubprocess)} cannot be used: the ${getOtherProcessName(isSubprocess)} is disconnecting.`, { cause: error });
       }
     };
-    handleSerializationError = ({ error, methodName, isSubprocess, message: message2 }) => {
+    handleSerializationError = ({ error, methodName, isSubprocess, message }) => {
       if (isSerializationError(error)) {
-        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${String(message2)}.`, { cause: error });
+        throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${String(message)}.`, { cause: error });
       }
     };
-    isSerializationError = ({ code, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
+    isSerializationError = ({ code, message }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message.includes(serializationErrorMessage));
     SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
       // Message is `undefined`
       "ERR_MISSING_ARGS",
@@ -21878,7 +22007,7 @@ var init_incoming = __esm({
       while (incomingMessages.length > 0) {
         await waitForOutgoingMessages(anyProcess, ipcEmitter, wrappedMessage);
         await scheduler.yield();
-        const message2 = await handleStrictRequest({
+        const message = await handleStrictRequest({
           wrappedMessage: incomingMessages[0],
           anyProcess,
           channel,
@@ -21886,7 +22015,7 @@ var init_incoming = __esm({
           ipcEmitter
         });
         incomingMessages.shift();
-        ipcEmitter.emit("message", message2);
+        ipcEmitter.emit("message", message);
         ipcEmitter.emit("message:done");
       }
     };
@@ -21963,16 +22092,16 @@ var init_strict = __esm({
     init_validation();
     init_forward();
     init_outgoing();
-    handleSendStrict = ({ anyProcess, channel, isSubprocess, message: message2, strict }) => {
+    handleSendStrict = ({ anyProcess, channel, isSubprocess, message, strict }) => {
       if (!strict) {
-        return message2;
+        return message;
       }
       const ipcEmitter = getIpcEmitter(anyProcess, channel, isSubprocess);
       const hasListeners = hasMessageListeners(anyProcess, ipcEmitter);
       return {
         id: count++,
         type: REQUEST_TYPE,
-        message: message2,
+        message,
         hasListeners
       };
     };
@@ -21991,7 +22120,7 @@ var init_strict = __esm({
       if (wrappedMessage?.type !== REQUEST_TYPE || !anyProcess.connected) {
         return wrappedMessage;
       }
-      const { id, message: message2 } = wrappedMessage;
+      const { id, message } = wrappedMessage;
       const response = { id, type: RESPONSE_TYPE, message: hasMessageListeners(anyProcess, ipcEmitter) };
       try {
         await sendMessage({
@@ -22003,7 +22132,7 @@ var init_strict = __esm({
       } catch (error) {
         ipcEmitter.emit("strict:error", error);
       }
-      return message2;
+      return message;
     };
     handleStrictResponse = (wrappedMessage) => {
       if (wrappedMessage?.type !== RESPONSE_TYPE) {
@@ -22091,7 +22220,7 @@ var init_send = __esm({
     init_validation();
     init_outgoing();
     init_strict();
-    sendMessage = ({ anyProcess, channel, isSubprocess, ipc }, message2, { strict = false } = {}) => {
+    sendMessage = ({ anyProcess, channel, isSubprocess, ipc }, message, { strict = false } = {}) => {
       const methodName = "sendMessage";
       validateIpcMethod({
         methodName,
@@ -22104,16 +22233,16 @@ var init_send = __esm({
         channel,
         methodName,
         isSubprocess,
-        message: message2,
+        message,
         strict
       });
     };
-    sendMessageAsync = async ({ anyProcess, channel, methodName, isSubprocess, message: message2, strict }) => {
+    sendMessageAsync = async ({ anyProcess, channel, methodName, isSubprocess, message, strict }) => {
       const wrappedMessage = handleSendStrict({
         anyProcess,
         channel,
         isSubprocess,
-        message: message2,
+        message,
         strict
       });
       const outgoingMessagesState = startSendMessage(anyProcess, wrappedMessage, strict);
@@ -22123,7 +22252,7 @@ var init_send = __esm({
           methodName,
           isSubprocess,
           wrappedMessage,
-          message: message2
+          message
         });
       } catch (error) {
         disconnect(anyProcess);
@@ -22132,7 +22261,7 @@ var init_send = __esm({
         endSendMessage(outgoingMessagesState);
       }
     };
-    sendOneMessage = async ({ anyProcess, methodName, isSubprocess, wrappedMessage, message: message2 }) => {
+    sendOneMessage = async ({ anyProcess, methodName, isSubprocess, wrappedMessage, message }) => {
       const sendMethod = getSendMethod(anyProcess);
       try {
         await Promise.all([
@@ -22145,7 +22274,7 @@ var init_send = __esm({
           error,
           methodName,
           isSubprocess,
-          message: message2
+          message
         });
         throw error;
       }
@@ -22170,15 +22299,15 @@ var init_graceful = __esm({
     init_send();
     init_forward();
     init_validation();
-    sendAbort = (subprocess, message2) => {
+    sendAbort = (subprocess, message) => {
       const methodName = "cancelSignal";
       validateConnection(methodName, false, subprocess.connected);
       return sendOneMessage({
         anyProcess: subprocess,
         methodName,
         isSubprocess: false,
-        wrappedMessage: { type: GRACEFUL_CANCEL_TYPE, message: message2 },
-        message: message2
+        wrappedMessage: { type: GRACEFUL_CANCEL_TYPE, message },
+        message
       });
     };
     getCancelSignal = async ({ anyProcess, channel, isSubprocess, ipc }) => {
@@ -23172,13 +23301,13 @@ var init_message = __esm({
 ${originalMessage}`;
       const shortMessage = `${prefix}: ${escapedCommand}${suffix}`;
       const messageStdio = all === void 0 ? [stdio[2], stdio[1]] : [all];
-      const message2 = [
+      const message = [
         shortMessage,
         ...messageStdio,
         ...stdio.slice(3),
         ipcOutput.map((ipcMessage) => serializeIpcMessage(ipcMessage)).join("\n")
       ].map((messagePart) => escapeLines(stripFinalNewline(serializeMessagePart(messagePart)))).filter(Boolean).join("\n\n");
-      return { originalMessage, shortMessage, message: message2 };
+      return { originalMessage, shortMessage, message };
     };
     getErrorPrefix = ({
       originalError,
@@ -23334,7 +23463,7 @@ var init_result = __esm({
       isSync
     }) => {
       const { exitCode, signal, signalDescription } = normalizeExitPayload(rawExitCode, rawSignal);
-      const { originalMessage, shortMessage, message: message2 } = createMessages({
+      const { originalMessage, shortMessage, message } = createMessages({
         stdio,
         all,
         ipcOutput,
@@ -23354,7 +23483,7 @@ var init_result = __esm({
         timeout,
         cwd
       });
-      const error = getFinalError(originalError, message2, isSync);
+      const error = getFinalError(originalError, message, isSync);
       Object.assign(error, getErrorProperties({
         error,
         command: command12,
@@ -24012,7 +24141,7 @@ var init_stdio_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -24053,7 +24182,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", value: bufferToUint8Array(readFileSync4(targetFdNumber)), optionName };
+      return { type: "uint8Array", value: bufferToUint8Array(readFileSync6(targetFdNumber)), optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -24389,7 +24518,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -24423,8 +24552,8 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync5(value))] }),
-        filePath: ({ value: { file } }) => ({ contents: [bufferToUint8Array(readFileSync5(file))] }),
+        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync7(value))] }),
+        filePath: ({ value: { file } }) => ({ contents: [bufferToUint8Array(readFileSync7(file))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -24858,7 +24987,7 @@ var init_output = __esm({
 });
 
 // node_modules/execa/lib/io/output-sync.js
-import { writeFileSync, appendFileSync as appendFileSync2 } from "node:fs";
+import { writeFileSync as writeFileSync3, appendFileSync as appendFileSync2 } from "node:fs";
 var transformOutputSync, transformOutputResultSync, runOutputGeneratorsSync, serializeChunks, logOutputSync, writeToFiles;
 var init_output_sync = __esm({
   "node_modules/execa/lib/io/output-sync.js"() {
@@ -24965,7 +25094,7 @@ var init_output_sync = __esm({
           appendFileSync2(path7, serializedResult);
         } else {
           outputFiles.add(pathString);
-          writeFileSync(path7, serializedResult);
+          writeFileSync3(path7, serializedResult);
         }
       }
     };
@@ -25263,12 +25392,12 @@ var init_get_one = __esm({
     };
     getMessage = async (ipcEmitter, filter, { signal }) => {
       if (filter === void 0) {
-        const [message2] = await once5(ipcEmitter, "message", { signal });
-        return message2;
+        const [message] = await once5(ipcEmitter, "message", { signal });
+        return message;
       }
-      for await (const [message2] of on2(ipcEmitter, "message", { signal })) {
-        if (filter(message2)) {
-          return message2;
+      for await (const [message] of on2(ipcEmitter, "message", { signal })) {
+        if (filter(message)) {
+          return message;
         }
       }
     };
@@ -25345,9 +25474,9 @@ var init_get_each = __esm({
     };
     iterateOnMessages = async function* ({ anyProcess, channel, ipcEmitter, isSubprocess, shouldAwait, controller, state, reference }) {
       try {
-        for await (const [message2] of on3(ipcEmitter, "message", { signal: controller.signal })) {
+        for await (const [message] of on3(ipcEmitter, "message", { signal: controller.signal })) {
           throwIfStrictError(state);
-          yield message2;
+          yield message;
         }
       } catch {
         throwIfStrictError(state);
@@ -26793,8 +26922,8 @@ var init_ipc = __esm({
     init_log();
     init_values();
     shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
-    logIpcOutput = (message2, verboseInfo) => {
-      const verboseMessage = serializeVerboseMessage(message2);
+    logIpcOutput = (message, verboseInfo) => {
+      const verboseMessage = serializeVerboseMessage(message);
       verboseLog({
         type: "ipc",
         verboseMessage,
@@ -26827,7 +26956,7 @@ var init_buffer_messages = __esm({
       const isVerbose2 = shouldLogIpc(verboseInfo);
       const buffer = getFdSpecificValue(bufferArray, "ipc");
       const maxBuffer = getFdSpecificValue(maxBufferArray, "ipc");
-      for await (const message2 of loopOnMessages({
+      for await (const message of loopOnMessages({
         anyProcess: subprocess,
         channel: subprocess.channel,
         isSubprocess: false,
@@ -26837,10 +26966,10 @@ var init_buffer_messages = __esm({
       })) {
         if (buffer) {
           checkIpcMaxBuffer(subprocess, ipcOutput, maxBuffer);
-          ipcOutput.push(message2);
+          ipcOutput.push(message);
         }
         if (isVerbose2) {
-          logIpcOutput(message2, verboseInfo);
+          logIpcOutput(message, verboseInfo);
         }
       }
       return ipcOutput;
@@ -28392,7 +28521,7 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log = debug_1.default("@kwsites/file-exists");
-    function check2(path7, isFile, isDirectory) {
+    function check3(path7, isFile, isDirectory) {
       log(`checking %s`, path7);
       try {
         const stat = fs_1.statSync(path7);
@@ -28416,7 +28545,7 @@ var require_src2 = __commonJS({
       }
     }
     function exists(path7, type = exports2.READABLE) {
-      return check2(path7, (type & exports2.FILE) > 0, (type & exports2.FOLDER) > 0);
+      return check3(path7, (type & exports2.FILE) > 0, (type & exports2.FOLDER) > 0);
     }
     exports2.exists = exists;
     exports2.FILE = 1;
@@ -31971,130 +32100,510 @@ var init_run_git = __esm({
   }
 });
 
-// src/orchestrate/run-lock.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname4 } from "node:path";
-function isAlive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === "EPERM";
+// src/orchestrate/stages/collect.ts
+async function collect(run, batch, agent) {
+  const saved = await saveWork(run, batch, agent.how);
+  const status = saved ? agent.status : agent.status === "done" ? "failed" : agent.status;
+  if (status !== "done") {
+    run.setStatus(batch, status);
+    return false;
   }
+  batch.status = "done";
+  run.monitor.update(batch.id, { status: "done" });
+  run.save();
+  return true;
+}
+async function saveWork(run, batch, how) {
+  const { repo, state } = run;
   try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync6(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
+    const git = gitIn(batch.worktree);
+    if ((await git(gitTasks.status())).length > 0) {
+      await git(gitTasks.addAll());
+      await git(gitTasks.commit(`fanout: WIP of batch ${batch.id} (agent ${how})
+
+Committed by fanout: the agent left these changes uncommitted. Run ${state.runId}, attempt ${batch.attempt}.`, run.identity));
+    }
+  } catch (error) {
+    batch.error = `could not commit the agent's work (${messageOf(error)}); it stays uncommitted in ${batch.worktree}`;
+    return false;
+  }
+  const strayed = await adoptHead(run, batch);
+  if (strayed !== null) {
+    batch.error = strayed;
+    return false;
+  }
+  const ref = `refs/heads/${batch.branch}`;
+  const changed = await repo.git(gitTasks.changedFiles(state.base, ref));
+  batch.changedFiles = changed.files;
+  batch.deletedFiles = changed.deleted;
+  batch.head = await repo.git(gitTasks.resolveCommit(ref)) ?? null;
+  run.monitor.update(batch.id, { files: batch.changedFiles.length });
+  return batch.head !== null;
+}
+async function adoptHead(run, batch) {
+  const { repo, state } = run;
+  const git = gitIn(batch.worktree);
+  const ref = `refs/heads/${batch.branch}`;
+  const headRef = await git(gitTasks.headRef());
+  if (headRef === ref) return null;
+  const headCommit = await git(gitTasks.resolveCommit("HEAD"));
+  const tip = await repo.git(gitTasks.resolveCommit(ref));
+  if (headCommit === void 0 || headCommit === tip) return null;
+  const where = headRef === void 0 ? `a detached HEAD (${headCommit.slice(0, 10)})` : `branch ${headRef.replace(/^refs\/heads\//, "")} (${headCommit.slice(0, 10)})`;
+  if (await repo.git(gitTasks.isAncestor(tip ?? state.base, headCommit))) {
+    await repo.git(gitTasks.updateRef(ref, headCommit, tip ?? zeroOid(headCommit), `fanout: take the agent's work from ${where}`));
+    run.monitor.note(`${batch.id}: the agent left its worktree on ${where}; ${batch.branch} now points there`);
+    return null;
+  }
+  let kept = headRef?.replace(/^refs\/heads\//, "");
+  if (kept === void 0) {
+    kept = await freeBranch(repo.git, `${batch.branch}-agent-head`);
+    await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, headCommit, zeroOid(headCommit), `fanout: keep the agent's detached HEAD of ${batch.id}`));
+  }
+  return `the agent left its worktree on ${where}, which does not build on ${batch.branch}; its work is kept on branch ${kept}`;
+}
+var init_collect = __esm({
+  "src/orchestrate/stages/collect.ts"() {
+    "use strict";
+    init_free_branch();
+    init_git_tasks();
+    init_run_git();
+    init_start_run();
+  }
+});
+
+// src/orchestrate/stages/fan-out.ts
+import { mkdirSync as mkdirSync4, realpathSync } from "node:fs";
+async function fanOut(run, rerun) {
+  run.setPhase("fan-out");
+  mkdirSync4(run.paths.worktreesDir, { recursive: true });
+  for (const batch of run.state.batches) {
+    if (run.signal.aborted) break;
+    try {
+      await addWorktree(run, batch, rerun.has(batch.id));
+    } catch (error) {
+      if (!run.signal.aborted) batch.error = `its worktree could not be created: ${messageOf(error)}`;
+    }
+    run.save();
+  }
+  for (const batch of run.state.batches) batch.head = null;
+}
+async function addWorktree(run, batch, rerun) {
+  const { repo, state } = run;
+  const ref = `refs/heads/${batch.branch}`;
+  const tip = run.fresh ? void 0 : await repo.git(gitTasks.resolveCommit(ref));
+  if (rerun && tip !== void 0 && tip !== state.base) {
+    const kept = await freeBranch(repo.git, `${batch.branch}-attempt-${batch.attempt - 1}`);
+    await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, tip, zeroOid(tip), `fanout: keep attempt ${batch.attempt - 1} of ${batch.id}`));
+    await repo.git(gitTasks.deleteRef(ref, tip));
+    batch.keptAttempts.push(kept);
+    await repo.git(gitTasks.addWorktreeNewBranch(batch.worktree, batch.branch, state.base));
+  } else if (tip !== void 0) {
+    await repo.git(gitTasks.addWorktree(batch.worktree, batch.branch));
+  } else {
+    await repo.git(gitTasks.addWorktreeNewBranch(batch.worktree, batch.branch, rerun ? state.base : batch.head ?? state.base));
+  }
+  batch.worktreeExists = true;
+  batch.worktree = realpathSync(batch.worktree);
+}
+var init_fan_out = __esm({
+  "src/orchestrate/stages/fan-out.ts"() {
+    "use strict";
+    init_free_branch();
+    init_git_tasks();
+    init_start_run();
+  }
+});
+
+// src/orchestrate/build-integration.ts
+async function buildIntegration(git, input) {
+  let head = input.start;
+  for (const branch2 of input.branches) {
+    if (branch2.head === head || branch2.head === input.base) continue;
+    const merge2 = await git(gitTasks.mergeTree(head, branch2.head));
+    if (!merge2.clean) {
+      return {
+        ok: false,
+        conflict: { kind: "merge", batches: [branch2.id], files: merge2.conflicts, message: `merging ${branch2.id} into the integration branch conflicts in ${merge2.conflicts.join(", ")}` }
+      };
+    }
+    head = await git(gitTasks.commitTree(merge2.tree, [head, branch2.head], `fanout: merge batch ${branch2.id}
+
+Run ${input.runId}.`, input.identity));
+  }
+  await git(gitTasks.updateRef(input.ref, head, zeroOid(head), `fanout: integration of run ${input.runId}`));
+  return { ok: true, head };
+}
+var init_build_integration = __esm({
+  "src/orchestrate/build-integration.ts"() {
+    "use strict";
+    init_git_tasks();
+  }
+});
+
+// src/orchestrate/stages/integrate.ts
+async function integrate(run, targetTip) {
+  const { state, repo } = run;
+  run.setPhase("integrate");
+  const integration = await buildIntegration(repo.git, {
+    runId: state.runId,
+    start: targetTip,
+    base: state.base,
+    branches: state.batches.map((b3) => ({ id: b3.id, head: b3.head ?? state.base })),
+    ref: `refs/heads/${state.integration.branch}`,
+    identity: run.identity
+  });
+  if (!integration.ok) {
+    state.conflicts.push(integration.conflict);
+    run.save();
+    return { ok: false };
+  }
+  state.integration.head = integration.head;
+  run.save();
+  return { ok: true, head: integration.head };
+}
+var init_integrate = __esm({
+  "src/orchestrate/stages/integrate.ts"() {
+    "use strict";
+    init_build_integration();
+  }
+});
+
+// src/orchestrate/stages/land.ts
+async function land(run, targetTip, head) {
+  const { state, repo } = run;
+  run.setPhase("land");
+  if (state.into !== null) {
+    await repo.git(gitTasks.updateRef(`refs/heads/${state.into}`, head, zeroOid(head), `fanout: result of run ${state.runId}`));
+  } else {
+    const branch2 = state.startBranch ?? "";
+    const current = await repo.git(gitTasks.headRef());
+    if (current !== `refs/heads/${branch2}`) {
+      state.error = `the main checkout is no longer on ${branch2} (now ${current?.replace("refs/heads/", "") ?? "a detached HEAD"}), so fanout did not move it`;
+      return false;
+    }
+    const tip = await repo.git(gitTasks.resolveCommit(`refs/heads/${branch2}`));
+    if (tip !== targetTip) {
+      state.error = `${branch2} moved while the run was merging, so fanout did not move it`;
+      return false;
+    }
+    try {
+      await repo.git(gitTasks.fastForward(head));
+    } catch (error) {
+      state.error = `git merge --ff-only ${head.slice(0, 10)} failed in ${repo.repoRoot}: ${messageOf(error)}`;
+      return false;
+    }
+  }
+  state.landed = true;
+  for (const batch of state.batches) batch.status = "merged";
+  run.save();
+  return true;
+}
+var init_land = __esm({
+  "src/orchestrate/stages/land.ts"() {
+    "use strict";
+    init_git_tasks();
+    init_start_run();
+  }
+});
+
+// src/orchestrate/stages/provision.ts
+import { copyFileSync, mkdirSync as mkdirSync5 } from "node:fs";
+import { dirname as dirname6, join as join6 } from "node:path";
+async function provision(run, batch, agentRuns) {
+  if (run.signal.aborted) {
+    if (agentRuns) run.setStatus(batch, "interrupted");
+    return false;
+  }
+  if (!batch.worktreeExists) {
+    batch.error ??= "its worktree could not be created";
+    run.setStatus(batch, "failed");
+    return false;
+  }
+  copyIncludes(run, batch.worktree);
+  return true;
+}
+function provisionIntegration(run, path7) {
+  copyIncludes(run, path7);
+}
+function copyIncludes(run, worktree2) {
+  for (const file of run.includeFiles) {
+    const target = join6(worktree2, file);
+    mkdirSync5(dirname6(target), { recursive: true });
+    copyFileSync(join6(run.repo.repoRoot, file), target);
   }
 }
-function readLock(path7) {
-  let text;
-  try {
-    text = readFileSync6(path7, "utf8");
-  } catch (error) {
-    if (error.code === "ENOENT") return { kind: "free" };
-    throw error;
+var init_provision = __esm({
+  "src/orchestrate/stages/provision.ts"() {
+    "use strict";
   }
-  let lock;
-  try {
-    const value = JSON.parse(text);
-    if (typeof value.pid === "number" && typeof value.runId === "string") lock = { runId: value.runId, pid: value.pid, startedAt: String(value.startedAt ?? "") };
-  } catch {
-    lock = void 0;
-  }
-  if (lock && isAlive(lock.pid) && !startedAfter(lock.pid, lock.startedAt)) return { kind: "active", lock };
-  return { kind: "stale", lock };
+});
+
+// src/orchestrate/build-report.ts
+function buildReport(state) {
+  const agentTime = state.agentTimeMs ?? 0;
+  const speedup = state.agentWallMs && state.agentWallMs > 0 && agentTime > 0 ? Math.round(agentTime / state.agentWallMs * 100) / 100 : null;
+  const command12 = state.options.validate;
+  const validated = state.batches.filter((batch) => batch.validation !== null);
+  const integration = state.integration.validation;
+  return {
+    runId: state.runId,
+    status: state.status,
+    base: state.base,
+    target: state.into ?? state.startBranch,
+    batches: state.batches.map((batch) => ({
+      id: batch.id,
+      branch: batch.branch,
+      status: batch.status,
+      files: batch.files,
+      changedFiles: batch.changedFiles,
+      exitCode: batch.exitCode,
+      durationMs: batch.durationMs,
+      log: batch.log
+    })),
+    conflicts: state.conflicts,
+    validation: command12 === null ? null : {
+      command: command12,
+      batches: validated.map((batch) => ({ id: batch.id, ok: batch.validation?.ok === true, exitCode: batch.validation?.exitCode ?? null, log: batch.validation?.log ?? "" })),
+      integration: integration ? { branch: state.integration.branch, ok: integration.ok, exitCode: integration.exitCode, log: integration.log } : null
+    },
+    speedup
+  };
 }
-function startedAfter(pid, lockTime) {
-  const written = Date.parse(lockTime);
-  if (!Number.isFinite(written)) return false;
+function outcomeLines(state) {
+  const lines2 = [];
+  const target = state.into ?? state.startBranch ?? "(detached HEAD)";
+  if (state.landed) {
+    lines2.push(state.into ? `The result is on the new branch ${state.into} (${short(state.integration.head)}); ${state.startBranch ?? "your branch"} is untouched.` : `${target} was fast-forwarded to ${short(state.integration.head)}: every batch is merged there.`);
+  } else {
+    lines2.push(`${state.into ? `${state.into} was not created` : `${target} and your working tree are untouched`}.`);
+    if (state.error) lines2.push(`Error: ${state.error}`);
+    if (state.integration.head) lines2.push(`The merged result is on ${state.integration.branch} (${short(state.integration.head)}).`);
+  }
+  lines2.push(...state.notes);
+  return lines2;
+}
+function formatReportTable(state, report3, reportPath) {
+  const rows = state.batches.map((batch) => [
+    batch.id,
+    batch.status,
+    batch.durationMs === null ? "-" : formatDuration(batch.durationMs),
+    `${batch.changedFiles.length}/${batch.files.length}`,
+    batch.validation === null ? "-" : batch.validation.ok ? "green" : "red",
+    batch.branch
+  ]);
+  const lines2 = [`fanout run ${state.runId}: ${HEADLINE[state.status]}`, ...table2(["batch", "status", "time", "files", "validate", "branch"], rows)];
+  if (report3.conflicts.length > 0) lines2.push("", "Conflicts:", ...report3.conflicts.map((c5) => `  ${c5.kind}: ${c5.message}`));
+  if (state.integration.validation) lines2.push("", `Integration: \`${state.options.validate}\` ${state.integration.validation.ok ? "green" : "red"} on ${state.integration.branch}`);
+  lines2.push("", ...outcomeLines(state));
+  const timing = [state.wallMs === null ? void 0 : `wall ${formatDuration(state.wallMs)}`, report3.speedup === null ? void 0 : `speedup ${report3.speedup}\xD7`].filter(Boolean).join(", ");
+  if (timing) lines2.push(`Time: ${timing}`);
+  lines2.push(`Report: ${reportPath}`);
+  return lines2.join("\n");
+}
+function formatReportMarkdown(state, report3) {
+  const esc2 = (text) => text.replace(/\|/g, "\\|").replace(/`/g, "'");
+  const lines2 = [
+    `# fanout run ${state.runId}: ${report3.status}`,
+    "",
+    `- Plan: ${state.title} (\`${esc2(state.planPath)}\`)`,
+    `- Base: \`${state.base}\``,
+    `- Target: ${report3.target ?? "(none)"}${state.landed ? " (landed)" : " (not changed)"}`,
+    `- Started: ${state.startedAt}${state.finishedAt ? `, finished: ${state.finishedAt}` : ""}`,
+    `- Speedup: ${report3.speedup ?? "n/a"}`,
+    "",
+    "## Batches",
+    "",
+    "| batch | status | exit | time | changed / declared | branch | log |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...state.batches.map(
+      (b3) => `| ${b3.id} | ${b3.status} | ${b3.exitCode ?? (b3.timedOut ? "timeout" : "-")} | ${b3.durationMs === null ? "-" : formatDuration(b3.durationMs)} | ${b3.changedFiles.length} / ${b3.files.length} | \`${b3.branch}\` | \`${esc2(b3.log)}\` |`
+    )
+  ];
+  for (const batch of state.batches) {
+    if (batch.error) lines2.push("", `- ${batch.id}: ${esc2(batch.error)}`);
+  }
+  lines2.push("", "## Conflicts", "");
+  lines2.push(...report3.conflicts.length === 0 ? ["None."] : report3.conflicts.map((c5) => `- **${c5.kind}** (${c5.batches.join(", ")}): ${esc2(c5.message)}`));
+  lines2.push("", "## Validation", "");
+  if (report3.validation === null) lines2.push("No validate command.");
+  else {
+    lines2.push(`Command: \`${esc2(report3.validation.command)}\``, "");
+    for (const v2 of report3.validation.batches) lines2.push(`- ${v2.id}: ${v2.ok ? "green" : `red (exit ${v2.exitCode ?? "-"})`}, log \`${esc2(v2.log)}\``);
+    if (report3.validation.integration) lines2.push(`- integration (${report3.validation.integration.branch}): ${report3.validation.integration.ok ? "green" : `red (exit ${report3.validation.integration.exitCode ?? "-"})`}, log \`${esc2(report3.validation.integration.log)}\``);
+  }
+  lines2.push("", "## Where things are", "", ...outcomeLines(state).map((line) => `- ${esc2(line)}`), "");
+  return lines2.join("\n");
+}
+function short(commit) {
+  return commit ? commit.slice(0, 10) : "?";
+}
+function table2(header, rows) {
+  const widths = header.map((h4, c5) => Math.max(h4.length, ...rows.map((r2) => (r2[c5] ?? "").length)));
+  const format2 = (cells) => `  ${cells.map((cell, c5) => c5 === cells.length - 1 ? cell : cell.padEnd(widths[c5] ?? 0)).join("  ")}`.trimEnd();
+  return [format2(header), ...rows.map(format2)];
+}
+var HEADLINE;
+var init_build_report = __esm({
+  "src/orchestrate/build-report.ts"() {
+    "use strict";
+    init_parse_duration();
+    HEADLINE = {
+      running: "still running",
+      merged: "merged",
+      failed: "failed: at least one agent did not finish its batch",
+      conflict: "conflict: batches overlap or would not merge; nothing was merged",
+      invalid: "invalid: validation failed; nothing was merged",
+      interrupted: "interrupted: agents were stopped and their work committed"
+    };
+  }
+});
+
+// src/orchestrate/stages/report.ts
+import { writeFileSync as writeFileSync4 } from "node:fs";
+function report(run) {
+  const { state, paths } = run;
+  const received = run.interruptedBy();
+  state.status = runStatus(state, received !== void 0);
+  state.phase = "done";
+  state.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
+  state.wallMs = Math.round(performance.now() - run.startedAt);
+  run.save();
+  run.end();
+  const built = buildReport(state);
+  writeFileSync4(paths.reportJson, `${JSON.stringify(built, null, 2)}
+`);
+  writeFileSync4(paths.reportMd, formatReportMarkdown(state, built));
+  const exitCode = state.status === "merged" ? 0 : received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : received === "SIGHUP" ? 129 : 1;
+  return { state, report: built, exitCode, reportPath: paths.reportMd, summary: formatReportTable(state, built, paths.reportMd) };
+}
+function runStatus(state, interrupted) {
+  if (interrupted) return "interrupted";
+  if (!state.batches.every(agentFinished)) return "failed";
+  if (state.conflicts.length > 0) return "conflict";
+  if (state.batches.some((batch) => batch.status === "invalid") || state.integration.validation?.ok === false) return "invalid";
+  return state.landed ? "merged" : "failed";
+}
+var init_report = __esm({
+  "src/orchestrate/stages/report.ts"() {
+    "use strict";
+    init_build_report();
+    init_check2();
+  }
+});
+
+// src/orchestrate/build-prompt.ts
+function buildPrompt(input) {
+  const others = input.batchCount > 1 ? ` ${input.batchCount - 1} other agent${input.batchCount === 2 ? "" : "s"} work on other files of the same plan in their own worktrees at the same time.` : "";
+  const tasks = input.tasks.map((task, i2) => {
+    const after = task.dependsOn.length > 0 ? ` (after ${task.dependsOn.join(", ")})` : "";
+    const lines2 = [`${i2 + 1}. ${task.id}${after}: ${task.files.join(", ")}`];
+    if (task.prompt) lines2.push(...task.prompt.trim().split("\n").map((line) => `   ${line}`));
+    return lines2.join("\n");
+  });
+  const sections2 = [
+    `You are a fanout agent working on "${input.title}" (run ${input.runId}, batch ${input.batchId}).`,
+    `Your working directory is a git worktree of the repository on branch ${input.branch}, with the whole project checked out.${others}`
+  ];
+  if (input.context.trim()) sections2.push(`Shared context for every agent:
+${input.context.trim()}`);
+  sections2.push(`Your tasks, in this order:
+${tasks.join("\n")}`);
+  sections2.push(
+    [
+      "Rules:",
+      `- Change only these files: ${input.files.join(", ")}. Every other file belongs to another agent or to the user; if one of them needs a change, say so in your final message instead of making it.`,
+      "- Stay inside this worktree and use paths relative to it; never write to another checkout of the repository.",
+      "- Do not switch branches, rebase, push or delete branches. You may commit on this branch; whatever you leave uncommitted is committed for you when you finish.",
+      input.validate ? `- When you finish, \`${input.validate}\` runs in this worktree and then on the merged result; leave it passing.` : "- Leave the project in a working state: your changes are merged with the other agents' changes.",
+      "- End with a short summary of what you changed."
+    ].join("\n")
+  );
+  return sections2.join("\n\n");
+}
+var init_build_prompt = __esm({
+  "src/orchestrate/build-prompt.ts"() {
+    "use strict";
+  }
+});
+
+// src/orchestrate/parse-stream-event.ts
+function emptyProgress() {
+  return { toolCalls: 0, files: /* @__PURE__ */ new Set(), costUsd: null };
+}
+function applyStreamLine(progress, line) {
+  if (!line.startsWith("{")) return false;
+  let event;
   try {
-    const stat = readFileSync6(`/proc/${pid}/stat`, "utf8");
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-    const boot = Number(/^btime (\d+)$/m.exec(readFileSync6("/proc/stat", "utf8"))?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
-    return boot * 1e3 + ticks * 10 > written + 1e3;
+    event = JSON.parse(line);
   } catch {
     return false;
   }
-}
-function assertLockFree(path7) {
-  const state = readLock(path7);
-  if (state.kind === "active") {
-    throw new FanoutError("lock-held", `another fanout run is active in this repo: ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt})`, {
-      hint: "wait for it to finish (`fanout status` shows it), or stop it with Ctrl-C in its terminal",
-      data: { lock: state.lock }
-    });
+  if (!event || typeof event !== "object") return false;
+  const { type } = event;
+  if (type === "assistant") {
+    const content = event.message?.content;
+    if (!Array.isArray(content)) return false;
+    let changed = false;
+    for (const block of content) {
+      if (block?.type !== "tool_use") continue;
+      progress.toolCalls++;
+      changed = true;
+      const path7 = block.input?.["file_path"] ?? block.input?.["notebook_path"];
+      if (typeof block.name === "string" && WRITE_TOOLS.has(block.name) && typeof path7 === "string") progress.files.add(path7);
+    }
+    return changed;
   }
-  if (state.kind === "stale") {
-    const who = state.lock ? `run ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt}) is no longer running` : "its content is unreadable";
-    throw new FanoutError("lock-stale", `a stale fanout lock was found at ${path7}: ${who}`, {
-      hint: "`fanout cleanup` sweeps what the crashed run left (keeping any work) and clears the lock; then run again",
-      data: { lock: state.lock }
-    });
+  if (type === "result") {
+    const cost = event.total_cost_usd;
+    if (typeof cost === "number") {
+      progress.costUsd = cost;
+      return true;
+    }
   }
+  return false;
 }
-function acquireLock(path7, info) {
-  assertLockFree(path7);
-  mkdirSync2(dirname4(path7), { recursive: true });
-  try {
-    writeFileSync2(path7, `${JSON.stringify(info)}
-`, { flag: "wx" });
-  } catch (error) {
-    if (error.code === "EEXIST") assertLockFree(path7);
-    throw error;
-  }
-}
-function releaseLock(path7, runId) {
-  const state = readLock(path7);
-  if (state.kind !== "free" && state.lock?.runId === runId) rmSync(path7, { force: true });
-}
-function clearStaleLock(path7) {
-  const state = readLock(path7);
-  if (state.kind !== "stale") return false;
-  rmSync(path7, { force: true });
-  return state.lock;
-}
-var init_run_lock = __esm({
-  "src/orchestrate/run-lock.ts"() {
+var WRITE_TOOLS;
+var init_parse_stream_event = __esm({
+  "src/orchestrate/parse-stream-event.ts"() {
     "use strict";
-    init_errors();
+    WRITE_TOOLS = /* @__PURE__ */ new Set(["Write", "Edit", "MultiEdit", "NotebookEdit"]);
   }
 });
 
 // src/orchestrate/run-paths.ts
-import { basename, dirname as dirname5, join as join5 } from "node:path";
+import { basename, dirname as dirname7, join as join7 } from "node:path";
 function runPaths(commonDir, repoRoot, runId, env = process.env) {
-  const fanoutDir = join5(commonDir, "fanout");
-  const runDir = join5(fanoutDir, "runs", runId);
+  const fanoutDir = join7(commonDir, "fanout");
+  const runDir = join7(fanoutDir, "runs", runId);
   const worktreesRoot = worktreesRootOf(repoRoot, env);
   return {
     fanoutDir,
-    lock: join5(fanoutDir, "lock"),
-    runsDir: join5(fanoutDir, "runs"),
+    lock: join7(fanoutDir, "lock"),
+    runsDir: join7(fanoutDir, "runs"),
     runDir,
-    state: join5(runDir, "state.json"),
-    reportJson: join5(runDir, "report.json"),
-    reportMd: join5(runDir, "report.md"),
-    worktreesDir: join5(worktreesRoot, runId),
+    state: join7(runDir, "state.json"),
+    reportJson: join7(runDir, "report.json"),
+    reportMd: join7(runDir, "report.md"),
+    worktreesDir: join7(worktreesRoot, runId),
     worktreesRoot
   };
 }
 function worktreesRootOf(repoRoot, env = process.env) {
   const override = env["FANOUT_WORKTREES"];
-  return override ? override : join5(dirname5(repoRoot), `${basename(repoRoot)}.fanout`);
+  return override ? override : join7(dirname7(repoRoot), `${basename(repoRoot)}.fanout`);
 }
 function batchFiles(runDir, batchId2) {
   return {
-    log: join5(runDir, `${batchId2}.log`),
-    setupLog: join5(runDir, `${batchId2}.setup.log`),
-    validateLog: join5(runDir, `${batchId2}.validate.log`),
-    scope: join5(runDir, `${batchId2}.scope.json`),
-    settings: join5(runDir, `${batchId2}.settings.json`)
+    log: join7(runDir, `${batchId2}.log`),
+    setupLog: join7(runDir, `${batchId2}.setup.log`),
+    validateLog: join7(runDir, `${batchId2}.validate.log`),
+    scope: join7(runDir, `${batchId2}.scope.json`),
+    settings: join7(runDir, `${batchId2}.settings.json`)
   };
 }
 function integrationValidateLog(runDir) {
-  return join5(runDir, "_integration.validate.log");
+  return join7(runDir, "_integration.validate.log");
 }
 var init_run_paths = __esm({
   "src/orchestrate/run-paths.ts"() {
@@ -32103,7 +32612,7 @@ var init_run_paths = __esm({
 });
 
 // src/orchestrate/run-process.ts
-import { createWriteStream as createWriteStream2, readdirSync, readFileSync as readFileSync7 } from "node:fs";
+import { createWriteStream as createWriteStream2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
 async function runProcess(options2) {
   const started = performance.now();
   const log = createWriteStream2(options2.log, { flags: "a" });
@@ -32194,7 +32703,7 @@ async function runProcess(options2) {
 function markedPids(marker) {
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync2("/proc");
   } catch {
     return [];
   }
@@ -32204,7 +32713,7 @@ function markedPids(marker) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let environ;
     try {
-      environ = readFileSync7(`/proc/${entry}/environ`, "latin1");
+      environ = readFileSync8(`/proc/${entry}/environ`, "latin1");
     } catch {
       continue;
     }
@@ -32239,514 +32748,206 @@ var init_run_process = __esm({
   }
 });
 
-// src/orchestrate/run-state.ts
-import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6, join as join6 } from "node:path";
-function startingRunFields(options2, pid) {
-  return {
-    status: "running",
-    phase: "fan-out",
-    pid,
-    finishedAt: null,
-    landed: false,
-    options: options2,
-    conflicts: [],
-    notes: [],
-    error: null,
-    agentWallMs: null,
-    agentTimeMs: null,
-    wallMs: null
-  };
-}
-function writeState(path7, state) {
-  mkdirSync3(dirname6(path7), { recursive: true });
-  const temp = `${path7}.${process.pid}.tmp`;
-  writeFileSync3(temp, `${JSON.stringify(state, null, 2)}
-`);
-  renameSync(temp, path7);
-}
-function readState(path7) {
-  const read = readStateFile(path7);
-  return "state" in read ? read.state : void 0;
-}
-function readStateFile(path7) {
-  let text;
-  try {
-    text = readFileSync8(path7, "utf8");
-  } catch (error) {
-    return { problem: error.code === "ENOENT" ? "state.json is missing" : `state.json cannot be read (${error.message})` };
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { problem: "state.json is not valid JSON" };
-  }
-  const v2 = value;
-  const ok = typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && v2.version === 1 && typeof v2.runId === "string" && typeof v2.status === "string" && typeof v2.base === "string" && Array.isArray(v2.batches) && v2.batches.every((b3) => typeof b3 === "object" && b3 !== null && typeof b3.id === "string" && typeof b3.branch === "string" && typeof b3.status === "string" && Array.isArray(b3.files));
-  return ok ? { state: v2 } : { problem: "state.json is not a fanout run state (a field is missing or has the wrong type)" };
-}
-function listStates(runsDir) {
-  return scanStates(runsDir).states;
-}
-function scanStates(runsDir) {
-  let names;
-  try {
-    names = readdirSync2(runsDir).sort();
-  } catch {
-    return { states: [], unreadable: [] };
-  }
-  const states = [];
-  const unreadable = [];
-  for (const name of names) {
-    const file = join6(runsDir, name, "state.json");
-    const read = readStateFile(file);
-    if ("state" in read) states.push(read.state);
-    else unreadable.push({ runId: name, file, problem: read.problem });
-  }
-  return { states, unreadable };
-}
-var init_run_state = __esm({
-  "src/orchestrate/run-state.ts"() {
-    "use strict";
-  }
-});
-
-// src/orchestrate/execute-run.ts
-import { copyFileSync, mkdirSync as mkdirSync4, realpathSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname7, join as join7 } from "node:path";
-async function executeRun(ctx, rerun, hooks) {
-  const { state, paths, repo } = ctx;
-  const started = performance.now();
-  const abort = new AbortController();
-  let received;
-  const monitor = createMonitor(
-    hooks.progress,
-    `run ${state.runId}: ${state.batches.length} batch${state.batches.length === 1 ? "" : "es"}, concurrency ${state.options.concurrency}`,
-    state.batches.map((batch) => batch.id),
-    hooks.tty
-  );
-  const save = () => writeState(paths.state, state);
-  const onSignal = (signal) => {
-    if (received) {
-      monitor.note(`${signal} again: still stopping agents and saving their work; a few seconds more`);
-      return;
-    }
-    received = signal;
-    monitor.note(`${signal}: stopping the agents, committing their work and cleaning up`);
-    abort.abort();
-  };
-  const onAbort = () => {
-    if (!received) {
-      received = "abort";
-      abort.abort();
-    }
-  };
-  if (hooks.handleSignals) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    process.on("SIGHUP", onSignal);
-  }
-  hooks.signal?.addEventListener("abort", onAbort, { once: true });
-  if (hooks.signal?.aborted) onAbort();
-  const env = hooks.env ?? process.env;
-  const grace = hooks.killGraceMs ?? 3e3;
-  const update = (batch, status) => {
-    batch.status = status;
-    monitor.update(batch.id, { status });
-    save();
-  };
-  const integrationPath = join7(paths.worktreesDir, state.integration.branch.split("/").pop() ?? "integration");
-  let integrationWorktree = false;
-  let firstStart;
-  let lastEnd;
-  let agentTime = 0;
-  const collected = /* @__PURE__ */ new Set();
-  const validateIn = async (cwd, log, marker, extraEnv) => {
-    const result = await runProcess({
-      argv: ctx.validateWords ?? [],
-      cwd,
-      env: extraEnv,
-      marker,
-      log,
-      timeoutMs: state.options.timeoutMs,
-      signal: abort.signal,
-      killGraceMs: grace
-    });
-    return { ok: succeeded(result), exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, log };
-  };
-  const batchEnv = (batch) => ({ FANOUT_RUN_ID: state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files) });
-  const collect = async (batch, how) => {
-    try {
-      const git = gitIn(batch.worktree);
-      if ((await git(gitTasks.status())).length > 0) {
-        await git(gitTasks.addAll());
-        await git(gitTasks.commit(`fanout: WIP of batch ${batch.id} (agent ${how})
-
-Committed by fanout: the agent left these changes uncommitted. Run ${state.runId}, attempt ${batch.attempt}.`, ctx.identity));
-      }
-    } catch (error) {
-      batch.error = `could not commit the agent's work (${message(error)}); it stays uncommitted in ${batch.worktree}`;
-      return false;
-    }
-    const strayed = await adoptHead(batch);
-    if (strayed !== null) {
-      batch.error = strayed;
-      return false;
-    }
-    const changed = await repo.git(gitTasks.changedFiles(state.base, `refs/heads/${batch.branch}`));
-    batch.changedFiles = changed.files;
-    batch.deletedFiles = changed.deleted;
-    collected.add(batch.id);
-    monitor.update(batch.id, { files: batch.changedFiles.length });
-    return true;
-  };
-  const adoptHead = async (batch) => {
-    const git = gitIn(batch.worktree);
-    const ref = `refs/heads/${batch.branch}`;
-    const headRef = await git(gitTasks.headRef());
-    if (headRef === ref) return null;
-    const headCommit = await git(gitTasks.resolveCommit("HEAD"));
-    const tip = await repo.git(gitTasks.resolveCommit(ref));
-    if (headCommit === void 0 || headCommit === tip) return null;
-    const where = headRef === void 0 ? `a detached HEAD (${headCommit.slice(0, 10)})` : `branch ${headRef.replace(/^refs\/heads\//, "")} (${headCommit.slice(0, 10)})`;
-    if (await repo.git(gitTasks.isAncestor(tip ?? state.base, headCommit))) {
-      await repo.git(gitTasks.updateRef(ref, headCommit, tip ?? zeroOid(headCommit), `fanout: take the agent's work from ${where}`));
-      monitor.note(`${batch.id}: the agent left its worktree on ${where}; ${batch.branch} now points there`);
-      return null;
-    }
-    let kept = headRef?.replace(/^refs\/heads\//, "");
-    if (kept === void 0) {
-      kept = await freeBranch(ctx, `${batch.branch}-agent-head`);
-      await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, headCommit, zeroOid(headCommit), `fanout: keep the agent's detached HEAD of ${batch.id}`));
-    }
-    return `the agent left its worktree on ${where}, which does not build on ${batch.branch}; its work is kept on branch ${kept}`;
-  };
-  const validateBatch = async (batch) => {
-    if (ctx.validateWords === null || abort.signal.aborted) return;
-    update(batch, "validating");
-    batch.validation = await validateIn(batch.worktree, batchFiles(paths.runDir, batch.id).validateLog, `${state.runId}/${batch.id}/validate`, batchEnv(batch));
-    if (abort.signal.aborted) return;
-    batch.status = batch.validation.ok ? "done" : "invalid";
-  };
-  const runBatch = async (batch) => {
-    const files = batchFiles(paths.runDir, batch.id);
-    batch.log = files.log;
-    if (abort.signal.aborted || !batch.worktreeExists) {
-      update(batch, abort.signal.aborted ? "interrupted" : "failed");
-      if (!abort.signal.aborted) batch.error ??= "its worktree could not be created";
-      return;
-    }
-    if (ctx.setupWords !== null) {
-      update(batch, "setup");
-      const setup = await runProcess({ argv: ctx.setupWords, cwd: batch.worktree, env: batchEnv(batch), marker: `${state.runId}/${batch.id}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: abort.signal, killGraceMs: grace });
-      if (!succeeded(setup)) {
-        batch.error = `the setup command ${describe2(setup)}; see ${files.setupLog}`;
-        update(batch, setup.interrupted ? "interrupted" : "failed");
-        return;
-      }
-    }
-    const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length });
-    const command12 = state.options.agent ?? defaultAgentArgs(files.settings, env);
-    const progress = emptyProgress();
-    batch.startedAt = (/* @__PURE__ */ new Date()).toISOString();
-    monitor.update(batch.id, { startedAt: Date.now(), endedAt: null });
-    update(batch, "running");
-    const t0 = performance.now();
-    firstStart = Math.min(firstStart ?? t0, t0);
-    const result = await runProcess({
-      argv: [...command12, prompt],
-      cwd: batch.worktree,
-      env: batchEnv(batch),
-      marker: `${state.runId}/${batch.id}/agent`,
-      log: files.log,
-      display: `${formatCommand(command12)} <prompt: ${prompt.length} characters>`,
-      timeoutMs: state.options.timeoutMs,
-      signal: abort.signal,
-      killGraceMs: grace,
-      onStart: (pid) => {
-        batch.pid = pid;
-        save();
-      },
-      onLine: (line) => {
-        if (applyStreamLine(progress, line)) monitor.update(batch.id, { toolCalls: progress.toolCalls, files: progress.files.size, costUsd: progress.costUsd });
-      }
-    });
-    const t1 = performance.now();
-    lastEnd = Math.max(lastEnd ?? t1, t1);
-    agentTime += result.durationMs;
-    Object.assign(batch, { pid: null, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, toolCalls: progress.toolCalls, costUsd: progress.costUsd });
-    monitor.update(batch.id, { endedAt: Date.now() });
-    if (result.error) batch.error = `the agent could not start: ${result.error}`;
-    else if (result.timedOut) batch.error = `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped`;
-    else if (!result.interrupted && result.exitCode !== 0) batch.error = `the agent ${describe2(result)}; see ${files.log}`;
-    const saved = await collect(batch, result.interrupted ? "interrupted" : result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`);
-    if (result.interrupted) return update(batch, "interrupted");
-    if (result.timedOut) return update(batch, "timeout");
-    if (!succeeded(result) || !saved) return update(batch, "failed");
-    batch.status = "done";
-    await validateBatch(batch);
-    update(batch, batch.status);
-  };
-  const recheckBatch = async (batch) => {
-    if (abort.signal.aborted) return;
-    if (!await collect(batch, "finished earlier")) return update(batch, "failed");
-    batch.status = "done";
-    monitor.update(batch.id, { status: "done" });
-    await validateBatch(batch);
-    update(batch, batch.status);
-  };
-  try {
-    state.phase = "fan-out";
-    save();
-    mkdirSync4(paths.worktreesDir, { recursive: true });
-    for (const batch of state.batches) {
-      if (abort.signal.aborted) break;
-      try {
-        await prepareWorktree(ctx, batch, rerun.has(batch.id));
-      } catch (error) {
-        if (!abort.signal.aborted) batch.error = `its worktree could not be created: ${message(error)}`;
-      }
-      save();
-    }
-    state.phase = "agents";
-    save();
-    await mapLimit(state.batches, state.options.concurrency, async (batch) => {
-      try {
-        if (rerun.has(batch.id)) await runBatch(batch);
-        else await recheckBatch(batch);
-      } catch (error) {
-        batch.error = `fanout failed while running it: ${message(error)}`;
-        update(batch, "failed");
-      }
-    });
-    if (firstStart !== void 0 && lastEnd !== void 0) state.agentWallMs = Math.round(lastEnd - firstStart);
-    state.agentTimeMs = agentTime;
-    await readHeads();
-    save();
-    if (!abort.signal.aborted) await mergePhase();
-  } catch (error) {
-    state.error = message(error);
-  } finally {
-    await finish();
-  }
-  async function readHeads() {
-    const tips = new Map((await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${state.runId}/`))).map(({ ref, commit }) => [ref, commit]));
-    for (const batch of state.batches) batch.head = collected.has(batch.id) ? tips.get(`refs/heads/${batch.branch}`) ?? null : null;
-  }
-  async function mergePhase() {
-    state.phase = "predict";
-    save();
-    const agentFailed = state.batches.some((batch) => AGENT_FAILED.has(batch.status) || batch.head === null);
-    const finished7 = state.batches.filter((batch) => !AGENT_FAILED.has(batch.status) && batch.head !== null);
-    const conflicts = findScopeConflicts(finished7);
-    const targetTip = state.into !== null ? state.base : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
-    monitor.note(`checking ${finished7.length} branch${finished7.length === 1 ? "" : "es"} pairwise${targetTip !== state.base ? ` and against ${state.startBranch}` : ""} with git merge-tree`);
-    conflicts.push(...await predictMerges(repo.git, { base: state.base, targetTip, targetName: state.startBranch ?? "the target", branches: finished7.map((b3) => ({ id: b3.id, head: b3.head ?? state.base, changedFiles: b3.changedFiles, deletedFiles: b3.deletedFiles })) }));
-    state.conflicts = conflicts;
-    for (const conflict of conflicts) {
-      for (const id of conflict.batches) {
-        const batch = state.batches.find((b3) => b3.id === id);
-        if (batch && (batch.status === "done" || batch.status === "invalid")) update(batch, "conflict");
-      }
-    }
-    save();
-    if (agentFailed || conflicts.length > 0 || state.batches.some((batch) => batch.status === "invalid")) return;
-    if (abort.signal.aborted) return;
-    state.phase = "integrate";
-    save();
-    const integration = await buildIntegration(repo.git, {
-      runId: state.runId,
-      start: targetTip,
-      base: state.base,
-      branches: state.batches.map((b3) => ({ id: b3.id, head: b3.head ?? state.base })),
-      ref: `refs/heads/${state.integration.branch}`,
-      identity: ctx.identity
-    });
-    if (!integration.ok) {
-      state.conflicts.push(integration.conflict);
-      return;
-    }
-    state.integration.head = integration.head;
-    save();
-    if (ctx.validateWords !== null) {
-      monitor.note(`validating the merged result on ${state.integration.branch}`);
-      await repo.git(gitTasks.addWorktree(integrationPath, state.integration.branch));
-      integrationWorktree = true;
-      copyIncludes(ctx, integrationPath);
-      const cwd = realpathSync(integrationPath);
-      const env2 = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: "" };
-      if (ctx.setupWords !== null) {
-        const log = integrationValidateLog(paths.runDir).replace(/validate\.log$/, "setup.log");
-        const setup = await runProcess({ argv: ctx.setupWords, cwd, env: env2, marker: `${state.runId}/_integration/setup`, log, timeoutMs: state.options.timeoutMs, signal: abort.signal, killGraceMs: grace });
-        if (!succeeded(setup)) {
-          state.integration.validation = { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log };
-          state.error = `the setup command ${describe2(setup)} in the integration worktree; see ${log}`;
-          save();
-          return;
-        }
-      }
-      state.integration.validation = await validateIn(cwd, integrationValidateLog(paths.runDir), `${state.runId}/_integration/validate`, env2);
-      save();
-      if (!state.integration.validation.ok || abort.signal.aborted) return;
-    }
-    state.phase = "land";
-    save();
-    await land(targetTip, integration.head);
-  }
-  async function land(targetTip, head) {
-    if (state.into !== null) {
-      await repo.git(gitTasks.updateRef(`refs/heads/${state.into}`, head, zeroOid(head), `fanout: result of run ${state.runId}`));
-    } else {
-      const branch2 = state.startBranch ?? "";
-      const current = await repo.git(gitTasks.headRef());
-      if (current !== `refs/heads/${branch2}`) {
-        state.error = `the main checkout is no longer on ${branch2} (now ${current?.replace("refs/heads/", "") ?? "a detached HEAD"}), so fanout did not move it`;
-        return;
-      }
-      const tip = await repo.git(gitTasks.resolveCommit(`refs/heads/${branch2}`));
-      if (tip !== targetTip) {
-        state.error = `${branch2} moved while the run was merging, so fanout did not move it`;
-        return;
-      }
-      try {
-        await repo.git(gitTasks.fastForward(head));
-      } catch (error) {
-        state.error = `git merge --ff-only ${head.slice(0, 10)} failed in ${repo.repoRoot}: ${message(error)}`;
-        return;
-      }
-    }
-    state.landed = true;
-    for (const batch of state.batches) batch.status = "merged";
-    save();
-  }
-  async function finish() {
-    state.phase = "cleanup";
-    save();
-    const cleanup = emptyCleanup();
-    try {
-      const worktrees = [...state.batches.filter((batch) => batch.worktreeExists).map((batch) => batch.worktree), ...integrationWorktree ? [integrationPath] : []];
-      if (state.options.keepWorktrees) {
-        for (const path7 of worktrees) cleanup.keptWorktrees.push({ path: path7, reason: "--keep-worktrees" });
-      } else {
-        await removeWorktrees(repo.git, worktrees, [paths.worktreesDir, paths.worktreesRoot], cleanup);
-      }
-      const removed = new Set(cleanup.removedWorktrees);
-      for (const batch of state.batches) if (removed.has(batch.worktree)) batch.worktreeExists = false;
-      const mergedInto = state.landed && state.into !== null ? state.integration.head ?? void 0 : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
-      await sweepBranches(repo.git, state.runId, mergedInto, cleanup);
-    } catch (error) {
-      state.error ??= `cleanup failed: ${message(error)}`;
-    }
-    state.notes = cleanupNotes(state, cleanup);
-    state.status = received !== void 0 ? "interrupted" : state.batches.some((batch) => AGENT_FAILED.has(batch.status) || batch.head === null) ? "failed" : state.conflicts.length > 0 ? "conflict" : state.batches.some((batch) => batch.status === "invalid") || state.integration.validation?.ok === false ? "invalid" : state.landed ? "merged" : "failed";
-    state.phase = "done";
-    state.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
-    state.wallMs = Math.round(performance.now() - started);
-    save();
-    monitor.stop();
-    if (hooks.handleSignals) {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      process.off("SIGHUP", onSignal);
-    }
-    hooks.signal?.removeEventListener("abort", onAbort);
-    releaseLock(paths.lock, state.runId);
-  }
-  const report2 = buildReport(state);
-  writeFileSync4(paths.reportJson, `${JSON.stringify(report2, null, 2)}
-`);
-  writeFileSync4(paths.reportMd, formatReportMarkdown(state, report2));
-  const exitCode = state.status === "merged" ? 0 : received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : received === "SIGHUP" ? 129 : 1;
-  return { state, report: report2, exitCode, reportPath: paths.reportMd, summary: formatReportTable(state, report2, paths.reportMd) };
-}
-async function prepareWorktree(ctx, batch, rerun) {
-  const { repo, state } = ctx;
-  const ref = `refs/heads/${batch.branch}`;
-  const tip = ctx.fresh ? void 0 : await repo.git(gitTasks.resolveCommit(ref));
-  if (rerun && tip !== void 0 && tip !== state.base) {
-    const kept = await freeBranch(ctx, `${batch.branch}-attempt-${batch.attempt - 1}`);
-    await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, tip, zeroOid(tip), `fanout: keep attempt ${batch.attempt - 1} of ${batch.id}`));
-    await repo.git(gitTasks.deleteRef(ref, tip));
-    batch.keptAttempts.push(kept);
-    await repo.git(gitTasks.addWorktreeNewBranch(batch.worktree, batch.branch, state.base));
-  } else if (tip !== void 0) {
-    await repo.git(gitTasks.addWorktree(batch.worktree, batch.branch));
-  } else {
-    await repo.git(gitTasks.addWorktreeNewBranch(batch.worktree, batch.branch, rerun ? state.base : batch.head ?? state.base));
-  }
-  batch.worktreeExists = true;
-  batch.worktree = realpathSync(batch.worktree);
-  copyIncludes(ctx, batch.worktree);
-  const files = batchFiles(ctx.paths.runDir, batch.id);
-  const protect = [state.repoRoot, ctx.paths.worktreesRoot];
-  writeFileSync4(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: state.runId, batch: batch.id }, null, 2)}
-`);
-  if (ctx.hookBundle !== null) writeFileSync4(files.settings, `${JSON.stringify(agentSettings(ctx.hookBundle, files.scope), null, 2)}
-`);
-}
-async function freeBranch(ctx, name) {
-  let candidate = name;
-  for (let k2 = 2; await ctx.repo.git(gitTasks.resolveCommit(`refs/heads/${candidate}`)) !== void 0; k2++) candidate = `${name}-${k2}`;
-  return candidate;
-}
-function copyIncludes(ctx, worktree2) {
-  for (const file of ctx.includeFiles) {
-    const target = join7(worktree2, file);
-    mkdirSync4(dirname7(target), { recursive: true });
-    copyFileSync(join7(ctx.repo.repoRoot, file), target);
-  }
-}
-function cleanupNotes(state, cleanup) {
-  const notes = [];
-  const byBranch = new Map(state.batches.map((batch) => [batch.branch, batch]));
-  for (const { branch: branch2, reason } of cleanup.keptBranches) {
-    const batch = byBranch.get(branch2);
-    const attemptOf = state.batches.find((b3) => b3.keptAttempts.includes(branch2));
-    if (batch) notes.push(`Kept branch ${branch2}: the work of batch ${batch.id} (${batch.status}); ${reason}. Resume with \`fanout resume ${state.runId}\`, or merge or delete it yourself.`);
-    else if (attemptOf) notes.push(`Kept branch ${branch2}: an earlier, failed attempt of batch ${attemptOf.id}; delete it when you no longer need it.`);
-    else if (branch2 === state.integration.branch) notes.push(`Kept branch ${branch2}: every batch merged, ${state.integration.validation?.ok === false ? "but validation failed there" : "not landed"}; ${reason}.`);
-    else notes.push(`Kept branch ${branch2}: ${reason}.`);
-  }
-  for (const { path: path7, reason } of cleanup.keptWorktrees) notes.push(`Kept worktree ${path7}: ${reason}.`);
-  for (const batch of state.batches) if (batch.error && batch.status !== "merged") notes.push(`${batch.id}: ${batch.error}`);
-  if (cleanup.deletedBranches.length > 0) notes.push(`Deleted ${cleanup.deletedBranches.length} merged branch${cleanup.deletedBranches.length === 1 ? "" : "es"} of the run.`);
-  return notes;
-}
+// src/orchestrate/stages/process-outcome.ts
 function succeeded(result) {
   return result.exitCode === 0 && !result.timedOut && !result.interrupted && result.error === null;
 }
-function describe2(result) {
+function describeExit(result) {
   if (result.error) return `could not start (${result.error})`;
   if (result.timedOut) return "timed out";
   if (result.interrupted) return "was interrupted";
   return result.exitCode === null ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`;
 }
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
+var init_process_outcome = __esm({
+  "src/orchestrate/stages/process-outcome.ts"() {
+    "use strict";
+  }
+});
+
+// src/orchestrate/stages/run-agent.ts
+import { writeFileSync as writeFileSync5 } from "node:fs";
+async function runAgent(run, batch) {
+  const { state } = run;
+  const files = batchFiles(run.paths.runDir, batch.id);
+  batch.log = files.log;
+  if (run.setupWords !== null) {
+    run.setStatus(batch, "setup");
+    const setup = await runProcess({ argv: run.setupWords, cwd: batch.worktree, env: batchEnv(run, batch), marker: `${state.runId}/${batch.id}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+    if (!succeeded(setup)) {
+      batch.error = `the setup command ${describeExit(setup)}; see ${files.setupLog}`;
+      run.setStatus(batch, setup.interrupted ? "interrupted" : "failed");
+      return null;
+    }
+  }
+  writeAgentFiles(run, batch);
+  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length });
+  const command12 = state.options.agent ?? defaultAgentArgs(files.settings, run.env);
+  const progress = emptyProgress();
+  batch.startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  run.monitor.update(batch.id, { startedAt: Date.now(), endedAt: null });
+  run.setStatus(batch, "running");
+  const result = await runProcess({
+    argv: [...command12, prompt],
+    cwd: batch.worktree,
+    env: batchEnv(run, batch),
+    marker: `${state.runId}/${batch.id}/agent`,
+    log: files.log,
+    display: `${formatCommand(command12)} <prompt: ${prompt.length} characters>`,
+    timeoutMs: state.options.timeoutMs,
+    signal: run.signal,
+    killGraceMs: run.killGraceMs,
+    onStart: (pid) => {
+      batch.pid = pid;
+      run.save();
+    },
+    onLine: (line) => {
+      if (applyStreamLine(progress, line)) run.monitor.update(batch.id, { toolCalls: progress.toolCalls, files: progress.files.size, costUsd: progress.costUsd });
+    }
+  });
+  Object.assign(batch, { pid: null, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, toolCalls: progress.toolCalls, costUsd: progress.costUsd });
+  run.monitor.update(batch.id, { endedAt: Date.now() });
+  if (result.error) batch.error = `the agent could not start: ${result.error}`;
+  else if (result.timedOut) batch.error = `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped`;
+  else if (!result.interrupted && result.exitCode !== 0) batch.error = `the agent ${describeExit(result)}; see ${files.log}`;
+  const how = result.interrupted ? "interrupted" : result.timedOut ? "timed out" : `exit ${result.exitCode ?? result.signal}`;
+  const status = result.interrupted ? "interrupted" : result.timedOut ? "timeout" : succeeded(result) ? "done" : "failed";
+  return { status, how };
 }
-var AGENT_FAILED;
+function batchEnv(run, batch) {
+  return { FANOUT_RUN_ID: run.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files) };
+}
+function agentTimes(batches) {
+  let first;
+  let last;
+  let timeMs = 0;
+  for (const batch of batches) {
+    if (batch.startedAt === null || batch.durationMs === null) continue;
+    const start = Date.parse(batch.startedAt);
+    first = Math.min(first ?? start, start);
+    last = Math.max(last ?? start, start + batch.durationMs);
+    timeMs += batch.durationMs;
+  }
+  return { wallMs: first === void 0 || last === void 0 ? null : Math.round(last - first), timeMs };
+}
+function writeAgentFiles(run, batch) {
+  const files = batchFiles(run.paths.runDir, batch.id);
+  const protect = [run.state.repoRoot, run.paths.worktreesRoot];
+  writeFileSync5(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run.state.runId, batch: batch.id }, null, 2)}
+`);
+  if (run.hookBundle !== null) writeFileSync5(files.settings, `${JSON.stringify(agentSettings(run.hookBundle, files.scope), null, 2)}
+`);
+}
+var FINISHED_EARLIER;
+var init_run_agent = __esm({
+  "src/orchestrate/stages/run-agent.ts"() {
+    "use strict";
+    init_agent_command();
+    init_build_prompt();
+    init_parse_duration();
+    init_parse_stream_event();
+    init_run_paths();
+    init_run_process();
+    init_split_words();
+    init_process_outcome();
+    FINISHED_EARLIER = { status: "done", how: "finished earlier" };
+  }
+});
+
+// src/orchestrate/stages/validate.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import { join as join8 } from "node:path";
+async function validateBatch(run, batch) {
+  if (run.validateWords === null || run.signal.aborted) return;
+  run.setStatus(batch, "validating");
+  batch.validation = await runValidation(run, batch.worktree, batchFiles(run.paths.runDir, batch.id).validateLog, `${run.state.runId}/${batch.id}/validate`, batchEnv(run, batch));
+  if (run.signal.aborted) return;
+  run.setStatus(batch, batch.validation.ok ? "done" : "invalid");
+}
+async function validateIntegration(run) {
+  const { state, paths, repo } = run;
+  if (run.validateWords === null) return !run.signal.aborted;
+  run.monitor.note(`validating the merged result on ${state.integration.branch}`);
+  const path7 = integrationWorktree(run);
+  await repo.git(gitTasks.addWorktree(path7, state.integration.branch));
+  state.integration.worktree = path7;
+  run.save();
+  provisionIntegration(run, path7);
+  const cwd = realpathSync2(path7);
+  const env = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: "" };
+  if (run.setupWords !== null) {
+    const log = integrationValidateLog(paths.runDir).replace(/validate\.log$/, "setup.log");
+    const setup = await runProcess({ argv: run.setupWords, cwd, env, marker: `${state.runId}/_integration/setup`, log, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+    if (!succeeded(setup)) {
+      state.integration.validation = { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log };
+      state.error = `the setup command ${describeExit(setup)} in the integration worktree; see ${log}`;
+      run.save();
+      return false;
+    }
+  }
+  state.integration.validation = await runValidation(run, cwd, integrationValidateLog(paths.runDir), `${state.runId}/_integration/validate`, env);
+  run.save();
+  return state.integration.validation.ok && !run.signal.aborted;
+}
+function integrationWorktree(run) {
+  return join8(run.paths.worktreesDir, run.state.integration.branch.split("/").pop() ?? "integration");
+}
+async function runValidation(run, cwd, log, marker, env) {
+  const result = await runProcess({ argv: run.validateWords ?? [], cwd, env, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+  return { ok: succeeded(result), exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, log };
+}
+var init_validate2 = __esm({
+  "src/orchestrate/stages/validate.ts"() {
+    "use strict";
+    init_git_tasks();
+    init_run_paths();
+    init_run_process();
+    init_process_outcome();
+    init_provision();
+    init_run_agent();
+  }
+});
+
+// src/orchestrate/execute-run.ts
+async function executeRun(ctx, rerun, hooks) {
+  const run = startRun(ctx, hooks);
+  const { state } = run;
+  try {
+    await fanOut(run, rerun);
+    run.setPhase("agents");
+    await eachBatch(run, async (batch) => {
+      const agentRuns = rerun.has(batch.id);
+      if (!await provision(run, batch, agentRuns)) return;
+      const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
+      if (agent === null || !await collect(run, batch, agent)) return;
+      await validateBatch(run, batch);
+    });
+    const times = agentTimes(state.batches.filter((batch) => rerun.has(batch.id)));
+    Object.assign(state, { agentWallMs: times.wallMs, agentTimeMs: times.timeMs });
+    const checked = run.signal.aborted ? null : await check(run);
+    if (checked?.ready) {
+      const integration = await integrate(run, checked.targetTip);
+      if (integration.ok && await validateIntegration(run)) await land(run, checked.targetTip, integration.head);
+    }
+  } catch (error) {
+    state.error = messageOf(error);
+  }
+  await cleanUp(run);
+  return report(run);
+}
 var init_execute_run = __esm({
   "src/orchestrate/execute-run.ts"() {
     "use strict";
-    init_agent_command();
-    init_build_integration();
-    init_build_prompt();
-    init_build_report();
-    init_cleanup_run();
-    init_find_scope_conflicts();
-    init_git_tasks();
-    init_monitor();
-    init_parse_stream_event();
-    init_predict_merges();
-    init_run_git();
-    init_run_lock();
-    init_run_paths();
-    init_run_process();
-    init_run_state();
-    init_parse_duration();
-    init_split_words();
-    AGENT_FAILED = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "setup", "running"]);
+    init_check2();
+    init_clean_up();
+    init_collect();
+    init_fan_out();
+    init_integrate();
+    init_land();
+    init_provision();
+    init_report();
+    init_run_agent();
+    init_start_run();
+    init_validate2();
   }
 });
 
@@ -32787,9 +32988,9 @@ var init_check_command = __esm({
 });
 
 // src/orchestrate/preflight.ts
-import { accessSync, constants as constants4, existsSync as existsSync5, realpathSync as realpathSync2 } from "node:fs";
+import { accessSync, constants as constants4, existsSync as existsSync5, realpathSync as realpathSync3 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { delimiter, isAbsolute as isAbsolute5, join as join8, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute5, join as join9, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
 async function openRepo(cwd) {
   if (!existsSync5(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
   const git = gitIn(cwd);
@@ -32801,8 +33002,8 @@ async function openRepo(cwd) {
   }
   const info = await git(gitTasks.repoInfo());
   if (!info) throw new FanoutError("not-a-repo", `${cwd} is not inside a git repository`, { hint: "run fanout from inside the repository the plan is for" });
-  const repoRoot = realpathSync2(info.repoRoot);
-  return { repoRoot, commonDir: realpathSync2(info.commonDir), gitDir: realpathSync2(info.gitDir), git: repoRoot === cwd ? git : gitIn(repoRoot), version: version2 };
+  const repoRoot = realpathSync3(info.repoRoot);
+  return { repoRoot, commonDir: realpathSync3(info.commonDir), gitDir: realpathSync3(info.gitDir), git: repoRoot === cwd ? git : gitIn(repoRoot), version: version2 };
 }
 async function assertClean(repo, ignore = []) {
   const dirty = (await repo.git(gitTasks.status())).filter((entry) => !(entry.code === "??" && ignore.includes(entry.path)));
@@ -32834,7 +33035,7 @@ function resolveProgram(words2, cwd, what, env = process.env) {
   for (const dir of (env["PATH"] ?? "").split(delimiter)) {
     if (!dir) continue;
     try {
-      accessSync(join8(dir, program2), constants4.X_OK);
+      accessSync(join9(dir, program2), constants4.X_OK);
       return [program2, ...rest];
     } catch {
     }
@@ -32904,7 +33105,7 @@ function formatAgent(agent) {
 function planInRepo(planPath, repoRoot) {
   let real;
   try {
-    real = realpathSync2(planPath);
+    real = realpathSync3(planPath);
   } catch {
     return void 0;
   }
@@ -32928,8 +33129,8 @@ var init_preflight = __esm({
 });
 
 // src/orchestrate/orchestrate.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync5 } from "node:fs";
-import { join as join9, resolve as resolve9 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync6 } from "node:fs";
+import { join as join10, resolve as resolve9 } from "node:path";
 async function orchestrate(options2, hooks) {
   const env = hooks.env ?? process.env;
   const cwd = resolve9(options2.cwd);
@@ -32997,7 +33198,7 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
       concurrency: commands2.options.concurrency,
       integrationBranch: integration,
       runDir: paths.runDir,
-      batches: batches.map((batch) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join9(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t2) => t2.id), files: batch.files })),
+      batches: batches.map((batch) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join10(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t2) => t2.id), files: batch.files })),
       warnings: commands2.warnings
     };
   }
@@ -33016,11 +33217,11 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
     base,
     startBranch,
     into: options2.into ?? null,
-    integration: { branch: integration, head: null, validation: null },
-    batches: batches.map((batch) => newBatchState(runId, batch, join9(paths.worktreesDir, batch.id), paths.runDir))
+    integration: { branch: integration, head: null, validation: null, worktree: null },
+    batches: batches.map((batch) => newBatchState(runId, batch, join10(paths.worktreesDir, batch.id), paths.runDir))
   };
   try {
-    mkdirSync5(paths.runDir, { recursive: true });
+    mkdirSync6(paths.runDir, { recursive: true });
     writeState(paths.state, state);
   } catch (error) {
     releaseLock(paths.lock, runId);
@@ -33053,7 +33254,7 @@ function newBatchState(runId, batch, worktree2, runDir) {
     deletedFiles: [],
     toolCalls: 0,
     costUsd: null,
-    log: join9(runDir, `${batch.id}.log`),
+    log: join10(runDir, `${batch.id}.log`),
     pid: null,
     error: null,
     validation: null,
@@ -33068,7 +33269,7 @@ async function assertNewBranch(repo, name) {
   }
 }
 async function worktreeIncludes(repo) {
-  const file = join9(repo.repoRoot, ".worktreeinclude");
+  const file = join10(repo.repoRoot, ".worktreeinclude");
   if (!existsSync6(file)) return [];
   return repo.git(gitTasks.filesMatching(file));
 }
@@ -33091,7 +33292,7 @@ var init_orchestrate = __esm({
 
 // src/orchestrate/resume-run.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { join as join10, resolve as resolve10 } from "node:path";
+import { join as join11, resolve as resolve10 } from "node:path";
 async function resumeRun(options2, hooks) {
   const env = hooks.env ?? process.env;
   const cwd = resolve10(options2.cwd);
@@ -33157,10 +33358,10 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   }
   Object.assign(state, startingRunFields(commands2.options, process.pid), {
     into,
-    integration: { branch: state.integration.branch, head: null, validation: null }
+    integration: { branch: state.integration.branch, head: null, validation: null, worktree: null }
   });
   for (const batch of state.batches) {
-    batch.worktree = join10(paths.worktreesDir, batch.id);
+    batch.worktree = join11(paths.worktreesDir, batch.id);
     batch.worktreeExists = false;
     batch.validation = null;
     batch.error = null;
@@ -33169,7 +33370,7 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   }
   writeState(paths.state, state);
   const identity3 = await identityFor(repo);
-  const includeFiles = existsSync7(join10(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
+  const includeFiles = existsSync7(join11(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
   return executeRun({ state, paths, repo, identity: identity3, includeFiles, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: false }, new Set(rerun), hooks);
 }
 async function rescueWorktrees(repo, runId, paths) {
@@ -33219,7 +33420,7 @@ var init_resume_run = __esm({
 
 // src/orchestrate/cleanup-runs.ts
 import { existsSync as existsSync8, readdirSync as readdirSync3 } from "node:fs";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 async function cleanupRuns(options2) {
   const env = options2.env ?? process.env;
   const repo = await openRepo(options2.cwd);
@@ -33230,7 +33431,7 @@ async function cleanupRuns(options2) {
   let ids;
   if (options2.runId !== void 0) {
     if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
-    const known = existsSync8(join11(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
+    const known = existsSync8(join12(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
     const branches = await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${options2.runId}/`));
     if (!known && branches.length === 0) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     ids = [options2.runId];
@@ -33660,14 +33861,14 @@ the run's branches whose commits are merged and keeps the others, and clears a s
       async run(argv) {
         const { values } = parseFlags("cleanup", argv, { run: { type: "string" }, json: { type: "boolean" } }, false);
         const { cleanupRuns: cleanupRuns2 } = await Promise.resolve().then(() => (init_orchestrate2(), orchestrate_exports));
-        const report2 = await cleanupRuns2({ cwd: process.cwd(), runId: values.run });
+        const report3 = await cleanupRuns2({ cwd: process.cwd(), runId: values.run });
         if (values.json) {
-          process.stdout.write(`${JSON.stringify(report2, null, 2)}
+          process.stdout.write(`${JSON.stringify(report3, null, 2)}
 `);
           return 0;
         }
         const lines2 = [];
-        for (const run of report2.runs) {
+        for (const run of report3.runs) {
           if (run.skipped) {
             lines2.push(`${run.runId}: skipped (${run.skipped})`);
             continue;
@@ -33684,7 +33885,7 @@ the run's branches whose commits are merged and keeps the others, and clears a s
           for (const kept of run.keptBranches) lines2.push(`  kept branch ${kept.branch}: ${kept.reason}`);
         }
         if (lines2.length === 0) lines2.push("Nothing to clean up.");
-        if (report2.clearedLock) lines2.push(`Cleared the stale lock of run ${report2.clearedLock.runId} (pid ${report2.clearedLock.pid}).`);
+        if (report3.clearedLock) lines2.push(`Cleared the stale lock of run ${report3.clearedLock.runId} (pid ${report3.clearedLock.pid}).`);
         process.stdout.write(`${lines2.join("\n")}
 `);
         return 0;
@@ -33699,9 +33900,9 @@ __export(demo_exports, {
   command: () => command7
 });
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync9, mkdirSync as mkdirSync6, mkdtempSync, realpathSync as realpathSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync9, mkdirSync as mkdirSync7, mkdtempSync, realpathSync as realpathSync4, writeFileSync as writeFileSync6 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename as basename2, dirname as dirname8, join as join12 } from "node:path";
+import { basename as basename2, dirname as dirname8, join as join13 } from "node:path";
 function demoPlan() {
   const tasks = [];
   for (const [area, names] of Object.entries(AREAS)) {
@@ -33738,8 +33939,8 @@ async function demoAgent() {
     await sleep(250 + Math.floor(Math.random() * 150));
     const id = file.replace(/^src\//, "").replace(/\.mjs$/, "");
     const fn2 = camel(basename2(id));
-    mkdirSync6(dirname8(file), { recursive: true });
-    writeFileSync5(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
+    mkdirSync7(dirname8(file), { recursive: true });
+    writeFileSync6(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
 export const id = '${id}';
 export function ${fn2}(...args) {
   return args;
@@ -33793,19 +33994,19 @@ console.log('check: ' + count + ' modules ok');
         const { bundleFile: bundleFile2, orchestrate: orchestrate2, formatDuration: formatDuration2 } = await Promise.resolve().then(() => (init_orchestrate2(), orchestrate_exports));
         const cli = bundleFile2("cli.mjs");
         if (!existsSync9(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
-        const dir = realpathSync3(mkdtempSync(join12(tmpdir(), "fanout-demo-")));
+        const dir = realpathSync4(mkdtempSync(join13(tmpdir(), "fanout-demo-")));
         const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         git("init", "-q", "-b", "main");
         git("config", "user.name", "fanout demo");
         git("config", "user.email", "demo@fanout.invalid");
         git("config", "commit.gpgsign", "false");
-        mkdirSync6(join12(dir, "scripts"), { recursive: true });
-        mkdirSync6(join12(dir, "plans"), { recursive: true });
-        writeFileSync5(join12(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
-        writeFileSync5(join12(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
+        mkdirSync7(join13(dir, "scripts"), { recursive: true });
+        mkdirSync7(join13(dir, "plans"), { recursive: true });
+        writeFileSync6(join13(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
+        writeFileSync6(join13(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
 `);
-        writeFileSync5(join12(dir, "scripts", "check.mjs"), CHECK);
-        writeFileSync5(join12(dir, "plans", "demo.md"), demoPlan());
+        writeFileSync6(join13(dir, "scripts", "check.mjs"), CHECK);
+        writeFileSync6(join13(dir, "plans", "demo.md"), demoPlan());
         git("add", "-A");
         git("commit", "-q", "-m", "demo: empty project and a plan");
         process.stderr.write(`fanout demo: a throwaway repo at ${dir}
@@ -33825,7 +34026,7 @@ fanout demo: plan plans/demo.md: 12 files in 3 independent parts, validated by \
         const where = outcome.state.status === "merged" ? [
           `The result: branch main of ${dir} now has all 12 files, one merge commit per batch:`,
           `  git -C ${dir} log --oneline --graph`,
-          `  ls ${join12(dir, "src")}/*`
+          `  ls ${join13(dir, "src")}/*`
         ] : [`The demo did not merge (${outcome.state.status}); its repo is ${dir}.`];
         process.stdout.write(`
 ${outcome.summary}
@@ -33918,7 +34119,7 @@ function checkShape(existing, wiredEvents) {
     return {
       code: "settings-not-object",
       field: "",
-      message: `the settings file holds ${describe3(existing)}, not a JSON object`,
+      message: `the settings file holds ${describe2(existing)}, not a JSON object`,
       hint: 'a Claude Code settings file is one JSON object, e.g. {"permissions": {\u2026}, "hooks": {\u2026}}; fix it by hand'
     };
   }
@@ -33928,7 +34129,7 @@ function checkShape(existing, wiredEvents) {
     return {
       code: "hooks-not-object",
       field: "hooks",
-      message: `"hooks" is ${describe3(hooks)}, not an object of events`,
+      message: `"hooks" is ${describe2(hooks)}, not an object of events`,
       hint: 'write it as {"PreToolUse": [ \u2026 ], \u2026} (see the Claude Code hooks docs), or remove it; then run fanout again'
     };
   }
@@ -33938,14 +34139,14 @@ function checkShape(existing, wiredEvents) {
       return {
         code: "hooks-event-not-array",
         field: `hooks.${event}`,
-        message: `"hooks.${event}" is ${describe3(groups)}, not a list of {matcher, hooks} groups`,
+        message: `"hooks.${event}" is ${describe2(groups)}, not a list of {matcher, hooks} groups`,
         hint: `write it as [{"matcher": "\u2026", "hooks": [{"type": "command", "command": "\u2026"}]}], or remove it; then run fanout again`
       };
     }
   }
   return { settings: existing, hooks };
 }
-function describe3(value) {
+function describe2(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
@@ -34031,8 +34232,8 @@ function parseSettingsText(text) {
     const position = /at position (\d+)/.exec(raw);
     const offset = position ? Number(position[1]) : body.length;
     const { line, column } = lineColumn(body, offset);
-    const message2 = raw.replace(/\s*(in JSON )?at position \d+.*$/s, "").replace(/ in JSON$/, "") || "invalid JSON";
-    return { ok: false, line, column, message: message2 };
+    const message = raw.replace(/\s*(in JSON )?at position \d+.*$/s, "").replace(/ in JSON$/, "") || "invalid JSON";
+    return { ok: false, line, column, message };
   }
 }
 function lineColumn(text, offset) {
@@ -34436,8 +34637,8 @@ var init_format_constraints = __esm({
 
 // src/install/files.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync10, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync9, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
-import { dirname as dirname9, join as join13, relative as relative3, sep as sep3 } from "node:path";
+import { existsSync as existsSync10, mkdirSync as mkdirSync8, readdirSync as readdirSync4, readFileSync as readFileSync9, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync7 } from "node:fs";
+import { dirname as dirname9, join as join14, relative as relative3, sep as sep3 } from "node:path";
 function sha256(content) {
   return createHash("sha256").update(content).digest("hex");
 }
@@ -34458,15 +34659,15 @@ function writeIfChanged(path7, content, mode) {
   const before = readIfExists(path7);
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
   if (before !== void 0 && before.equals(bytes)) return "unchanged";
-  mkdirSync7(dirname9(path7), { recursive: true });
-  writeFileSync6(path7, bytes, mode === void 0 ? void 0 : { mode });
+  mkdirSync8(dirname9(path7), { recursive: true });
+  writeFileSync7(path7, bytes, mode === void 0 ? void 0 : { mode });
   return before === void 0 ? "created" : "updated";
 }
 function listFiles(dir) {
   const out = [];
   const walk = (current) => {
     for (const entry of readdirSync4(current, { withFileTypes: true })) {
-      const path7 = join13(current, entry.name);
+      const path7 = join14(current, entry.name);
       if (entry.isDirectory()) walk(path7);
       else if (entry.isFile()) out.push(toRel(dir, path7));
     }
@@ -34533,20 +34734,20 @@ var init_install_record = __esm({
 
 // src/install/locate-dist.ts
 import { existsSync as existsSync11, readFileSync as readFileSync10 } from "node:fs";
-import { dirname as dirname10, join as join14 } from "node:path";
+import { dirname as dirname10, join as join15 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function isDistDir(dir) {
-  return BUNDLE_ENTRIES.every((name) => existsSync11(join14(dir, name)));
+  return BUNDLE_ENTRIES.every((name) => existsSync11(join15(dir, name)));
 }
 function locateDist(here = import.meta.url) {
   const start = dirname10(fileURLToPath4(here));
   if (isDistDir(start)) return start;
   for (let dir = start; ; dir = dirname10(dir)) {
-    const pkg = join14(dir, "package.json");
+    const pkg = join15(dir, "package.json");
     if (existsSync11(pkg)) {
       try {
         if (JSON.parse(readFileSync10(pkg, "utf8")).name === "fanout") {
-          const dist = join14(dir, "dist");
+          const dist = join15(dir, "dist");
           return isDistDir(dist) ? dist : void 0;
         }
       } catch {
@@ -34659,9 +34860,9 @@ var init_version = __esm({
 
 // src/install/init.ts
 import { chmodSync, existsSync as existsSync12, readFileSync as readFileSync12, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 function readInstallRecord(root) {
-  const text = readIfExists(join15(root, INSTALL_RECORD_FILE));
+  const text = readIfExists(join16(root, INSTALL_RECORD_FILE));
   return text === void 0 ? void 0 : parseInstallRecord(text.toString("utf8"));
 }
 function runInit(options2) {
@@ -34674,7 +34875,7 @@ function runInit(options2) {
       hint: "run `npm run build` in the fanout checkout, then run init with its dist/cli.mjs"
     });
   }
-  const settingsPath = join15(root, PROJECT_SETTINGS);
+  const settingsPath = join16(root, PROJECT_SETTINGS);
   const settingsFile = readSettingsFile(settingsPath, PROJECT_SETTINGS);
   const merged = mergeSettings(settingsFile.exists ? settingsFile.value : void 0, fanoutWiring("repo"));
   if (!merged.ok) throw settingsIssueError(PROJECT_SETTINGS, merged.issue);
@@ -34682,28 +34883,28 @@ function runInit(options2) {
   const actions = [];
   const createdDirs = new Set(previous?.createdDirs ?? []);
   const noteDirs = (rel) => {
-    for (const dir of missingDirs(root, join15(root, rel))) createdDirs.add(dir);
+    for (const dir of missingDirs(root, join16(root, rel))) createdDirs.add(dir);
   };
   const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
-  const samePlace = existsSync12(join15(root, BUNDLE_DIR)) && sameDir(distDir, join15(root, BUNDLE_DIR));
+  const samePlace = existsSync12(join16(root, BUNDLE_DIR)) && sameDir(distDir, join16(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);
-    const source = join15(distDir, rel.slice(BUNDLE_DIR.length + 1));
-    const action = samePlace ? "unchanged" : writeIfChanged(join15(root, rel), readFileSync12(source));
+    const source = join16(distDir, rel.slice(BUNDLE_DIR.length + 1));
+    const action = samePlace ? "unchanged" : writeIfChanged(join16(root, rel), readFileSync12(source));
     const mode = statSync4(source).mode & 511;
-    if (!samePlace && (statSync4(join15(root, rel)).mode & 511) !== mode) chmodSync(join15(root, rel), mode);
+    if (!samePlace && (statSync4(join16(root, rel)).mode & 511) !== mode) chmodSync(join16(root, rel), mode);
     actions.push({ action, path: rel });
   }
   const stale = /* @__PURE__ */ new Set([...previous?.bundle ?? [], ...chunkFiles(root)]);
   for (const rel of stale) {
-    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync12(join15(root, rel))) continue;
-    rmSync2(join15(root, rel), { force: true });
+    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync12(join16(root, rel))) continue;
+    rmSync2(join16(root, rel), { force: true });
     actions.push({ action: "removed", path: rel, note: "left over from an earlier build" });
   }
   const commands2 = {};
   for (const { name, content } of renderCommands("repo")) {
     const rel = `${COMMANDS_DIR}/${name}.md`;
-    const path7 = join15(root, rel);
+    const path7 = join16(root, rel);
     const hash = sha256(content);
     const current = readIfExists(path7);
     const recorded = previous?.commands[rel];
@@ -34724,15 +34925,15 @@ function runInit(options2) {
   }
   for (const [rel, hash] of Object.entries(previous?.commands ?? {})) {
     if (rel in commands2) continue;
-    const current = readIfExists(join15(root, rel));
+    const current = readIfExists(join16(root, rel));
     if (current !== void 0 && sha256(current) === hash) {
-      rmSync2(join15(root, rel));
+      rmSync2(join16(root, rel));
       actions.push({ action: "removed", path: rel, note: "no longer part of fanout" });
     } else if (current !== void 0) {
       actions.push({ action: "kept", path: rel, note: "no longer part of fanout, but edited since init" });
     }
   }
-  const constraintsPath = join15(root, CONSTRAINTS_FILE);
+  const constraintsPath = join16(root, CONSTRAINTS_FILE);
   let constraints = previous?.constraints ?? { file: CONSTRAINTS_FILE, created: false };
   let constraintsError;
   if (!existsSync12(constraintsPath)) {
@@ -34763,7 +34964,7 @@ function runInit(options2) {
     constraints,
     createdDirs: [...createdDirs].sort((a2, b3) => a2.split("/").length - b3.split("/").length || a2.localeCompare(b3))
   };
-  actions.push({ action: writeIfChanged(join15(root, INSTALL_RECORD_FILE), formatInstallRecord(record2)), path: INSTALL_RECORD_FILE, note: "what init added, for fanout uninstall" });
+  actions.push({ action: writeIfChanged(join16(root, INSTALL_RECORD_FILE), formatInstallRecord(record2)), path: INSTALL_RECORD_FILE, note: "what init added, for fanout uninstall" });
   return constraintsError === void 0 ? { root, actions, record: record2 } : { root, actions, record: record2, constraintsError };
 }
 function sameDir(a2, b3) {
@@ -34776,26 +34977,26 @@ function sameDir(a2, b3) {
   }
 }
 function chunkFiles(root) {
-  const dir = join15(root, BUNDLE_DIR, "hook-chunks");
+  const dir = join16(root, BUNDLE_DIR, "hook-chunks");
   return existsSync12(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
 }
 function constraintsProblem(root) {
-  return validateConstraintsText(readFileSync12(join15(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
+  return validateConstraintsText(readFileSync12(join16(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
 }
 function validateConstraintsText(text, shown) {
   const validated = validateConstraints(text);
   return validated.ok ? void 0 : formatConstraintsIssues(shown, validated.issues);
 }
-function formatInitReport(report2) {
-  const width = Math.max(...report2.actions.map((a2) => a2.action.length));
-  const lines2 = [`fanout init: ${report2.root}`];
-  for (const { action, path: path7, note } of report2.actions) lines2.push(`  ${action.padEnd(width)}  ${path7}${note ? `  (${note})` : ""}`);
-  const count3 = (action) => report2.actions.filter((a2) => a2.action === action).length;
+function formatInitReport(report3) {
+  const width = Math.max(...report3.actions.map((a2) => a2.action.length));
+  const lines2 = [`fanout init: ${report3.root}`];
+  for (const { action, path: path7, note } of report3.actions) lines2.push(`  ${action.padEnd(width)}  ${path7}${note ? `  (${note})` : ""}`);
+  const count3 = (action) => report3.actions.filter((a2) => a2.action === action).length;
   const changed = count3("created") + count3("updated") + count3("removed");
   lines2.push("");
   if (changed === 0) lines2.push("Already installed: nothing changed.");
   else lines2.push(`${count3("created")} created, ${count3("updated")} updated, ${count3("removed")} removed, ${count3("unchanged")} unchanged, ${count3("kept")} kept.`);
-  if (report2.constraintsError) lines2.push("", `${CONSTRAINTS_FILE} is invalid, so every tool call will be denied until it is fixed:`, report2.constraintsError);
+  if (report3.constraintsError) lines2.push("", `${CONSTRAINTS_FILE} is invalid, so every tool call will be denied until it is fixed:`, report3.constraintsError);
   lines2.push(
     "",
     "Next: commit .claude/ so teammates get the guard and the commands (they need only node);",
@@ -34827,12 +35028,12 @@ var init_init = __esm({
 
 // src/install/uninstall.ts
 import { existsSync as existsSync13, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 function runUninstall(options2) {
   const { root } = options2;
   const record2 = readInstallRecord(root);
   const actions = [];
-  const settingsPath = join16(root, PROJECT_SETTINGS);
+  const settingsPath = join17(root, PROJECT_SETTINGS);
   const settingsFile = readSettingsFile(settingsPath, PROJECT_SETTINGS);
   if (settingsFile.exists) {
     const added = record2 === void 0 ? void 0 : { hooksKey: record2.settings.createdHooksKey, events: record2.settings.createdEvents };
@@ -34850,16 +35051,16 @@ function runUninstall(options2) {
   }
   const commands2 = record2?.commands ?? fallbackCommands();
   for (const [rel, hash] of Object.entries(commands2)) {
-    const current = readIfExists(join16(root, rel));
+    const current = readIfExists(join17(root, rel));
     if (current === void 0) continue;
     if (sha256(current) === hash) {
-      rmSync3(join16(root, rel));
+      rmSync3(join17(root, rel));
       actions.push({ action: "removed", path: rel });
     } else {
       actions.push({ action: "kept", path: rel, note: record2 === void 0 ? "differs from what fanout init writes" : "edited since fanout init; delete it yourself if you no longer want it" });
     }
   }
-  const constraintsPath = join16(root, CONSTRAINTS_FILE);
+  const constraintsPath = join17(root, CONSTRAINTS_FILE);
   if (existsSync13(constraintsPath)) {
     const createdByInit = record2 !== void 0 ? record2.constraints.created : readIfExists(constraintsPath)?.toString("utf8") === renderConstraintsTemplate();
     if (options2.all && createdByInit) {
@@ -34875,31 +35076,31 @@ function runUninstall(options2) {
   }
   const bundle = record2?.bundle ?? fallbackBundle(root);
   for (const rel of [...bundle, INSTALL_RECORD_FILE]) {
-    if (!existsSync13(join16(root, rel))) continue;
-    rmSync3(join16(root, rel), { force: true });
+    if (!existsSync13(join17(root, rel))) continue;
+    rmSync3(join17(root, rel), { force: true });
     actions.push({ action: "removed", path: rel });
   }
-  removeDirIfEmpty(join16(root, BUNDLE_DIR, "hook-chunks"));
-  removeDirIfEmpty(join16(root, BUNDLE_DIR));
-  const leftovers = existsSync13(join16(root, BUNDLE_DIR)) ? readdirSync5(join16(root, BUNDLE_DIR)) : [];
+  removeDirIfEmpty(join17(root, BUNDLE_DIR, "hook-chunks"));
+  removeDirIfEmpty(join17(root, BUNDLE_DIR));
+  const leftovers = existsSync13(join17(root, BUNDLE_DIR)) ? readdirSync5(join17(root, BUNDLE_DIR)) : [];
   if (leftovers.length > 0) actions.push({ action: "kept", path: `${BUNDLE_DIR}/`, note: `holds files fanout did not write: ${leftovers.join(", ")}` });
-  for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join16(root, dir));
+  for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join17(root, dir));
   return { root, actions, recorded: record2 !== void 0 };
 }
 function fallbackCommands() {
   return Object.fromEntries(renderCommands("repo").map(({ name, content }) => [`${COMMANDS_DIR}/${name}.md`, sha256(content)]));
 }
 function fallbackBundle(root) {
-  const dir = join16(root, BUNDLE_DIR);
+  const dir = join17(root, BUNDLE_DIR);
   if (!existsSync13(dir)) return [];
   return listFiles(dir).filter((file) => file === "hook.mjs" || file === "cli.mjs" || /^hook-chunks\/[^/]+\.[cm]js$/.test(file)).map((file) => `${BUNDLE_DIR}/${file}`);
 }
-function formatUninstallReport(report2) {
-  const lines2 = [`fanout uninstall: ${report2.root}`];
-  if (!report2.recorded) lines2.push(`  (no ${INSTALL_RECORD_FILE}: removing what is recognisably fanout's)`);
-  if (report2.actions.length === 0) return [...lines2, "", "Nothing of fanout was found here."].join("\n");
-  const width = Math.max(...report2.actions.map((a2) => a2.action.length));
-  for (const { action, path: path7, note } of report2.actions) lines2.push(`  ${action.padEnd(width)}  ${path7}${note ? `  (${note})` : ""}`);
+function formatUninstallReport(report3) {
+  const lines2 = [`fanout uninstall: ${report3.root}`];
+  if (!report3.recorded) lines2.push(`  (no ${INSTALL_RECORD_FILE}: removing what is recognisably fanout's)`);
+  if (report3.actions.length === 0) return [...lines2, "", "Nothing of fanout was found here."].join("\n");
+  const width = Math.max(...report3.actions.map((a2) => a2.action.length));
+  for (const { action, path: path7, note } of report3.actions) lines2.push(`  ${action.padEnd(width)}  ${path7}${note ? `  (${note})` : ""}`);
   return lines2.join("\n");
 }
 var init_uninstall = __esm({
@@ -34922,12 +35123,12 @@ var init_uninstall = __esm({
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync14, readFileSync as readFileSync13 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 function runDoctor(options2) {
   const { root, env } = options2;
   const checks = [checkNode(options2.nodeVersion ?? process.versions.node), checkGit(root, env)];
-  if (!existsSync14(join17(root, ".git"))) {
-    checks.push(check("repo", "warn", `${root} is not the top of a git repository`, { fix: "run doctor (and init) at the repository root, or pass --dir <repo>; the guard works anywhere, orchestrate needs git" }));
+  if (!existsSync14(join18(root, ".git"))) {
+    checks.push(check2("repo", "warn", `${root} is not the top of a git repository`, { fix: "run doctor (and init) at the repository root, or pass --dir <repo>; the guard works anywhere, orchestrate needs git" }));
   }
   const wiring = checkWiring(root, env);
   checks.push(wiring.check);
@@ -34939,16 +35140,16 @@ function runDoctor(options2) {
 }
 function checkNode(version2) {
   const parsed = parseVersion(version2);
-  if (parsed && versionAtLeast(parsed, MIN_NODE)) return check("node", "ok", `node ${version2}`);
-  return check("node", "problem", `node ${version2} is too old: fanout's bundles need node ${MIN_NODE[0]} or later`, { fix: `install node ${MIN_NODE[0]}+ (e.g. from nodejs.org or your version manager) and make it the \`node\` on PATH` });
+  if (parsed && versionAtLeast(parsed, MIN_NODE)) return check2("node", "ok", `node ${version2}`);
+  return check2("node", "problem", `node ${version2} is too old: fanout's bundles need node ${MIN_NODE[0]} or later`, { fix: `install node ${MIN_NODE[0]}+ (e.g. from nodejs.org or your version manager) and make it the \`node\` on PATH` });
 }
 function checkGit(root, env) {
   const result = spawnSync2("git", ["--version"], { cwd: existsSync14(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
   const version2 = result.status === 0 ? parseVersion(result.stdout) : void 0;
-  if (!version2) return check("git", "problem", "git was not found on PATH", { fix: `install git ${MIN_GIT2.slice(0, 2).join(".")} or later; fanout orchestrate runs every agent in its own git worktree` });
+  if (!version2) return check2("git", "problem", "git was not found on PATH", { fix: `install git ${MIN_GIT2.slice(0, 2).join(".")} or later; fanout orchestrate runs every agent in its own git worktree` });
   const shown = version2.join(".");
-  if (versionAtLeast(version2, MIN_GIT2)) return check("git", "ok", `git ${shown} (merge-tree --write-tree available)`);
-  return check("git", "warn", `git ${shown} has no \`merge-tree --write-tree\` (git 2.38+), so \`fanout orchestrate\` refuses to run; the guard, the gate and the commands still work, and a parallel plan can be built by one agent in order instead`, {
+  if (versionAtLeast(version2, MIN_GIT2)) return check2("git", "ok", `git ${shown} (merge-tree --write-tree available)`);
+  return check2("git", "warn", `git ${shown} has no \`merge-tree --write-tree\` (git 2.38+), so \`fanout orchestrate\` refuses to run; the guard, the gate and the commands still work, and a parallel plan can be built by one agent in order instead`, {
     fix: "upgrade git to 2.38 or later to fan plans out"
   });
 }
@@ -34962,20 +35163,20 @@ function readJsonQuietly(path7) {
 function checkWiring(root, env) {
   let project;
   try {
-    const file = readSettingsFile(join17(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
+    const file = readSettingsFile(join18(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
     project = file.exists ? file.value : void 0;
   } catch (error) {
     if (!isFanoutError(error)) throw error;
     return {
-      check: check("wiring", "problem", `${error.message.replace(/ The file was left untouched\.$/, "")}; Claude Code ignores a settings file it cannot parse, so no hook in it runs`, { fix: error.hint }),
+      check: check2("wiring", "problem", `${error.message.replace(/ The file was left untouched\.$/, "")}; Claude Code ignores a settings file it cannot parse, so no hook in it runs`, { fix: error.hint }),
       perRepo: false
     };
   }
-  const configDir = env["CLAUDE_CONFIG_DIR"] || join17(env["HOME"] || homedir3(), ".claude");
+  const configDir = env["CLAUDE_CONFIG_DIR"] || join18(env["HOME"] || homedir3(), ".claude");
   const pluginSources = [
     [PROJECT_SETTINGS, project],
-    [".claude/settings.local.json", readJsonQuietly(join17(root, ".claude/settings.local.json"))],
-    [join17(configDir, "settings.json"), readJsonQuietly(join17(configDir, "settings.json"))]
+    [".claude/settings.local.json", readJsonQuietly(join18(root, ".claude/settings.local.json"))],
+    [join18(configDir, "settings.json"), readJsonQuietly(join18(configDir, "settings.json"))]
   ];
   const plugin = pluginSources.flatMap(([file, settings]) => {
     const id = enablesFanoutPlugin(settings);
@@ -34986,7 +35187,7 @@ function checkWiring(root, env) {
   const all = fanoutWiring("repo").map((w2) => w2.event);
   if (!perRepo && plugin.length === 0) {
     return {
-      check: check("wiring", "problem", "fanout is not wired into Claude Code here: no fanout hooks in .claude/settings.json and the fanout plugin is not enabled", {
+      check: check2("wiring", "problem", "fanout is not wired into Claude Code here: no fanout hooks in .claude/settings.json and the fanout plugin is not enabled", {
         fix: "run `fanout init` in the repo (per-repo install), or `claude plugin install fanout@fanout` (plugin)"
       }),
       perRepo
@@ -34997,73 +35198,73 @@ function checkWiring(root, env) {
   if (status.outdated.length > 0) problems.push(`outdated or edited fanout entries on ${status.outdated.join(", ")}`);
   if (status.stray.length > 0) problems.push(`fanout entries on events it no longer uses: ${status.stray.join(", ")}`);
   if (problems.length > 0) {
-    return { check: check("wiring", "problem", `${PROJECT_SETTINGS}: ${problems.join("; ")}`, { fix: "run `fanout init` again: it replaces fanout's entries and keeps everything else" }), perRepo };
+    return { check: check2("wiring", "problem", `${PROJECT_SETTINGS}: ${problems.join("; ")}`, { fix: "run `fanout init` again: it replaces fanout's entries and keeps everything else" }), perRepo };
   }
   if (perRepo && plugin.length > 0) {
     return {
-      check: check("wiring", "warn", `fanout is wired twice, per repo (${PROJECT_SETTINGS}) and as a plugin (${plugin.join("; ")}): every hook runs twice`, {
+      check: check2("wiring", "warn", `fanout is wired twice, per repo (${PROJECT_SETTINGS}) and as a plugin (${plugin.join("; ")}): every hook runs twice`, {
         fix: "keep one: `fanout uninstall` removes the per-repo install, `claude plugin uninstall fanout` the plugin"
       }),
       perRepo
     };
   }
-  if (perRepo) return { check: check("wiring", "ok", `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.mjs on ${all.join(", ")}`), perRepo };
-  return { check: check("wiring", "ok", `plugin: ${plugin.join("; ")}`), perRepo };
+  if (perRepo) return { check: check2("wiring", "ok", `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.mjs on ${all.join(", ")}`), perRepo };
+  return { check: check2("wiring", "ok", `plugin: ${plugin.join("; ")}`), perRepo };
 }
 function referencedChunks(hookSource) {
   return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.[cm]js/g)].map((m2) => m2[0]))].sort();
 }
 function checkBundle(root, distDir, perRepo) {
-  const installed = join17(root, BUNDLE_DIR);
+  const installed = join18(root, BUNDLE_DIR);
   const dir = perRepo || existsSync14(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : dir ?? "dist";
-  if (dir === void 0) return { check: check("bundle", "problem", "cannot find a fanout build to check", { fix: "run `npm run build` in the fanout checkout" }), hook: void 0 };
-  const hook = join17(dir, "hook.mjs");
-  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync14(join17(dir, file)));
-  if (existsSync14(hook)) missing.push(...referencedChunks(readFileSync13(hook, "utf8")).filter((chunk) => !existsSync14(join17(dir, chunk))));
+  if (dir === void 0) return { check: check2("bundle", "problem", "cannot find a fanout build to check", { fix: "run `npm run build` in the fanout checkout" }), hook: void 0 };
+  const hook = join18(dir, "hook.mjs");
+  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync14(join18(dir, file)));
+  if (existsSync14(hook)) missing.push(...referencedChunks(readFileSync13(hook, "utf8")).filter((chunk) => !existsSync14(join18(dir, chunk))));
   if (missing.length > 0) {
     return {
-      check: check("bundle", "problem", `${shown} is incomplete: missing ${missing.join(", ")}`, { fix: dir === installed ? "run `fanout init` to copy the whole build again, and commit .claude/fanout/ with all its files" : "run `npm run build`" }),
+      check: check2("bundle", "problem", `${shown} is incomplete: missing ${missing.join(", ")}`, { fix: dir === installed ? "run `fanout init` to copy the whole build again, and commit .claude/fanout/ with all its files" : "run `npm run build`" }),
       hook: existsSync14(hook) ? hook : void 0
     };
   }
-  if (dir !== installed) return { check: check("bundle", "ok", `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
+  if (dir !== installed) return { check: check2("bundle", "ok", `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
   const record2 = readInstallRecord(root);
   if (record2 !== void 0 && record2.fanout !== FANOUT_VERSION) {
-    return { check: check("bundle", "problem", `${BUNDLE_DIR} was installed by fanout ${record2.fanout}; this CLI is ${FANOUT_VERSION}`, { fix: "run `fanout init` with the CLI you mean to use, then commit .claude/" }), hook };
+    return { check: check2("bundle", "problem", `${BUNDLE_DIR} was installed by fanout ${record2.fanout}; this CLI is ${FANOUT_VERSION}`, { fix: "run `fanout init` with the CLI you mean to use, then commit .claude/" }), hook };
   }
   if (distDir !== void 0 && !sameFiles(distDir, installed)) {
     return {
-      check: check("bundle", "problem", `${BUNDLE_DIR} differs from the build of the CLI you ran (${distDir})`, { fix: "run `fanout init` to copy the current build, then commit .claude/" }),
+      check: check2("bundle", "problem", `${BUNDLE_DIR} differs from the build of the CLI you ran (${distDir})`, { fix: "run `fanout init` to copy the current build, then commit .claude/" }),
       hook
     };
   }
   if (record2 === void 0) {
     return {
-      check: check("bundle", "warn", `${BUNDLE_DIR} has no install.json: fanout uninstall will only remove what it recognises`, { fix: "run `fanout init` again to record the install" }),
+      check: check2("bundle", "warn", `${BUNDLE_DIR} has no install.json: fanout uninstall will only remove what it recognises`, { fix: "run `fanout init` again to record the install" }),
       hook
     };
   }
-  return { check: check("bundle", "ok", `${BUNDLE_DIR}: complete, fanout ${record2.fanout} (same as this CLI)`), hook };
+  return { check: check2("bundle", "ok", `${BUNDLE_DIR}: complete, fanout ${record2.fanout} (same as this CLI)`), hook };
 }
 function sameFiles(dist, installed) {
   if (dist === installed) return true;
   const ours = listFiles(dist);
   return ours.every((file) => {
-    const there = join17(installed, file);
-    return existsSync14(there) && readFileSync13(there).equals(readFileSync13(join17(dist, file)));
+    const there = join18(installed, file);
+    return existsSync14(there) && readFileSync13(there).equals(readFileSync13(join18(dist, file)));
   }) && listFiles(installed).filter((f3) => f3.startsWith("hook-chunks/")).every((f3) => ours.includes(f3));
 }
 function checkConstraints(root, env) {
   const loaded = loadConstraints(root, env);
   if ("error" in loaded) {
-    return check("constraints", "problem", `${loaded.file} is invalid: the guard denies every tool call until it is fixed`, {
+    return check2("constraints", "problem", `${loaded.file} is invalid: the guard denies every tool call until it is fixed`, {
       detail: loaded.error,
       fix: "fix the lines above (each names the line and field), or delete the file to use the built-in defaults"
     });
   }
-  if (loaded.file === void 0) return check("constraints", "ok", "no .claude/constraints.md: the built-in defaults apply (`fanout init` writes them out to edit)");
-  return check("constraints", "ok", `${loaded.file} is valid (${loaded.constraints.locked.length} locked paths, ${loaded.constraints.stopTriggers.length} stop triggers)`);
+  if (loaded.file === void 0) return check2("constraints", "ok", "no .claude/constraints.md: the built-in defaults apply (`fanout init` writes them out to edit)");
+  return check2("constraints", "ok", `${loaded.file} is valid (${loaded.constraints.locked.length} locked paths, ${loaded.constraints.stopTriggers.length} stop triggers)`);
 }
 function callHook(hook, root, env, command12) {
   const input = JSON.stringify({ session_id: "fanout-doctor", cwd: root, hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: command12, description: "fanout doctor dry run" } });
@@ -35088,8 +35289,8 @@ function dryRun(root, hook, env) {
   if (benign.decision !== "allow") problems.push(`\`git status\` was ${benign.decision === "failed" ? `not answered (${benign.reason})` : `${benign.decision === "deny" ? "denied" : "asked about"}: ${benign.reason}`}`);
   if (dangerous.decision !== "deny") problems.push(`\`rm -rf ~\` was ${dangerous.decision === "failed" ? `not answered (${dangerous.reason})` : `${dangerous.decision === "allow" ? "allowed" : "only asked about"}`}`);
   const shown = hook.startsWith(`${root}/`) ? hook.slice(root.length + 1) : hook;
-  if (problems.length === 0) return check("dry-run", "ok", `${shown}: \`git status\` allowed, \`rm -rf ~\` denied (${dangerous.reason.split("]")[0]}])`);
-  return check("dry-run", "problem", `${shown} pre-tool-use: ${problems.join("; ")}`, {
+  if (problems.length === 0) return check2("dry-run", "ok", `${shown}: \`git status\` allowed, \`rm -rf ~\` denied (${dangerous.reason.split("]")[0]}])`);
+  return check2("dry-run", "problem", `${shown} pre-tool-use: ${problems.join("; ")}`, {
     fix: benign.decision === "deny" && /constraints/.test(benign.reason) ? "fix the constraints file (see above)" : "run `fanout init` to copy a working build; if it persists, report it with the lines above"
   });
 }
@@ -35120,7 +35321,7 @@ function versionAtLeast(version2, minimum) {
   }
   return true;
 }
-var MIN_NODE, MIN_GIT2, check;
+var MIN_NODE, MIN_GIT2, check2;
 var init_doctor = __esm({
   "src/install/doctor.ts"() {
     "use strict";
@@ -35134,7 +35335,7 @@ var init_doctor = __esm({
     init_wiring();
     MIN_NODE = [20, 0, 0];
     MIN_GIT2 = [2, 38, 0];
-    check = (id, level, summary, extra = {}) => ({
+    check2 = (id, level, summary, extra = {}) => ({
       id,
       level,
       summary,
@@ -35211,13 +35412,13 @@ var init_exports2 = {};
 __export(init_exports2, {
   command: () => command8
 });
-import { existsSync as existsSync15, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync15, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
 import { homedir as homedir4 } from "node:os";
-import { join as join18, resolve as resolve11 } from "node:path";
+import { join as join19, resolve as resolve11 } from "node:path";
 function isRepoRoot(root) {
-  const dotGit = join18(root, ".git");
+  const dotGit = join19(root, ".git");
   try {
-    return statSync5(dotGit).isFile() || existsSync15(join18(dotGit, "HEAD"));
+    return statSync5(dotGit).isFile() || existsSync15(join19(dotGit, "HEAD"));
   } catch {
     return false;
   }
@@ -35225,14 +35426,14 @@ function isRepoRoot(root) {
 function refuseUserConfigDir(root) {
   const real = (path7) => {
     try {
-      return realpathSync4(path7);
+      return realpathSync5(path7);
     } catch {
       return resolve11(path7);
     }
   };
-  const target = real(join18(root, ".claude"));
+  const target = real(join19(root, ".claude"));
   const configDir = process.env["CLAUDE_CONFIG_DIR"];
-  const userDirs = [join18(homedir4(), ".claude"), ...configDir ? [configDir] : []].map(real);
+  const userDirs = [join19(homedir4(), ".claude"), ...configDir ? [configDir] : []].map(real);
   if (userDirs.includes(target)) {
     throw new FanoutError("init-user-config", `${target} is Claude Code's user config dir: hooks written there would run in every project, where fanout's per-repo hook does not exist`, {
       hint: "run fanout init inside a repository (or pass --dir <repo>); to use fanout in every project, install it as a plugin instead (see docs/install.md)"
@@ -35280,8 +35481,8 @@ Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not val
         if (distDir === void 0) {
           throw new FanoutError("init-no-build", "cannot find fanout's built bundles (hook.mjs, cli.mjs) next to this CLI", { hint: "run `npm run build` in the fanout checkout and call its dist/cli.mjs" });
         }
-        const report2 = runInit2({ root, distDir, force: values.force === true });
-        process.stdout.write(`${formatInitReport2(report2)}
+        const report3 = runInit2({ root, distDir, force: values.force === true });
+        process.stdout.write(`${formatInitReport2(report3)}
 `);
         return 0;
       }
@@ -35320,8 +35521,8 @@ Exit: 0 done, 1 a file is in the way (e.g. .claude/settings.json is not valid JS
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
         const { runUninstall: runUninstall2, formatUninstallReport: formatUninstallReport2 } = await Promise.resolve().then(() => (init_install(), install_exports));
         const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve12(values.dir);
-        const report2 = runUninstall2({ root, all: values.all === true });
-        process.stdout.write(`${formatUninstallReport2(report2)}
+        const report3 = runUninstall2({ root, all: values.all === true });
+        process.stdout.write(`${formatUninstallReport2(report3)}
 `);
         return 0;
       }
@@ -35437,12 +35638,12 @@ var init_io = __esm({
 });
 
 // src/hooks/load-constraints.ts
-import { existsSync as existsSync16, mkdirSync as mkdirSync8, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync7 } from "node:fs";
-import { join as join19 } from "node:path";
+import { existsSync as existsSync16, mkdirSync as mkdirSync9, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync8 } from "node:fs";
+import { join as join20 } from "node:path";
 function cachePath(commonDir, file) {
   let hash = 2166136261;
   for (let i2 = 0; i2 < file.length; i2++) hash = Math.imul(hash ^ file.charCodeAt(i2), 16777619) >>> 0;
-  return join19(commonDir, "fanout", "cache", `constraints-${hash.toString(16)}.json`);
+  return join20(commonDir, "fanout", "cache", `constraints-${hash.toString(16)}.json`);
 }
 async function loadConstraintsCached(startDir, env) {
   const paths = findRepo(startDir, env);
@@ -35471,9 +35672,9 @@ async function loadConstraintsCached(startDir, env) {
   try {
     const cache2 = cachePath(paths.commonDir, file);
     if (!existsSync16(paths.commonDir)) throw new Error("no git dir");
-    mkdirSync8(join19(cache2, ".."), { recursive: true });
+    mkdirSync9(join20(cache2, ".."), { recursive: true });
     const entry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
-    writeFileSync7(cache2, JSON.stringify(entry));
+    writeFileSync8(cache2, JSON.stringify(entry));
   } catch {
   }
   return { ...paths, constraints: resolveConstraints(validated.data, validated.prose, { ...context, source: file }), file };
@@ -35905,7 +36106,7 @@ async function main(argv) {
   }
   return command12.run(rest);
 }
-function report(error) {
+function report2(error) {
   if (error instanceof UsageError) {
     process.stderr.write(`${formatError(error)}
 `);
@@ -35928,7 +36129,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.exitCode = report(error);
+    process.exitCode = report2(error);
   }
 );
 export {

@@ -146,7 +146,7 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
     base,
     startBranch,
     into: options.into ?? null,
-    integration: { branch: integration, head: null, validation: null },
+    integration: { branch: integration, head: null, validation: null, worktree: null },
     batches: batches.map((batch) => newBatchState(runId, batch, join(paths.worktreesDir, batch.id), paths.runDir)),
   };
   try {

@@ -106,7 +106,7 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
 
   Object.assign(state, startingRunFields(commands.options, process.pid), {
     into,
-    integration: { branch: state.integration.branch, head: null, validation: null },
+    integration: { branch: state.integration.branch, head: null, validation: null, worktree: null },
   });
   for (const batch of state.batches) {
     batch.worktree = join(paths.worktreesDir, batch.id);

@@ -75,6 +75,14 @@ export interface Conflict {
   message: string;
 }
 
+export interface IntegrationState {
+  branch: string;
+  head: string | null;
+  validation: ValidationResult | null;
+  /** Its worktree while one exists (only to validate the merged result); absent in older states. */
+  worktree?: string | null;
+}
+
 export interface RunOptionsState {
   /** argv of the agent command without the prompt; null = the default Claude Code agent. */
   agent: string[] | null;
@@ -103,7 +111,7 @@ export interface RunState {
   /** The branch checked out at the start (refs/heads/… stripped); the result lands here unless `into` is set. */
   startBranch: string | null;
   into: string | null;
-  integration: { branch: string; head: string | null; validation: ValidationResult | null };
+  integration: IntegrationState;
   landed: boolean;
   options: RunOptionsState;
   batches: BatchState[];
