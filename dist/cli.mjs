@@ -1064,11 +1064,31 @@ function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
     return payload;
   });
 }
+function handleUnionResults(results, final, inst, ctx) {
+  for (const result of results) {
+    if (result.issues.length === 0) {
+      final.value = result.value;
+      return final;
+    }
+  }
+  const nonaborted = results.filter((r2) => !aborted(r2));
+  if (nonaborted.length === 1) {
+    final.value = nonaborted[0].value;
+    return nonaborted[0];
+  }
+  final.issues.push({
+    code: "invalid_union",
+    input: final.value,
+    inst,
+    errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
+  });
+  return final;
+}
 function handleOptionalResult(payload, result) {
   payload.value = result.issues.length ? void 0 : result.value;
   return payload;
 }
-var $ZodType, toStandardResult, $ZodString, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodNever, arraySize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodRecord, $ZodEnum, $ZodLiteral, $ZodOptional, $ZodNullable;
+var $ZodType, toStandardResult, $ZodString, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodNever, arraySize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodUnion, $ZodRecord, $ZodEnum, $ZodLiteral, $ZodOptional, $ZodNullable;
 var init_schemas = __esm({
   "node_modules/zod/v4/core/schemas.js"() {
     init_checks();
@@ -1385,6 +1405,51 @@ var init_schemas = __esm({
           return proms.length ? Promise.all(proms).then(() => payload) : payload;
         }
         return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+      };
+    });
+    $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
+      $ZodType.init(inst, def);
+      defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o3) => o3._zod.optin === "defaulted") ? "defaulted" : zod.def.options.some((o3) => o3._zod.optin !== void 0) ? "optional" : void 0);
+      defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o3) => o3._zod.optout === "optional") ? "optional" : void 0);
+      defineLazyInternal(inst, "values", (zod) => {
+        if (zod.def.options.every((o3) => o3._zod.values)) {
+          return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+        }
+        return void 0;
+      });
+      defineLazyInternal(inst, "pattern", (zod) => {
+        if (zod.def.options.every((o3) => o3._zod.pattern)) {
+          const patterns = zod.def.options.map((o3) => o3._zod.pattern);
+          return new RegExp(`^(${patterns.map((p2) => cleanRegex(p2.source)).join("|")})$`);
+        }
+        return void 0;
+      });
+      const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+      inst._zod.parse = (payload, ctx) => {
+        if (first) {
+          return first(payload, ctx);
+        }
+        let async = false;
+        const results = [];
+        for (const option of def.options) {
+          const result = option._zod.run({
+            value: payload.value,
+            issues: []
+          }, ctx);
+          if (result instanceof Promise) {
+            results.push(result);
+            async = true;
+          } else {
+            if (result.issues.length === 0)
+              return result;
+            results.push(result);
+          }
+        }
+        if (!async)
+          return handleUnionResults(results, payload, inst, ctx);
+        return Promise.all(results).then((results2) => {
+          return handleUnionResults(results2, payload, inst, ctx);
+        });
       };
     });
     $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
@@ -1861,6 +1926,14 @@ function strictObject(shape, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function union(options2, params) {
+  return new ZodMiniUnion({
+    type: "union",
+    options: options2,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function record(keyType, valueType, params) {
   if (!valueType || !valueType._zod) {
     return new ZodMiniRecord({
@@ -1908,7 +1981,7 @@ function nullable(innerType) {
     innerType
   });
 }
-var ZodMiniType, ZodMiniString, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniBoolean, ZodMiniNever, ZodMiniArray, ZodMiniObject, ZodMiniRecord, ZodMiniEnum, ZodMiniLiteral, ZodMiniOptional, ZodMiniNullable;
+var ZodMiniType, ZodMiniString, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniBoolean, ZodMiniNever, ZodMiniArray, ZodMiniObject, ZodMiniUnion, ZodMiniRecord, ZodMiniEnum, ZodMiniLiteral, ZodMiniOptional, ZodMiniNullable;
 var init_schemas2 = __esm({
   "node_modules/zod/v4/mini/schemas.js"() {
     init_core2();
@@ -1992,6 +2065,10 @@ var init_schemas2 = __esm({
       $ZodObject.init(inst, def);
       ZodMiniType.init(inst, def);
       installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+    });
+    ZodMiniUnion = /* @__PURE__ */ $constructor("ZodMiniUnion", (inst, def) => {
+      $ZodUnion.init(inst, def);
+      ZodMiniType.init(inst, def);
     });
     ZodMiniRecord = /* @__PURE__ */ $constructor("ZodMiniRecord", (inst, def) => {
       $ZodRecord.init(inst, def);
@@ -5099,7 +5176,7 @@ var init_triggers = __esm({
 });
 
 // src/constraints/schema.ts
-var LockLevelSchema, LockedPathSchema, StopTriggerSchema, GateSchema, OrchestrateDefaultsSchema, ConstraintsDataSchema;
+var LockLevelSchema, LockedPathSchema, StopTriggerSchema, GateSchema, PROVISION_HOWS, ProvisionHowSchema, ProvisionSchema, OrchestrateDefaultsSchema, ConstraintsDataSchema;
 var init_schema = __esm({
   "src/constraints/schema.ts"() {
     "use strict";
@@ -5132,12 +5209,25 @@ var init_schema = __esm({
       /** What to do with a subagent asking for isolation: worktree when no qualifying plan is active. */
       subagent_worktree: optional(_enum(["allow", "ask", "deny"]))
     });
+    PROVISION_HOWS = ["auto", "reflink", "hardlink", "copy", "symlink", "none"];
+    ProvisionHowSchema = _enum(PROVISION_HOWS);
+    ProvisionSchema = union([
+      ProvisionHowSchema,
+      strictObject({
+        how: optional(ProvisionHowSchema),
+        /** Globs of more git-ignored paths to carry into every worktree. */
+        dirs: optional(array(string2().check(_minLength(1)))),
+        /** Globs of paths never to carry. */
+        skip: optional(array(string2().check(_minLength(1))))
+      })
+    ]);
     OrchestrateDefaultsSchema = strictObject({
       agent: optional(string2()),
       validate: optional(string2()),
       timeout: optional(string2()),
       concurrency: optional(int().check(_gte(1))),
-      setup: optional(string2())
+      setup: optional(string2()),
+      provision: optional(ProvisionSchema)
     });
     ConstraintsDataSchema = strictObject({
       version: optional(literal(1)),
@@ -7993,11 +8083,11 @@ var init_lexer = __esm({
       // followed by ")" also terminates the body, resuming at the ")" — bash treats
       // the substitution's closing paren as end-of-file for its heredocs.
       // `join` crosses `\`+newline pairs, which an unquoted delimiter may straddle.
-      matchHereDocDelimiter(delimiter2, lineStart, end, join21) {
+      matchHereDocDelimiter(delimiter2, lineStart, end, join30) {
         const src = this.src;
         let pos = lineStart;
         for (let i2 = 0; i2 < delimiter2.length; ) {
-          if (join21 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
+          if (join30 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
             pos += 2;
             continue;
           }
@@ -8009,11 +8099,11 @@ var init_lexer = __esm({
         return pos;
       }
       // A `\` consumes the next character, so `\`+newline continues the line and `\\` does not.
-      logicalLineEnd(from, end, join21) {
+      logicalLineEnd(from, end, join30) {
         const src = this.src;
         let lineEnd = src.indexOf("\n", from);
         while (lineEnd !== -1 && lineEnd < end) {
-          if (!join21)
+          if (!join30)
             return lineEnd;
           let backslashes = lineEnd;
           while (backslashes > from && src.charCodeAt(backslashes - 1) === CH_BACKSLASH)
@@ -17420,7 +17510,7 @@ function sizePlan(plan, thresholds = {}) {
     }
     return root;
   };
-  const union = (a2, b3) => {
+  const union2 = (a2, b3) => {
     const ra = find(a2);
     const rb = find(b3);
     if (ra < rb) parent[rb] = ra;
@@ -17433,12 +17523,12 @@ function sizePlan(plan, thresholds = {}) {
     for (const file of task.files) {
       const owner = fileOwner.get(file);
       if (owner === void 0) fileOwner.set(file, i2);
-      else union(owner, i2);
+      else union2(owner, i2);
     }
     for (const dep of new Set(task.dependsOn)) {
       const j3 = indexOf.get(dep);
       if (j3 === void 0 || j3 === i2) continue;
-      union(i2, j3);
+      union2(i2, j3);
       dependents[j3]?.push(i2);
       indegree[i2] = (indegree[i2] ?? 0) + 1;
     }
@@ -18381,7 +18471,7 @@ var require_parse = __commonJS({
 var require_gray_matter = __commonJS({
   "node_modules/gray-matter/index.js"(exports2, module2) {
     "use strict";
-    var fs2 = __require("fs");
+    var fs4 = __require("fs");
     var sections2 = require_section_matter();
     var defaults = require_defaults();
     var stringify = require_stringify();
@@ -18465,7 +18555,7 @@ var require_gray_matter = __commonJS({
       return stringify(file, data, options2);
     };
     matter2.read = function(filepath, options2) {
-      const str3 = fs2.readFileSync(filepath, "utf8");
+      const str3 = fs4.readFileSync(filepath, "utf8");
       const file = matter2(str3, options2);
       file.path = filepath;
       return file;
@@ -18887,9 +18977,9 @@ var init_git_tasks = __esm({
         okCodes: [0, 1],
         parse: (result) => result.exitCode === 0 ? result.stdout.trim() : void 0
       }),
-      /** Changed, staged and untracked (not ignored) files. */
-      status: () => ({
-        args: ["status", "--porcelain=v1", "-z", "--untracked-files=all"],
+      /** Changed, staged and untracked (not ignored) files; untracked 'normal' lists a new directory once, as dir/. */
+      status: (untracked = "all") => ({
+        args: ["status", "--porcelain=v1", "-z", `--untracked-files=${untracked}`],
         parse: ({ stdout }) => {
           const items = stdout.split("\0");
           const entries = [];
@@ -18924,6 +19014,17 @@ var init_git_tasks = __esm({
       addWorktreeNewBranch: (path7, branch2, startPoint) => ({
         args: ["worktree", "add", "-b", branch2, path7, startPoint],
         engine: "simple-git",
+        parse: () => void 0
+      }),
+      /** A worktree on a detached HEAD (the integration worktree, made while the agents run, before its branch exists). */
+      addWorktreeDetached: (path7, commit) => ({
+        args: ["worktree", "add", "--detach", path7, commit],
+        engine: "simple-git",
+        parse: () => void 0
+      }),
+      /** Switches this worktree to a branch (its files follow). */
+      switchTo: (branch2) => ({
+        args: ["checkout", "--quiet", branch2, "--"],
         parse: () => void 0
       }),
       addWorktree: (path7, branch2) => ({
@@ -19024,10 +19125,32 @@ var init_git_tasks = __esm({
           return { ref, commit };
         })
       }),
-      /** Untracked files matching the gitignore-style patterns in patternFile (.worktreeinclude). */
+      /** Untracked paths matching the gitignore-style patterns in patternFile (.worktreeinclude); a directory matched whole is one entry, dir/. */
       filesMatching: (patternFile) => ({
-        args: ["ls-files", "-z", "--others", "--ignored", `--exclude-from=${patternFile}`],
+        args: ["ls-files", "-z", "--others", "--ignored", "--directory", `--exclude-from=${patternFile}`],
         parse: ({ stdout }) => nulList(stdout)
+      }),
+      /** What the repo ignores in this checkout: ignored directories once each, as dir/ (git does not descend into them), and ignored files. */
+      ignoredPaths: () => ({
+        args: ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+        parse: ({ stdout }) => nulList(stdout)
+      }),
+      /** A config value as a path (~ expanded), or undefined when unset. */
+      configPath: (key) => ({
+        args: ["config", "--path", "--get", key],
+        okCodes: [0, 1],
+        parse: (result) => result.exitCode === 0 ? result.stdout.trim() : void 0
+      }),
+      /** This worktree's index treats the files as unchanged (what the setup command changed is not agent work). */
+      skipWorktree: (paths) => ({
+        args: ["update-index", "--skip-worktree", "-z", "--stdin"],
+        input: paths.map((path7) => `${path7}\0`).join(""),
+        parse: () => void 0
+      }),
+      /** Whether some branch contains the commit (work on it is not lost when its worktree goes). */
+      onSomeBranch: (commit) => ({
+        args: ["for-each-ref", "--count=1", "--format=%(refname)", `--contains=${commit}`, "refs/heads/"],
+        parse: ({ stdout }) => stdout.trim() !== ""
       })
     };
   }
@@ -19124,472 +19247,51 @@ var init_check2 = __esm({
     init_find_scope_conflicts();
     init_git_tasks();
     init_predict_merges();
-    AGENT_FAILED = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "setup", "running"]);
+    AGENT_FAILED = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "provisioning", "setup", "running"]);
   }
 });
 
-// src/orchestrate/cleanup-run.ts
-import { existsSync as existsSync4, rmdirSync } from "node:fs";
-function emptyCleanup() {
-  return { removedWorktrees: [], keptWorktrees: [], deletedBranches: [], keptBranches: [] };
-}
-async function removeWorktrees(git, paths, parents, result) {
-  for (const path7 of paths) {
-    if (!existsSync4(path7)) continue;
-    const removed = await git(gitTasks.removeWorktree(path7));
-    if (removed.removed) result.removedWorktrees.push(path7);
-    else result.keptWorktrees.push({ path: path7, reason: removed.dirty ? "it has uncommitted changes (commit them on its branch, or remove it yourself)" : removed.reason || "git worktree remove refused" });
-  }
-  await git(gitTasks.pruneWorktrees());
-  for (const dir of parents) {
-    try {
-      rmdirSync(dir);
-    } catch {
-    }
-  }
-}
-async function sweepBranches(git, runId, mergedInto, result) {
-  const prefix = `refs/heads/fanout/${runId}/`;
-  const checkedOut = new Set((await git(gitTasks.listWorktrees())).map((worktree2) => worktree2.branch).filter((branch2) => branch2 !== void 0));
-  const all = await git(gitTasks.refsUnder(prefix));
-  const merged = new Set(mergedInto === void 0 ? [] : (await git(gitTasks.refsUnder(prefix, mergedInto))).map(({ ref }) => ref));
-  const doomed = [];
-  for (const { ref, commit } of all) {
-    const branch2 = ref.slice("refs/heads/".length);
-    if (checkedOut.has(ref)) result.keptBranches.push({ branch: branch2, reason: "checked out in a kept worktree" });
-    else if (merged.has(ref)) doomed.push({ ref, commit });
-    else result.keptBranches.push({ branch: branch2, reason: "holds commits that are not merged" });
-  }
-  if (doomed.length === 0) return;
-  await git(gitTasks.deleteRefs(doomed));
-  result.deletedBranches.push(...doomed.map(({ ref }) => ref.slice("refs/heads/".length)));
-}
-var init_cleanup_run = __esm({
-  "src/orchestrate/cleanup-run.ts"() {
-    "use strict";
-    init_git_tasks();
-  }
-});
-
-// src/orchestrate/run-state.ts
-import { mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync4, renameSync, writeFileSync } from "node:fs";
-import { dirname as dirname4, join as join5 } from "node:path";
-function startingRunFields(options2, pid) {
-  return {
-    status: "running",
-    phase: "fan-out",
-    pid,
-    finishedAt: null,
-    landed: false,
-    options: options2,
-    conflicts: [],
-    notes: [],
-    error: null,
-    agentWallMs: null,
-    agentTimeMs: null,
-    wallMs: null
-  };
-}
-function writeState(path7, state) {
-  mkdirSync2(dirname4(path7), { recursive: true });
-  const temp = `${path7}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state, null, 2)}
-`);
-  renameSync(temp, path7);
-}
-function readState(path7) {
-  const read = readStateFile(path7);
-  return "state" in read ? read.state : void 0;
-}
-function readStateFile(path7) {
-  let text;
+// src/orchestrate/provision/exclude-file.ts
+import { appendFileSync as appendFileSync2, existsSync as existsSync4, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { join as join5 } from "node:path";
+function globalExcludes(configured, env = process.env) {
+  const home = env["HOME"] || homedir2();
+  const file = configured ? configured.replace(/^~(?=\/|$)/, home) : join5(env["XDG_CONFIG_HOME"] || join5(home, ".config"), "git", "ignore");
   try {
-    text = readFileSync4(path7, "utf8");
-  } catch (error) {
-    return { problem: error.code === "ENOENT" ? "state.json is missing" : `state.json cannot be read (${error.message})` };
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
+    return existsSync4(file) ? readFileSync4(file, "utf8") : "";
   } catch {
-    return { problem: "state.json is not valid JSON" };
+    return "";
   }
-  const v2 = value;
-  const ok = typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && v2.version === 1 && typeof v2.runId === "string" && typeof v2.status === "string" && typeof v2.base === "string" && Array.isArray(v2.batches) && v2.batches.every((b3) => typeof b3 === "object" && b3 !== null && typeof b3.id === "string" && typeof b3.branch === "string" && typeof b3.status === "string" && Array.isArray(b3.files));
-  return ok ? { state: v2 } : { problem: "state.json is not a fanout run state (a field is missing or has the wrong type)" };
 }
-function listStates(runsDir) {
-  return scanStates(runsDir).states;
+function writeExcludes(file, inherited, paths) {
+  const head = inherited === "" || inherited.endsWith("\n") ? inherited : `${inherited}
+`;
+  writeFileSync(file, `${head}${HEADER}
+${paths.map(excludePattern).join("")}`);
 }
-function scanStates(runsDir) {
-  let names;
-  try {
-    names = readdirSync(runsDir).sort();
-  } catch {
-    return { states: [], unreadable: [] };
-  }
-  const states = [];
-  const unreadable = [];
-  for (const name of names) {
-    const file = join5(runsDir, name, "state.json");
-    const read = readStateFile(file);
-    if ("state" in read) states.push(read.state);
-    else unreadable.push({ runId: name, file, problem: read.problem });
-  }
-  return { states, unreadable };
+function appendExcludes(file, paths) {
+  if (paths.length > 0) appendFileSync2(file, paths.map(excludePattern).join(""));
 }
-var init_run_state = __esm({
-  "src/orchestrate/run-state.ts"() {
+function excludePattern(path7) {
+  const clean2 = path7.replace(/\/+$/, "");
+  const escaped = clean2.replace(/[\\*?[\]!#]/g, (c5) => `\\${c5}`).replace(/ $/, "\\ ");
+  return `/${escaped}
+`;
+}
+function excludeConfig(file) {
+  return [`core.excludesFile=${file}`];
+}
+function excludeEnv(file, env) {
+  const count3 = Number(env["GIT_CONFIG_COUNT"] ?? 0);
+  const n2 = Number.isInteger(count3) && count3 > 0 ? count3 : 0;
+  return { GIT_CONFIG_COUNT: String(n2 + 1), [`GIT_CONFIG_KEY_${n2}`]: "core.excludesFile", [`GIT_CONFIG_VALUE_${n2}`]: file };
+}
+var HEADER;
+var init_exclude_file = __esm({
+  "src/orchestrate/provision/exclude-file.ts"() {
     "use strict";
-  }
-});
-
-// src/orchestrate/parse-duration.ts
-function parseDuration(text) {
-  const value = text.trim();
-  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1e3);
-  const parts = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/.test(value) ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
-  if (!parts) return void 0;
-  let total = 0;
-  for (const part of parts) {
-    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
-    total += Number(amount) * (UNITS[unit ?? ""] ?? NaN);
-  }
-  return positive(total);
-}
-function positive(ms2) {
-  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
-}
-function formatDuration(ms2) {
-  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
-  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)}s`;
-  const minutes = Math.floor(ms2 / 6e4);
-  const seconds = Math.round(ms2 % 6e4 / 1e3);
-  return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
-}
-var UNITS, MAX_DURATION_MS;
-var init_parse_duration = __esm({
-  "src/orchestrate/parse-duration.ts"() {
-    "use strict";
-    UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
-    MAX_DURATION_MS = 2 ** 31 - 1;
-  }
-});
-
-// src/orchestrate/monitor.ts
-function createMonitor(out, title, ids, tty3 = out.isTTY === true, now = Date.now) {
-  const rows = new Map(ids.map((id) => [id, { id, status: "queued", startedAt: null, endedAt: null, files: null, toolCalls: 0, costUsd: null }]));
-  const started = now();
-  const elapsed = (row) => row.startedAt === null ? "" : formatDuration((row.endedAt ?? now()) - row.startedAt);
-  const details = (row) => [row.files === null ? void 0 : `${row.files} file${row.files === 1 ? "" : "s"}`, row.toolCalls > 0 ? `${row.toolCalls} tool call${row.toolCalls === 1 ? "" : "s"}` : void 0, row.costUsd === null ? void 0 : `$${row.costUsd.toFixed(4)}`].filter((part) => part !== void 0).join(", ");
-  if (!tty3) {
-    out.write(`fanout: ${title}
-`);
-    return {
-      update(id, patch) {
-        const row = rows.get(id);
-        if (!row) return;
-        const before = row.status;
-        Object.assign(row, patch);
-        if (patch.status === void 0 || patch.status === before) return;
-        const time2 = formatDuration(now() - started).padStart(6);
-        const extra = FINAL.has(row.status) ? [elapsed(row) && `after ${elapsed(row)}`, details(row)].filter(Boolean).join(", ") : "";
-        out.write(`fanout: [${time2}] ${id}: ${row.status}${extra ? ` (${extra})` : ""}
-`);
-      },
-      note(message) {
-        out.write(`fanout: ${message}
-`);
-      },
-      stop() {
-      }
-    };
-  }
-  const width = Math.max(5, ...ids.map((id) => id.length));
-  let drawn = 0;
-  const render = () => {
-    const lines2 = [`fanout ${title}`, `  ${"batch".padEnd(width)}  ${"status".padEnd(10)}  ${"elapsed".padStart(7)}  progress`];
-    for (const row of rows.values()) lines2.push(`  ${row.id.padEnd(width)}  ${row.status.padEnd(10)}  ${elapsed(row).padStart(7)}  ${details(row)}`);
-    return lines2;
-  };
-  const clear = () => {
-    if (drawn > 0) out.write(`\x1B[${drawn}F\x1B[J`);
-    drawn = 0;
-  };
-  const draw = () => {
-    clear();
-    const lines2 = render();
-    out.write(`${lines2.join("\n")}
-`);
-    drawn = lines2.length;
-  };
-  draw();
-  const timer = setInterval(draw, 250);
-  timer.unref();
-  return {
-    update(id, patch) {
-      const row = rows.get(id);
-      if (!row) return;
-      Object.assign(row, patch);
-    },
-    note(message) {
-      clear();
-      out.write(`fanout: ${message}
-`);
-      draw();
-    },
-    stop() {
-      clearInterval(timer);
-      draw();
-    }
-  };
-}
-var FINAL;
-var init_monitor = __esm({
-  "src/orchestrate/monitor.ts"() {
-    "use strict";
-    init_parse_duration();
-    FINAL = /* @__PURE__ */ new Set(["done", "failed", "timeout", "interrupted", "invalid", "conflict", "merged"]);
-  }
-});
-
-// src/orchestrate/run-lock.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync5, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
-function isAlive(pid) {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === "EPERM";
-  }
-  try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync5(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return true;
-  }
-}
-function readLock(path7) {
-  let text;
-  try {
-    text = readFileSync5(path7, "utf8");
-  } catch (error) {
-    if (error.code === "ENOENT") return { kind: "free" };
-    throw error;
-  }
-  let lock;
-  try {
-    const value = JSON.parse(text);
-    if (typeof value.pid === "number" && typeof value.runId === "string") lock = { runId: value.runId, pid: value.pid, startedAt: String(value.startedAt ?? "") };
-  } catch {
-    lock = void 0;
-  }
-  if (lock && isAlive(lock.pid) && !startedAfter(lock.pid, lock.startedAt)) return { kind: "active", lock };
-  return { kind: "stale", lock };
-}
-function startedAfter(pid, lockTime) {
-  const written = Date.parse(lockTime);
-  if (!Number.isFinite(written)) return false;
-  try {
-    const stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-    const boot = Number(/^btime (\d+)$/m.exec(readFileSync5("/proc/stat", "utf8"))?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
-    return boot * 1e3 + ticks * 10 > written + 1e3;
-  } catch {
-    return false;
-  }
-}
-function assertLockFree(path7) {
-  const state = readLock(path7);
-  if (state.kind === "active") {
-    throw new FanoutError("lock-held", `another fanout run is active in this repo: ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt})`, {
-      hint: "wait for it to finish (`fanout status` shows it), or stop it with Ctrl-C in its terminal",
-      data: { lock: state.lock }
-    });
-  }
-  if (state.kind === "stale") {
-    const who = state.lock ? `run ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt}) is no longer running` : "its content is unreadable";
-    throw new FanoutError("lock-stale", `a stale fanout lock was found at ${path7}: ${who}`, {
-      hint: "`fanout cleanup` sweeps what the crashed run left (keeping any work) and clears the lock; then run again",
-      data: { lock: state.lock }
-    });
-  }
-}
-function acquireLock(path7, info) {
-  assertLockFree(path7);
-  mkdirSync3(dirname5(path7), { recursive: true });
-  try {
-    writeFileSync2(path7, `${JSON.stringify(info)}
-`, { flag: "wx" });
-  } catch (error) {
-    if (error.code === "EEXIST") assertLockFree(path7);
-    throw error;
-  }
-}
-function releaseLock(path7, runId) {
-  const state = readLock(path7);
-  if (state.kind !== "free" && state.lock?.runId === runId) rmSync(path7, { force: true });
-}
-function clearStaleLock(path7) {
-  const state = readLock(path7);
-  if (state.kind !== "stale") return false;
-  rmSync(path7, { force: true });
-  return state.lock;
-}
-var init_run_lock = __esm({
-  "src/orchestrate/run-lock.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
-// src/orchestrate/stages/start-run.ts
-function startRun(ctx, hooks) {
-  const { state, paths } = ctx;
-  const abort = new AbortController();
-  let received;
-  const monitor = createMonitor(
-    hooks.progress,
-    `run ${state.runId}: ${state.batches.length} batch${state.batches.length === 1 ? "" : "es"}, concurrency ${state.options.concurrency}`,
-    state.batches.map((batch) => batch.id),
-    hooks.tty
-  );
-  const save = () => writeState(paths.state, state);
-  const onSignal = (signal) => {
-    if (received) {
-      monitor.note(`${signal} again: still stopping agents and saving their work; a few seconds more`);
-      return;
-    }
-    received = signal;
-    monitor.note(`${signal}: stopping the agents, committing their work and cleaning up`);
-    abort.abort();
-  };
-  const onAbort = () => {
-    if (!received) {
-      received = "abort";
-      abort.abort();
-    }
-  };
-  if (hooks.handleSignals) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    process.on("SIGHUP", onSignal);
-  }
-  hooks.signal?.addEventListener("abort", onAbort, { once: true });
-  if (hooks.signal?.aborted) onAbort();
-  return {
-    ...ctx,
-    env: hooks.env ?? process.env,
-    signal: abort.signal,
-    killGraceMs: hooks.killGraceMs ?? 3e3,
-    monitor,
-    startedAt: performance.now(),
-    interruptedBy: () => received,
-    save,
-    setPhase(phase) {
-      state.phase = phase;
-      save();
-    },
-    setStatus(batch, status) {
-      batch.status = status;
-      monitor.update(batch.id, { status });
-      save();
-    },
-    end() {
-      monitor.stop();
-      if (hooks.handleSignals) {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        process.off("SIGHUP", onSignal);
-      }
-      hooks.signal?.removeEventListener("abort", onAbort);
-      releaseLock(paths.lock, state.runId);
-    }
-  };
-}
-async function eachBatch(run, fn2) {
-  await mapLimit(run.state.batches, run.state.options.concurrency, async (batch) => {
-    try {
-      await fn2(batch);
-    } catch (error) {
-      batch.error = `fanout failed while running it: ${messageOf(error)}`;
-      run.setStatus(batch, "failed");
-    }
-  });
-}
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-var init_start_run = __esm({
-  "src/orchestrate/stages/start-run.ts"() {
-    "use strict";
-    init_run_state();
-    init_monitor();
-    init_predict_merges();
-    init_run_lock();
-  }
-});
-
-// src/orchestrate/stages/clean-up.ts
-async function cleanUp(run) {
-  const { state, repo, paths } = run;
-  run.setPhase("cleanup");
-  const cleanup = emptyCleanup();
-  try {
-    const worktrees = [...state.batches.filter((batch) => batch.worktreeExists).map((batch) => batch.worktree), ...state.integration.worktree ? [state.integration.worktree] : []];
-    if (state.options.keepWorktrees) {
-      for (const path7 of worktrees) cleanup.keptWorktrees.push({ path: path7, reason: "--keep-worktrees" });
-    } else {
-      await removeWorktrees(repo.git, worktrees, [paths.worktreesDir, paths.worktreesRoot], cleanup);
-    }
-    const removed = new Set(cleanup.removedWorktrees);
-    for (const batch of state.batches) if (removed.has(batch.worktree)) batch.worktreeExists = false;
-    if (state.integration.worktree && removed.has(state.integration.worktree)) state.integration.worktree = null;
-    const mergedInto = state.landed && state.into !== null ? state.integration.head ?? void 0 : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
-    await sweepBranches(repo.git, state.runId, mergedInto, cleanup);
-  } catch (error) {
-    state.error ??= `cleanup failed: ${messageOf(error)}`;
-  }
-  state.notes = cleanupNotes(state, cleanup);
-  run.save();
-  return cleanup;
-}
-function cleanupNotes(state, cleanup) {
-  const notes = [];
-  const byBranch = new Map(state.batches.map((batch) => [batch.branch, batch]));
-  for (const { branch: branch2, reason } of cleanup.keptBranches) {
-    const batch = byBranch.get(branch2);
-    const attemptOf = state.batches.find((b3) => b3.keptAttempts.includes(branch2));
-    if (batch) notes.push(`Kept branch ${branch2}: the work of batch ${batch.id} (${batch.status}); ${reason}. Resume with \`fanout resume ${state.runId}\`, or merge or delete it yourself.`);
-    else if (attemptOf) notes.push(`Kept branch ${branch2}: an earlier, failed attempt of batch ${attemptOf.id}; delete it when you no longer need it.`);
-    else if (branch2 === state.integration.branch) notes.push(`Kept branch ${branch2}: every batch merged, ${state.integration.validation?.ok === false ? "but validation failed there" : "not landed"}; ${reason}.`);
-    else notes.push(`Kept branch ${branch2}: ${reason}.`);
-  }
-  for (const { path: path7, reason } of cleanup.keptWorktrees) notes.push(`Kept worktree ${path7}: ${reason}.`);
-  for (const batch of state.batches) if (batch.error && batch.status !== "merged") notes.push(`${batch.id}: ${batch.error}`);
-  if (cleanup.deletedBranches.length > 0) notes.push(`Deleted ${cleanup.deletedBranches.length} merged branch${cleanup.deletedBranches.length === 1 ? "" : "es"} of the run.`);
-  return notes;
-}
-var init_clean_up = __esm({
-  "src/orchestrate/stages/clean-up.ts"() {
-    "use strict";
-    init_cleanup_run();
-    init_git_tasks();
-    init_start_run();
-  }
-});
-
-// src/orchestrate/free-branch.ts
-async function freeBranch(git, name) {
-  let candidate = name;
-  for (let k2 = 2; await git(gitTasks.resolveCommit(`refs/heads/${candidate}`)) !== void 0; k2++) candidate = `${name}-${k2}`;
-  return candidate;
-}
-var init_free_branch = __esm({
-  "src/orchestrate/free-branch.ts"() {
-    "use strict";
-    init_git_tasks();
+    HEADER = "# fanout: what provisioning and the setup command put in this worktree (never agent work)";
   }
 });
 
@@ -20575,7 +20277,7 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports2, module2) {
     module2.exports = isexe;
     isexe.sync = sync;
-    var fs2 = __require("fs");
+    var fs4 = __require("fs");
     function checkPathExt(path7, options2) {
       var pathext = options2.pathExt !== void 0 ? options2.pathExt : process.env.PATHEXT;
       if (!pathext) {
@@ -20600,12 +20302,12 @@ var require_windows = __commonJS({
       return checkPathExt(path7, options2);
     }
     function isexe(path7, options2, cb) {
-      fs2.stat(path7, function(er2, stat) {
+      fs4.stat(path7, function(er2, stat) {
         cb(er2, er2 ? false : checkStat(stat, path7, options2));
       });
     }
     function sync(path7, options2) {
-      return checkStat(fs2.statSync(path7), path7, options2);
+      return checkStat(fs4.statSync(path7), path7, options2);
     }
   }
 });
@@ -20615,14 +20317,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports2, module2) {
     module2.exports = isexe;
     isexe.sync = sync;
-    var fs2 = __require("fs");
+    var fs4 = __require("fs");
     function isexe(path7, options2, cb) {
-      fs2.stat(path7, function(er2, stat) {
+      fs4.stat(path7, function(er2, stat) {
         cb(er2, er2 ? false : checkStat(stat, options2));
       });
     }
     function sync(path7, options2) {
-      return checkStat(fs2.statSync(path7), options2);
+      return checkStat(fs4.statSync(path7), options2);
     }
     function checkStat(stat, options2) {
       return stat.isFile() && checkMode(stat, options2);
@@ -20646,7 +20348,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports2, module2) {
-    var fs2 = __require("fs");
+    var fs4 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -20910,16 +20612,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports2, module2) {
     "use strict";
-    var fs2 = __require("fs");
+    var fs4 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command12) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs2.openSync(command12, "r");
-        fs2.readSync(fd, buffer, 0, size, 0);
-        fs2.closeSync(fd);
+        fd = fs4.openSync(command12, "r");
+        fs4.readSync(fd, buffer, 0, size, 0);
+        fs4.closeSync(fd);
       } catch (e) {
       }
       return shebangCommand(buffer.toString());
@@ -21047,7 +20749,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse4 = require_parse2();
     var enoent = require_enoent();
-    function spawn2(command12, args, options2) {
+    function spawn3(command12, args, options2) {
       const parsed = parse4(command12, args, options2);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -21059,8 +20761,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module2.exports = spawn2;
-    module2.exports.spawn = spawn2;
+    module2.exports = spawn3;
+    module2.exports.spawn = spawn3;
     module2.exports.sync = spawnSync3;
     module2.exports._parse = parse4;
     module2.exports._enoent = enoent;
@@ -23630,7 +23332,7 @@ function prettyMilliseconds(milliseconds, options2) {
     const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
     return flooredValue.toFixed(decimalDigits);
   };
-  const add = (value, long, short2, valueString) => {
+  const add2 = (value, long, short2, valueString) => {
     if ((result.length === 0 || !options2.colonNotation) && isZero(value) && !(options2.colonNotation && short2 === "m")) {
       return;
     }
@@ -23647,35 +23349,35 @@ function prettyMilliseconds(milliseconds, options2) {
   const parsed = parseMilliseconds(milliseconds);
   const days = BigInt(parsed.days);
   if (options2.hideYearAndDays) {
-    add(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
+    add2(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
   } else {
     if (options2.hideYear) {
-      add(days, "day", "d");
+      add2(days, "day", "d");
     } else {
-      add(days / 365n, "year", "y");
-      add(days % 365n, "day", "d");
+      add2(days / 365n, "year", "y");
+      add2(days % 365n, "day", "d");
     }
-    add(Number(parsed.hours), "hour", "h");
+    add2(Number(parsed.hours), "hour", "h");
   }
-  add(Number(parsed.minutes), "minute", "m");
+  add2(Number(parsed.minutes), "minute", "m");
   if (!options2.hideSeconds) {
     if (options2.separateMilliseconds || options2.formatSubMilliseconds || !options2.colonNotation && milliseconds < 1e3 && !options2.subSecondsAsDecimals) {
       const seconds = Number(parsed.seconds);
       const milliseconds2 = Number(parsed.milliseconds);
       const microseconds = Number(parsed.microseconds);
       const nanoseconds = Number(parsed.nanoseconds);
-      add(seconds, "second", "s");
+      add2(seconds, "second", "s");
       if (options2.formatSubMilliseconds) {
-        add(milliseconds2, "millisecond", "ms");
-        add(microseconds, "microsecond", "\xB5s");
-        add(nanoseconds, "nanosecond", "ns");
+        add2(milliseconds2, "millisecond", "ms");
+        add2(microseconds, "microsecond", "\xB5s");
+        add2(nanoseconds, "nanosecond", "ns");
       } else {
         const millisecondsAndBelow = milliseconds2 + microseconds / 1e3 + nanoseconds / 1e6;
         const millisecondsDecimalDigits = typeof options2.millisecondsDecimalDigits === "number" ? options2.millisecondsDecimalDigits : 0;
         const roundedMilliseconds = millisecondsAndBelow >= 1 ? Math.round(millisecondsAndBelow) : Math.ceil(millisecondsAndBelow);
         const maximumMilliseconds = 1e3 - 10 ** -millisecondsDecimalDigits;
         const millisecondsString = millisecondsDecimalDigits ? Math.min(millisecondsAndBelow, maximumMilliseconds).toFixed(millisecondsDecimalDigits) : Math.min(roundedMilliseconds, maximumMilliseconds);
-        add(
+        add2(
           Number.parseFloat(millisecondsString),
           "millisecond",
           "ms",
@@ -23687,7 +23389,7 @@ function prettyMilliseconds(milliseconds, options2) {
       const secondsDecimalDigits = typeof options2.secondsDecimalDigits === "number" ? options2.secondsDecimalDigits : 1;
       const secondsFixed = floorDecimals(seconds, secondsDecimalDigits);
       const secondsString = options2.keepDecimalsOnWholeSeconds ? secondsFixed : secondsFixed.replace(/\.0+$/, "");
-      add(Number.parseFloat(secondsString), "second", "s", secondsString);
+      add2(Number.parseFloat(secondsString), "second", "s", secondsString);
     }
   }
   if (result.length === 0) {
@@ -24141,7 +23843,7 @@ var init_stdio_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -24182,7 +23884,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", value: bufferToUint8Array(readFileSync6(targetFdNumber)), optionName };
+      return { type: "uint8Array", value: bufferToUint8Array(readFileSync5(targetFdNumber)), optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -24518,7 +24220,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -24552,8 +24254,8 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync7(value))] }),
-        filePath: ({ value: { file } }) => ({ contents: [bufferToUint8Array(readFileSync7(file))] }),
+        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync6(value))] }),
+        filePath: ({ value: { file } }) => ({ contents: [bufferToUint8Array(readFileSync6(file))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -24987,7 +24689,7 @@ var init_output = __esm({
 });
 
 // node_modules/execa/lib/io/output-sync.js
-import { writeFileSync as writeFileSync3, appendFileSync as appendFileSync2 } from "node:fs";
+import { writeFileSync as writeFileSync2, appendFileSync as appendFileSync3 } from "node:fs";
 var transformOutputSync, transformOutputResultSync, runOutputGeneratorsSync, serializeChunks, logOutputSync, writeToFiles;
 var init_output_sync = __esm({
   "node_modules/execa/lib/io/output-sync.js"() {
@@ -25091,10 +24793,10 @@ var init_output_sync = __esm({
       for (const { path: path7, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
         const pathString = typeof path7 === "string" ? path7 : path7.toString();
         if (append || outputFiles.has(pathString)) {
-          appendFileSync2(path7, serializedResult);
+          appendFileSync3(path7, serializedResult);
         } else {
           outputFiles.add(pathString);
-          writeFileSync3(path7, serializedResult);
+          writeFileSync2(path7, serializedResult);
         }
       }
     };
@@ -27997,12 +27699,12 @@ var require_common2 = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash = 0;
+        let hash2 = 0;
         for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i2);
-          hash |= 0;
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i2);
+          hash2 |= 0;
         }
-        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -28544,10 +28246,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists(path7, type = exports2.READABLE) {
+    function exists2(path7, type = exports2.READABLE) {
       return check3(path7, (type & exports2.FILE) > 0, (type & exports2.FOLDER) > 0);
     }
-    exports2.exists = exists;
+    exports2.exists = exists2;
     exports2.FILE = 1;
     exports2.FOLDER = 2;
     exports2.READABLE = exports2.FILE + exports2.FOLDER;
@@ -32045,8 +31747,9 @@ var init_dist3 = __esm({
 });
 
 // src/orchestrate/run-git.ts
-function gitIn(cwd) {
-  return async (task) => {
+function gitIn(cwd, config3 = []) {
+  return async (bare) => {
+    const task = config3.length === 0 ? bare : { ...bare, config: [...config3, ...bare.config ?? []] };
     let result;
     const started = performance.now();
     try {
@@ -32100,6 +31803,894 @@ var init_run_git = __esm({
   }
 });
 
+// src/orchestrate/cleanup-run.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync5, mkdirSync as mkdirSync2, renameSync, rmdirSync } from "node:fs";
+import { basename, join as join6 } from "node:path";
+function emptyCleanup() {
+  return { removedWorktrees: [], keptWorktrees: [], deletedBranches: [], keptBranches: [] };
+}
+async function removeWorktrees(git, worktrees, trash, result, extra = []) {
+  const doomed = [];
+  for (const worktree2 of worktrees) {
+    if (!existsSync5(worktree2.path)) continue;
+    const keep = worktree2.workSaved ? null : await unsavedWork(worktree2, git);
+    if (keep !== null) {
+      result.keptWorktrees.push({ path: worktree2.path, reason: keep });
+      continue;
+    }
+    try {
+      doomed.push(moveToTrash(worktree2.path, trash.dir));
+      result.removedWorktrees.push(worktree2.path);
+    } catch {
+      const removed = await git(gitTasks.removeWorktree(worktree2.path));
+      if (removed.removed) result.removedWorktrees.push(worktree2.path);
+      else result.keptWorktrees.push({ path: worktree2.path, reason: removed.dirty ? "it has uncommitted changes (commit them on its branch, or remove it yourself)" : removed.reason || "git worktree remove refused" });
+    }
+  }
+  for (const path7 of extra) if (existsSync5(path7)) doomed.push(moveToTrash(path7, trash.dir));
+  await git(gitTasks.pruneWorktrees());
+  deleteInBackground(doomed, [trash.dir, ...trash.parents]);
+}
+async function unsavedWork(worktree2, git) {
+  const here = gitIn(worktree2.path, worktree2.excludeFile && existsSync5(worktree2.excludeFile) ? excludeConfig(worktree2.excludeFile) : []);
+  try {
+    if ((await here(gitTasks.status("normal"))).length > 0) return "it has uncommitted changes (commit them on its branch, or remove it yourself)";
+    const head = await here(gitTasks.resolveCommit("HEAD"));
+    if (head !== void 0 && !await git(gitTasks.onSomeBranch(head))) return `its HEAD (${head.slice(0, 10)}) is on no branch`;
+  } catch (error) {
+    return `git could not read it (${error instanceof Error ? error.message : String(error)})`;
+  }
+  return null;
+}
+function moveToTrash(path7, trashDir) {
+  mkdirSync2(trashDir, { recursive: true });
+  const target = join6(trashDir, `${basename(path7)}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`);
+  renameSync(path7, target);
+  return target;
+}
+function deleteInBackground(paths, thenEmpty) {
+  if (paths.length === 0) {
+    for (const dir of thenEmpty) removeEmpty(dir);
+    return;
+  }
+  const script = [
+    "const fs = require('node:fs');",
+    "const [paths, dirs] = JSON.parse(process.argv[1]);",
+    "for (const p of paths) { try { fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 }); } catch {} }",
+    "for (const d of dirs) { try { fs.rmdirSync(d); } catch {} }"
+  ].join("\n");
+  const child = spawn2(process.execPath, ["-e", script, JSON.stringify([paths, thenEmpty])], {
+    detached: true,
+    stdio: "ignore",
+    // Not one of the run's processes: `fanout cleanup` must not stop it.
+    env: { ...process.env, FANOUT_PROCESS: "fanout-trash" }
+  });
+  child.on("error", () => void 0);
+  child.unref();
+}
+function removeEmpty(dir) {
+  try {
+    rmdirSync(dir);
+  } catch {
+  }
+}
+async function sweepBranches(git, runId, mergedInto, result) {
+  const prefix = `refs/heads/fanout/${runId}/`;
+  const checkedOut = new Set((await git(gitTasks.listWorktrees())).map((worktree2) => worktree2.branch).filter((branch2) => branch2 !== void 0));
+  const all = await git(gitTasks.refsUnder(prefix));
+  const merged = new Set(mergedInto === void 0 ? [] : (await git(gitTasks.refsUnder(prefix, mergedInto))).map(({ ref }) => ref));
+  const doomed = [];
+  for (const { ref, commit } of all) {
+    const branch2 = ref.slice("refs/heads/".length);
+    if (checkedOut.has(ref)) result.keptBranches.push({ branch: branch2, reason: "checked out in a kept worktree" });
+    else if (merged.has(ref)) doomed.push({ ref, commit });
+    else result.keptBranches.push({ branch: branch2, reason: "holds commits that are not merged" });
+  }
+  if (doomed.length === 0) return;
+  await git(gitTasks.deleteRefs(doomed));
+  result.deletedBranches.push(...doomed.map(({ ref }) => ref.slice("refs/heads/".length)));
+}
+var init_cleanup_run = __esm({
+  "src/orchestrate/cleanup-run.ts"() {
+    "use strict";
+    init_git_tasks();
+    init_exclude_file();
+    init_run_git();
+  }
+});
+
+// src/orchestrate/run-paths.ts
+import { basename as basename2, dirname as dirname4, join as join7 } from "node:path";
+function runPaths(commonDir, repoRoot, runId, env = process.env) {
+  const fanoutDir = join7(commonDir, "fanout");
+  const runDir = join7(fanoutDir, "runs", runId);
+  const worktreesRoot = worktreesRootOf(repoRoot, env);
+  return {
+    fanoutDir,
+    lock: join7(fanoutDir, "lock"),
+    runsDir: join7(fanoutDir, "runs"),
+    runDir,
+    state: join7(runDir, "state.json"),
+    reportJson: join7(runDir, "report.json"),
+    reportMd: join7(runDir, "report.md"),
+    worktreesDir: join7(worktreesRoot, runId),
+    worktreesRoot,
+    trash: join7(worktreesRoot, ".trash")
+  };
+}
+function worktreesRootOf(repoRoot, env = process.env) {
+  const override = env["FANOUT_WORKTREES"];
+  return override ? override : join7(dirname4(repoRoot), `${basename2(repoRoot)}.fanout`);
+}
+function batchFiles(runDir, batchId2) {
+  return {
+    log: join7(runDir, `${batchId2}.log`),
+    setupLog: join7(runDir, `${batchId2}.setup.log`),
+    validateLog: join7(runDir, `${batchId2}.validate.log`),
+    /** The package manager's install when the batch changed its dependencies. */
+    depsLog: join7(runDir, `${batchId2}.install.log`),
+    scope: join7(runDir, `${batchId2}.scope.json`),
+    settings: join7(runDir, `${batchId2}.settings.json`),
+    /** The worktree's own excludes file (see provision/exclude-file.ts). */
+    exclude: join7(runDir, `${batchId2}.exclude`)
+  };
+}
+function integrationValidateLog(runDir) {
+  return batchFiles(runDir, INTEGRATION_ID).validateLog;
+}
+function storeDir(worktreesDir) {
+  return join7(worktreesDir, ".store");
+}
+var INTEGRATION_ID;
+var init_run_paths = __esm({
+  "src/orchestrate/run-paths.ts"() {
+    "use strict";
+    INTEGRATION_ID = "_integration";
+  }
+});
+
+// src/orchestrate/run-state.ts
+import { mkdirSync as mkdirSync3, readdirSync, readFileSync as readFileSync7, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname5, join as join8 } from "node:path";
+function startingRunFields(options2, pid) {
+  return {
+    status: "running",
+    phase: "fan-out",
+    pid,
+    finishedAt: null,
+    landed: false,
+    options: options2,
+    conflicts: [],
+    notes: [],
+    error: null,
+    agentWallMs: null,
+    agentTimeMs: null,
+    wallMs: null
+  };
+}
+function writeState(path7, state) {
+  mkdirSync3(dirname5(path7), { recursive: true });
+  const temp = `${path7}.${process.pid}.tmp`;
+  writeFileSync3(temp, `${JSON.stringify(state, null, 2)}
+`);
+  renameSync2(temp, path7);
+}
+function readState(path7) {
+  const read = readStateFile(path7);
+  return "state" in read ? read.state : void 0;
+}
+function readStateFile(path7) {
+  let text;
+  try {
+    text = readFileSync7(path7, "utf8");
+  } catch (error) {
+    return { problem: error.code === "ENOENT" ? "state.json is missing" : `state.json cannot be read (${error.message})` };
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: "state.json is not valid JSON" };
+  }
+  const v2 = value;
+  const ok = typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && v2.version === 1 && typeof v2.runId === "string" && typeof v2.status === "string" && typeof v2.base === "string" && Array.isArray(v2.batches) && v2.batches.every((b3) => typeof b3 === "object" && b3 !== null && typeof b3.id === "string" && typeof b3.branch === "string" && typeof b3.status === "string" && Array.isArray(b3.files));
+  return ok ? { state: v2 } : { problem: "state.json is not a fanout run state (a field is missing or has the wrong type)" };
+}
+function listStates(runsDir) {
+  return scanStates(runsDir).states;
+}
+function scanStates(runsDir) {
+  let names;
+  try {
+    names = readdirSync(runsDir).sort();
+  } catch {
+    return { states: [], unreadable: [] };
+  }
+  const states = [];
+  const unreadable = [];
+  for (const name of names) {
+    const file = join8(runsDir, name, "state.json");
+    const read = readStateFile(file);
+    if ("state" in read) states.push(read.state);
+    else unreadable.push({ runId: name, file, problem: read.problem });
+  }
+  return { states, unreadable };
+}
+var init_run_state = __esm({
+  "src/orchestrate/run-state.ts"() {
+    "use strict";
+  }
+});
+
+// src/orchestrate/parse-duration.ts
+function parseDuration(text) {
+  const value = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1e3);
+  const parts = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/.test(value) ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
+  if (!parts) return void 0;
+  let total = 0;
+  for (const part of parts) {
+    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
+    total += Number(amount) * (UNITS[unit ?? ""] ?? NaN);
+  }
+  return positive(total);
+}
+function positive(ms2) {
+  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
+}
+function formatDuration(ms2) {
+  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
+  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)}s`;
+  const minutes = Math.floor(ms2 / 6e4);
+  const seconds = Math.round(ms2 % 6e4 / 1e3);
+  return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+}
+var UNITS, MAX_DURATION_MS;
+var init_parse_duration = __esm({
+  "src/orchestrate/parse-duration.ts"() {
+    "use strict";
+    UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+    MAX_DURATION_MS = 2 ** 31 - 1;
+  }
+});
+
+// src/orchestrate/monitor.ts
+function createMonitor(out, title, ids, tty3 = out.isTTY === true, now = Date.now) {
+  const rows = new Map(ids.map((id) => [id, { id, status: "queued", startedAt: null, endedAt: null, files: null, toolCalls: 0, costUsd: null }]));
+  const started = now();
+  const elapsed = (row) => row.startedAt === null ? "" : formatDuration((row.endedAt ?? now()) - row.startedAt);
+  const details = (row) => [row.files === null ? void 0 : `${row.files} file${row.files === 1 ? "" : "s"}`, row.toolCalls > 0 ? `${row.toolCalls} tool call${row.toolCalls === 1 ? "" : "s"}` : void 0, row.costUsd === null ? void 0 : `$${row.costUsd.toFixed(4)}`].filter((part) => part !== void 0).join(", ");
+  if (!tty3) {
+    out.write(`fanout: ${title}
+`);
+    return {
+      update(id, patch) {
+        const row = rows.get(id);
+        if (!row) return;
+        const before = row.status;
+        Object.assign(row, patch);
+        if (patch.status === void 0 || patch.status === before) return;
+        const time2 = formatDuration(now() - started).padStart(6);
+        const extra = FINAL.has(row.status) ? [elapsed(row) && `after ${elapsed(row)}`, details(row)].filter(Boolean).join(", ") : "";
+        out.write(`fanout: [${time2}] ${id}: ${row.status}${extra ? ` (${extra})` : ""}
+`);
+      },
+      note(message) {
+        out.write(`fanout: ${message}
+`);
+      },
+      stop() {
+      }
+    };
+  }
+  const width = Math.max(5, ...ids.map((id) => id.length));
+  let drawn = 0;
+  const render = () => {
+    const lines2 = [`fanout ${title}`, `  ${"batch".padEnd(width)}  ${"status".padEnd(10)}  ${"elapsed".padStart(7)}  progress`];
+    for (const row of rows.values()) lines2.push(`  ${row.id.padEnd(width)}  ${row.status.padEnd(10)}  ${elapsed(row).padStart(7)}  ${details(row)}`);
+    return lines2;
+  };
+  const clear = () => {
+    if (drawn > 0) out.write(`\x1B[${drawn}F\x1B[J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    clear();
+    const lines2 = render();
+    out.write(`${lines2.join("\n")}
+`);
+    drawn = lines2.length;
+  };
+  draw();
+  const timer = setInterval(draw, 250);
+  timer.unref();
+  return {
+    update(id, patch) {
+      const row = rows.get(id);
+      if (!row) return;
+      Object.assign(row, patch);
+    },
+    note(message) {
+      clear();
+      out.write(`fanout: ${message}
+`);
+      draw();
+    },
+    stop() {
+      clearInterval(timer);
+      draw();
+    }
+  };
+}
+var FINAL;
+var init_monitor = __esm({
+  "src/orchestrate/monitor.ts"() {
+    "use strict";
+    init_parse_duration();
+    FINAL = /* @__PURE__ */ new Set(["done", "failed", "timeout", "interrupted", "invalid", "conflict", "merged"]);
+  }
+});
+
+// src/orchestrate/run-lock.ts
+import { mkdirSync as mkdirSync4, readFileSync as readFileSync8, rmSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
+function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync8(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+function readLock(path7) {
+  let text;
+  try {
+    text = readFileSync8(path7, "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return { kind: "free" };
+    throw error;
+  }
+  let lock;
+  try {
+    const value = JSON.parse(text);
+    if (typeof value.pid === "number" && typeof value.runId === "string") lock = { runId: value.runId, pid: value.pid, startedAt: String(value.startedAt ?? "") };
+  } catch {
+    lock = void 0;
+  }
+  if (lock && isAlive(lock.pid) && !startedAfter(lock.pid, lock.startedAt)) return { kind: "active", lock };
+  return { kind: "stale", lock };
+}
+function startedAfter(pid, lockTime) {
+  const written = Date.parse(lockTime);
+  if (!Number.isFinite(written)) return false;
+  try {
+    const stat = readFileSync8(`/proc/${pid}/stat`, "utf8");
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync8("/proc/stat", "utf8"))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
+    return boot * 1e3 + ticks * 10 > written + 1e3;
+  } catch {
+    return false;
+  }
+}
+function assertLockFree(path7) {
+  const state = readLock(path7);
+  if (state.kind === "active") {
+    throw new FanoutError("lock-held", `another fanout run is active in this repo: ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt})`, {
+      hint: "wait for it to finish (`fanout status` shows it), or stop it with Ctrl-C in its terminal",
+      data: { lock: state.lock }
+    });
+  }
+  if (state.kind === "stale") {
+    const who = state.lock ? `run ${state.lock.runId} (pid ${state.lock.pid}, started ${state.lock.startedAt}) is no longer running` : "its content is unreadable";
+    throw new FanoutError("lock-stale", `a stale fanout lock was found at ${path7}: ${who}`, {
+      hint: "`fanout cleanup` sweeps what the crashed run left (keeping any work) and clears the lock; then run again",
+      data: { lock: state.lock }
+    });
+  }
+}
+function acquireLock(path7, info) {
+  assertLockFree(path7);
+  mkdirSync4(dirname6(path7), { recursive: true });
+  try {
+    writeFileSync4(path7, `${JSON.stringify(info)}
+`, { flag: "wx" });
+  } catch (error) {
+    if (error.code === "EEXIST") assertLockFree(path7);
+    throw error;
+  }
+}
+function releaseLock(path7, runId) {
+  const state = readLock(path7);
+  if (state.kind !== "free" && state.lock?.runId === runId) rmSync(path7, { force: true });
+}
+function clearStaleLock(path7) {
+  const state = readLock(path7);
+  if (state.kind !== "stale") return false;
+  rmSync(path7, { force: true });
+  return state.lock;
+}
+var init_run_lock = __esm({
+  "src/orchestrate/run-lock.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/orchestrate/stages/start-run.ts
+function startRun(ctx, hooks) {
+  const { state, paths } = ctx;
+  const abort = new AbortController();
+  let received;
+  const monitor = createMonitor(
+    hooks.progress,
+    `run ${state.runId}: ${state.batches.length} batch${state.batches.length === 1 ? "" : "es"}, concurrency ${state.options.concurrency}`,
+    state.batches.map((batch) => batch.id),
+    hooks.tty
+  );
+  const save = () => writeState(paths.state, state);
+  const onSignal = (signal) => {
+    if (received) {
+      monitor.note(`${signal} again: still stopping agents and saving their work; a few seconds more`);
+      return;
+    }
+    received = signal;
+    monitor.note(`${signal}: stopping the agents, committing their work and cleaning up`);
+    abort.abort();
+  };
+  const onAbort = () => {
+    if (!received) {
+      received = "abort";
+      abort.abort();
+    }
+  };
+  if (hooks.handleSignals) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    process.on("SIGHUP", onSignal);
+  }
+  hooks.signal?.addEventListener("abort", onAbort, { once: true });
+  if (hooks.signal?.aborted) onAbort();
+  return {
+    ...ctx,
+    env: hooks.env ?? process.env,
+    signal: abort.signal,
+    killGraceMs: hooks.killGraceMs ?? 3e3,
+    monitor,
+    startedAt: performance.now(),
+    interruptedBy: () => received,
+    save,
+    setPhase(phase) {
+      state.phase = phase;
+      save();
+    },
+    setStatus(batch, status) {
+      batch.status = status;
+      monitor.update(batch.id, { status });
+      save();
+    },
+    end() {
+      monitor.stop();
+      if (hooks.handleSignals) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        process.off("SIGHUP", onSignal);
+      }
+      hooks.signal?.removeEventListener("abort", onAbort);
+      releaseLock(paths.lock, state.runId);
+    }
+  };
+}
+async function eachBatch(run, fn2) {
+  await mapLimit(run.state.batches, run.state.options.concurrency, async (batch) => {
+    try {
+      await fn2(batch);
+    } catch (error) {
+      batch.error = `fanout failed while running it: ${messageOf(error)}`;
+      run.setStatus(batch, "failed");
+    }
+  });
+}
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+var init_start_run = __esm({
+  "src/orchestrate/stages/start-run.ts"() {
+    "use strict";
+    init_run_state();
+    init_monitor();
+    init_predict_merges();
+    init_run_lock();
+  }
+});
+
+// src/orchestrate/stages/clean-up.ts
+import { existsSync as existsSync6 } from "node:fs";
+async function cleanUp(run, provisioning) {
+  const { state, repo, paths } = run;
+  run.setPhase("cleanup");
+  const cleanup = emptyCleanup();
+  try {
+    await provisioning.ready.catch(() => void 0);
+    const worktrees = [
+      // A batch's head is set once collect committed its agent's work.
+      ...state.batches.filter((batch) => batch.worktreeExists).map((batch) => ({ path: batch.worktree, excludeFile: batchFiles(paths.runDir, batch.id).exclude, workSaved: batch.head !== null })),
+      ...state.integration.worktree ? [{ path: state.integration.worktree, workSaved: true }] : []
+    ];
+    const store = storeDir(paths.worktreesDir);
+    const trash = { dir: paths.trash, parents: [paths.worktreesDir, paths.worktreesRoot] };
+    if (state.options.keepWorktrees) {
+      for (const { path: path7 } of worktrees) cleanup.keptWorktrees.push({ path: path7, reason: "--keep-worktrees" });
+      await removeWorktrees(repo.git, [], trash, cleanup, existsSync6(store) ? [store] : []);
+    } else {
+      await removeWorktrees(repo.git, worktrees, trash, cleanup, existsSync6(store) ? [store] : []);
+    }
+    const removed = new Set(cleanup.removedWorktrees);
+    for (const batch of state.batches) if (removed.has(batch.worktree)) batch.worktreeExists = false;
+    if (state.integration.worktree && removed.has(state.integration.worktree)) state.integration.worktree = null;
+    const mergedInto = state.landed && state.into !== null ? state.integration.head ?? void 0 : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
+    await sweepBranches(repo.git, state.runId, mergedInto, cleanup);
+  } catch (error) {
+    state.error ??= `cleanup failed: ${messageOf(error)}`;
+  }
+  state.notes = cleanupNotes(state, cleanup);
+  run.save();
+  return cleanup;
+}
+function cleanupNotes(state, cleanup) {
+  const notes = [];
+  if (state.landed && state.integration.landedInstall) {
+    notes.push(`The result changes the dependencies: run \`${state.integration.landedInstall}\` in ${state.into === null ? state.repoRoot : `a checkout of ${state.into}`} to install them there.`);
+  }
+  const byBranch = new Map(state.batches.map((batch) => [batch.branch, batch]));
+  for (const { branch: branch2, reason } of cleanup.keptBranches) {
+    const batch = byBranch.get(branch2);
+    const attemptOf = state.batches.find((b3) => b3.keptAttempts.includes(branch2));
+    if (batch) notes.push(`Kept branch ${branch2}: the work of batch ${batch.id} (${batch.status}); ${reason}. Resume with \`fanout resume ${state.runId}\`, or merge or delete it yourself.`);
+    else if (attemptOf) notes.push(`Kept branch ${branch2}: an earlier, failed attempt of batch ${attemptOf.id}; delete it when you no longer need it.`);
+    else if (branch2 === state.integration.branch) notes.push(`Kept branch ${branch2}: every batch merged, ${state.integration.validation?.ok === false ? "but validation failed there" : "not landed"}; ${reason}.`);
+    else notes.push(`Kept branch ${branch2}: ${reason}.`);
+  }
+  for (const { path: path7, reason } of cleanup.keptWorktrees) notes.push(`Kept worktree ${path7}: ${reason}.`);
+  for (const batch of state.batches) if (batch.error && batch.status !== "merged") notes.push(`${batch.id}: ${batch.error}`);
+  if (cleanup.deletedBranches.length > 0) notes.push(`Deleted ${cleanup.deletedBranches.length} merged branch${cleanup.deletedBranches.length === 1 ? "" : "es"} of the run.`);
+  return notes;
+}
+var init_clean_up = __esm({
+  "src/orchestrate/stages/clean-up.ts"() {
+    "use strict";
+    init_cleanup_run();
+    init_git_tasks();
+    init_run_paths();
+    init_start_run();
+  }
+});
+
+// src/orchestrate/free-branch.ts
+async function freeBranch(git, name) {
+  let candidate = name;
+  for (let k2 = 2; await git(gitTasks.resolveCommit(`refs/heads/${candidate}`)) !== void 0; k2++) candidate = `${name}-${k2}`;
+  return candidate;
+}
+var init_free_branch = __esm({
+  "src/orchestrate/free-branch.ts"() {
+    "use strict";
+    init_git_tasks();
+  }
+});
+
+// src/orchestrate/provision/entry-action.ts
+function entryAction(path7, kind) {
+  const parts = path7.split("/");
+  const name = parts[parts.length - 1] ?? "";
+  const parent = parts[parts.length - 2];
+  const grandparent = parts[parts.length - 3];
+  if (kind === "dir") return parent === "node_modules" && CACHES.has(name) ? "skip" : "carry";
+  if (kind === "symlink") return "carry";
+  if (parent === "node_modules" || parent === ".pnpm" && grandparent === "node_modules") return "copy";
+  if (parent === ".bin" && grandparent === "node_modules") return "rewrite";
+  if (parent === "bin" && grandparent !== void 0 && VENVS.has(grandparent) || name === "pyvenv.cfg" && parent !== void 0 && VENVS.has(parent)) return "rewrite";
+  return "carry";
+}
+function retargetText(text, from, to2) {
+  if (!text.includes(from)) return null;
+  const pattern = new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[/"'\\s:;=])`, "g");
+  const replaced = text.replace(pattern, to2);
+  return replaced === text ? null : replaced;
+}
+function retargetLink(target, from, to2) {
+  return target === from || target.startsWith(`${from}/`) ? `${to2}${target.slice(from.length)}` : target;
+}
+var CACHES, VENVS;
+var init_entry_action = __esm({
+  "src/orchestrate/provision/entry-action.ts"() {
+    "use strict";
+    CACHES = /* @__PURE__ */ new Set([".cache", ".vite", ".vitest"]);
+    VENVS = /* @__PURE__ */ new Set([".venv", "venv"]);
+  }
+});
+
+// src/orchestrate/provision/copy-tree.ts
+import { constants as constants4, promises as fs2 } from "node:fs";
+import { join as join9 } from "node:path";
+async function copyTree(src, dst, options2) {
+  const stats = { files: 0, dirs: 0, symlinks: 0, copied: 0, bytes: 0 };
+  const limit = limiter(options2.concurrency ?? 16, options2.signal);
+  const copyMode = options2.method === "reflink" ? constants4.COPYFILE_FICLONE_FORCE : constants4.COPYFILE_FICLONE;
+  const copyFile = async (from, to2) => {
+    const info = await fs2.lstat(from);
+    await fs2.copyFile(from, to2, copyMode);
+    await fs2.utimes(to2, info.atime, info.mtime);
+    stats.bytes += info.size;
+  };
+  const file = async (from, to2, rel) => {
+    stats.files++;
+    const action = options2.policy ? entryAction(rel, "file") : "carry";
+    if (action === "rewrite" && options2.retarget) {
+      const info = await fs2.lstat(from);
+      if (info.size <= SHIM_LIMIT) {
+        const text = await fs2.readFile(from, "utf8");
+        const changed = retargetText(text, options2.retarget.from, options2.retarget.to);
+        if (changed !== null) {
+          await fs2.writeFile(to2, changed, { mode: info.mode & 4095 });
+          await fs2.chmod(to2, info.mode & 4095);
+          stats.copied++;
+          stats.bytes += changed.length;
+          return;
+        }
+      }
+    }
+    if (options2.method === "hardlink" && action === "carry") return fs2.link(from, to2);
+    if (options2.method === "hardlink") stats.copied++;
+    return copyFile(from, to2);
+  };
+  const link = async (from, to2) => {
+    stats.symlinks++;
+    const target = await fs2.readlink(from);
+    await fs2.symlink(options2.retarget ? retargetLink(target, options2.retarget.from, options2.retarget.to) : target, to2);
+  };
+  const walk = async (from, to2, rel) => {
+    const info = await limit(() => fs2.lstat(from));
+    await limit(() => fs2.mkdir(to2, { mode: info.mode & 4095 }));
+    stats.dirs++;
+    const entries = await limit(() => fs2.readdir(from, { withFileTypes: true }));
+    const subdirs = [];
+    const leaves = [];
+    for (const entry of entries) {
+      const childRel = `${rel}/${entry.name}`;
+      const a2 = join9(from, entry.name);
+      const b3 = join9(to2, entry.name);
+      if (entry.isDirectory()) {
+        if (options2.policy && entryAction(childRel, "dir") === "skip") continue;
+        subdirs.push(walk(a2, b3, childRel));
+      } else if (entry.isSymbolicLink()) leaves.push(limit(() => link(a2, b3)));
+      else if (entry.isFile()) leaves.push(limit(() => file(a2, b3, childRel)));
+    }
+    await Promise.all([...leaves, ...subdirs]);
+  };
+  await walk(src, dst, options2.path);
+  return stats;
+}
+function limiter(n2, signal) {
+  let active = 0;
+  const waiting = [];
+  return async (fn2) => {
+    if (active >= n2) await new Promise((resolve15) => waiting.push(resolve15));
+    if (signal?.aborted) {
+      waiting.shift()?.();
+      throw new Error("interrupted");
+    }
+    active++;
+    try {
+      return await fn2();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+async function treeSize(path7) {
+  const total = { files: 0, bytes: 0 };
+  const limit = limiter(16, void 0);
+  const visit = async (at2) => {
+    const info = await limit(() => fs2.lstat(at2));
+    if (info.isDirectory()) {
+      const names = await limit(() => fs2.readdir(at2));
+      await Promise.all(names.map((name) => visit(join9(at2, name))));
+    } else if (info.isFile()) {
+      total.files++;
+      total.bytes += info.size;
+    }
+  };
+  try {
+    await visit(path7);
+  } catch {
+  }
+  return total;
+}
+var SHIM_LIMIT;
+var init_copy_tree = __esm({
+  "src/orchestrate/provision/copy-tree.ts"() {
+    "use strict";
+    init_entry_action();
+    SHIM_LIMIT = 256 * 1024;
+  }
+});
+
+// src/orchestrate/provision/provision-worktree.ts
+import { constants as constants5, promises as fs3 } from "node:fs";
+import { dirname as dirname7, join as join10 } from "node:path";
+async function resolveMethod(how, probe) {
+  if (how === "none") return null;
+  if (how !== "auto" && how !== "reflink") return how;
+  const clones = await canReflink(probe.file, probe.dir);
+  if (clones) return "reflink";
+  if (how === "auto") return "hardlink";
+  throw new FanoutError("provision-reflink-unsupported", `orchestrate.provision asks for reflink, but the filesystem of ${probe.dir} has no copy-on-write clones`, {
+    hint: "use auto (hard links from a per-run copy where there is no copy-on-write), hardlink or copy"
+  });
+}
+async function canReflink(file, dir) {
+  const probe = join10(dir, `.fanout-reflink-probe-${process.pid}`);
+  try {
+    await fs3.copyFile(file, probe, constants5.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await fs3.rm(probe, { force: true });
+  }
+}
+async function buildStore(repoRoot, items, store, signal) {
+  const total = { files: 0, dirs: 0, symlinks: 0, copied: 0, bytes: 0 };
+  for (const item of items) {
+    if (item.kind !== "dir") continue;
+    await fs3.mkdir(dirname7(join10(store, item.path)), { recursive: true });
+    add(total, await copyTree(join10(repoRoot, item.path), join10(store, item.path), { method: "copy", path: item.path, policy: false, signal }));
+  }
+  return total;
+}
+async function provisionWorktree(input) {
+  const started = performance.now();
+  const record2 = { method: input.method, items: [], files: 0, durationMs: 0 };
+  if (input.method === null) return record2;
+  const retarget = { from: input.repoRoot, to: input.worktree };
+  for (const item of input.items) {
+    const from = join10(input.repoRoot, item.path);
+    const to2 = join10(input.worktree, item.path);
+    if (await exists(to2)) continue;
+    await fs3.mkdir(dirname7(to2), { recursive: true });
+    if (item.kind === "file") {
+      await fs3.copyFile(from, to2, constants5.COPYFILE_FICLONE);
+      record2.files++;
+    } else if (input.method === "symlink") {
+      await fs3.symlink(from, to2);
+    } else {
+      const source = input.method === "hardlink" ? join10(input.store ?? "", item.path) : from;
+      record2.files += (await copyTree(source, to2, { method: input.method, path: item.path, policy: true, retarget, signal: input.signal })).files;
+    }
+    record2.items.push(item.path);
+  }
+  record2.durationMs = Math.round(performance.now() - started);
+  return record2;
+}
+async function exists(path7) {
+  try {
+    await fs3.lstat(path7);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function add(total, stats) {
+  total.files += stats.files;
+  total.dirs += stats.dirs;
+  total.symlinks += stats.symlinks;
+  total.copied += stats.copied;
+  total.bytes += stats.bytes;
+}
+var init_provision_worktree = __esm({
+  "src/orchestrate/provision/provision-worktree.ts"() {
+    "use strict";
+    init_errors();
+    init_copy_tree();
+  }
+});
+
+// src/orchestrate/stages/provision.ts
+import { mkdirSync as mkdirSync5 } from "node:fs";
+import { join as join11 } from "node:path";
+function startProvisioning(run) {
+  const ready = (async () => {
+    const { paths, state, repo } = run;
+    mkdirSync5(paths.worktreesDir, { recursive: true });
+    const items = run.provision.items;
+    const method = items.length === 0 ? null : await resolveMethod(run.provision.settings.how, { file: join11(repo.commonDir, "HEAD"), dir: paths.worktreesDir });
+    state.provisioning = { method, store: null, storeFiles: 0, storeBytes: 0, storeMs: 0 };
+    if (method !== "hardlink" || !items.some((item) => item.kind === "dir")) return { method, store: null };
+    const store = storeDir(paths.worktreesDir);
+    const started = performance.now();
+    run.monitor.note(`copying ${items.filter((i2) => i2.kind === "dir").map((i2) => i2.path).join(", ")} once for this run (every worktree hard-links to this copy, never to your checkout)`);
+    const stats = await buildStore(repo.repoRoot, items, store, run.signal);
+    state.provisioning = { method, store, storeFiles: stats.files, storeBytes: stats.bytes, storeMs: Math.round(performance.now() - started) };
+    run.monitor.note(`copied ${stats.files} files (${mib(stats.bytes)}) in ${formatDuration(state.provisioning.storeMs)}`);
+    run.save();
+    return { method, store };
+  })();
+  ready.catch(() => void 0);
+  return { ready };
+}
+async function provision(run, provisioning, batch, agentRuns) {
+  if (run.signal.aborted) {
+    if (agentRuns) run.setStatus(batch, "interrupted");
+    return false;
+  }
+  if (!batch.worktreeExists) {
+    batch.error ??= "its worktree could not be created";
+    run.setStatus(batch, "failed");
+    return false;
+  }
+  if (run.provision.items.length > 0) run.setStatus(batch, "provisioning");
+  try {
+    batch.provision = await provisionInto(run, provisioning, batch.worktree, batch.id);
+  } catch (error) {
+    if (run.signal.aborted) {
+      if (agentRuns) run.setStatus(batch, "interrupted");
+      return false;
+    }
+    batch.error = `its worktree could not be provisioned: ${messageOf(error)}`;
+    run.setStatus(batch, "failed");
+    return false;
+  }
+  if (batch.provision.items.length > 0) run.monitor.note(`${batch.id}: ${describeRecord(batch.provision)}`);
+  run.save();
+  return true;
+}
+async function provisionIntegration(run, provisioning, path7) {
+  const record2 = await provisionInto(run, provisioning, path7, INTEGRATION_ID);
+  run.state.integration.provision = record2;
+  if (record2.items.length > 0) run.monitor.note(`integration: ${describeRecord(record2)}`);
+  run.save();
+  return record2;
+}
+async function provisionInto(run, provisioning, worktree2, id) {
+  const exclude = batchFiles(run.paths.runDir, id).exclude;
+  writeExcludes(exclude, run.provision.globalExcludes, []);
+  const { method, store } = await provisioning.ready;
+  const record2 = await provisionWorktree({ repoRoot: run.repo.repoRoot, worktree: worktree2, items: run.provision.items, method, store, signal: run.signal });
+  writeExcludes(exclude, run.provision.globalExcludes, record2.items);
+  return record2;
+}
+function worktreeGit(run, worktree2, id) {
+  return gitIn(worktree2, excludeConfig(batchFiles(run.paths.runDir, id).exclude));
+}
+function worktreeGitEnv(run, id) {
+  return excludeEnv(batchFiles(run.paths.runDir, id).exclude, run.env);
+}
+function describeRecord(record2) {
+  return `${record2.items.join(", ")} (${record2.method}, ${record2.files} files) in ${formatDuration(record2.durationMs)}`;
+}
+function mib(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}
+var init_provision = __esm({
+  "src/orchestrate/stages/provision.ts"() {
+    "use strict";
+    init_exclude_file();
+    init_provision_worktree();
+    init_parse_duration();
+    init_run_git();
+    init_run_paths();
+    init_start_run();
+  }
+});
+
 // src/orchestrate/stages/collect.ts
 async function collect(run, batch, agent) {
   const saved = await saveWork(run, batch, agent.how);
@@ -32116,7 +32707,7 @@ async function collect(run, batch, agent) {
 async function saveWork(run, batch, how) {
   const { repo, state } = run;
   try {
-    const git = gitIn(batch.worktree);
+    const git = worktreeGit(run, batch.worktree, batch.id);
     if ((await git(gitTasks.status())).length > 0) {
       await git(gitTasks.addAll());
       await git(gitTasks.commit(`fanout: WIP of batch ${batch.id} (agent ${how})
@@ -32168,15 +32759,17 @@ var init_collect = __esm({
     init_free_branch();
     init_git_tasks();
     init_run_git();
+    init_provision();
     init_start_run();
   }
 });
 
 // src/orchestrate/stages/fan-out.ts
-import { mkdirSync as mkdirSync4, realpathSync } from "node:fs";
+import { mkdirSync as mkdirSync6, realpathSync } from "node:fs";
+import { join as join12 } from "node:path";
 async function fanOut(run, rerun) {
   run.setPhase("fan-out");
-  mkdirSync4(run.paths.worktreesDir, { recursive: true });
+  mkdirSync6(run.paths.worktreesDir, { recursive: true });
   for (const batch of run.state.batches) {
     if (run.signal.aborted) break;
     try {
@@ -32187,6 +32780,19 @@ async function fanOut(run, rerun) {
     run.save();
   }
   for (const batch of run.state.batches) batch.head = null;
+  if (run.validateWords !== null && !run.signal.aborted) {
+    const path7 = integrationWorktree(run);
+    try {
+      await run.repo.git(gitTasks.addWorktreeDetached(path7, run.state.base));
+      run.state.integration.worktree = realpathSync(path7);
+    } catch (error) {
+      if (!run.signal.aborted) run.monitor.note(`the integration worktree could not be created yet (${messageOf(error)}); it is tried again before validation`);
+    }
+    run.save();
+  }
+}
+function integrationWorktree(run) {
+  return join12(run.paths.worktreesDir, run.state.integration.branch.split("/").pop() ?? "integration");
 }
 async function addWorktree(run, batch, rerun) {
   const { repo, state } = run;
@@ -32269,7 +32875,131 @@ var init_integrate = __esm({
   }
 });
 
+// src/orchestrate/find-untracked-collisions.ts
+function findUntrackedCollisions(paths, untracked) {
+  const files = new Set(untracked.filter((entry) => !entry.endsWith("/")));
+  const dirs = untracked.filter((entry) => entry.endsWith("/"));
+  return paths.filter((path7) => files.has(path7) || dirs.some((dir) => path7.startsWith(dir)));
+}
+var init_find_untracked_collisions = __esm({
+  "src/orchestrate/find-untracked-collisions.ts"() {
+    "use strict";
+  }
+});
+
+// src/orchestrate/on-path.ts
+import { accessSync, constants as constants6 } from "node:fs";
+import { delimiter, join as join13 } from "node:path";
+function onPath(program2, env = process.env) {
+  for (const dir of (env["PATH"] ?? "").split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join13(dir, program2), constants6.X_OK);
+      return true;
+    } catch {
+    }
+  }
+  return false;
+}
+var init_on_path = __esm({
+  "src/orchestrate/on-path.ts"() {
+    "use strict";
+  }
+});
+
+// src/orchestrate/provision/package-manager.ts
+function detectPackageManager(lockfiles, packageManagerField) {
+  const lockfile = Object.keys(LOCKFILES).find((name2) => lockfiles.includes(name2)) ?? null;
+  const pin = typeof packageManagerField === "string" ? /^(npm|pnpm|yarn|bun)@(\d[^+\s]*)/.exec(packageManagerField) : null;
+  const name = lockfile !== null ? LOCKFILES[lockfile] : pin?.[1] ?? "npm";
+  return { name, lockfile, version: pin && pin[1] === name ? pin[2] ?? null : null };
+}
+function changesDependencies(changedFiles) {
+  return changedFiles.some((file) => DEPENDENCY_FILES.has(file.slice(file.lastIndexOf("/") + 1)));
+}
+function installArgs(pm) {
+  const frozen = pm.lockfile !== null;
+  switch (pm.name) {
+    case "npm":
+      return frozen ? ["ci", "--prefer-offline", "--no-audit", "--no-fund"] : ["install", "--no-package-lock", "--no-audit", "--no-fund"];
+    case "pnpm":
+      return ["install", "--prefer-offline", frozen ? "--frozen-lockfile" : "--no-lockfile"];
+    case "yarn":
+      return pm.version !== null && !pm.version.startsWith("1.") ? ["install", "--immutable"] : ["install", "--prefer-offline", ...frozen ? ["--frozen-lockfile"] : []];
+    case "bun":
+      return ["install", ...frozen ? ["--frozen-lockfile"] : []];
+  }
+}
+function installCommand(pm, onPath2) {
+  const args = installArgs(pm);
+  if (pm.name === "npm") return ["npm", ...args];
+  if (pm.version !== null && pm.name !== "bun" && onPath2("corepack")) return ["corepack", `${pm.name}@${pm.version}`, ...args];
+  if (onPath2(pm.name)) return [pm.name, ...args];
+  if (pm.name !== "bun" && onPath2("corepack")) return ["corepack", pm.name, ...args];
+  return ["npm", "exec", "--yes", `--package=${pm.name}${pm.version === null ? "" : `@${pm.version}`}`, "--", pm.name, ...args];
+}
+function suggestedInstall(pm, onPath2) {
+  const argv = installCommand(pm, onPath2);
+  const verb = argv.findIndex((word, i2) => i2 > 0 && (word === "install" || word === "ci"));
+  return verb === -1 ? argv : argv.slice(0, verb + 1);
+}
+var LOCKFILES, DEPENDENCY_FILES;
+var init_package_manager = __esm({
+  "src/orchestrate/provision/package-manager.ts"() {
+    "use strict";
+    LOCKFILES = {
+      "package-lock.json": "npm",
+      "npm-shrinkwrap.json": "npm",
+      "pnpm-lock.yaml": "pnpm",
+      "yarn.lock": "yarn",
+      "bun.lock": "bun",
+      "bun.lockb": "bun"
+    };
+    DEPENDENCY_FILES = /* @__PURE__ */ new Set(["package.json", ...Object.keys(LOCKFILES), "pnpm-workspace.yaml", ".npmrc", ".yarnrc.yml"]);
+  }
+});
+
+// src/orchestrate/provision/check-dependencies.ts
+import { existsSync as existsSync7, readFileSync as readFileSync9 } from "node:fs";
+import { join as join14 } from "node:path";
+function readProjectDependencies(repoRoot) {
+  let manifest;
+  try {
+    const value = JSON.parse(readFileSync9(join14(repoRoot, "package.json"), "utf8"));
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) manifest = value;
+  } catch {
+    manifest = void 0;
+  }
+  return { manifest, lockfiles: Object.keys(LOCKFILES).filter((name) => existsSync7(join14(repoRoot, name))), installed: existsSync7(join14(repoRoot, "node_modules")) };
+}
+function projectPackageManager(project) {
+  if (project.manifest === void 0 && project.lockfiles.length === 0) return null;
+  return detectPackageManager(project.lockfiles, project.manifest?.["packageManager"]);
+}
+function findMissingDependencies(project, onPath2) {
+  const manager = projectPackageManager(project);
+  if (manager === null || project.installed) return null;
+  const fields = ["dependencies", "devDependencies", "optionalDependencies"];
+  const declares = fields.some((field) => {
+    const deps = project.manifest?.[field];
+    return typeof deps === "object" && deps !== null && Object.keys(deps).length > 0;
+  });
+  if (manager.lockfile === null && !declares) return null;
+  return { manager, declaredBy: manager.lockfile ?? "package.json", install: suggestedInstall({ ...manager, lockfile: null }, onPath2) };
+}
+function carriesNodeModules(items) {
+  return items.some((item) => item.path === "node_modules");
+}
+var init_check_dependencies = __esm({
+  "src/orchestrate/provision/check-dependencies.ts"() {
+    "use strict";
+    init_package_manager();
+  }
+});
+
 // src/orchestrate/stages/land.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { join as join15 } from "node:path";
 async function land(run, targetTip, head) {
   const { state, repo } = run;
   run.setPhase("land");
@@ -32287,6 +33017,14 @@ async function land(run, targetTip, head) {
       state.error = `${branch2} moved while the run was merging, so fanout did not move it`;
       return false;
     }
+    const changed = (await repo.git(gitTasks.changedFiles(targetTip, head))).files;
+    const [status, ignored] = await Promise.all([repo.git(gitTasks.status("normal")), repo.git(gitTasks.ignoredPaths())]);
+    const untracked = status.filter((entry) => entry.code === "??").map((entry) => entry.path);
+    const inTheWay = findUntrackedCollisions(changed, [...untracked, ...ignored]).filter((path7) => existsSync8(join15(repo.repoRoot, path7)));
+    if (inTheWay.length > 0) {
+      state.error = `the result changes ${inTheWay.join(", ")}, which your checkout holds untracked or ignored, so fanout did not move ${branch2}; move them out of the way, then \`git merge --ff-only ${state.integration.branch}\``;
+      return false;
+    }
     try {
       await repo.git(gitTasks.fastForward(head));
     } catch (error) {
@@ -32296,46 +33034,23 @@ async function land(run, targetTip, head) {
   }
   state.landed = true;
   for (const batch of state.batches) batch.status = "merged";
+  if (changesDependencies((await repo.git(gitTasks.changedFiles(targetTip, head))).files)) {
+    const manager = projectPackageManager(readProjectDependencies(repo.repoRoot));
+    if (manager !== null) state.integration.landedInstall = formatCommand(suggestedInstall(manager, (program2) => onPath(program2, run.env)));
+  }
   run.save();
   return true;
 }
 var init_land = __esm({
   "src/orchestrate/stages/land.ts"() {
     "use strict";
+    init_find_untracked_collisions();
     init_git_tasks();
+    init_on_path();
+    init_check_dependencies();
+    init_package_manager();
+    init_split_words();
     init_start_run();
-  }
-});
-
-// src/orchestrate/stages/provision.ts
-import { copyFileSync, mkdirSync as mkdirSync5 } from "node:fs";
-import { dirname as dirname6, join as join6 } from "node:path";
-async function provision(run, batch, agentRuns) {
-  if (run.signal.aborted) {
-    if (agentRuns) run.setStatus(batch, "interrupted");
-    return false;
-  }
-  if (!batch.worktreeExists) {
-    batch.error ??= "its worktree could not be created";
-    run.setStatus(batch, "failed");
-    return false;
-  }
-  copyIncludes(run, batch.worktree);
-  return true;
-}
-function provisionIntegration(run, path7) {
-  copyIncludes(run, path7);
-}
-function copyIncludes(run, worktree2) {
-  for (const file of run.includeFiles) {
-    const target = join6(worktree2, file);
-    mkdirSync5(dirname6(target), { recursive: true });
-    copyFileSync(join6(run.repo.repoRoot, file), target);
-  }
-}
-var init_provision = __esm({
-  "src/orchestrate/stages/provision.ts"() {
-    "use strict";
   }
 });
 
@@ -32460,7 +33175,7 @@ var init_build_report = __esm({
 });
 
 // src/orchestrate/stages/report.ts
-import { writeFileSync as writeFileSync4 } from "node:fs";
+import { writeFileSync as writeFileSync5 } from "node:fs";
 function report(run) {
   const { state, paths } = run;
   const received = run.interruptedBy();
@@ -32471,9 +33186,9 @@ function report(run) {
   run.save();
   run.end();
   const built = buildReport(state);
-  writeFileSync4(paths.reportJson, `${JSON.stringify(built, null, 2)}
+  writeFileSync5(paths.reportJson, `${JSON.stringify(built, null, 2)}
 `);
-  writeFileSync4(paths.reportMd, formatReportMarkdown(state, built));
+  writeFileSync5(paths.reportMd, formatReportMarkdown(state, built));
   const exitCode = state.status === "merged" ? 0 : received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : received === "SIGHUP" ? 129 : 1;
   return { state, report: built, exitCode, reportPath: paths.reportMd, summary: formatReportTable(state, built, paths.reportMd) };
 }
@@ -32489,6 +33204,53 @@ var init_report = __esm({
     "use strict";
     init_build_report();
     init_check2();
+  }
+});
+
+// src/orchestrate/allocate-ports.ts
+import { createServer } from "node:net";
+function* candidateBlocks(seed, locked, size = PORT_BLOCK_SIZE, range = PORT_RANGE) {
+  const total = Math.floor((range[1] - range[0]) / size);
+  const start = hash(seed) % total;
+  for (let k2 = 0; k2 < total; k2++) {
+    const base = range[0] + (start + k2) % total * size;
+    let free = true;
+    for (let port = base; port < base + size && free; port++) if (locked.has(port)) free = false;
+    if (free) yield { base, count: size };
+  }
+}
+async function reservePortBlocks(n2, seed, locked, isFree = portIsFree) {
+  const blocks = [];
+  for (const block of candidateBlocks(seed, locked)) {
+    if (blocks.length === n2) break;
+    const ports = Array.from({ length: block.count }, (_3, i2) => block.base + i2);
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) blocks.push(block);
+  }
+  if (blocks.length < n2) throw new Error(`only ${blocks.length} free blocks of ${PORT_BLOCK_SIZE} ports between ${PORT_RANGE[0]} and ${PORT_RANGE[1]}, ${n2} needed`);
+  return blocks;
+}
+function portEnv(block) {
+  if (!block) return {};
+  return { FANOUT_PORT_BASE: String(block.base), FANOUT_PORT_COUNT: String(block.count), PORT: String(block.base) };
+}
+function portIsFree(port) {
+  return new Promise((resolve15) => {
+    const server = createServer();
+    server.once("error", () => resolve15(false));
+    server.listen({ port, exclusive: true }, () => server.close(() => resolve15(true)));
+  });
+}
+function hash(text) {
+  let h4 = 2166136261;
+  for (let i2 = 0; i2 < text.length; i2++) h4 = Math.imul(h4 ^ text.charCodeAt(i2), 16777619) >>> 0;
+  return h4;
+}
+var PORT_BLOCK_SIZE, PORT_RANGE;
+var init_allocate_ports = __esm({
+  "src/orchestrate/allocate-ports.ts"() {
+    "use strict";
+    PORT_BLOCK_SIZE = 10;
+    PORT_RANGE = [2e4, 32760];
   }
 });
 
@@ -32516,6 +33278,7 @@ ${tasks.join("\n")}`);
       "- Stay inside this worktree and use paths relative to it; never write to another checkout of the repository.",
       "- Do not switch branches, rebase, push or delete branches. You may commit on this branch; whatever you leave uncommitted is committed for you when you finish.",
       input.validate ? `- When you finish, \`${input.validate}\` runs in this worktree and then on the merged result; leave it passing.` : "- Leave the project in a working state: your changes are merged with the other agents' changes.",
+      ...input.ports ? [`- Anything you start that listens (a dev server, a test server) must use your ports, ${input.ports.base}-${input.ports.base + input.ports.count - 1} ($PORT and $FANOUT_PORT_BASE are set): the other agents run at the same time.`] : [],
       "- End with a short summary of what you changed."
     ].join("\n")
   );
@@ -32571,48 +33334,8 @@ var init_parse_stream_event = __esm({
   }
 });
 
-// src/orchestrate/run-paths.ts
-import { basename, dirname as dirname7, join as join7 } from "node:path";
-function runPaths(commonDir, repoRoot, runId, env = process.env) {
-  const fanoutDir = join7(commonDir, "fanout");
-  const runDir = join7(fanoutDir, "runs", runId);
-  const worktreesRoot = worktreesRootOf(repoRoot, env);
-  return {
-    fanoutDir,
-    lock: join7(fanoutDir, "lock"),
-    runsDir: join7(fanoutDir, "runs"),
-    runDir,
-    state: join7(runDir, "state.json"),
-    reportJson: join7(runDir, "report.json"),
-    reportMd: join7(runDir, "report.md"),
-    worktreesDir: join7(worktreesRoot, runId),
-    worktreesRoot
-  };
-}
-function worktreesRootOf(repoRoot, env = process.env) {
-  const override = env["FANOUT_WORKTREES"];
-  return override ? override : join7(dirname7(repoRoot), `${basename(repoRoot)}.fanout`);
-}
-function batchFiles(runDir, batchId2) {
-  return {
-    log: join7(runDir, `${batchId2}.log`),
-    setupLog: join7(runDir, `${batchId2}.setup.log`),
-    validateLog: join7(runDir, `${batchId2}.validate.log`),
-    scope: join7(runDir, `${batchId2}.scope.json`),
-    settings: join7(runDir, `${batchId2}.settings.json`)
-  };
-}
-function integrationValidateLog(runDir) {
-  return join7(runDir, "_integration.validate.log");
-}
-var init_run_paths = __esm({
-  "src/orchestrate/run-paths.ts"() {
-    "use strict";
-  }
-});
-
 // src/orchestrate/run-process.ts
-import { createWriteStream as createWriteStream2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
+import { createWriteStream as createWriteStream2, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
 async function runProcess(options2) {
   const started = performance.now();
   const log = createWriteStream2(options2.log, { flags: "a" });
@@ -32713,7 +33436,7 @@ function markedPids(marker) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let environ;
     try {
-      environ = readFileSync8(`/proc/${entry}/environ`, "latin1");
+      environ = readFileSync10(`/proc/${entry}/environ`, "latin1");
     } catch {
       continue;
     }
@@ -32765,7 +33488,7 @@ var init_process_outcome = __esm({
 });
 
 // src/orchestrate/stages/run-agent.ts
-import { writeFileSync as writeFileSync5 } from "node:fs";
+import { writeFileSync as writeFileSync6 } from "node:fs";
 async function runAgent(run, batch) {
   const { state } = run;
   const files = batchFiles(run.paths.runDir, batch.id);
@@ -32778,9 +33501,15 @@ async function runAgent(run, batch) {
       run.setStatus(batch, setup.interrupted ? "interrupted" : "failed");
       return null;
     }
+    const clash = await setAsideSetupOutput(run, batch);
+    if (clash !== null) {
+      batch.error = clash;
+      run.setStatus(batch, "failed");
+      return null;
+    }
   }
   writeAgentFiles(run, batch);
-  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length });
+  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length, ports: batch.ports ?? null });
   const command12 = state.options.agent ?? defaultAgentArgs(files.settings, run.env);
   const progress = emptyProgress();
   batch.startedAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -32814,7 +33543,19 @@ async function runAgent(run, batch) {
   return { status, how };
 }
 function batchEnv(run, batch) {
-  return { FANOUT_RUN_ID: run.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files) };
+  return { FANOUT_RUN_ID: run.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files), ...portEnv(batch.ports), ...worktreeGitEnv(run, batch.id) };
+}
+async function setAsideSetupOutput(run, batch) {
+  const git = worktreeGit(run, batch.worktree, batch.id);
+  const entries = await git(gitTasks.status("normal"));
+  const created = entries.filter((entry) => entry.code === "??").map((entry) => entry.path);
+  const changed = entries.filter((entry) => entry.code !== "??").map((entry) => entry.path);
+  const clash = changed.filter((path7) => batch.files.includes(path7));
+  if (clash.length > 0) return `the setup command changes ${clash.join(", ")}, which this batch must change: fanout cannot tell its change from the agent's (make the setup leave tracked files alone)`;
+  appendExcludes(batchFiles(run.paths.runDir, batch.id).exclude, created);
+  if (changed.length > 0) await git(gitTasks.skipWorktree(changed));
+  if (entries.length > 0) run.monitor.note(`${batch.id}: the setup command left ${entries.map((entry) => entry.path).join(", ")}; not agent work`);
+  return null;
 }
 function agentTimes(batches) {
   let first;
@@ -32832,9 +33573,9 @@ function agentTimes(batches) {
 function writeAgentFiles(run, batch) {
   const files = batchFiles(run.paths.runDir, batch.id);
   const protect = [run.state.repoRoot, run.paths.worktreesRoot];
-  writeFileSync5(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run.state.runId, batch: batch.id }, null, 2)}
+  writeFileSync6(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run.state.runId, batch: batch.id }, null, 2)}
 `);
-  if (run.hookBundle !== null) writeFileSync5(files.settings, `${JSON.stringify(agentSettings(run.hookBundle, files.scope), null, 2)}
+  if (run.hookBundle !== null) writeFileSync6(files.settings, `${JSON.stringify(agentSettings(run.hookBundle, files.scope), null, 2)}
 `);
 }
 var FINISHED_EARLIER;
@@ -32842,54 +33583,128 @@ var init_run_agent = __esm({
   "src/orchestrate/stages/run-agent.ts"() {
     "use strict";
     init_agent_command();
+    init_allocate_ports();
     init_build_prompt();
     init_parse_duration();
     init_parse_stream_event();
     init_run_paths();
     init_run_process();
     init_split_words();
+    init_git_tasks();
+    init_exclude_file();
     init_process_outcome();
+    init_provision();
     FINISHED_EARLIER = { status: "done", how: "finished earlier" };
   }
 });
 
 // src/orchestrate/stages/validate.ts
-import { realpathSync as realpathSync2 } from "node:fs";
-import { join as join8 } from "node:path";
+import { existsSync as existsSync9, readFileSync as readFileSync11, realpathSync as realpathSync2 } from "node:fs";
+import { dirname as dirname8, join as join16 } from "node:path";
 async function validateBatch(run, batch) {
   if (run.validateWords === null || run.signal.aborted) return;
   run.setStatus(batch, "validating");
-  batch.validation = await runValidation(run, batch.worktree, batchFiles(run.paths.runDir, batch.id).validateLog, `${run.state.runId}/${batch.id}/validate`, batchEnv(run, batch));
+  const files = batchFiles(run.paths.runDir, batch.id);
+  const env = batchEnv(run, batch);
+  const install = await installChangedDependencies(run, batch.worktree, batch.changedFiles, files.depsLog, `${run.state.runId}/${batch.id}/install`, env);
+  batch.install = install;
+  if (install !== null && !install.ok) {
+    batch.validation = { ok: false, exitCode: install.exitCode, timedOut: false, durationMs: install.durationMs, log: install.log };
+    batch.error = `installing the changed dependencies (\`${install.command}\`) failed, so it was not validated; see ${install.log}`;
+  } else {
+    batch.validation = await runValidation(run, batch.worktree, files.validateLog, `${run.state.runId}/${batch.id}/validate`, env);
+  }
   if (run.signal.aborted) return;
   run.setStatus(batch, batch.validation.ok ? "done" : "invalid");
 }
-async function validateIntegration(run) {
+function prepareIntegration(run, provisioning) {
+  if (run.validateWords === null || !run.state.integration.worktree) return Promise.resolve(null);
+  const path7 = run.state.integration.worktree;
+  return provisionIntegration(run, provisioning, path7).then(
+    () => null,
+    (error) => `its worktree could not be provisioned: ${messageOf(error)}`
+  );
+}
+async function validateIntegration(run, provisioning, prepared) {
   const { state, paths, repo } = run;
   if (run.validateWords === null) return !run.signal.aborted;
   run.monitor.note(`validating the merged result on ${state.integration.branch}`);
-  const path7 = integrationWorktree(run);
-  await repo.git(gitTasks.addWorktree(path7, state.integration.branch));
-  state.integration.worktree = path7;
-  run.save();
-  provisionIntegration(run, path7);
-  const cwd = realpathSync2(path7);
-  const env = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: "" };
+  const failed = (error, log) => {
+    state.integration.validation = { ok: false, exitCode: null, timedOut: false, durationMs: 0, log };
+    state.error = `the merged result could not be validated: ${error}`;
+    run.save();
+    return false;
+  };
+  let problem = await prepared;
+  if (problem !== null) return failed(problem, integrationValidateLog(paths.runDir));
+  let cwd = state.integration.worktree;
+  try {
+    if (!cwd) {
+      const path7 = integrationWorktree(run);
+      await repo.git(gitTasks.addWorktreeDetached(path7, state.base));
+      cwd = realpathSync2(path7);
+      state.integration.worktree = cwd;
+      run.save();
+      problem = await prepareIntegration(run, provisioning);
+      if (problem !== null) return failed(problem, integrationValidateLog(paths.runDir));
+    }
+    await worktreeGit(run, cwd, INTEGRATION_ID)(gitTasks.switchTo(state.integration.branch));
+  } catch (error) {
+    return failed(`its worktree could not be checked out (${messageOf(error)})`, integrationValidateLog(paths.runDir));
+  }
+  const env = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: "", ...portEnv(state.integration.ports), ...worktreeGitEnv(run, INTEGRATION_ID) };
+  const files = batchFiles(paths.runDir, INTEGRATION_ID);
+  const merged = state.integration.head === null ? [] : (await repo.git(gitTasks.changedFiles(state.base, state.integration.head))).files;
+  const install = await installChangedDependencies(run, cwd, merged, files.depsLog, `${state.runId}/${INTEGRATION_ID}/install`, env);
+  state.integration.install = install;
+  if (install !== null && !install.ok) return failed(`installing the changed dependencies (\`${install.command}\`) failed; see ${install.log}`, install.log);
   if (run.setupWords !== null) {
-    const log = integrationValidateLog(paths.runDir).replace(/validate\.log$/, "setup.log");
-    const setup = await runProcess({ argv: run.setupWords, cwd, env, marker: `${state.runId}/_integration/setup`, log, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+    const setup = await runProcess({ argv: run.setupWords, cwd, env, marker: `${state.runId}/${INTEGRATION_ID}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
     if (!succeeded(setup)) {
-      state.integration.validation = { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log };
-      state.error = `the setup command ${describeExit(setup)} in the integration worktree; see ${log}`;
+      state.integration.validation = { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log: files.setupLog };
+      state.error = `the setup command ${describeExit(setup)} in the integration worktree; see ${files.setupLog}`;
       run.save();
       return false;
     }
   }
-  state.integration.validation = await runValidation(run, cwd, integrationValidateLog(paths.runDir), `${state.runId}/_integration/validate`, env);
+  state.integration.validation = await runValidation(run, cwd, files.validateLog, `${state.runId}/${INTEGRATION_ID}/validate`, env);
   run.save();
   return state.integration.validation.ok && !run.signal.aborted;
 }
-function integrationWorktree(run) {
-  return join8(run.paths.worktreesDir, run.state.integration.branch.split("/").pop() ?? "integration");
+async function installChangedDependencies(run, worktree2, changedFiles, log, marker, env) {
+  if (!changesDependencies(changedFiles)) return null;
+  const projects = [...new Set(changedFiles.filter((file) => DEPENDENCY_FILES.has(file.slice(file.lastIndexOf("/") + 1))).map((file) => projectDir(worktree2, dirname8(file))))].filter((dir) => dir !== null);
+  let total = null;
+  let elapsed = 0;
+  for (const dir of projects) {
+    const cwd = dir === "." ? worktree2 : join16(worktree2, dir);
+    const lockfiles = Object.keys(LOCKFILES).filter((name) => existsSync9(join16(cwd, name)));
+    const manager = detectPackageManager(lockfiles, readManifest(cwd)?.["packageManager"]);
+    const argv = installCommand(manager, (program2) => onPath(program2, run.env));
+    run.monitor.note(`${dir === "." ? "" : `${dir}: `}dependencies changed in ${worktree2}: \`${formatCommand(argv)}\``);
+    const result = await runProcess({ argv, cwd, env: { ...env, COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" }, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+    elapsed += result.durationMs;
+    total = { command: formatCommand(argv), ok: succeeded(result), exitCode: result.exitCode, durationMs: elapsed, log };
+    run.monitor.note(`installed in ${formatDuration(result.durationMs)}${total.ok ? "" : `: it ${describeExit(result)}`}`);
+    if (!total.ok) break;
+  }
+  return total;
+}
+function projectDir(worktree2, from) {
+  let top = null;
+  for (let dir = from; ; dir = dirname8(dir)) {
+    const abs = dir === "." ? worktree2 : join16(worktree2, dir);
+    if (Object.keys(LOCKFILES).some((name) => existsSync9(join16(abs, name)))) return dir;
+    if (existsSync9(join16(abs, "package.json"))) top = dir;
+    if (dir === "." || dir === "/" || dir === "") return top;
+  }
+}
+function readManifest(dir) {
+  try {
+    return JSON.parse(readFileSync11(join16(dir, "package.json"), "utf8"));
+  } catch {
+    return void 0;
+  }
 }
 async function runValidation(run, cwd, log, marker, env) {
   const result = await runProcess({ argv: run.validateWords ?? [], cwd, env, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
@@ -32898,12 +33713,19 @@ async function runValidation(run, cwd, log, marker, env) {
 var init_validate2 = __esm({
   "src/orchestrate/stages/validate.ts"() {
     "use strict";
+    init_allocate_ports();
     init_git_tasks();
+    init_package_manager();
+    init_on_path();
+    init_parse_duration();
     init_run_paths();
     init_run_process();
+    init_split_words();
+    init_fan_out();
     init_process_outcome();
     init_provision();
     init_run_agent();
+    init_start_run();
   }
 });
 
@@ -32911,12 +33733,14 @@ var init_validate2 = __esm({
 async function executeRun(ctx, rerun, hooks) {
   const run = startRun(ctx, hooks);
   const { state } = run;
+  const provisioning = startProvisioning(run);
   try {
     await fanOut(run, rerun);
+    const integrationReady = prepareIntegration(run, provisioning);
     run.setPhase("agents");
     await eachBatch(run, async (batch) => {
       const agentRuns = rerun.has(batch.id);
-      if (!await provision(run, batch, agentRuns)) return;
+      if (!await provision(run, provisioning, batch, agentRuns)) return;
       const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
       if (agent === null || !await collect(run, batch, agent)) return;
       await validateBatch(run, batch);
@@ -32926,12 +33750,12 @@ async function executeRun(ctx, rerun, hooks) {
     const checked = run.signal.aborted ? null : await check(run);
     if (checked?.ready) {
       const integration = await integrate(run, checked.targetTip);
-      if (integration.ok && await validateIntegration(run)) await land(run, checked.targetTip, integration.head);
+      if (integration.ok && await validateIntegration(run, provisioning, integrationReady)) await land(run, checked.targetTip, integration.head);
     }
   } catch (error) {
     state.error = messageOf(error);
   }
-  await cleanUp(run);
+  await cleanUp(run, provisioning);
   return report(run);
 }
 var init_execute_run = __esm({
@@ -32987,12 +33811,49 @@ var init_check_command = __esm({
   }
 });
 
+// src/orchestrate/provision/plan-provision.ts
+function provisionSettings(value) {
+  if (value === void 0) return DEFAULT_PROVISION;
+  if (typeof value === "string") return { ...DEFAULT_PROVISION, how: value };
+  return { how: value.how ?? "auto", dirs: value.dirs ?? [], skip: value.skip ?? [] };
+}
+function planProvision(listing, settings) {
+  if (settings.how === "none") return [];
+  const found = /* @__PURE__ */ new Map();
+  const add2 = (entry, why) => {
+    const kind = entry.endsWith("/") ? "dir" : "file";
+    const path7 = entry.replace(/\/+$/, "");
+    if (path7 === "" || found.has(path7)) return;
+    found.set(path7, { path: path7, kind, why });
+  };
+  for (const entry of listing.ignored) {
+    const path7 = entry.replace(/\/+$/, "");
+    const name = path7.slice(path7.lastIndexOf("/") + 1);
+    if (entry.endsWith("/") && DEPENDENCY_DIRS.has(name)) add2(entry, "dependencies");
+    else if (settings.dirs.some((glob) => matchGlob(glob, path7))) add2(entry, "listed");
+  }
+  for (const entry of listing.included) add2(entry, ".worktreeinclude");
+  const items = [...found.values()].filter((item) => !settings.skip.some((glob) => matchGlob(glob, item.path)));
+  items.sort((a2, b3) => a2.path < b3.path ? -1 : a2.path > b3.path ? 1 : 0);
+  return items.filter((item) => !items.some((outer) => outer !== item && outer.kind === "dir" && item.path.startsWith(`${outer.path}/`)));
+}
+var DEFAULT_PROVISION, DEPENDENCY_DIRS;
+var init_plan_provision = __esm({
+  "src/orchestrate/provision/plan-provision.ts"() {
+    "use strict";
+    init_constraints();
+    init_glob2();
+    DEFAULT_PROVISION = { how: "auto", dirs: [], skip: [] };
+    DEPENDENCY_DIRS = /* @__PURE__ */ new Set(["node_modules", ".venv", "venv"]);
+  }
+});
+
 // src/orchestrate/preflight.ts
-import { accessSync, constants as constants4, existsSync as existsSync5, realpathSync as realpathSync3 } from "node:fs";
-import { homedir as homedir2 } from "node:os";
-import { delimiter, isAbsolute as isAbsolute5, join as join9, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
+import { existsSync as existsSync10, realpathSync as realpathSync3 } from "node:fs";
+import { homedir as homedir3 } from "node:os";
+import { isAbsolute as isAbsolute5, join as join17, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
 async function openRepo(cwd) {
-  if (!existsSync5(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
+  if (!existsSync10(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
   const git = gitIn(cwd);
   const version2 = await git(gitTasks.version());
   if (version2[0] < MIN_GIT[0] || version2[0] === MIN_GIT[0] && version2[1] < MIN_GIT[1]) {
@@ -33005,16 +33866,27 @@ async function openRepo(cwd) {
   const repoRoot = realpathSync3(info.repoRoot);
   return { repoRoot, commonDir: realpathSync3(info.commonDir), gitDir: realpathSync3(info.gitDir), git: repoRoot === cwd ? git : gitIn(repoRoot), version: version2 };
 }
-async function assertClean(repo, ignore = []) {
-  const dirty = (await repo.git(gitTasks.status())).filter((entry) => !(entry.code === "??" && ignore.includes(entry.path)));
-  if (dirty.length === 0) return;
-  const shown = dirty.slice(0, 20).map((entry) => `  ${entry.code} ${entry.path}`);
-  if (dirty.length > 20) shown.push(`  \u2026 and ${dirty.length - 20} more`);
-  throw new FanoutError("dirty-tree", `the working tree has uncommitted changes (${dirty.length} file${dirty.length === 1 ? "" : "s"}):
+async function checkWorkingTree(repo, declared, ignored, allowed = []) {
+  const entries = await repo.git(gitTasks.status());
+  const dirty = entries.filter((entry) => entry.code !== "??");
+  const untracked = entries.filter((entry) => entry.code === "??").map((entry) => entry.path);
+  if (dirty.length > 0) {
+    const shown = dirty.slice(0, 20).map((entry) => `  ${entry.code} ${entry.path}`);
+    if (dirty.length > 20) shown.push(`  \u2026 and ${dirty.length - 20} more`);
+    throw new FanoutError("dirty-tree", `the working tree has uncommitted changes (${dirty.length} file${dirty.length === 1 ? "" : "s"}):
 ${shown.join("\n")}`, {
-    hint: "commit or stash them first: every agent starts from the last commit, and landing the result must not touch your changes",
-    data: { files: dirty.map((entry) => entry.path) }
-  });
+      hint: "commit or stash them first: every agent starts from the last commit, and landing the result must not touch your changes",
+      data: { files: dirty.map((entry) => entry.path) }
+    });
+  }
+  const collisions = findUntrackedCollisions(declared, [...untracked, ...ignored]).filter((path7) => !allowed.includes(path7) && existsSync10(join17(repo.repoRoot, path7)));
+  if (collisions.length > 0) {
+    throw new FanoutError("untracked-in-the-way", `the plan changes ${collisions.length} file${collisions.length === 1 ? "" : "s"} that your checkout holds untracked or ignored: ${collisions.join(", ")}`, {
+      hint: "landing the result would overwrite them (or be refused): commit them, or move them out of the way, then run again",
+      data: { files: collisions }
+    });
+  }
+  return { untracked: untracked.filter((path7) => !allowed.includes(path7)) };
 }
 async function identityFor(repo) {
   return await repo.git(gitTasks.hasIdentity()) ? [] : FANOUT_IDENTITY;
@@ -33029,17 +33901,10 @@ function resolveProgram(words2, cwd, what, env = process.env) {
   if (program2 === void 0) throw new FanoutError("command-invalid", `the ${what} command is empty`);
   if (program2.includes("/")) {
     const path7 = resolve8(cwd, program2);
-    if (!existsSync5(path7)) throw new FanoutError("command-not-found", `the ${what} command's program ${program2} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
+    if (!existsSync10(path7)) throw new FanoutError("command-not-found", `the ${what} command's program ${program2} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
     return [path7, ...rest];
   }
-  for (const dir of (env["PATH"] ?? "").split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join9(dir, program2), constants4.X_OK);
-      return [program2, ...rest];
-    } catch {
-    }
-  }
+  if (onPath(program2, env)) return [program2, ...rest];
   throw new FanoutError("command-not-found", `the ${what} command's program '${program2}' was not found on PATH`, {
     hint: what === "agent" && program2 === "claude" ? "install Claude Code (npm i -g @anthropic-ai/claude-code), set FANOUT_CLAUDE_BIN, or pass --agent" : `install ${program2} or give its path`
   });
@@ -33067,7 +33932,7 @@ function resolveCommands(overrides, base, constraints, repo, cwd, env) {
     if (timeoutMs === void 0) throw new FanoutError("constraints-invalid", `orchestrate.timeout in ${source} is '${defaults.timeout}', not a duration`, { hint: "write it like 90s, 10m or 1h" });
   }
   const concurrency = Math.max(1, overrides.concurrency ?? previous?.concurrency ?? defaults.concurrency ?? Math.min(base.batchCount, base.maxAgents));
-  const context = { cwd: repo.repoRoot, projectDir: repo.repoRoot, repoRoot: repo.repoRoot, gitDir: repo.gitDir, home: env["HOME"] || homedir2() };
+  const context = { cwd: repo.repoRoot, projectDir: repo.repoRoot, repoRoot: repo.repoRoot, gitDir: repo.gitDir, home: env["HOME"] || homedir3() };
   const warnings = [];
   const checked = (what, text, from) => {
     if (text === null) return null;
@@ -33080,8 +33945,10 @@ function resolveCommands(overrides, base, constraints, repo, cwd, env) {
   const validateFrom = overrides.validate !== void 0 ? "--validate" : previous ? "the run" : base.planValidate !== void 0 ? "the plan" : source;
   const validateWords = checked("validate", validate2, validateFrom);
   const setupWords = checked("setup", setup, overrides.setup !== void 0 ? "--setup" : source);
+  const provisionBase = previous?.provision ?? provisionSettings(defaults.provision);
+  const provision2 = overrides.provision === void 0 ? provisionBase : { ...provisionBase, how: overrides.provision };
   return {
-    options: { agent, validate: validate2, setup, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, concurrency, keepWorktrees: overrides.keepWorktrees ?? false },
+    options: { agent, validate: validate2, setup, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, concurrency, keepWorktrees: overrides.keepWorktrees ?? false, provision: provision2 },
     validateWords,
     setupWords,
     warnings
@@ -33089,7 +33956,7 @@ function resolveCommands(overrides, base, constraints, repo, cwd, env) {
 }
 function requireHookBundle() {
   const hook = bundleFile("hook.mjs");
-  if (!existsSync5(hook)) {
+  if (!existsSync10(hook)) {
     throw new FanoutError("hook-missing", `the hook bundle ${hook} is missing, so agents would run without the guard`, { hint: "run `npm run build` in the fanout package" });
   }
   return hook;
@@ -33122,15 +33989,67 @@ var init_preflight = __esm({
     init_git_tasks();
     init_parse_duration();
     init_run_git();
+    init_plan_provision();
+    init_find_untracked_collisions();
+    init_on_path();
     init_split_words();
     MIN_GIT = [2, 38];
     DEFAULT_TIMEOUT_MS = 30 * 6e4;
   }
 });
 
+// src/orchestrate/provision/discover-provision.ts
+import { existsSync as existsSync11 } from "node:fs";
+import { join as join18 } from "node:path";
+async function discoverProvision(git, repoRoot, settings, env) {
+  const include = join18(repoRoot, ".worktreeinclude");
+  const [ignored, included, configured] = await Promise.all([
+    git(gitTasks.ignoredPaths()),
+    existsSync11(include) ? git(gitTasks.filesMatching(include)) : [],
+    git(gitTasks.configPath("core.excludesFile"))
+  ]);
+  return { items: planProvision({ ignored, included }, settings), ignored, globalExcludes: globalExcludes(configured, env) };
+}
+var init_discover_provision = __esm({
+  "src/orchestrate/provision/discover-provision.ts"() {
+    "use strict";
+    init_git_tasks();
+    init_exclude_file();
+    init_plan_provision();
+  }
+});
+
+// src/orchestrate/prepare-worktrees.ts
+async function prepareWorktrees(repo, input) {
+  const found = await discoverProvision(repo.git, repo.repoRoot, input.settings, input.env);
+  const { untracked } = await checkWorkingTree(repo, input.declared, found.ignored, input.allowed);
+  const notes = [];
+  const project = readProjectDependencies(repo.repoRoot);
+  const missing = findMissingDependencies(project, (program2) => onPath(program2, input.env));
+  if (missing !== null && input.setup === null) {
+    const what = `${repo.repoRoot} declares dependencies (${missing.declaredBy}) but has none installed (no node_modules), so no worktree would have them`;
+    const fix = `install them in your checkout first (\`${missing.install.join(" ")}\`): every worktree then gets them; or pass --setup '${missing.install.join(" ")}' to install in each worktree`;
+    if (input.validate !== null) throw new FanoutError("dependencies-missing", `${what}, and validation would run without them`, { hint: `${fix}; or --validate '' to run without validation` });
+    notes.push(`${what}: ${fix}.`);
+  } else if (projectPackageManager(project) !== null && project.installed && input.setup === null && !carriesNodeModules(found.items)) {
+    notes.push(`orchestrate.provision (${input.settings.how}${input.settings.skip.length > 0 ? `, skip ${input.settings.skip.join(" ")}` : ""}) gives the worktrees no node_modules and there is no setup command: agents and validation run without the project's dependencies.`);
+  }
+  return { provision: { settings: input.settings, items: found.items, globalExcludes: found.globalExcludes }, untracked, notes };
+}
+var init_prepare_worktrees = __esm({
+  "src/orchestrate/prepare-worktrees.ts"() {
+    "use strict";
+    init_errors();
+    init_on_path();
+    init_preflight();
+    init_check_dependencies();
+    init_discover_provision();
+  }
+});
+
 // src/orchestrate/orchestrate.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync6 } from "node:fs";
-import { join as join10, resolve as resolve9 } from "node:path";
+import { existsSync as existsSync12, mkdirSync as mkdirSync7 } from "node:fs";
+import { dirname as dirname9, join as join19, resolve as resolve9 } from "node:path";
 async function orchestrate(options2, hooks) {
   const env = hooks.env ?? process.env;
   const cwd = resolve9(options2.cwd);
@@ -33178,9 +34097,16 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
   const paths = runPaths(repo.commonDir, repo.repoRoot, runId, env);
   const integration = integrationBranch(runId, batches.map((b3) => b3.id));
   const planRel = planInRepo(planPath, repo.repoRoot);
-  await assertClean(repo, planRel === void 0 ? [] : [planRel]);
+  const prepared = await prepareWorktrees(repo, {
+    settings: commands2.options.provision ?? DEFAULT_PROVISION,
+    declared: batches.flatMap((batch) => batch.files),
+    allowed: planRel === void 0 ? [] : [planRel],
+    validate: commands2.options.validate,
+    setup: commands2.options.setup,
+    env
+  });
   assertLockFree(paths.lock);
-  const includeFiles = await worktreeIncludes(repo);
+  const ports = await reservePortBlocks(batches.length + 1, runId, new Set(Object.keys(constraints.ports).map(Number)));
   if (options2.dryRun) {
     return {
       dryRun: true,
@@ -33198,7 +34124,11 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
       concurrency: commands2.options.concurrency,
       integrationBranch: integration,
       runDir: paths.runDir,
-      batches: batches.map((batch) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join10(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t2) => t2.id), files: batch.files })),
+      provision: await describeProvision(repo, prepared.provision, paths.worktreesRoot),
+      untracked: prepared.untracked,
+      batches: batches.map((batch, i2) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join19(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t2) => t2.id), files: batch.files, ports: ports[i2] ?? null })),
+      integrationPorts: ports[batches.length] ?? null,
+      notes: prepared.notes,
       warnings: commands2.warnings
     };
   }
@@ -33217,11 +34147,11 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
     base,
     startBranch,
     into: options2.into ?? null,
-    integration: { branch: integration, head: null, validation: null, worktree: null },
-    batches: batches.map((batch) => newBatchState(runId, batch, join10(paths.worktreesDir, batch.id), paths.runDir))
+    integration: { branch: integration, head: null, validation: null, worktree: null, ports: ports[batches.length] ?? null },
+    batches: batches.map((batch, i2) => ({ ...newBatchState(runId, batch, join19(paths.worktreesDir, batch.id), paths.runDir), ports: ports[i2] ?? null }))
   };
   try {
-    mkdirSync6(paths.runDir, { recursive: true });
+    mkdirSync7(paths.runDir, { recursive: true });
     writeState(paths.state, state);
   } catch (error) {
     releaseLock(paths.lock, runId);
@@ -33229,8 +34159,10 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
   }
   for (const warning of commands2.warnings) hooks.progress.write(`fanout: guard warning: ${warning}
 `);
+  for (const note of startNotes(prepared)) hooks.progress.write(`fanout: ${note}
+`);
   return executeRun(
-    { state, paths, repo, identity: identity3, includeFiles, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: true },
+    { state, paths, repo, identity: identity3, provision: prepared.provision, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: true },
     new Set(state.batches.map((batch) => batch.id)),
     hooks
   );
@@ -33254,7 +34186,7 @@ function newBatchState(runId, batch, worktree2, runDir) {
     deletedFiles: [],
     toolCalls: 0,
     costUsd: null,
-    log: join10(runDir, `${batch.id}.log`),
+    log: join19(runDir, `${batch.id}.log`),
     pid: null,
     error: null,
     validation: null,
@@ -33268,10 +34200,25 @@ async function assertNewBranch(repo, name) {
     throw new FanoutError("into-exists", `--into branch ${name} already exists`, { hint: "name a new branch: fanout never moves an existing branch other than the one checked out" });
   }
 }
-async function worktreeIncludes(repo) {
-  const file = join10(repo.repoRoot, ".worktreeinclude");
-  if (!existsSync6(file)) return [];
-  return repo.git(gitTasks.filesMatching(file));
+function startNotes(prepared) {
+  const notes = [...prepared.notes];
+  if (prepared.provision.items.length > 0) notes.push(`every worktree gets ${prepared.provision.items.map((item) => item.path).join(", ")} (orchestrate.provision: ${prepared.provision.settings.how})`);
+  if (prepared.untracked.length > 0) {
+    const shown = prepared.untracked.slice(0, 10).join(", ");
+    notes.push(`${prepared.untracked.length} untracked file${prepared.untracked.length === 1 ? "" : "s"} in your checkout stay${prepared.untracked.length === 1 ? "s" : ""} as ${prepared.untracked.length === 1 ? "it is" : "they are"}: ${shown}${prepared.untracked.length > 10 ? ", \u2026" : ""}`);
+  }
+  return notes;
+}
+async function describeProvision(repo, provision2, worktreesRoot) {
+  const probeDir = existsSync12(worktreesRoot) ? worktreesRoot : dirname9(worktreesRoot);
+  let method;
+  try {
+    method = provision2.items.length === 0 ? null : await resolveMethod(provision2.settings.how, { file: join19(repo.commonDir, "HEAD"), dir: probeDir });
+  } catch (error) {
+    method = `refused: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const items = await Promise.all(provision2.items.map(async (item) => ({ ...item, ...await treeSize(join19(repo.repoRoot, item.path)) })));
+  return { how: provision2.settings.how, method, items };
 }
 var init_orchestrate = __esm({
   "src/orchestrate/orchestrate.ts"() {
@@ -33283,6 +34230,11 @@ var init_orchestrate = __esm({
     init_execute_run();
     init_git_tasks();
     init_new_run_id();
+    init_allocate_ports();
+    init_prepare_worktrees();
+    init_copy_tree();
+    init_plan_provision();
+    init_provision_worktree();
     init_preflight();
     init_run_lock();
     init_run_paths();
@@ -33291,8 +34243,8 @@ var init_orchestrate = __esm({
 });
 
 // src/orchestrate/resume-run.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { join as join11, resolve as resolve10 } from "node:path";
+import { existsSync as existsSync13 } from "node:fs";
+import { basename as basename3, join as join20, resolve as resolve10 } from "node:path";
 async function resumeRun(options2, hooks) {
   const env = hooks.env ?? process.env;
   const cwd = resolve10(options2.cwd);
@@ -33301,7 +34253,7 @@ async function resumeRun(options2, hooks) {
   if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
   const read = readStateFile(paths.state);
   if (!("state" in read)) {
-    if (!existsSync7(paths.runDir)) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
+    if (!existsSync13(paths.runDir)) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     throw new FanoutError("run-unreadable", `run ${options2.runId} cannot be resumed: ${read.problem} (${paths.state})`, {
       hint: `its branches fanout/${options2.runId}/\u2026 still hold the agents' work: merge them yourself, or \`fanout cleanup --run ${options2.runId}\` to sweep what is merged`
     });
@@ -33323,10 +34275,19 @@ async function resumeRun(options2, hooks) {
   if ("error" in loaded) throw new FanoutError("constraints-invalid", `the constraints file is invalid:
 ${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands2 = resolveCommands(options2, { planValidate: void 0, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
-  await rescueWorktrees(repo, state.runId, paths);
   const hookBundle = commands2.options.agent === null ? requireHookBundle() : null;
   if (commands2.options.agent === null) resolveProgram([claudeBinary(env)], cwd, "agent", env);
-  await assertClean(repo);
+  const planRel = planInRepo(state.planPath, repo.repoRoot);
+  const prepared = await prepareWorktrees(repo, {
+    settings: commands2.options.provision ?? DEFAULT_PROVISION,
+    declared: state.batches.flatMap((batch) => batch.files),
+    allowed: planRel === void 0 ? [] : [planRel],
+    validate: commands2.options.validate,
+    setup: commands2.options.setup,
+    env
+  });
+  await rescueWorktrees(repo, state.runId, paths);
+  const ports = await reservePortBlocks(state.batches.length + 1, `${state.runId}/${Date.now()}`, new Set(Object.keys(loaded.constraints.ports).map(Number)));
   const rerun = state.batches.filter((batch) => RERUN.has(batch.status)).map((batch) => batch.id);
   if (options2.dryRun) {
     return {
@@ -33358,10 +34319,12 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   }
   Object.assign(state, startingRunFields(commands2.options, process.pid), {
     into,
-    integration: { branch: state.integration.branch, head: null, validation: null, worktree: null }
+    integration: { branch: state.integration.branch, head: null, validation: null, worktree: null, ports: ports[state.batches.length] ?? null }
   });
-  for (const batch of state.batches) {
-    batch.worktree = join11(paths.worktreesDir, batch.id);
+  for (const [i2, batch] of state.batches.entries()) {
+    batch.ports = ports[i2] ?? null;
+    batch.provision = null;
+    batch.worktree = join20(paths.worktreesDir, batch.id);
     batch.worktreeExists = false;
     batch.validation = null;
     batch.error = null;
@@ -33370,8 +34333,9 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   }
   writeState(paths.state, state);
   const identity3 = await identityFor(repo);
-  const includeFiles = existsSync7(join11(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
-  return executeRun({ state, paths, repo, identity: identity3, includeFiles, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: false }, new Set(rerun), hooks);
+  for (const note of startNotes(prepared)) hooks.progress.write(`fanout: ${note}
+`);
+  return executeRun({ state, paths, repo, identity: identity3, provision: prepared.provision, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: false }, new Set(rerun), hooks);
 }
 async function rescueWorktrees(repo, runId, paths) {
   const leftover = (await repo.git(gitTasks.listWorktrees())).filter((w2) => w2.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w2.path.startsWith(`${paths.worktreesDir}/`));
@@ -33385,17 +34349,21 @@ async function rescueWorktrees(repo, runId, paths) {
   await killMarked(`${runId}/`);
   const identity3 = await identityFor(repo);
   for (const worktree2 of leftover) {
-    const git = gitIn(worktree2.path);
+    const exclude = batchFiles(paths.runDir, basename3(worktree2.path)).exclude;
+    const git = gitIn(worktree2.path, existsSync13(exclude) ? excludeConfig(exclude) : []);
     if ((await git(gitTasks.status())).length > 0) {
       await git(gitTasks.addAll());
       await git(gitTasks.commit(`fanout: WIP left in ${worktree2.branch?.replace("refs/heads/", "") ?? worktree2.path} by an interrupted run
 
 Committed by fanout resume before re-running run ${runId}.`, identity3));
     }
-    const removed = await repo.git(gitTasks.removeWorktree(worktree2.path));
-    if (!removed.removed) throw new FanoutError("run-has-worktrees", `could not remove ${worktree2.path}: ${removed.reason}`, { hint: `its work is committed on ${worktree2.branch ?? "its branch"}; remove the worktree by hand, then resume` });
   }
-  await repo.git(gitTasks.pruneWorktrees());
+  const result = emptyCleanup();
+  const candidates = leftover.map((w2) => ({ path: w2.path, excludeFile: batchFiles(paths.runDir, basename3(w2.path)).exclude, workSaved: true }));
+  const store = storeDir(paths.worktreesDir);
+  await removeWorktrees(repo.git, candidates, { dir: paths.trash, parents: [] }, result, existsSync13(store) ? [store] : []);
+  const stuck = result.keptWorktrees[0];
+  if (stuck) throw new FanoutError("run-has-worktrees", `could not remove ${stuck.path}: ${stuck.reason}`, { hint: "its work is committed on its branch; remove the worktree by hand, then resume" });
 }
 var RERUN;
 var init_resume_run = __esm({
@@ -33408,19 +34376,24 @@ var init_resume_run = __esm({
     init_git_tasks();
     init_run_git();
     init_run_process();
+    init_allocate_ports();
+    init_cleanup_run();
     init_orchestrate();
+    init_prepare_worktrees();
     init_preflight();
+    init_exclude_file();
+    init_plan_provision();
     init_run_lock();
     init_run_paths();
     init_run_state();
     init_new_run_id();
-    RERUN = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "setup", "running"]);
+    RERUN = /* @__PURE__ */ new Set(["failed", "timeout", "interrupted", "queued", "provisioning", "setup", "running"]);
   }
 });
 
 // src/orchestrate/cleanup-runs.ts
-import { existsSync as existsSync8, readdirSync as readdirSync3 } from "node:fs";
-import { join as join12 } from "node:path";
+import { existsSync as existsSync14, readdirSync as readdirSync3 } from "node:fs";
+import { basename as basename4, join as join21 } from "node:path";
 async function cleanupRuns(options2) {
   const env = options2.env ?? process.env;
   const repo = await openRepo(options2.cwd);
@@ -33431,7 +34404,7 @@ async function cleanupRuns(options2) {
   let ids;
   if (options2.runId !== void 0) {
     if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
-    const known = existsSync8(join12(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
+    const known = existsSync14(join21(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
     const branches = await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${options2.runId}/`));
     if (!known && branches.length === 0) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     ids = [options2.runId];
@@ -33458,8 +34431,11 @@ async function cleanupRuns(options2) {
       continue;
     }
     result.killedProcesses = await killMarked(`${runId}/`);
-    const mine = worktrees.filter((w2) => w2.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w2.path.startsWith(`${paths.worktreesDir}/`)).map((w2) => w2.path);
-    await removeWorktrees(repo.git, mine, [paths.worktreesDir, paths.worktreesRoot], result);
+    const mine = worktrees.filter((w2) => w2.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w2.path.startsWith(`${paths.worktreesDir}/`));
+    const integration = state?.integration.worktree;
+    const candidates = mine.map((w2) => ({ path: w2.path, excludeFile: batchFiles(paths.runDir, w2.path === integration ? INTEGRATION_ID : basename4(w2.path)).exclude, workSaved: false }));
+    const store = storeDir(paths.worktreesDir);
+    await removeWorktrees(repo.git, candidates, { dir: paths.trash, parents: [paths.worktreesDir, paths.worktreesRoot] }, result, existsSync14(store) ? [store] : []);
     const target = state?.into && state.landed ? `refs/heads/${state.into}` : state?.startBranch ? `refs/heads/${state.startBranch}` : "HEAD";
     const mergedInto = await repo.git(gitTasks.resolveCommit(target)) ?? await repo.git(gitTasks.resolveCommit("HEAD"));
     await sweepBranches(repo.git, runId, mergedInto, result);
@@ -33473,7 +34449,7 @@ async function cleanupRuns(options2) {
       if (state.status === "running") {
         state.status = "interrupted";
         state.error = `the fanout process (pid ${state.pid}) ended without cleaning up; swept by fanout cleanup`;
-        for (const batch of state.batches) if (batch.status === "running" || batch.status === "setup" || batch.status === "validating") batch.status = "interrupted";
+        for (const batch of state.batches) if (batch.status === "running" || batch.status === "setup" || batch.status === "provisioning" || batch.status === "validating") batch.status = "interrupted";
       }
       state.phase = "done";
       state.finishedAt ??= (/* @__PURE__ */ new Date()).toISOString();
@@ -33485,6 +34461,7 @@ async function cleanupRuns(options2) {
       writeState(paths.state, state);
     }
   }
+  if (existsSync14(base.trash)) deleteInBackground(readdirSync3(base.trash).map((name) => join21(base.trash, name)), [base.trash, base.worktreesRoot]);
   const cleared = clearStaleLock(base.lock);
   return { runs, clearedLock: cleared === false ? null : cleared ?? { runId: "?", pid: 0, startedAt: "" } };
 }
@@ -33614,6 +34591,9 @@ async function runOverrides(command12, values) {
     const split = splitWords3(value);
     if (!split.ok) throw new UsageError(`${command12}: --${flag}: ${split.message}`, `example: --${flag} 'npm test'`);
   }
+  const hows = ["auto", "reflink", "hardlink", "copy", "symlink", "none"];
+  const provision2 = values.provision === void 0 ? void 0 : hows.find((how) => how === values.provision);
+  if (values.provision !== void 0 && provision2 === void 0) throw new UsageError(`${command12}: --provision must be one of ${hows.join(", ")}, got '${values.provision}'`);
   let timeoutMs;
   if (values.timeout !== void 0) {
     timeoutMs = parseDuration2(values.timeout);
@@ -33625,7 +34605,8 @@ async function runOverrides(command12, values) {
     setup: values.setup,
     timeoutMs,
     concurrency: values.concurrency === void 0 ? void 0 : count2(command12, "--concurrency", values.concurrency),
-    keepWorktrees: values["keep-worktrees"]
+    keepWorktrees: values["keep-worktrees"],
+    provision: provision2
   };
 }
 function count2(command12, flag, value) {
@@ -33634,6 +34615,7 @@ function count2(command12, flag, value) {
   return n2;
 }
 function formatDryRun(dry, formatDuration2) {
+  const ports = (block) => block === null ? "(none)" : `${block.base}-${block.base + block.count - 1} (PORT=${block.base})`;
   const lines2 = [
     `Dry run: nothing was created.`,
     `Gate:        ${dry.reason}${dry.forced ? " (overridden by --force)" : ""}`,
@@ -33645,17 +34627,30 @@ function formatDryRun(dry, formatDuration2) {
     `Timeout:     ${formatDuration2(dry.timeoutMs)} per agent`,
     `Concurrency: ${dry.concurrency}`,
     `Run dir:     ${dry.runDir} (run id ${dry.runId} is an example)`,
-    "",
-    `Batches (${dry.batches.length}):`
+    ""
   ];
-  for (const batch of dry.batches) {
-    lines2.push(`  ${batch.id}`, `    branch:   ${batch.branch}`, `    worktree: ${batch.worktree}`, `    tasks:    ${batch.tasks.join(" \u2192 ")}`, `    files:    ${batch.files.join(", ")}`);
+  if (dry.provision.items.length === 0) lines2.push(`Every worktree gets: the checkout only (orchestrate.provision: ${dry.provision.how}).`);
+  else {
+    lines2.push(`Every worktree gets, besides the checkout (orchestrate.provision: ${dry.provision.how}${dry.provision.method !== null && dry.provision.method !== dry.provision.how ? ` \u2192 ${dry.provision.method} here` : ""}):`);
+    const width = Math.max(...dry.provision.items.map((item) => item.path.length + (item.kind === "dir" ? 1 : 0)));
+    for (const item of dry.provision.items) {
+      const how = item.kind === "file" ? "copied" : HOW_WORDS[dry.provision.method ?? ""] ?? dry.provision.method ?? "";
+      const size = item.kind === "dir" ? `${item.files.toLocaleString("en-US")} files, ${(item.bytes / 1048576).toFixed(1)} MiB` : `${item.bytes.toLocaleString("en-US")} bytes`;
+      lines2.push(`  ${`${item.path}${item.kind === "dir" ? "/" : ""}`.padEnd(width)}  ${item.why.padEnd(16)}  ${size}, ${how}`);
+    }
+    lines2.push("  (never agent work: excluded from every batch's commit and checks; change it with orchestrate.provision, see docs/orchestrate.md)");
   }
-  lines2.push("", `Then: check every branch pairwise with git merge-tree, validate, merge into ${dry.integrationBranch}, validate again, fast-forward ${dry.target ?? "the target"}.`);
+  if (dry.untracked.length > 0) lines2.push(`Untracked:   ${dry.untracked.join(", ")} (left as they are)`);
+  lines2.push("", `Batches (${dry.batches.length}):`);
+  for (const batch of dry.batches) {
+    lines2.push(`  ${batch.id}`, `    branch:   ${batch.branch}`, `    worktree: ${batch.worktree}`, `    ports:    ${ports(batch.ports)}`, `    tasks:    ${batch.tasks.join(" \u2192 ")}`, `    files:    ${batch.files.join(", ")}`);
+  }
+  lines2.push("", `Then: check every branch pairwise with git merge-tree, validate, merge into ${dry.integrationBranch}, validate again (ports ${ports(dry.integrationPorts)}), fast-forward ${dry.target ?? "the target"}.`);
+  for (const note of dry.notes) lines2.push(`Note: ${note}`);
   for (const warning of dry.warnings) lines2.push(`Guard warning: ${warning}`);
   return lines2.join("\n");
 }
-var usage3, RUN_FLAGS, command3;
+var usage3, RUN_FLAGS, command3, HOW_WORDS;
 var init_orchestrate3 = __esm({
   "src/cli/commands/orchestrate.ts"() {
     "use strict";
@@ -33673,7 +34668,10 @@ Options:
   --concurrency N        agents at once (default: the number of batches, at most max_agents)
   --max-agents N         at most N parallel batches (default: gate.max_agents of the constraints file, else 4)
   --validate '<cmd>'     run in each worktree, then on the merged result (default: the plan's); '' for none
-  --setup '<cmd>'        run in each new worktree before its agent, e.g. 'npm ci'
+  --setup '<cmd>'        run in each new worktree before its agent (after provisioning), e.g. 'make gen'
+  --provision <how>      how worktrees get the installed dependencies and other ignored paths:
+                         auto (default: reflink where the filesystem has it, else hardlink), reflink,
+                         hardlink, copy, symlink or none; what to carry: orchestrate.provision
   --timeout <duration>   per agent and per validate run: 90s, 10m, 1h (default: 30m)
   --into <branch>        leave the result on this new branch instead of moving the current one
   --keep-worktrees       keep the worktrees (and their branches) after the run
@@ -33683,7 +34681,9 @@ Options:
 
 Commands are split into words the way a shell splits them ('\u2026', "\u2026", backslashes) but never run through
 a shell: pipes, redirections, $ and backticks are refused; put such steps in a script.
-Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup}).
+Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup, provision}).
+Every worktree gets the main checkout's installed dependencies (every node_modules, .venv, venv) and the
+files .worktreeinclude names, and its own block of ports (FANOUT_PORT_BASE, PORT); --dry-run lists them.
 Run state, logs and reports: <git common dir>/fanout/runs/<run-id>/; worktrees: <repo>.fanout/<run-id>/ beside the repo.
 
 Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`;
@@ -33692,6 +34692,7 @@ Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143
       concurrency: { type: "string" },
       validate: { type: "string" },
       setup: { type: "string" },
+      provision: { type: "string" },
       timeout: { type: "string" },
       into: { type: "string" },
       "keep-worktrees": { type: "boolean" },
@@ -33723,6 +34724,12 @@ Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143
 `);
         return outcome.exitCode;
       }
+    };
+    HOW_WORDS = {
+      reflink: "cloned (copy-on-write)",
+      hardlink: "hard-linked to one copy made per run",
+      copy: "copied",
+      symlink: "symlinked to your checkout (not isolated)"
     };
   }
 });
@@ -33807,7 +34814,7 @@ Re-runs only the batches whose agent failed, timed out or was interrupted, each 
 every batch: collect, check for conflicts, validate, merge, land, clean up, report.
 
 Options (as for orchestrate; unset ones keep the run's values):
-  --agent '<cmd>'  --concurrency N  --validate '<cmd>'  --setup '<cmd>'  --timeout <duration>
+  --agent '<cmd>'  --concurrency N  --validate '<cmd>'  --setup '<cmd>'  --provision <how>  --timeout <duration>
   --into <branch>  --keep-worktrees  --dry-run  --json
 
 \`fanout status\` lists the runs. Exit codes as for orchestrate.`;
@@ -33900,9 +34907,9 @@ __export(demo_exports, {
   command: () => command7
 });
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync9, mkdirSync as mkdirSync7, mkdtempSync, realpathSync as realpathSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync15, mkdirSync as mkdirSync8, mkdtempSync, realpathSync as realpathSync4, writeFileSync as writeFileSync7 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename as basename2, dirname as dirname8, join as join13 } from "node:path";
+import { basename as basename5, dirname as dirname10, join as join22 } from "node:path";
 function demoPlan() {
   const tasks = [];
   for (const [area, names] of Object.entries(AREAS)) {
@@ -33938,9 +34945,9 @@ async function demoAgent() {
   for (const file of files) {
     await sleep(250 + Math.floor(Math.random() * 150));
     const id = file.replace(/^src\//, "").replace(/\.mjs$/, "");
-    const fn2 = camel(basename2(id));
-    mkdirSync7(dirname8(file), { recursive: true });
-    writeFileSync6(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
+    const fn2 = camel(basename5(id));
+    mkdirSync8(dirname10(file), { recursive: true });
+    writeFileSync7(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
 export const id = '${id}';
 export function ${fn2}(...args) {
   return args;
@@ -33993,20 +35000,20 @@ console.log('check: ' + count + ' modules ok');
         const started = performance.now();
         const { bundleFile: bundleFile2, orchestrate: orchestrate2, formatDuration: formatDuration2 } = await Promise.resolve().then(() => (init_orchestrate2(), orchestrate_exports));
         const cli = bundleFile2("cli.mjs");
-        if (!existsSync9(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
-        const dir = realpathSync4(mkdtempSync(join13(tmpdir(), "fanout-demo-")));
+        if (!existsSync15(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
+        const dir = realpathSync4(mkdtempSync(join22(tmpdir(), "fanout-demo-")));
         const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         git("init", "-q", "-b", "main");
         git("config", "user.name", "fanout demo");
         git("config", "user.email", "demo@fanout.invalid");
         git("config", "commit.gpgsign", "false");
-        mkdirSync7(join13(dir, "scripts"), { recursive: true });
-        mkdirSync7(join13(dir, "plans"), { recursive: true });
-        writeFileSync6(join13(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
-        writeFileSync6(join13(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
+        mkdirSync8(join22(dir, "scripts"), { recursive: true });
+        mkdirSync8(join22(dir, "plans"), { recursive: true });
+        writeFileSync7(join22(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
+        writeFileSync7(join22(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
 `);
-        writeFileSync6(join13(dir, "scripts", "check.mjs"), CHECK);
-        writeFileSync6(join13(dir, "plans", "demo.md"), demoPlan());
+        writeFileSync7(join22(dir, "scripts", "check.mjs"), CHECK);
+        writeFileSync7(join22(dir, "plans", "demo.md"), demoPlan());
         git("add", "-A");
         git("commit", "-q", "-m", "demo: empty project and a plan");
         process.stderr.write(`fanout demo: a throwaway repo at ${dir}
@@ -34026,7 +35033,7 @@ fanout demo: plan plans/demo.md: 12 files in 3 independent parts, validated by \
         const where = outcome.state.status === "merged" ? [
           `The result: branch main of ${dir} now has all 12 files, one merge commit per batch:`,
           `  git -C ${dir} log --oneline --graph`,
-          `  ls ${join13(dir, "src")}/*`
+          `  ls ${join22(dir, "src")}/*`
         ] : [`The demo did not merge (${outcome.state.status}); its repo is ${dir}.`];
         process.stdout.write(`
 ${outcome.summary}
@@ -34624,7 +35631,7 @@ function formatConstraints(constraints) {
     `Complexity gate: \u2264${gate.directMax} files \u2192 build directly; \u2264${gate.sequentialMax} \u2192 one agent; more, in 2+ independent parts \u2192 parallel (at most ${gate.maxAgents} agents); worktree subagents outside a parallel plan: ${gate.subagentWorktree}`
   );
   const orchestrate2 = Object.entries(constraints.orchestrate).filter(([, value]) => value !== void 0);
-  if (orchestrate2.length > 0) lines2.push(`Orchestrate defaults: ${orchestrate2.map(([key, value]) => `${key} ${String(value)}`).join(", ")}`);
+  if (orchestrate2.length > 0) lines2.push(`Orchestrate defaults: ${orchestrate2.map(([key, value]) => `${key} ${typeof value === "object" ? JSON.stringify(value) : String(value)}`).join(", ")}`);
   const prose = constraints.prose.split("\n").filter((line) => line.trim() !== "").length;
   lines2.push("", prose === 0 ? "No prose (nothing extra is loaded into sessions)." : `Prose: ${prose} lines below the front matter, loaded into every session.`);
   return lines2.join("\n");
@@ -34637,14 +35644,14 @@ var init_format_constraints = __esm({
 
 // src/install/files.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync10, mkdirSync as mkdirSync8, readdirSync as readdirSync4, readFileSync as readFileSync9, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync7 } from "node:fs";
-import { dirname as dirname9, join as join14, relative as relative3, sep as sep3 } from "node:path";
+import { existsSync as existsSync16, mkdirSync as mkdirSync9, readdirSync as readdirSync4, readFileSync as readFileSync12, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync8 } from "node:fs";
+import { dirname as dirname11, join as join23, relative as relative3, sep as sep3 } from "node:path";
 function sha256(content) {
   return createHash("sha256").update(content).digest("hex");
 }
 function readIfExists(path7) {
   try {
-    return readFileSync9(path7);
+    return readFileSync12(path7);
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
@@ -34652,22 +35659,22 @@ function readIfExists(path7) {
 }
 function missingDirs(root, file) {
   const out = [];
-  for (let dir = dirname9(file); dir !== root && dir.startsWith(root + sep3) && !existsSync10(dir); dir = dirname9(dir)) out.unshift(toRel(root, dir));
+  for (let dir = dirname11(file); dir !== root && dir.startsWith(root + sep3) && !existsSync16(dir); dir = dirname11(dir)) out.unshift(toRel(root, dir));
   return out;
 }
 function writeIfChanged(path7, content, mode) {
   const before = readIfExists(path7);
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
   if (before !== void 0 && before.equals(bytes)) return "unchanged";
-  mkdirSync8(dirname9(path7), { recursive: true });
-  writeFileSync7(path7, bytes, mode === void 0 ? void 0 : { mode });
+  mkdirSync9(dirname11(path7), { recursive: true });
+  writeFileSync8(path7, bytes, mode === void 0 ? void 0 : { mode });
   return before === void 0 ? "created" : "updated";
 }
 function listFiles(dir) {
   const out = [];
   const walk = (current) => {
     for (const entry of readdirSync4(current, { withFileTypes: true })) {
-      const path7 = join14(current, entry.name);
+      const path7 = join23(current, entry.name);
       if (entry.isDirectory()) walk(path7);
       else if (entry.isFile()) out.push(toRel(dir, path7));
     }
@@ -34733,27 +35740,27 @@ var init_install_record = __esm({
 });
 
 // src/install/locate-dist.ts
-import { existsSync as existsSync11, readFileSync as readFileSync10 } from "node:fs";
-import { dirname as dirname10, join as join15 } from "node:path";
+import { existsSync as existsSync17, readFileSync as readFileSync13 } from "node:fs";
+import { dirname as dirname12, join as join24 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function isDistDir(dir) {
-  return BUNDLE_ENTRIES.every((name) => existsSync11(join15(dir, name)));
+  return BUNDLE_ENTRIES.every((name) => existsSync17(join24(dir, name)));
 }
 function locateDist(here = import.meta.url) {
-  const start = dirname10(fileURLToPath4(here));
+  const start = dirname12(fileURLToPath4(here));
   if (isDistDir(start)) return start;
-  for (let dir = start; ; dir = dirname10(dir)) {
-    const pkg = join15(dir, "package.json");
-    if (existsSync11(pkg)) {
+  for (let dir = start; ; dir = dirname12(dir)) {
+    const pkg = join24(dir, "package.json");
+    if (existsSync17(pkg)) {
       try {
-        if (JSON.parse(readFileSync10(pkg, "utf8")).name === "fanout") {
-          const dist = join15(dir, "dist");
+        if (JSON.parse(readFileSync13(pkg, "utf8")).name === "fanout") {
+          const dist = join24(dir, "dist");
           return isDistDir(dist) ? dist : void 0;
         }
       } catch {
       }
     }
-    if (dirname10(dir) === dir) return void 0;
+    if (dirname12(dir) === dir) return void 0;
   }
 }
 var BUNDLE_ENTRIES;
@@ -34765,11 +35772,11 @@ var init_locate_dist = __esm({
 });
 
 // src/install/settings-file.ts
-import { readFileSync as readFileSync11 } from "node:fs";
+import { readFileSync as readFileSync14 } from "node:fs";
 function readSettingsFile(path7, shown) {
   let text;
   try {
-    text = readFileSync11(path7, "utf8");
+    text = readFileSync14(path7, "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { exists: false };
     throw new FanoutError("settings-unreadable", `cannot read ${shown} (${error.code ?? String(error)})`, {
@@ -34859,15 +35866,15 @@ var init_version = __esm({
 });
 
 // src/install/init.ts
-import { chmodSync, existsSync as existsSync12, readFileSync as readFileSync12, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
-import { join as join16 } from "node:path";
+import { chmodSync, existsSync as existsSync18, readFileSync as readFileSync15, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
+import { join as join25 } from "node:path";
 function readInstallRecord(root) {
-  const text = readIfExists(join16(root, INSTALL_RECORD_FILE));
+  const text = readIfExists(join25(root, INSTALL_RECORD_FILE));
   return text === void 0 ? void 0 : parseInstallRecord(text.toString("utf8"));
 }
 function runInit(options2) {
   const { root, distDir } = options2;
-  if (!existsSync12(root) || !statSync4(root).isDirectory()) {
+  if (!existsSync18(root) || !statSync4(root).isDirectory()) {
     throw new FanoutError("init-no-dir", `${root} is not a directory`, { hint: "pass the repository to install into with --dir <path>" });
   }
   if (!isDistDir(distDir)) {
@@ -34875,7 +35882,7 @@ function runInit(options2) {
       hint: "run `npm run build` in the fanout checkout, then run init with its dist/cli.mjs"
     });
   }
-  const settingsPath = join16(root, PROJECT_SETTINGS);
+  const settingsPath = join25(root, PROJECT_SETTINGS);
   const settingsFile = readSettingsFile(settingsPath, PROJECT_SETTINGS);
   const merged = mergeSettings(settingsFile.exists ? settingsFile.value : void 0, fanoutWiring("repo"));
   if (!merged.ok) throw settingsIssueError(PROJECT_SETTINGS, merged.issue);
@@ -34883,29 +35890,29 @@ function runInit(options2) {
   const actions = [];
   const createdDirs = new Set(previous?.createdDirs ?? []);
   const noteDirs = (rel) => {
-    for (const dir of missingDirs(root, join16(root, rel))) createdDirs.add(dir);
+    for (const dir of missingDirs(root, join25(root, rel))) createdDirs.add(dir);
   };
   const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
-  const samePlace = existsSync12(join16(root, BUNDLE_DIR)) && sameDir(distDir, join16(root, BUNDLE_DIR));
+  const samePlace = existsSync18(join25(root, BUNDLE_DIR)) && sameDir(distDir, join25(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);
-    const source = join16(distDir, rel.slice(BUNDLE_DIR.length + 1));
-    const action = samePlace ? "unchanged" : writeIfChanged(join16(root, rel), readFileSync12(source));
+    const source = join25(distDir, rel.slice(BUNDLE_DIR.length + 1));
+    const action = samePlace ? "unchanged" : writeIfChanged(join25(root, rel), readFileSync15(source));
     const mode = statSync4(source).mode & 511;
-    if (!samePlace && (statSync4(join16(root, rel)).mode & 511) !== mode) chmodSync(join16(root, rel), mode);
+    if (!samePlace && (statSync4(join25(root, rel)).mode & 511) !== mode) chmodSync(join25(root, rel), mode);
     actions.push({ action, path: rel });
   }
   const stale = /* @__PURE__ */ new Set([...previous?.bundle ?? [], ...chunkFiles(root)]);
   for (const rel of stale) {
-    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync12(join16(root, rel))) continue;
-    rmSync2(join16(root, rel), { force: true });
+    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync18(join25(root, rel))) continue;
+    rmSync2(join25(root, rel), { force: true });
     actions.push({ action: "removed", path: rel, note: "left over from an earlier build" });
   }
   const commands2 = {};
   for (const { name, content } of renderCommands("repo")) {
     const rel = `${COMMANDS_DIR}/${name}.md`;
-    const path7 = join16(root, rel);
-    const hash = sha256(content);
+    const path7 = join25(root, rel);
+    const hash2 = sha256(content);
     const current = readIfExists(path7);
     const recorded = previous?.commands[rel];
     if (current === void 0 || current.toString("utf8") === content || recorded !== void 0 && sha256(current) === recorded || options2.force) {
@@ -34913,7 +35920,7 @@ function runInit(options2) {
       const action = writeIfChanged(path7, content);
       const overwrote = current !== void 0 && action === "updated" && (recorded === void 0 || sha256(current) !== recorded);
       actions.push(overwrote ? { action, path: rel, note: "replaced a file fanout did not write (--force)" } : { action, path: rel });
-      commands2[rel] = hash;
+      commands2[rel] = hash2;
     } else {
       actions.push({
         action: "kept",
@@ -34923,20 +35930,20 @@ function runInit(options2) {
       if (recorded !== void 0) commands2[rel] = recorded;
     }
   }
-  for (const [rel, hash] of Object.entries(previous?.commands ?? {})) {
+  for (const [rel, hash2] of Object.entries(previous?.commands ?? {})) {
     if (rel in commands2) continue;
-    const current = readIfExists(join16(root, rel));
-    if (current !== void 0 && sha256(current) === hash) {
-      rmSync2(join16(root, rel));
+    const current = readIfExists(join25(root, rel));
+    if (current !== void 0 && sha256(current) === hash2) {
+      rmSync2(join25(root, rel));
       actions.push({ action: "removed", path: rel, note: "no longer part of fanout" });
     } else if (current !== void 0) {
       actions.push({ action: "kept", path: rel, note: "no longer part of fanout, but edited since init" });
     }
   }
-  const constraintsPath = join16(root, CONSTRAINTS_FILE);
+  const constraintsPath = join25(root, CONSTRAINTS_FILE);
   let constraints = previous?.constraints ?? { file: CONSTRAINTS_FILE, created: false };
   let constraintsError;
-  if (!existsSync12(constraintsPath)) {
+  if (!existsSync18(constraintsPath)) {
     const template = renderConstraintsTemplate();
     noteDirs(CONSTRAINTS_FILE);
     writeIfChanged(constraintsPath, template);
@@ -34964,7 +35971,7 @@ function runInit(options2) {
     constraints,
     createdDirs: [...createdDirs].sort((a2, b3) => a2.split("/").length - b3.split("/").length || a2.localeCompare(b3))
   };
-  actions.push({ action: writeIfChanged(join16(root, INSTALL_RECORD_FILE), formatInstallRecord(record2)), path: INSTALL_RECORD_FILE, note: "what init added, for fanout uninstall" });
+  actions.push({ action: writeIfChanged(join25(root, INSTALL_RECORD_FILE), formatInstallRecord(record2)), path: INSTALL_RECORD_FILE, note: "what init added, for fanout uninstall" });
   return constraintsError === void 0 ? { root, actions, record: record2 } : { root, actions, record: record2, constraintsError };
 }
 function sameDir(a2, b3) {
@@ -34977,11 +35984,11 @@ function sameDir(a2, b3) {
   }
 }
 function chunkFiles(root) {
-  const dir = join16(root, BUNDLE_DIR, "hook-chunks");
-  return existsSync12(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
+  const dir = join25(root, BUNDLE_DIR, "hook-chunks");
+  return existsSync18(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
 }
 function constraintsProblem(root) {
-  return validateConstraintsText(readFileSync12(join16(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
+  return validateConstraintsText(readFileSync15(join25(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
 }
 function validateConstraintsText(text, shown) {
   const validated = validateConstraints(text);
@@ -35027,13 +36034,13 @@ var init_init = __esm({
 });
 
 // src/install/uninstall.ts
-import { existsSync as existsSync13, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
-import { join as join17 } from "node:path";
+import { existsSync as existsSync19, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
+import { join as join26 } from "node:path";
 function runUninstall(options2) {
   const { root } = options2;
   const record2 = readInstallRecord(root);
   const actions = [];
-  const settingsPath = join17(root, PROJECT_SETTINGS);
+  const settingsPath = join26(root, PROJECT_SETTINGS);
   const settingsFile = readSettingsFile(settingsPath, PROJECT_SETTINGS);
   if (settingsFile.exists) {
     const added = record2 === void 0 ? void 0 : { hooksKey: record2.settings.createdHooksKey, events: record2.settings.createdEvents };
@@ -35050,18 +36057,18 @@ function runUninstall(options2) {
     }
   }
   const commands2 = record2?.commands ?? fallbackCommands();
-  for (const [rel, hash] of Object.entries(commands2)) {
-    const current = readIfExists(join17(root, rel));
+  for (const [rel, hash2] of Object.entries(commands2)) {
+    const current = readIfExists(join26(root, rel));
     if (current === void 0) continue;
-    if (sha256(current) === hash) {
-      rmSync3(join17(root, rel));
+    if (sha256(current) === hash2) {
+      rmSync3(join26(root, rel));
       actions.push({ action: "removed", path: rel });
     } else {
       actions.push({ action: "kept", path: rel, note: record2 === void 0 ? "differs from what fanout init writes" : "edited since fanout init; delete it yourself if you no longer want it" });
     }
   }
-  const constraintsPath = join17(root, CONSTRAINTS_FILE);
-  if (existsSync13(constraintsPath)) {
+  const constraintsPath = join26(root, CONSTRAINTS_FILE);
+  if (existsSync19(constraintsPath)) {
     const createdByInit = record2 !== void 0 ? record2.constraints.created : readIfExists(constraintsPath)?.toString("utf8") === renderConstraintsTemplate();
     if (options2.all && createdByInit) {
       rmSync3(constraintsPath);
@@ -35076,23 +36083,23 @@ function runUninstall(options2) {
   }
   const bundle = record2?.bundle ?? fallbackBundle(root);
   for (const rel of [...bundle, INSTALL_RECORD_FILE]) {
-    if (!existsSync13(join17(root, rel))) continue;
-    rmSync3(join17(root, rel), { force: true });
+    if (!existsSync19(join26(root, rel))) continue;
+    rmSync3(join26(root, rel), { force: true });
     actions.push({ action: "removed", path: rel });
   }
-  removeDirIfEmpty(join17(root, BUNDLE_DIR, "hook-chunks"));
-  removeDirIfEmpty(join17(root, BUNDLE_DIR));
-  const leftovers = existsSync13(join17(root, BUNDLE_DIR)) ? readdirSync5(join17(root, BUNDLE_DIR)) : [];
+  removeDirIfEmpty(join26(root, BUNDLE_DIR, "hook-chunks"));
+  removeDirIfEmpty(join26(root, BUNDLE_DIR));
+  const leftovers = existsSync19(join26(root, BUNDLE_DIR)) ? readdirSync5(join26(root, BUNDLE_DIR)) : [];
   if (leftovers.length > 0) actions.push({ action: "kept", path: `${BUNDLE_DIR}/`, note: `holds files fanout did not write: ${leftovers.join(", ")}` });
-  for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join17(root, dir));
+  for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join26(root, dir));
   return { root, actions, recorded: record2 !== void 0 };
 }
 function fallbackCommands() {
   return Object.fromEntries(renderCommands("repo").map(({ name, content }) => [`${COMMANDS_DIR}/${name}.md`, sha256(content)]));
 }
 function fallbackBundle(root) {
-  const dir = join17(root, BUNDLE_DIR);
-  if (!existsSync13(dir)) return [];
+  const dir = join26(root, BUNDLE_DIR);
+  if (!existsSync19(dir)) return [];
   return listFiles(dir).filter((file) => file === "hook.mjs" || file === "cli.mjs" || /^hook-chunks\/[^/]+\.[cm]js$/.test(file)).map((file) => `${BUNDLE_DIR}/${file}`);
 }
 function formatUninstallReport(report3) {
@@ -35121,13 +36128,13 @@ var init_uninstall = __esm({
 
 // src/install/doctor.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync14, readFileSync as readFileSync13 } from "node:fs";
-import { homedir as homedir3 } from "node:os";
-import { join as join18 } from "node:path";
+import { existsSync as existsSync20, readFileSync as readFileSync16 } from "node:fs";
+import { homedir as homedir4 } from "node:os";
+import { join as join27 } from "node:path";
 function runDoctor(options2) {
   const { root, env } = options2;
   const checks = [checkNode(options2.nodeVersion ?? process.versions.node), checkGit(root, env)];
-  if (!existsSync14(join18(root, ".git"))) {
+  if (!existsSync20(join27(root, ".git"))) {
     checks.push(check2("repo", "warn", `${root} is not the top of a git repository`, { fix: "run doctor (and init) at the repository root, or pass --dir <repo>; the guard works anywhere, orchestrate needs git" }));
   }
   const wiring = checkWiring(root, env);
@@ -35144,7 +36151,7 @@ function checkNode(version2) {
   return check2("node", "problem", `node ${version2} is too old: fanout's bundles need node ${MIN_NODE[0]} or later`, { fix: `install node ${MIN_NODE[0]}+ (e.g. from nodejs.org or your version manager) and make it the \`node\` on PATH` });
 }
 function checkGit(root, env) {
-  const result = spawnSync2("git", ["--version"], { cwd: existsSync14(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
+  const result = spawnSync2("git", ["--version"], { cwd: existsSync20(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
   const version2 = result.status === 0 ? parseVersion(result.stdout) : void 0;
   if (!version2) return check2("git", "problem", "git was not found on PATH", { fix: `install git ${MIN_GIT2.slice(0, 2).join(".")} or later; fanout orchestrate runs every agent in its own git worktree` });
   const shown = version2.join(".");
@@ -35155,7 +36162,7 @@ function checkGit(root, env) {
 }
 function readJsonQuietly(path7) {
   try {
-    return JSON.parse(readFileSync13(path7, "utf8"));
+    return JSON.parse(readFileSync16(path7, "utf8"));
   } catch {
     return void 0;
   }
@@ -35163,7 +36170,7 @@ function readJsonQuietly(path7) {
 function checkWiring(root, env) {
   let project;
   try {
-    const file = readSettingsFile(join18(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
+    const file = readSettingsFile(join27(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
     project = file.exists ? file.value : void 0;
   } catch (error) {
     if (!isFanoutError(error)) throw error;
@@ -35172,11 +36179,11 @@ function checkWiring(root, env) {
       perRepo: false
     };
   }
-  const configDir = env["CLAUDE_CONFIG_DIR"] || join18(env["HOME"] || homedir3(), ".claude");
+  const configDir = env["CLAUDE_CONFIG_DIR"] || join27(env["HOME"] || homedir4(), ".claude");
   const pluginSources = [
     [PROJECT_SETTINGS, project],
-    [".claude/settings.local.json", readJsonQuietly(join18(root, ".claude/settings.local.json"))],
-    [join18(configDir, "settings.json"), readJsonQuietly(join18(configDir, "settings.json"))]
+    [".claude/settings.local.json", readJsonQuietly(join27(root, ".claude/settings.local.json"))],
+    [join27(configDir, "settings.json"), readJsonQuietly(join27(configDir, "settings.json"))]
   ];
   const plugin = pluginSources.flatMap(([file, settings]) => {
     const id = enablesFanoutPlugin(settings);
@@ -35215,17 +36222,17 @@ function referencedChunks(hookSource) {
   return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.[cm]js/g)].map((m2) => m2[0]))].sort();
 }
 function checkBundle(root, distDir, perRepo) {
-  const installed = join18(root, BUNDLE_DIR);
-  const dir = perRepo || existsSync14(installed) ? installed : distDir;
+  const installed = join27(root, BUNDLE_DIR);
+  const dir = perRepo || existsSync20(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : dir ?? "dist";
   if (dir === void 0) return { check: check2("bundle", "problem", "cannot find a fanout build to check", { fix: "run `npm run build` in the fanout checkout" }), hook: void 0 };
-  const hook = join18(dir, "hook.mjs");
-  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync14(join18(dir, file)));
-  if (existsSync14(hook)) missing.push(...referencedChunks(readFileSync13(hook, "utf8")).filter((chunk) => !existsSync14(join18(dir, chunk))));
+  const hook = join27(dir, "hook.mjs");
+  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync20(join27(dir, file)));
+  if (existsSync20(hook)) missing.push(...referencedChunks(readFileSync16(hook, "utf8")).filter((chunk) => !existsSync20(join27(dir, chunk))));
   if (missing.length > 0) {
     return {
       check: check2("bundle", "problem", `${shown} is incomplete: missing ${missing.join(", ")}`, { fix: dir === installed ? "run `fanout init` to copy the whole build again, and commit .claude/fanout/ with all its files" : "run `npm run build`" }),
-      hook: existsSync14(hook) ? hook : void 0
+      hook: existsSync20(hook) ? hook : void 0
     };
   }
   if (dir !== installed) return { check: check2("bundle", "ok", `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
@@ -35251,8 +36258,8 @@ function sameFiles(dist, installed) {
   if (dist === installed) return true;
   const ours = listFiles(dist);
   return ours.every((file) => {
-    const there = join18(installed, file);
-    return existsSync14(there) && readFileSync13(there).equals(readFileSync13(join18(dist, file)));
+    const there = join27(installed, file);
+    return existsSync20(there) && readFileSync16(there).equals(readFileSync16(join27(dist, file)));
   }) && listFiles(installed).filter((f3) => f3.startsWith("hook-chunks/")).every((f3) => ours.includes(f3));
 }
 function checkConstraints(root, env) {
@@ -35412,13 +36419,13 @@ var init_exports2 = {};
 __export(init_exports2, {
   command: () => command8
 });
-import { existsSync as existsSync15, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
-import { homedir as homedir4 } from "node:os";
-import { join as join19, resolve as resolve11 } from "node:path";
+import { existsSync as existsSync21, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
+import { homedir as homedir5 } from "node:os";
+import { join as join28, resolve as resolve11 } from "node:path";
 function isRepoRoot(root) {
-  const dotGit = join19(root, ".git");
+  const dotGit = join28(root, ".git");
   try {
-    return statSync5(dotGit).isFile() || existsSync15(join19(dotGit, "HEAD"));
+    return statSync5(dotGit).isFile() || existsSync21(join28(dotGit, "HEAD"));
   } catch {
     return false;
   }
@@ -35431,9 +36438,9 @@ function refuseUserConfigDir(root) {
       return resolve11(path7);
     }
   };
-  const target = real(join19(root, ".claude"));
+  const target = real(join28(root, ".claude"));
   const configDir = process.env["CLAUDE_CONFIG_DIR"];
-  const userDirs = [join19(homedir4(), ".claude"), ...configDir ? [configDir] : []].map(real);
+  const userDirs = [join28(homedir5(), ".claude"), ...configDir ? [configDir] : []].map(real);
   if (userDirs.includes(target)) {
     throw new FanoutError("init-user-config", `${target} is Claude Code's user config dir: hooks written there would run in every project, where fanout's per-repo hook does not exist`, {
       hint: "run fanout init inside a repository (or pass --dir <repo>); to use fanout in every project, install it as a plugin instead (see docs/install.md)"
@@ -35598,8 +36605,8 @@ fix: correct the lines above, or delete the file to use the built-in defaults`;
 });
 
 // src/hooks/io.ts
-import { readFileSync as readFileSync14 } from "node:fs";
-function readHookInput(read = () => readFileSync14(0, "utf8")) {
+import { readFileSync as readFileSync17 } from "node:fs";
+function readHookInput(read = () => readFileSync17(0, "utf8")) {
   let raw;
   try {
     raw = read();
@@ -35638,12 +36645,12 @@ var init_io = __esm({
 });
 
 // src/hooks/load-constraints.ts
-import { existsSync as existsSync16, mkdirSync as mkdirSync9, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync8 } from "node:fs";
-import { join as join20 } from "node:path";
+import { existsSync as existsSync22, mkdirSync as mkdirSync10, readFileSync as readFileSync18, statSync as statSync6, writeFileSync as writeFileSync9 } from "node:fs";
+import { join as join29 } from "node:path";
 function cachePath(commonDir, file) {
-  let hash = 2166136261;
-  for (let i2 = 0; i2 < file.length; i2++) hash = Math.imul(hash ^ file.charCodeAt(i2), 16777619) >>> 0;
-  return join20(commonDir, "fanout", "cache", `constraints-${hash.toString(16)}.json`);
+  let hash2 = 2166136261;
+  for (let i2 = 0; i2 < file.length; i2++) hash2 = Math.imul(hash2 ^ file.charCodeAt(i2), 16777619) >>> 0;
+  return join29(commonDir, "fanout", "cache", `constraints-${hash2.toString(16)}.json`);
 }
 async function loadConstraintsCached(startDir, env) {
   const paths = findRepo(startDir, env);
@@ -35656,13 +36663,13 @@ async function loadConstraintsCached(startDir, env) {
     stat = statSync6(file);
     const cache2 = cachePath(paths.commonDir, file);
     try {
-      const entry = JSON.parse(readFileSync15(cache2, "utf8"));
+      const entry = JSON.parse(readFileSync18(cache2, "utf8"));
       if (entry.version === CACHE_VERSION && entry.file === file && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size) {
         return { ...paths, constraints: resolveConstraints(entry.data, entry.prose, { ...context, source: file }), file };
       }
     } catch {
     }
-    text = readFileSync15(file, "utf8");
+    text = readFileSync18(file, "utf8");
   } catch (error) {
     return { ...paths, file, error: `${file}: cannot be read (${error.code ?? String(error)}); fix its permissions or remove it to use the defaults` };
   }
@@ -35671,10 +36678,10 @@ async function loadConstraintsCached(startDir, env) {
   if (!validated.ok) return { ...paths, file, error: formatConstraintsIssues2(file, validated.issues) };
   try {
     const cache2 = cachePath(paths.commonDir, file);
-    if (!existsSync16(paths.commonDir)) throw new Error("no git dir");
-    mkdirSync9(join20(cache2, ".."), { recursive: true });
+    if (!existsSync22(paths.commonDir)) throw new Error("no git dir");
+    mkdirSync10(join29(cache2, ".."), { recursive: true });
     const entry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
-    writeFileSync8(cache2, JSON.stringify(entry));
+    writeFileSync9(cache2, JSON.stringify(entry));
   } catch {
   }
   return { ...paths, constraints: resolveConstraints(validated.data, validated.prose, { ...context, source: file }), file };
@@ -35690,7 +36697,7 @@ var init_load_constraints = __esm({
 });
 
 // src/hooks/post-tool-use.ts
-import { homedir as homedir5 } from "node:os";
+import { homedir as homedir6 } from "node:os";
 import { isAbsolute as isAbsolute6, relative as relative4, sep as sep4 } from "node:path";
 function touchedFiles(toolName, toolInput, cwd, repoRoot, gitDir, home) {
   const context = { cwd, projectDir: repoRoot, repoRoot, gitDir, home };
@@ -35706,7 +36713,7 @@ async function postToolUse(input, env) {
   if (typeof toolName !== "string" || toolInput === null || typeof toolInput !== "object") return void 0;
   const cwd = typeof input.cwd === "string" && isAbsolute6(input.cwd) ? input.cwd : process.cwd();
   const loaded = await loadConstraintsCached(cwd, env);
-  const home = env["HOME"] || homedir5();
+  const home = env["HOME"] || homedir6();
   const files = touchedFiles(toolName, toolInput, cwd, loaded.repoRoot, loaded.gitDir, home);
   const command12 = toolName === "Bash" ? toolInput.command : void 0;
   try {
@@ -35746,11 +36753,11 @@ var init_post_tool_use = __esm({
 });
 
 // src/hooks/scope.ts
-import { readFileSync as readFileSync16 } from "node:fs";
+import { readFileSync as readFileSync19 } from "node:fs";
 import { isAbsolute as isAbsolute7, relative as relative5, sep as sep5 } from "node:path";
 function readScope(path7) {
   try {
-    const value = JSON.parse(readFileSync16(path7, "utf8"));
+    const value = JSON.parse(readFileSync19(path7, "utf8"));
     const protectOk = value.protect === void 0 || Array.isArray(value.protect) && value.protect.every((p2) => typeof p2 === "string" && isAbsolute7(p2));
     if (typeof value.root !== "string" || !isAbsolute7(value.root) || !Array.isArray(value.files) || !value.files.every((f3) => typeof f3 === "string") || !protectOk) {
       return { error: `scope file ${path7} must be {"root": "<absolute worktree>", "files": ["repo-relative", \u2026]}; the orchestrator writes it, rerun the batch` };
@@ -35809,7 +36816,7 @@ var init_scope = __esm({
 });
 
 // src/hooks/pre-tool-use.ts
-import { homedir as homedir6 } from "node:os";
+import { homedir as homedir7 } from "node:os";
 import { isAbsolute as isAbsolute8 } from "node:path";
 function deny2(ruleId, reason) {
   return preToolUseDecision("deny", `[fanout:${ruleId}] ${reason}`);
@@ -35840,7 +36847,7 @@ A human must fix ${loaded.file} (or delete it to use the defaults); \`fanout doc
     projectDir: loaded.projectDir,
     repoRoot: loaded.repoRoot,
     gitDir: loaded.gitDir,
-    home: options2.env["HOME"] || homedir6(),
+    home: options2.env["HOME"] || homedir7(),
     sizePlan: (planPath, planCwd) => plans?.sizePlanFile(planPath, planCwd, constraints.gate),
     activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), stringOr(input.session_id))?.decision
   };
@@ -35922,7 +36929,7 @@ var init_session_start = __esm({
 });
 
 // src/hooks/user-prompt.ts
-import { readFileSync as readFileSync17 } from "node:fs";
+import { readFileSync as readFileSync20 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve14 } from "node:path";
 async function userPrompt(input, env) {
   const prompt = promptOf(input);
@@ -35938,7 +36945,7 @@ ${loaded.error}`);
   let text;
   for (const candidate of candidates) {
     try {
-      text = readFileSync17(candidate, "utf8");
+      text = readFileSync20(candidate, "utf8");
       break;
     } catch {
     }

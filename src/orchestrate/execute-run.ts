@@ -7,11 +7,11 @@ import { collect } from './stages/collect.js';
 import { fanOut } from './stages/fan-out.js';
 import { integrate } from './stages/integrate.js';
 import { land } from './stages/land.js';
-import { provision } from './stages/provision.js';
+import { provision, startProvisioning } from './stages/provision.js';
 import { report, type RunOutcome } from './stages/report.js';
 import { agentTimes, FINISHED_EARLIER, runAgent } from './stages/run-agent.js';
 import { eachBatch, messageOf, startRun, type RunContext, type RunHooks } from './stages/start-run.js';
-import { validateBatch, validateIntegration } from './stages/validate.js';
+import { prepareIntegration, validateBatch, validateIntegration } from './stages/validate.js';
 
 export type { RunContext, RunHooks } from './stages/start-run.js';
 export type { RunOutcome } from './stages/report.js';
@@ -20,12 +20,14 @@ export type { RunOutcome } from './stages/report.js';
 export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, hooks: RunHooks): Promise<RunOutcome> {
   const run = startRun(ctx, hooks);
   const { state } = run;
+  const provisioning = startProvisioning(run);
   try {
     await fanOut(run, rerun);
+    const integrationReady = prepareIntegration(run, provisioning);
     run.setPhase('agents');
     await eachBatch(run, async (batch) => {
       const agentRuns = rerun.has(batch.id);
-      if (!(await provision(run, batch, agentRuns))) return;
+      if (!(await provision(run, provisioning, batch, agentRuns))) return;
       const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
       if (agent === null || !(await collect(run, batch, agent))) return;
       await validateBatch(run, batch);
@@ -36,11 +38,11 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
     const checked = run.signal.aborted ? null : await check(run);
     if (checked?.ready) {
       const integration = await integrate(run, checked.targetTip);
-      if (integration.ok && (await validateIntegration(run))) await land(run, checked.targetTip, integration.head);
+      if (integration.ok && (await validateIntegration(run, provisioning, integrationReady))) await land(run, checked.targetTip, integration.head);
     }
   } catch (error) {
     state.error = messageOf(error);
   }
-  await cleanUp(run);
+  await cleanUp(run, provisioning);
   return report(run);
 }

@@ -8,7 +8,7 @@ import type { BatchState, BatchStatus } from '../run-state.js';
 import type { Run } from './start-run.js';
 
 /** Statuses of a batch whose agent did not finish its work (or never ran). */
-export const AGENT_FAILED: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'setup', 'running']);
+export const AGENT_FAILED: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'provisioning', 'setup', 'running']);
 
 export function agentFinished(batch: BatchState): boolean {
   return !AGENT_FAILED.has(batch.status) && batch.head !== null;

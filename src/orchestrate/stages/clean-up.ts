@@ -1,22 +1,35 @@
-// Clean up, always (success, failure, Ctrl-C): agents are already stopped (runProcess waits for their
-// process groups) and their work committed. Every worktree of the run is removed unless kept (git itself
-// refuses one with uncommitted changes), and the run's branches are deleted only when their commits are
-// contained in the target.
-import { emptyCleanup, removeWorktrees, sweepBranches, type CleanupResult } from '../cleanup-run.js';
+// Clean up, always (success, failure, Ctrl-C), and off the critical path: agents are already stopped
+// (runProcess waits for their process groups) and their work committed. Each worktree whose work is saved
+// is detached at once (moved to the trash, pruned from git) and deleted in the background with the run's
+// store; one that may hold unsaved work is kept and listed. The run's branches are deleted only when their
+// commits are contained in the target.
+import { existsSync } from 'node:fs';
+import { emptyCleanup, removeWorktrees, sweepBranches, type CleanupResult, type WorktreeToRemove } from '../cleanup-run.js';
 import { gitTasks } from '../git-tasks.js';
+import { batchFiles, storeDir } from '../run-paths.js';
 import type { RunState } from '../run-state.js';
+import type { Provisioning } from './provision.js';
 import { messageOf, type Run } from './start-run.js';
 
-export async function cleanUp(run: Run): Promise<CleanupResult> {
+export async function cleanUp(run: Run, provisioning: Provisioning): Promise<CleanupResult> {
   const { state, repo, paths } = run;
   run.setPhase('cleanup');
   const cleanup = emptyCleanup();
   try {
-    const worktrees = [...state.batches.filter((batch) => batch.worktreeExists).map((batch) => batch.worktree), ...(state.integration.worktree ? [state.integration.worktree] : [])];
+    // A store still being copied (Ctrl-C during the copy) stops at its next file; only then can it go.
+    await provisioning.ready.catch(() => undefined);
+    const worktrees: WorktreeToRemove[] = [
+      // A batch's head is set once collect committed its agent's work.
+      ...state.batches.filter((batch) => batch.worktreeExists).map((batch) => ({ path: batch.worktree, excludeFile: batchFiles(paths.runDir, batch.id).exclude, workSaved: batch.head !== null })),
+      ...(state.integration.worktree ? [{ path: state.integration.worktree, workSaved: true }] : []),
+    ];
+    const store = storeDir(paths.worktreesDir);
+    const trash = { dir: paths.trash, parents: [paths.worktreesDir, paths.worktreesRoot] };
     if (state.options.keepWorktrees) {
-      for (const path of worktrees) cleanup.keptWorktrees.push({ path, reason: '--keep-worktrees' });
+      for (const { path } of worktrees) cleanup.keptWorktrees.push({ path, reason: '--keep-worktrees' });
+      await removeWorktrees(repo.git, [], trash, cleanup, existsSync(store) ? [store] : []);
     } else {
-      await removeWorktrees(repo.git, worktrees, [paths.worktreesDir, paths.worktreesRoot], cleanup);
+      await removeWorktrees(repo.git, worktrees, trash, cleanup, existsSync(store) ? [store] : []);
     }
     const removed = new Set(cleanup.removedWorktrees);
     for (const batch of state.batches) if (removed.has(batch.worktree)) batch.worktreeExists = false;
@@ -31,8 +44,12 @@ export async function cleanUp(run: Run): Promise<CleanupResult> {
   return cleanup;
 }
 
+
 function cleanupNotes(state: RunState, cleanup: CleanupResult): string[] {
   const notes: string[] = [];
+  if (state.landed && state.integration.landedInstall) {
+    notes.push(`The result changes the dependencies: run \`${state.integration.landedInstall}\` in ${state.into === null ? state.repoRoot : `a checkout of ${state.into}`} to install them there.`);
+  }
   const byBranch = new Map(state.batches.map((batch) => [batch.branch, batch]));
   for (const { branch, reason } of cleanup.keptBranches) {
     const batch = byBranch.get(branch);

@@ -4,6 +4,7 @@
 import { freeBranch } from '../free-branch.js';
 import { gitTasks, zeroOid } from '../git-tasks.js';
 import { gitIn } from '../run-git.js';
+import { worktreeGit } from './provision.js';
 import type { BatchState } from '../run-state.js';
 import type { AgentOutcome } from './run-agent.js';
 import { messageOf, type Run } from './start-run.js';
@@ -29,7 +30,7 @@ export async function collect(run: Run, batch: BatchState, agent: AgentOutcome):
 async function saveWork(run: Run, batch: BatchState, how: string): Promise<boolean> {
   const { repo, state } = run;
   try {
-    const git = gitIn(batch.worktree);
+    const git = worktreeGit(run, batch.worktree, batch.id);
     if ((await git(gitTasks.status())).length > 0) {
       await git(gitTasks.addAll());
       await git(gitTasks.commit(`fanout: WIP of batch ${batch.id} (agent ${how})\n\nCommitted by fanout: the agent left these changes uncommitted. Run ${state.runId}, attempt ${batch.attempt}.`, run.identity));

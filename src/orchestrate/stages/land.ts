@@ -1,7 +1,14 @@
 // Land, only once everything is green: the branch checked out at the start is fast-forwarded to the
 // integration result (after checking it is still checked out and has not moved), or the new --into branch
 // is created there. Anything unexpected leaves the user's branch where it is and says why.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findUntrackedCollisions } from '../find-untracked-collisions.js';
 import { gitTasks, zeroOid } from '../git-tasks.js';
+import { onPath } from '../on-path.js';
+import { projectPackageManager, readProjectDependencies } from '../provision/check-dependencies.js';
+import { changesDependencies, suggestedInstall } from '../provision/package-manager.js';
+import { formatCommand } from '../split-words.js';
 import { messageOf, type Run } from './start-run.js';
 
 /** True when the result landed; otherwise state.error says why not. */
@@ -22,6 +29,16 @@ export async function land(run: Run, targetTip: string, head: string): Promise<b
       state.error = `${branch} moved while the run was merging, so fanout did not move it`;
       return false;
     }
+    // A fast-forward silently overwrites ignored files (and refuses over untracked ones): files that
+    // appeared in the checkout during the run at a path the result changes are not overwritten.
+    const changed = (await repo.git(gitTasks.changedFiles(targetTip, head))).files;
+    const [status, ignored] = await Promise.all([repo.git(gitTasks.status('normal')), repo.git(gitTasks.ignoredPaths())]);
+    const untracked = status.filter((entry) => entry.code === '??').map((entry) => entry.path);
+    const inTheWay = findUntrackedCollisions(changed, [...untracked, ...ignored]).filter((path) => existsSync(join(repo.repoRoot, path)));
+    if (inTheWay.length > 0) {
+      state.error = `the result changes ${inTheWay.join(', ')}, which your checkout holds untracked or ignored, so fanout did not move ${branch}; move them out of the way, then \`git merge --ff-only ${state.integration.branch}\``;
+      return false;
+    }
     try {
       await repo.git(gitTasks.fastForward(head));
     } catch (error) {
@@ -31,6 +48,11 @@ export async function land(run: Run, targetTip: string, head: string): Promise<b
   }
   state.landed = true;
   for (const batch of state.batches) batch.status = 'merged';
+  // fanout installs in worktrees only: the user's node_modules is theirs to update.
+  if (changesDependencies((await repo.git(gitTasks.changedFiles(targetTip, head))).files)) {
+    const manager = projectPackageManager(readProjectDependencies(repo.repoRoot));
+    if (manager !== null) state.integration.landedInstall = formatCommand(suggestedInstall(manager, (program) => onPath(program, run.env)));
+  }
   run.save();
   return true;
 }

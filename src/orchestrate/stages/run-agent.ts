@@ -3,6 +3,7 @@
 // then commits whatever it left, whatever that was.
 import { writeFileSync } from 'node:fs';
 import { agentSettings, defaultAgentArgs } from '../agent-command.js';
+import { portEnv } from '../allocate-ports.js';
 import { buildPrompt } from '../build-prompt.js';
 import { formatDuration } from '../parse-duration.js';
 import { applyStreamLine, emptyProgress } from '../parse-stream-event.js';
@@ -10,7 +11,10 @@ import { batchFiles } from '../run-paths.js';
 import { runProcess } from '../run-process.js';
 import type { BatchState } from '../run-state.js';
 import { formatCommand } from '../split-words.js';
+import { gitTasks } from '../git-tasks.js';
+import { appendExcludes } from '../provision/exclude-file.js';
 import { describeExit, succeeded } from './process-outcome.js';
+import { worktreeGit, worktreeGitEnv } from './provision.js';
 import type { Run } from './start-run.js';
 
 export interface AgentOutcome {
@@ -36,9 +40,15 @@ export async function runAgent(run: Run, batch: BatchState): Promise<AgentOutcom
       run.setStatus(batch, setup.interrupted ? 'interrupted' : 'failed');
       return null;
     }
+    const clash = await setAsideSetupOutput(run, batch);
+    if (clash !== null) {
+      batch.error = clash;
+      run.setStatus(batch, 'failed');
+      return null;
+    }
   }
   writeAgentFiles(run, batch);
-  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length });
+  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length, ports: batch.ports ?? null });
   const command = state.options.agent ?? defaultAgentArgs(files.settings, run.env);
   const progress = emptyProgress();
   batch.startedAt = new Date().toISOString();
@@ -74,7 +84,25 @@ export async function runAgent(run: Run, batch: BatchState): Promise<AgentOutcom
 
 /** What every process in a batch's worktree (setup, agent, validation) finds in its environment. */
 export function batchEnv(run: Run, batch: BatchState): Record<string, string> {
-  return { FANOUT_RUN_ID: run.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files) };
+  return { FANOUT_RUN_ID: run.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files), ...portEnv(batch.ports), ...worktreeGitEnv(run, batch.id) };
+}
+
+/**
+ * What the setup command created or changed is not the agent's work: new paths join the worktree's
+ * excludes file, changed tracked files are marked skip-worktree in its index. A file the batch itself must
+ * change cannot be told apart that way: the batch fails, saying so (null when all is well).
+ */
+async function setAsideSetupOutput(run: Run, batch: BatchState): Promise<string | null> {
+  const git = worktreeGit(run, batch.worktree, batch.id);
+  const entries = await git(gitTasks.status('normal'));
+  const created = entries.filter((entry) => entry.code === '??').map((entry) => entry.path);
+  const changed = entries.filter((entry) => entry.code !== '??').map((entry) => entry.path);
+  const clash = changed.filter((path) => batch.files.includes(path));
+  if (clash.length > 0) return `the setup command changes ${clash.join(', ')}, which this batch must change: fanout cannot tell its change from the agent's (make the setup leave tracked files alone)`;
+  appendExcludes(batchFiles(run.paths.runDir, batch.id).exclude, created);
+  if (changed.length > 0) await git(gitTasks.skipWorktree(changed));
+  if (entries.length > 0) run.monitor.note(`${batch.id}: the setup command left ${entries.map((entry) => entry.path).join(', ')}; not agent work`);
+  return null;
 }
 
 /** The agents' wall window (first start to last end) and the sum of their times, over the batches that ran now. */

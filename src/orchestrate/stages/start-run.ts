@@ -8,6 +8,7 @@ import { mapLimit } from '../predict-merges.js';
 import type { RepoContext } from '../preflight.js';
 import { releaseLock } from '../run-lock.js';
 import type { RunPaths } from '../run-paths.js';
+import type { ProvisionContext } from './provision.js';
 
 export interface RunHooks {
   /** Live progress (stderr in the CLI). */
@@ -28,8 +29,8 @@ export interface RunContext {
   paths: RunPaths;
   repo: RepoContext;
   identity: string[];
-  /** Untracked files (.worktreeinclude) copied into every worktree. */
-  includeFiles: string[];
+  /** What every worktree receives besides the checkout (installed dependencies, .worktreeinclude files…). */
+  provision: ProvisionContext;
   /** dist/hook.mjs, for the default agent's settings. */
   hookBundle: string | null;
   validateWords: string[] | null;

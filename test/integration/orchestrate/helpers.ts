@@ -160,6 +160,11 @@ export async function waitFor(check: () => boolean, timeoutMs = 20_000, what = '
   }
 }
 
+/** Removed worktrees are deleted by a background process: waits until path is gone. */
+export async function deleted(path: string): Promise<void> {
+  await waitFor(() => !existsSync(path), 30_000, `the background deletion of ${path}`);
+}
+
 /** Runs the built CLI as a child process. */
 export function startCli(args: string[], cwd: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

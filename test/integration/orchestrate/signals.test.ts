@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agentFlag, CLI, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, repoWithPlan, runDirs, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
+import { agentFlag, CLI, deleted, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, repoWithPlan, runDirs, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
@@ -34,7 +34,7 @@ describe('fanout orchestrate: interrupted', () => {
       for (const pid of pids) expect(isAlive(pid)).toBe(false);
       expect(head(repo, 'main')).toBe(base);
       expect(worktrees(repo)).toEqual([]);
-      expect(existsSync(worktreeRoot(repo))).toBe(false);
+      await deleted(worktreeRoot(repo));
       expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
       // Each agent's files were committed on its branch before the worktree went.
       const branches = fanoutBranches(repo);
@@ -63,7 +63,7 @@ describe('fanout orchestrate: interrupted', () => {
     expect(head(repo, 'main')).not.toBe(base);
     expect(filesAt(repo, 'main').filter((f) => f.startsWith('src/'))).toHaveLength(12);
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
     expect(fanoutBranches(repo)).toEqual([]);
   });
@@ -82,7 +82,7 @@ describe('fanout orchestrate: interrupted', () => {
     process.kill(-(child.pid ?? 0), 'SIGINT');
     expect(await done).toBe(130);
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     const [runId] = runDirs(repo);
     const state = readJson<{ batches: Array<{ id: string; branch: string; files: string[]; exitCode: number | null; error: string | null }> }>(`${repo.dir}/.git/fanout/runs/${runId}/state.json`);
     expect(state.batches.map((b) => b.error)).toEqual([null, null, null]);
