@@ -8083,11 +8083,11 @@ var init_lexer = __esm({
       // followed by ")" also terminates the body, resuming at the ")" — bash treats
       // the substitution's closing paren as end-of-file for its heredocs.
       // `join` crosses `\`+newline pairs, which an unquoted delimiter may straddle.
-      matchHereDocDelimiter(delimiter2, lineStart, end, join30) {
+      matchHereDocDelimiter(delimiter2, lineStart, end, join31) {
         const src = this.src;
         let pos = lineStart;
         for (let i2 = 0; i2 < delimiter2.length; ) {
-          if (join30 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
+          if (join31 && src.charCodeAt(pos) === CH_BACKSLASH && pos + 1 < end && src.charCodeAt(pos + 1) === CH_NL) {
             pos += 2;
             continue;
           }
@@ -8099,11 +8099,11 @@ var init_lexer = __esm({
         return pos;
       }
       // A `\` consumes the next character, so `\`+newline continues the line and `\\` does not.
-      logicalLineEnd(from, end, join30) {
+      logicalLineEnd(from, end, join31) {
         const src = this.src;
         let lineEnd = src.indexOf("\n", from);
         while (lineEnd !== -1 && lineEnd < end) {
-          if (!join30)
+          if (!join31)
             return lineEnd;
           let backslashes = lineEnd;
           while (backslashes > from && src.charCodeAt(backslashes - 1) === CH_BACKSLASH)
@@ -14864,7 +14864,7 @@ function ruleAwk(inv, an2) {
   if (!/system|\||>/.test(code)) return;
   an2.certain = false;
   let runs = 0;
-  const run = (cmd) => {
+  const run2 = (cmd) => {
     if (cmd === UNKNOWN || cmd === "") return;
     if (++runs > 64) {
       if (runs === 65) an2.add("too-complex", "deny", `this awk program runs more than 64 shell commands; fanout does not read that many. Write the commands to a script file, review it, and run it.`, inv.segment);
@@ -14874,14 +14874,14 @@ function ruleAwk(inv, an2) {
   };
   for (const m2 of code.matchAll(/\bsystem\s*\(/g)) {
     const inner = awkParens(code, m2.index + m2[0].length - 1);
-    if (inner !== void 0) run(awkValue(inner));
+    if (inner !== void 0) run2(awkValue(inner));
   }
   for (const m2 of code.matchAll(/\b(print|printf)\b([^;}\n|]*)\|&?\s*("(?:[^"\\\n]|\\.)*")/g)) {
     const cmd = awkString(m2[3]);
-    run(cmd);
-    if (AWK_SHELLS.test(cmd.trim().split(/\s+/)[0] ?? "")) run(awkValue(m2[2].replace(/^\s*\(|\)\s*$/g, "")));
+    run2(cmd);
+    if (AWK_SHELLS.test(cmd.trim().split(/\s+/)[0] ?? "")) run2(awkValue(m2[2].replace(/^\s*\(|\)\s*$/g, "")));
   }
-  for (const m2 of code.matchAll(/("(?:[^"\\\n]|\\.)*")\s*\|&?\s*getline/g)) run(awkString(m2[1]));
+  for (const m2 of code.matchAll(/("(?:[^"\\\n]|\\.)*")\s*\|&?\s*getline/g)) run2(awkString(m2[1]));
   for (const m2 of code.matchAll(/\b(?:print|printf)\b[^;}\n|>]*(>>?)\s*("(?:[^"\\\n]|\\.)*")/g)) {
     const arg = literalArg(awkString(m2[2]));
     an2.target({ op: "write", arg, path: an2.path(arg, inv), recursive: false, segment: inv.segment, via: `awk print ${m2[1]}` });
@@ -18471,7 +18471,7 @@ var require_parse = __commonJS({
 var require_gray_matter = __commonJS({
   "node_modules/gray-matter/index.js"(exports2, module2) {
     "use strict";
-    var fs4 = __require("fs");
+    var fs5 = __require("fs");
     var sections2 = require_section_matter();
     var defaults = require_defaults();
     var stringify = require_stringify();
@@ -18555,7 +18555,7 @@ var require_gray_matter = __commonJS({
       return stringify(file, data, options2);
     };
     matter2.read = function(filepath, options2) {
-      const str3 = fs4.readFileSync(filepath, "utf8");
+      const str3 = fs5.readFileSync(filepath, "utf8");
       const file = matter2(str3, options2);
       file.path = filepath;
       return file;
@@ -19214,13 +19214,13 @@ var init_predict_merges = __esm({
 function agentFinished(batch) {
   return !AGENT_FAILED.has(batch.status) && batch.head !== null;
 }
-async function check(run) {
-  const { state, repo } = run;
-  run.setPhase("predict");
+async function check(run2) {
+  const { state, repo } = run2;
+  run2.setPhase("predict");
   const finished7 = state.batches.filter(agentFinished);
   const conflicts = findScopeConflicts(finished7);
   const targetTip = state.into !== null ? state.base : await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ""}`)) ?? state.base;
-  run.monitor.note(`checking ${finished7.length} branch${finished7.length === 1 ? "" : "es"} pairwise${targetTip !== state.base ? ` and against ${state.startBranch}` : ""} with git merge-tree`);
+  run2.monitor.note(`checking ${finished7.length} branch${finished7.length === 1 ? "" : "es"} pairwise${targetTip !== state.base ? ` and against ${state.startBranch}` : ""} with git merge-tree`);
   conflicts.push(
     ...await predictMerges(repo.git, {
       base: state.base,
@@ -19233,11 +19233,11 @@ async function check(run) {
   for (const conflict of conflicts) {
     for (const id of conflict.batches) {
       const batch = state.batches.find((b3) => b3.id === id);
-      if (batch && (batch.status === "done" || batch.status === "invalid")) run.setStatus(batch, "conflict");
+      if (batch && (batch.status === "done" || batch.status === "invalid")) run2.setStatus(batch, "conflict");
     }
   }
-  run.save();
-  const ready = finished7.length === state.batches.length && conflicts.length === 0 && !state.batches.some((batch) => batch.status === "invalid") && !run.signal.aborted;
+  run2.save();
+  const ready = finished7.length === state.batches.length && conflicts.length === 0 && !state.batches.some((batch) => batch.status === "invalid") && !run2.signal.aborted;
   return { ready, targetTip };
 }
 var AGENT_FAILED;
@@ -20277,7 +20277,7 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports2, module2) {
     module2.exports = isexe;
     isexe.sync = sync;
-    var fs4 = __require("fs");
+    var fs5 = __require("fs");
     function checkPathExt(path7, options2) {
       var pathext = options2.pathExt !== void 0 ? options2.pathExt : process.env.PATHEXT;
       if (!pathext) {
@@ -20302,12 +20302,12 @@ var require_windows = __commonJS({
       return checkPathExt(path7, options2);
     }
     function isexe(path7, options2, cb) {
-      fs4.stat(path7, function(er2, stat) {
+      fs5.stat(path7, function(er2, stat) {
         cb(er2, er2 ? false : checkStat(stat, path7, options2));
       });
     }
     function sync(path7, options2) {
-      return checkStat(fs4.statSync(path7), path7, options2);
+      return checkStat(fs5.statSync(path7), path7, options2);
     }
   }
 });
@@ -20317,14 +20317,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports2, module2) {
     module2.exports = isexe;
     isexe.sync = sync;
-    var fs4 = __require("fs");
+    var fs5 = __require("fs");
     function isexe(path7, options2, cb) {
-      fs4.stat(path7, function(er2, stat) {
+      fs5.stat(path7, function(er2, stat) {
         cb(er2, er2 ? false : checkStat(stat, options2));
       });
     }
     function sync(path7, options2) {
-      return checkStat(fs4.statSync(path7), options2);
+      return checkStat(fs5.statSync(path7), options2);
     }
     function checkStat(stat, options2) {
       return stat.isFile() && checkMode(stat, options2);
@@ -20348,7 +20348,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports2, module2) {
-    var fs4 = __require("fs");
+    var fs5 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -20612,16 +20612,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports2, module2) {
     "use strict";
-    var fs4 = __require("fs");
+    var fs5 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command12) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs4.openSync(command12, "r");
-        fs4.readSync(fd, buffer, 0, size, 0);
-        fs4.closeSync(fd);
+        fd = fs5.openSync(command12, "r");
+        fs5.readSync(fd, buffer, 0, size, 0);
+        fs5.closeSync(fd);
       } catch (e) {
       }
       return shebangCommand(buffer.toString());
@@ -23332,7 +23332,7 @@ function prettyMilliseconds(milliseconds, options2) {
     const flooredValue = Math.round(flooredInterimValue) / 10 ** decimalDigits;
     return flooredValue.toFixed(decimalDigits);
   };
-  const add2 = (value, long, short2, valueString) => {
+  const add = (value, long, short2, valueString) => {
     if ((result.length === 0 || !options2.colonNotation) && isZero(value) && !(options2.colonNotation && short2 === "m")) {
       return;
     }
@@ -23349,35 +23349,35 @@ function prettyMilliseconds(milliseconds, options2) {
   const parsed = parseMilliseconds(milliseconds);
   const days = BigInt(parsed.days);
   if (options2.hideYearAndDays) {
-    add2(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
+    add(BigInt(days) * 24n + BigInt(parsed.hours), "hour", "h");
   } else {
     if (options2.hideYear) {
-      add2(days, "day", "d");
+      add(days, "day", "d");
     } else {
-      add2(days / 365n, "year", "y");
-      add2(days % 365n, "day", "d");
+      add(days / 365n, "year", "y");
+      add(days % 365n, "day", "d");
     }
-    add2(Number(parsed.hours), "hour", "h");
+    add(Number(parsed.hours), "hour", "h");
   }
-  add2(Number(parsed.minutes), "minute", "m");
+  add(Number(parsed.minutes), "minute", "m");
   if (!options2.hideSeconds) {
     if (options2.separateMilliseconds || options2.formatSubMilliseconds || !options2.colonNotation && milliseconds < 1e3 && !options2.subSecondsAsDecimals) {
       const seconds = Number(parsed.seconds);
       const milliseconds2 = Number(parsed.milliseconds);
       const microseconds = Number(parsed.microseconds);
       const nanoseconds = Number(parsed.nanoseconds);
-      add2(seconds, "second", "s");
+      add(seconds, "second", "s");
       if (options2.formatSubMilliseconds) {
-        add2(milliseconds2, "millisecond", "ms");
-        add2(microseconds, "microsecond", "\xB5s");
-        add2(nanoseconds, "nanosecond", "ns");
+        add(milliseconds2, "millisecond", "ms");
+        add(microseconds, "microsecond", "\xB5s");
+        add(nanoseconds, "nanosecond", "ns");
       } else {
         const millisecondsAndBelow = milliseconds2 + microseconds / 1e3 + nanoseconds / 1e6;
         const millisecondsDecimalDigits = typeof options2.millisecondsDecimalDigits === "number" ? options2.millisecondsDecimalDigits : 0;
         const roundedMilliseconds = millisecondsAndBelow >= 1 ? Math.round(millisecondsAndBelow) : Math.ceil(millisecondsAndBelow);
         const maximumMilliseconds = 1e3 - 10 ** -millisecondsDecimalDigits;
         const millisecondsString = millisecondsDecimalDigits ? Math.min(millisecondsAndBelow, maximumMilliseconds).toFixed(millisecondsDecimalDigits) : Math.min(roundedMilliseconds, maximumMilliseconds);
-        add2(
+        add(
           Number.parseFloat(millisecondsString),
           "millisecond",
           "ms",
@@ -23389,7 +23389,7 @@ function prettyMilliseconds(milliseconds, options2) {
       const secondsDecimalDigits = typeof options2.secondsDecimalDigits === "number" ? options2.secondsDecimalDigits : 1;
       const secondsFixed = floorDecimals(seconds, secondsDecimalDigits);
       const secondsString = options2.keepDecimalsOnWholeSeconds ? secondsFixed : secondsFixed.replace(/\.0+$/, "");
-      add2(Number.parseFloat(secondsString), "second", "s", secondsString);
+      add(Number.parseFloat(secondsString), "second", "s", secondsString);
     }
   }
   if (result.length === 0) {
@@ -31773,9 +31773,9 @@ function gitIn(cwd, config3 = []) {
 }
 async function viaExeca(cwd, task) {
   const config3 = (task.config ?? []).flatMap((pair) => ["-c", pair]);
-  const run = await execa("git", [...config3, ...task.args], { cwd, reject: false, detached: true, ...task.input === void 0 ? { stdin: "ignore" } : { input: task.input }, stripFinalNewline: false, encoding: "utf8" });
-  if (run.exitCode === void 0) throw new Error(run.shortMessage);
-  return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+  const run2 = await execa("git", [...config3, ...task.args], { cwd, reject: false, detached: true, ...task.input === void 0 ? { stdin: "ignore" } : { input: task.input }, stripFinalNewline: false, encoding: "utf8" });
+  if (run2.exitCode === void 0) throw new Error(run2.shortMessage);
+  return { stdout: run2.stdout, stderr: run2.stderr, exitCode: run2.exitCode };
 }
 async function viaSimpleGit(cwd, task) {
   let exitCode = 0;
@@ -31950,9 +31950,330 @@ var init_run_paths = __esm({
   }
 });
 
+// src/orchestrate/provision/entry-action.ts
+function entryAction(path7, kind) {
+  const parts = path7.split("/");
+  const name = parts[parts.length - 1] ?? "";
+  const parent = parts[parts.length - 2];
+  const grandparent = parts[parts.length - 3];
+  if (kind === "dir") return parent === "node_modules" && CACHES.has(name) ? "skip" : "carry";
+  if (kind === "symlink") return "carry";
+  if (parent === "node_modules" || parent === ".pnpm" && grandparent === "node_modules") return "copy";
+  if (parent === ".bin" && grandparent === "node_modules") return "rewrite";
+  if (parent === "bin" && grandparent !== void 0 && VENVS.has(grandparent) || name === "pyvenv.cfg" && parent !== void 0 && VENVS.has(parent)) return "rewrite";
+  return "carry";
+}
+function retargetText(text, from, to2) {
+  if (!text.includes(from)) return null;
+  const pattern = new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[/"'\\s:;=])`, "g");
+  const replaced = text.replace(pattern, to2);
+  return replaced === text ? null : replaced;
+}
+function retargetLink(target, from, to2) {
+  return target === from || target.startsWith(`${from}/`) ? `${to2}${target.slice(from.length)}` : target;
+}
+var CACHES, VENVS;
+var init_entry_action = __esm({
+  "src/orchestrate/provision/entry-action.ts"() {
+    "use strict";
+    CACHES = /* @__PURE__ */ new Set([".cache", ".vite", ".vitest"]);
+    VENVS = /* @__PURE__ */ new Set([".venv", "venv"]);
+  }
+});
+
+// src/orchestrate/provision/copy-tree.ts
+import { constants as constants4, promises as fs2 } from "node:fs";
+import { join as join8 } from "node:path";
+async function copyTree(src, dst, options2) {
+  const stats = { files: 0, dirs: 0, symlinks: 0, copied: 0, bytes: 0 };
+  const limit = limiter(options2.concurrency ?? 16, options2.signal);
+  const copyMode = options2.method === "reflink" ? constants4.COPYFILE_FICLONE_FORCE : constants4.COPYFILE_FICLONE;
+  const copyFile = async (from, to2) => {
+    const info = await fs2.lstat(from);
+    await fs2.copyFile(from, to2, copyMode);
+    await fs2.utimes(to2, info.atime, info.mtime);
+    stats.bytes += info.size;
+  };
+  const file = async (from, to2, rel) => {
+    stats.files++;
+    const action = options2.policy ? entryAction(rel, "file") : "carry";
+    if (action === "rewrite" && options2.retarget) {
+      const info = await fs2.lstat(from);
+      if (info.size <= SHIM_LIMIT) {
+        const text = await fs2.readFile(from, "utf8");
+        const changed = retargetText(text, options2.retarget.from, options2.retarget.to);
+        if (changed !== null) {
+          await fs2.writeFile(to2, changed, { mode: info.mode & 4095 });
+          await fs2.chmod(to2, info.mode & 4095);
+          stats.copied++;
+          stats.bytes += changed.length;
+          return;
+        }
+      }
+    }
+    if (options2.method === "hardlink" && action === "carry") return fs2.link(from, to2);
+    if (options2.method === "hardlink") stats.copied++;
+    return copyFile(from, to2);
+  };
+  const link = async (from, to2) => {
+    stats.symlinks++;
+    const target = await fs2.readlink(from);
+    await fs2.symlink(options2.retarget ? retargetLink(target, options2.retarget.from, options2.retarget.to) : target, to2);
+  };
+  const walk = async (from, to2, rel) => {
+    const info = await limit(() => fs2.lstat(from));
+    await limit(() => fs2.mkdir(to2, { mode: info.mode & 4095 }));
+    stats.dirs++;
+    const entries = await limit(() => fs2.readdir(from, { withFileTypes: true }));
+    const subdirs = [];
+    const leaves = [];
+    for (const entry of entries) {
+      const childRel = `${rel}/${entry.name}`;
+      const a2 = join8(from, entry.name);
+      const b3 = join8(to2, entry.name);
+      if (entry.isDirectory()) {
+        if (options2.policy && entryAction(childRel, "dir") === "skip") continue;
+        subdirs.push(walk(a2, b3, childRel));
+      } else if (entry.isSymbolicLink()) leaves.push(limit(() => link(a2, b3)));
+      else if (entry.isFile()) leaves.push(limit(() => file(a2, b3, childRel)));
+    }
+    await Promise.all([...leaves, ...subdirs]);
+  };
+  await walk(src, dst, options2.path);
+  return stats;
+}
+function limiter(n2, signal) {
+  let active = 0;
+  const waiting = [];
+  return async (fn2) => {
+    if (active >= n2) await new Promise((resolve15) => waiting.push(resolve15));
+    if (signal?.aborted) {
+      waiting.shift()?.();
+      throw new Error("interrupted");
+    }
+    active++;
+    try {
+      return await fn2();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+async function treeSize(path7) {
+  const total = { files: 0, bytes: 0 };
+  const limit = limiter(16, void 0);
+  const visit = async (at2) => {
+    const info = await limit(() => fs2.lstat(at2));
+    if (info.isDirectory()) {
+      const names = await limit(() => fs2.readdir(at2));
+      await Promise.all(names.map((name) => visit(join8(at2, name))));
+    } else if (info.isFile()) {
+      total.files++;
+      total.bytes += info.size;
+    }
+  };
+  try {
+    await visit(path7);
+  } catch {
+  }
+  return total;
+}
+var SHIM_LIMIT;
+var init_copy_tree = __esm({
+  "src/orchestrate/provision/copy-tree.ts"() {
+    "use strict";
+    init_entry_action();
+    SHIM_LIMIT = 256 * 1024;
+  }
+});
+
+// src/orchestrate/provision/run-store.ts
+import { execFile } from "node:child_process";
+import { promises as fs3 } from "node:fs";
+import { dirname as dirname5, join as join9 } from "node:path";
+import { promisify as promisify3 } from "node:util";
+function hasGnuCp() {
+  gnuCp ??= run("cp", ["--version"], { timeout: 1e4 }).then(
+    ({ stdout }) => stdout.includes("GNU coreutils"),
+    () => false
+  );
+  return gnuCp;
+}
+async function buildStore(repoRoot, items, dir, signal) {
+  const gnu = await hasGnuCp();
+  const manifest = { own: [], shims: [], links: [] };
+  const files = {};
+  for (const item of items) {
+    if (item.kind !== "dir") continue;
+    const to2 = join9(dir, item.path);
+    await fs3.mkdir(dirname5(to2), { recursive: true });
+    if (gnu) await run("cp", ["-a", "--reflink=auto", "--", join9(repoRoot, item.path), to2], { signal, maxBuffer: 16 * 1024 * 1024 });
+    else await copyTree(join9(repoRoot, item.path), to2, { method: "copy", path: item.path, policy: false, signal });
+    files[item.path] = await scan3(dir, item.path, repoRoot, manifest, signal);
+  }
+  return { dir, gnu, manifest, files };
+}
+async function scan3(store, path7, repoRoot, manifest, signal) {
+  let files = 0;
+  const visit = async (rel) => {
+    if (signal?.aborted) throw new Error("interrupted");
+    const entries = await fs3.readdir(join9(store, rel), { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const child = `${rel}/${entry.name}`;
+        if (entry.isDirectory()) {
+          if (entryAction(child, "dir") === "skip") await fs3.rm(join9(store, child), { recursive: true, force: true });
+          else await visit(child);
+        } else if (entry.isSymbolicLink()) {
+          const target = await fs3.readlink(join9(store, child));
+          if (target === repoRoot || target.startsWith(`${repoRoot}/`)) manifest.links.push({ path: child, target });
+        } else if (entry.isFile()) {
+          files++;
+          const action = entryAction(child, "file");
+          if (action === "copy") manifest.own.push(child);
+          else if (action === "rewrite") manifest.shims.push(child);
+        }
+      })
+    );
+  };
+  await visit(path7);
+  return files;
+}
+async function linkFromStore(store, item, repoRoot, worktree2, signal) {
+  const from = join9(store.dir, item.path);
+  const to2 = join9(worktree2, item.path);
+  if (!store.gnu) return (await copyTree(from, to2, { method: "hardlink", path: item.path, policy: true, retarget: { from: repoRoot, to: worktree2 }, signal })).files;
+  await run("cp", ["-al", "--", from, to2], { signal, maxBuffer: 16 * 1024 * 1024 });
+  const inItem = (path7) => path7 === item.path || path7.startsWith(`${item.path}/`);
+  for (const path7 of store.manifest.own.filter(inItem)) await run("cp", ["-p", "--remove-destination", "--", join9(store.dir, path7), join9(worktree2, path7)], { signal });
+  for (const path7 of store.manifest.shims.filter(inItem)) {
+    const text = await fs3.readFile(join9(store.dir, path7), "utf8");
+    const changed = retargetText(text, repoRoot, worktree2);
+    if (changed === null) continue;
+    const { mode } = await fs3.stat(join9(store.dir, path7));
+    await fs3.rm(join9(worktree2, path7));
+    await fs3.writeFile(join9(worktree2, path7), changed, { mode: mode & 4095 });
+    await fs3.chmod(join9(worktree2, path7), mode & 4095);
+  }
+  for (const link of store.manifest.links.filter((entry) => inItem(entry.path))) {
+    await fs3.rm(join9(worktree2, link.path));
+    await fs3.symlink(retargetLink(link.target, repoRoot, worktree2), join9(worktree2, link.path));
+  }
+  return store.files[item.path] ?? 0;
+}
+var run, gnuCp;
+var init_run_store = __esm({
+  "src/orchestrate/provision/run-store.ts"() {
+    "use strict";
+    init_copy_tree();
+    init_entry_action();
+    run = promisify3(execFile);
+  }
+});
+
+// src/orchestrate/provision/provision-worktree.ts
+import { constants as constants5, promises as fs4 } from "node:fs";
+import { dirname as dirname6, join as join10 } from "node:path";
+async function resolveMethod(how, probe) {
+  if (how === "none") return null;
+  if (how !== "auto" && how !== "reflink") return how;
+  const clones = await canReflink(probe.file, probe.dir);
+  if (clones) return "reflink";
+  if (how === "auto") return "hardlink";
+  throw new FanoutError("provision-reflink-unsupported", `orchestrate.provision asks for reflink, but the filesystem of ${probe.dir} has no copy-on-write clones`, {
+    hint: "use auto (hard links from a per-run copy where there is no copy-on-write), hardlink or copy"
+  });
+}
+async function canReflink(file, dir) {
+  const probe = join10(dir, `.fanout-reflink-probe-${process.pid}`);
+  try {
+    await fs4.copyFile(file, probe, constants5.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await fs4.rm(probe, { force: true });
+  }
+}
+async function provisionWorktree(input) {
+  const started = performance.now();
+  const record2 = { method: input.method, items: [], files: 0, startedAt: Date.now(), durationMs: 0 };
+  if (input.method === null) return record2;
+  const retarget = { from: input.repoRoot, to: input.worktree };
+  for (const item of input.items) {
+    const from = join10(input.repoRoot, item.path);
+    const to2 = join10(input.worktree, item.path);
+    if (await exists(to2)) continue;
+    await fs4.mkdir(dirname6(to2), { recursive: true });
+    if (item.kind === "file") {
+      await fs4.copyFile(from, to2, constants5.COPYFILE_FICLONE);
+      record2.files++;
+    } else if (input.method === "symlink") {
+      await fs4.symlink(from, to2);
+    } else if (input.method === "hardlink") {
+      if (input.store === null) throw new Error("hardlink provisioning without the run's store");
+      record2.files += await linkFromStore(input.store, item, input.repoRoot, input.worktree, input.signal);
+    } else {
+      record2.files += (await copyTree(from, to2, { method: input.method, path: item.path, policy: true, retarget, signal: input.signal })).files;
+    }
+    record2.items.push(item.path);
+  }
+  record2.durationMs = Math.round(performance.now() - started);
+  return record2;
+}
+async function exists(path7) {
+  try {
+    await fs4.lstat(path7);
+    return true;
+  } catch {
+    return false;
+  }
+}
+var init_provision_worktree = __esm({
+  "src/orchestrate/provision/provision-worktree.ts"() {
+    "use strict";
+    init_errors();
+    init_copy_tree();
+    init_run_store();
+  }
+});
+
+// src/orchestrate/parse-duration.ts
+function parseDuration(text) {
+  const value = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1e3);
+  const parts = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/.test(value) ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
+  if (!parts) return void 0;
+  let total = 0;
+  for (const part of parts) {
+    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
+    total += Number(amount) * (UNITS[unit ?? ""] ?? NaN);
+  }
+  return positive(total);
+}
+function positive(ms2) {
+  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
+}
+function formatDuration(ms2) {
+  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
+  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)}s`;
+  const minutes = Math.floor(ms2 / 6e4);
+  const seconds = Math.round(ms2 % 6e4 / 1e3);
+  return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+}
+var UNITS, MAX_DURATION_MS;
+var init_parse_duration = __esm({
+  "src/orchestrate/parse-duration.ts"() {
+    "use strict";
+    UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+    MAX_DURATION_MS = 2 ** 31 - 1;
+  }
+});
+
 // src/orchestrate/run-state.ts
 import { mkdirSync as mkdirSync3, readdirSync, readFileSync as readFileSync7, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname5, join as join8 } from "node:path";
+import { dirname as dirname7, join as join11 } from "node:path";
 function startingRunFields(options2, pid) {
   return {
     status: "running",
@@ -31970,7 +32291,7 @@ function startingRunFields(options2, pid) {
   };
 }
 function writeState(path7, state) {
-  mkdirSync3(dirname5(path7), { recursive: true });
+  mkdirSync3(dirname7(path7), { recursive: true });
   const temp = `${path7}.${process.pid}.tmp`;
   writeFileSync3(temp, `${JSON.stringify(state, null, 2)}
 `);
@@ -32010,7 +32331,7 @@ function scanStates(runsDir) {
   const states = [];
   const unreadable = [];
   for (const name of names) {
-    const file = join8(runsDir, name, "state.json");
+    const file = join11(runsDir, name, "state.json");
     const read = readStateFile(file);
     if ("state" in read) states.push(read.state);
     else unreadable.push({ runId: name, file, problem: read.problem });
@@ -32020,38 +32341,6 @@ function scanStates(runsDir) {
 var init_run_state = __esm({
   "src/orchestrate/run-state.ts"() {
     "use strict";
-  }
-});
-
-// src/orchestrate/parse-duration.ts
-function parseDuration(text) {
-  const value = text.trim();
-  if (/^\d+(?:\.\d+)?$/.test(value)) return positive(Number(value) * 1e3);
-  const parts = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/.test(value) ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g) : null;
-  if (!parts) return void 0;
-  let total = 0;
-  for (const part of parts) {
-    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
-    total += Number(amount) * (UNITS[unit ?? ""] ?? NaN);
-  }
-  return positive(total);
-}
-function positive(ms2) {
-  return Number.isFinite(ms2) && ms2 >= 1 && ms2 <= MAX_DURATION_MS ? Math.round(ms2) : void 0;
-}
-function formatDuration(ms2) {
-  if (ms2 < 1e3) return `${Math.round(ms2)}ms`;
-  if (ms2 < 6e4) return `${(ms2 / 1e3).toFixed(ms2 < 1e4 ? 1 : 0)}s`;
-  const minutes = Math.floor(ms2 / 6e4);
-  const seconds = Math.round(ms2 % 6e4 / 1e3);
-  return minutes < 60 ? `${minutes}m${String(seconds).padStart(2, "0")}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
-}
-var UNITS, MAX_DURATION_MS;
-var init_parse_duration = __esm({
-  "src/orchestrate/parse-duration.ts"() {
-    "use strict";
-    UNITS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
-    MAX_DURATION_MS = 2 ** 31 - 1;
   }
 });
 
@@ -32134,7 +32423,7 @@ var init_monitor = __esm({
 
 // src/orchestrate/run-lock.ts
 import { mkdirSync as mkdirSync4, readFileSync as readFileSync8, rmSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname8 } from "node:path";
 function isAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
@@ -32197,7 +32486,7 @@ function assertLockFree(path7) {
 }
 function acquireLock(path7, info) {
   assertLockFree(path7);
-  mkdirSync4(dirname6(path7), { recursive: true });
+  mkdirSync4(dirname8(path7), { recursive: true });
   try {
     writeFileSync4(path7, `${JSON.stringify(info)}
 `, { flag: "wx" });
@@ -32287,13 +32576,13 @@ function startRun(ctx, hooks) {
     }
   };
 }
-async function eachBatch(run, fn2) {
-  await mapLimit(run.state.batches, run.state.options.concurrency, async (batch) => {
+async function eachBatch(run2, fn2) {
+  await mapLimit(run2.state.batches, run2.state.options.concurrency, async (batch) => {
     try {
       await fn2(batch);
     } catch (error) {
       batch.error = `fanout failed while running it: ${messageOf(error)}`;
-      run.setStatus(batch, "failed");
+      run2.setStatus(batch, "failed");
     }
   });
 }
@@ -32310,14 +32599,112 @@ var init_start_run = __esm({
   }
 });
 
+// src/orchestrate/stages/provision.ts
+import { mkdirSync as mkdirSync5 } from "node:fs";
+import { join as join12 } from "node:path";
+async function provisioningSettled(provisioning) {
+  await provisioning.ready.catch(() => void 0);
+  await Promise.allSettled([...provisioning.inFlight]);
+}
+function startProvisioning(run2) {
+  const ready = (async () => {
+    const { paths, state, repo } = run2;
+    mkdirSync5(paths.worktreesDir, { recursive: true });
+    const items = run2.provision.items;
+    const method = items.length === 0 ? null : await resolveMethod(run2.provision.settings.how, { file: join12(repo.commonDir, "HEAD"), dir: paths.worktreesDir });
+    const startedAt = Date.now();
+    state.provisioning = { method, store: null, storeFiles: 0, startedAt, storeMs: 0 };
+    if (method !== "hardlink" || !items.some((item) => item.kind === "dir")) return { method, store: null };
+    const started = performance.now();
+    run2.monitor.note(`copying ${items.filter((i2) => i2.kind === "dir").map((i2) => i2.path).join(", ")} once for this run (every worktree hard-links to this copy, never to your checkout)`);
+    const store = await buildStore(repo.repoRoot, items, storeDir(paths.worktreesDir), run2.signal);
+    const files = Object.values(store.files).reduce((a2, b3) => a2 + b3, 0);
+    state.provisioning = { method, store: store.dir, storeFiles: files, startedAt, storeMs: Math.round(performance.now() - started) };
+    run2.monitor.note(`copied ${files.toLocaleString("en-US")} files in ${formatDuration(state.provisioning.storeMs)}`);
+    run2.save();
+    return { method, store };
+  })();
+  ready.catch(() => void 0);
+  return { ready, inFlight: /* @__PURE__ */ new Set() };
+}
+async function provision(run2, provisioning, batch, agentRuns) {
+  if (run2.signal.aborted) {
+    if (agentRuns) run2.setStatus(batch, "interrupted");
+    return false;
+  }
+  if (!batch.worktreeExists) {
+    batch.error ??= "its worktree could not be created";
+    run2.setStatus(batch, "failed");
+    return false;
+  }
+  if (run2.provision.items.length > 0) run2.setStatus(batch, "provisioning");
+  try {
+    batch.provision = await provisionInto(run2, provisioning, batch.worktree, batch.id);
+  } catch (error) {
+    if (run2.signal.aborted) {
+      if (agentRuns) run2.setStatus(batch, "interrupted");
+      return false;
+    }
+    batch.error = `its worktree could not be provisioned: ${messageOf(error)}`;
+    run2.setStatus(batch, "failed");
+    return false;
+  }
+  if (batch.provision.items.length > 0) run2.monitor.note(`${batch.id}: ${describeRecord(batch.provision)}`);
+  run2.save();
+  return true;
+}
+async function provisionIntegration(run2, provisioning, path7) {
+  const record2 = await provisionInto(run2, provisioning, path7, INTEGRATION_ID);
+  run2.state.integration.provision = record2;
+  if (record2.items.length > 0) run2.monitor.note(`integration: ${describeRecord(record2)}`);
+  run2.save();
+  return record2;
+}
+function provisionInto(run2, provisioning, worktree2, id) {
+  const work = provisionWorktreeOf(run2, provisioning, worktree2, id);
+  provisioning.inFlight.add(work);
+  const done = () => void provisioning.inFlight.delete(work);
+  work.then(done, done);
+  return work;
+}
+async function provisionWorktreeOf(run2, provisioning, worktree2, id) {
+  const exclude = batchFiles(run2.paths.runDir, id).exclude;
+  writeExcludes(exclude, run2.provision.globalExcludes, []);
+  const { method, store } = await provisioning.ready;
+  const record2 = await provisionWorktree({ repoRoot: run2.repo.repoRoot, worktree: worktree2, items: run2.provision.items, method, store, signal: run2.signal });
+  writeExcludes(exclude, run2.provision.globalExcludes, record2.items);
+  return record2;
+}
+function worktreeGit(run2, worktree2, id) {
+  return gitIn(worktree2, excludeConfig(batchFiles(run2.paths.runDir, id).exclude));
+}
+function worktreeGitEnv(run2, id) {
+  return excludeEnv(batchFiles(run2.paths.runDir, id).exclude, run2.env);
+}
+function describeRecord(record2) {
+  return `${record2.items.join(", ")} (${record2.method}, ${record2.files} files) in ${formatDuration(record2.durationMs)}`;
+}
+var init_provision = __esm({
+  "src/orchestrate/stages/provision.ts"() {
+    "use strict";
+    init_exclude_file();
+    init_provision_worktree();
+    init_run_store();
+    init_parse_duration();
+    init_run_git();
+    init_run_paths();
+    init_start_run();
+  }
+});
+
 // src/orchestrate/stages/clean-up.ts
 import { existsSync as existsSync6 } from "node:fs";
-async function cleanUp(run, provisioning) {
-  const { state, repo, paths } = run;
-  run.setPhase("cleanup");
+async function cleanUp(run2, provisioning) {
+  const { state, repo, paths } = run2;
+  run2.setPhase("cleanup");
   const cleanup = emptyCleanup();
   try {
-    await provisioning.ready.catch(() => void 0);
+    await provisioningSettled(provisioning);
     const worktrees = [
       // A batch's head is set once collect committed its agent's work.
       ...state.batches.filter((batch) => batch.worktreeExists).map((batch) => ({ path: batch.worktree, excludeFile: batchFiles(paths.runDir, batch.id).exclude, workSaved: batch.head !== null })),
@@ -32340,7 +32727,7 @@ async function cleanUp(run, provisioning) {
     state.error ??= `cleanup failed: ${messageOf(error)}`;
   }
   state.notes = cleanupNotes(state, cleanup);
-  run.save();
+  run2.save();
   return cleanup;
 }
 function cleanupNotes(state, cleanup) {
@@ -32368,6 +32755,7 @@ var init_clean_up = __esm({
     init_cleanup_run();
     init_git_tasks();
     init_run_paths();
+    init_provision();
     init_start_run();
   }
 });
@@ -32385,340 +32773,34 @@ var init_free_branch = __esm({
   }
 });
 
-// src/orchestrate/provision/entry-action.ts
-function entryAction(path7, kind) {
-  const parts = path7.split("/");
-  const name = parts[parts.length - 1] ?? "";
-  const parent = parts[parts.length - 2];
-  const grandparent = parts[parts.length - 3];
-  if (kind === "dir") return parent === "node_modules" && CACHES.has(name) ? "skip" : "carry";
-  if (kind === "symlink") return "carry";
-  if (parent === "node_modules" || parent === ".pnpm" && grandparent === "node_modules") return "copy";
-  if (parent === ".bin" && grandparent === "node_modules") return "rewrite";
-  if (parent === "bin" && grandparent !== void 0 && VENVS.has(grandparent) || name === "pyvenv.cfg" && parent !== void 0 && VENVS.has(parent)) return "rewrite";
-  return "carry";
-}
-function retargetText(text, from, to2) {
-  if (!text.includes(from)) return null;
-  const pattern = new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[/"'\\s:;=])`, "g");
-  const replaced = text.replace(pattern, to2);
-  return replaced === text ? null : replaced;
-}
-function retargetLink(target, from, to2) {
-  return target === from || target.startsWith(`${from}/`) ? `${to2}${target.slice(from.length)}` : target;
-}
-var CACHES, VENVS;
-var init_entry_action = __esm({
-  "src/orchestrate/provision/entry-action.ts"() {
-    "use strict";
-    CACHES = /* @__PURE__ */ new Set([".cache", ".vite", ".vitest"]);
-    VENVS = /* @__PURE__ */ new Set([".venv", "venv"]);
-  }
-});
-
-// src/orchestrate/provision/copy-tree.ts
-import { constants as constants4, promises as fs2 } from "node:fs";
-import { join as join9 } from "node:path";
-async function copyTree(src, dst, options2) {
-  const stats = { files: 0, dirs: 0, symlinks: 0, copied: 0, bytes: 0 };
-  const limit = limiter(options2.concurrency ?? 16, options2.signal);
-  const copyMode = options2.method === "reflink" ? constants4.COPYFILE_FICLONE_FORCE : constants4.COPYFILE_FICLONE;
-  const copyFile = async (from, to2) => {
-    const info = await fs2.lstat(from);
-    await fs2.copyFile(from, to2, copyMode);
-    await fs2.utimes(to2, info.atime, info.mtime);
-    stats.bytes += info.size;
-  };
-  const file = async (from, to2, rel) => {
-    stats.files++;
-    const action = options2.policy ? entryAction(rel, "file") : "carry";
-    if (action === "rewrite" && options2.retarget) {
-      const info = await fs2.lstat(from);
-      if (info.size <= SHIM_LIMIT) {
-        const text = await fs2.readFile(from, "utf8");
-        const changed = retargetText(text, options2.retarget.from, options2.retarget.to);
-        if (changed !== null) {
-          await fs2.writeFile(to2, changed, { mode: info.mode & 4095 });
-          await fs2.chmod(to2, info.mode & 4095);
-          stats.copied++;
-          stats.bytes += changed.length;
-          return;
-        }
-      }
-    }
-    if (options2.method === "hardlink" && action === "carry") return fs2.link(from, to2);
-    if (options2.method === "hardlink") stats.copied++;
-    return copyFile(from, to2);
-  };
-  const link = async (from, to2) => {
-    stats.symlinks++;
-    const target = await fs2.readlink(from);
-    await fs2.symlink(options2.retarget ? retargetLink(target, options2.retarget.from, options2.retarget.to) : target, to2);
-  };
-  const walk = async (from, to2, rel) => {
-    const info = await limit(() => fs2.lstat(from));
-    await limit(() => fs2.mkdir(to2, { mode: info.mode & 4095 }));
-    stats.dirs++;
-    const entries = await limit(() => fs2.readdir(from, { withFileTypes: true }));
-    const subdirs = [];
-    const leaves = [];
-    for (const entry of entries) {
-      const childRel = `${rel}/${entry.name}`;
-      const a2 = join9(from, entry.name);
-      const b3 = join9(to2, entry.name);
-      if (entry.isDirectory()) {
-        if (options2.policy && entryAction(childRel, "dir") === "skip") continue;
-        subdirs.push(walk(a2, b3, childRel));
-      } else if (entry.isSymbolicLink()) leaves.push(limit(() => link(a2, b3)));
-      else if (entry.isFile()) leaves.push(limit(() => file(a2, b3, childRel)));
-    }
-    await Promise.all([...leaves, ...subdirs]);
-  };
-  await walk(src, dst, options2.path);
-  return stats;
-}
-function limiter(n2, signal) {
-  let active = 0;
-  const waiting = [];
-  return async (fn2) => {
-    if (active >= n2) await new Promise((resolve15) => waiting.push(resolve15));
-    if (signal?.aborted) {
-      waiting.shift()?.();
-      throw new Error("interrupted");
-    }
-    active++;
-    try {
-      return await fn2();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-async function treeSize(path7) {
-  const total = { files: 0, bytes: 0 };
-  const limit = limiter(16, void 0);
-  const visit = async (at2) => {
-    const info = await limit(() => fs2.lstat(at2));
-    if (info.isDirectory()) {
-      const names = await limit(() => fs2.readdir(at2));
-      await Promise.all(names.map((name) => visit(join9(at2, name))));
-    } else if (info.isFile()) {
-      total.files++;
-      total.bytes += info.size;
-    }
-  };
-  try {
-    await visit(path7);
-  } catch {
-  }
-  return total;
-}
-var SHIM_LIMIT;
-var init_copy_tree = __esm({
-  "src/orchestrate/provision/copy-tree.ts"() {
-    "use strict";
-    init_entry_action();
-    SHIM_LIMIT = 256 * 1024;
-  }
-});
-
-// src/orchestrate/provision/provision-worktree.ts
-import { constants as constants5, promises as fs3 } from "node:fs";
-import { dirname as dirname7, join as join10 } from "node:path";
-async function resolveMethod(how, probe) {
-  if (how === "none") return null;
-  if (how !== "auto" && how !== "reflink") return how;
-  const clones = await canReflink(probe.file, probe.dir);
-  if (clones) return "reflink";
-  if (how === "auto") return "hardlink";
-  throw new FanoutError("provision-reflink-unsupported", `orchestrate.provision asks for reflink, but the filesystem of ${probe.dir} has no copy-on-write clones`, {
-    hint: "use auto (hard links from a per-run copy where there is no copy-on-write), hardlink or copy"
-  });
-}
-async function canReflink(file, dir) {
-  const probe = join10(dir, `.fanout-reflink-probe-${process.pid}`);
-  try {
-    await fs3.copyFile(file, probe, constants5.COPYFILE_FICLONE_FORCE);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await fs3.rm(probe, { force: true });
-  }
-}
-async function buildStore(repoRoot, items, store, signal) {
-  const total = { files: 0, dirs: 0, symlinks: 0, copied: 0, bytes: 0 };
-  for (const item of items) {
-    if (item.kind !== "dir") continue;
-    await fs3.mkdir(dirname7(join10(store, item.path)), { recursive: true });
-    add(total, await copyTree(join10(repoRoot, item.path), join10(store, item.path), { method: "copy", path: item.path, policy: false, signal }));
-  }
-  return total;
-}
-async function provisionWorktree(input) {
-  const started = performance.now();
-  const record2 = { method: input.method, items: [], files: 0, durationMs: 0 };
-  if (input.method === null) return record2;
-  const retarget = { from: input.repoRoot, to: input.worktree };
-  for (const item of input.items) {
-    const from = join10(input.repoRoot, item.path);
-    const to2 = join10(input.worktree, item.path);
-    if (await exists(to2)) continue;
-    await fs3.mkdir(dirname7(to2), { recursive: true });
-    if (item.kind === "file") {
-      await fs3.copyFile(from, to2, constants5.COPYFILE_FICLONE);
-      record2.files++;
-    } else if (input.method === "symlink") {
-      await fs3.symlink(from, to2);
-    } else {
-      const source = input.method === "hardlink" ? join10(input.store ?? "", item.path) : from;
-      record2.files += (await copyTree(source, to2, { method: input.method, path: item.path, policy: true, retarget, signal: input.signal })).files;
-    }
-    record2.items.push(item.path);
-  }
-  record2.durationMs = Math.round(performance.now() - started);
-  return record2;
-}
-async function exists(path7) {
-  try {
-    await fs3.lstat(path7);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function add(total, stats) {
-  total.files += stats.files;
-  total.dirs += stats.dirs;
-  total.symlinks += stats.symlinks;
-  total.copied += stats.copied;
-  total.bytes += stats.bytes;
-}
-var init_provision_worktree = __esm({
-  "src/orchestrate/provision/provision-worktree.ts"() {
-    "use strict";
-    init_errors();
-    init_copy_tree();
-  }
-});
-
-// src/orchestrate/stages/provision.ts
-import { mkdirSync as mkdirSync5 } from "node:fs";
-import { join as join11 } from "node:path";
-function startProvisioning(run) {
-  const ready = (async () => {
-    const { paths, state, repo } = run;
-    mkdirSync5(paths.worktreesDir, { recursive: true });
-    const items = run.provision.items;
-    const method = items.length === 0 ? null : await resolveMethod(run.provision.settings.how, { file: join11(repo.commonDir, "HEAD"), dir: paths.worktreesDir });
-    state.provisioning = { method, store: null, storeFiles: 0, storeBytes: 0, storeMs: 0 };
-    if (method !== "hardlink" || !items.some((item) => item.kind === "dir")) return { method, store: null };
-    const store = storeDir(paths.worktreesDir);
-    const started = performance.now();
-    run.monitor.note(`copying ${items.filter((i2) => i2.kind === "dir").map((i2) => i2.path).join(", ")} once for this run (every worktree hard-links to this copy, never to your checkout)`);
-    const stats = await buildStore(repo.repoRoot, items, store, run.signal);
-    state.provisioning = { method, store, storeFiles: stats.files, storeBytes: stats.bytes, storeMs: Math.round(performance.now() - started) };
-    run.monitor.note(`copied ${stats.files} files (${mib(stats.bytes)}) in ${formatDuration(state.provisioning.storeMs)}`);
-    run.save();
-    return { method, store };
-  })();
-  ready.catch(() => void 0);
-  return { ready };
-}
-async function provision(run, provisioning, batch, agentRuns) {
-  if (run.signal.aborted) {
-    if (agentRuns) run.setStatus(batch, "interrupted");
-    return false;
-  }
-  if (!batch.worktreeExists) {
-    batch.error ??= "its worktree could not be created";
-    run.setStatus(batch, "failed");
-    return false;
-  }
-  if (run.provision.items.length > 0) run.setStatus(batch, "provisioning");
-  try {
-    batch.provision = await provisionInto(run, provisioning, batch.worktree, batch.id);
-  } catch (error) {
-    if (run.signal.aborted) {
-      if (agentRuns) run.setStatus(batch, "interrupted");
-      return false;
-    }
-    batch.error = `its worktree could not be provisioned: ${messageOf(error)}`;
-    run.setStatus(batch, "failed");
-    return false;
-  }
-  if (batch.provision.items.length > 0) run.monitor.note(`${batch.id}: ${describeRecord(batch.provision)}`);
-  run.save();
-  return true;
-}
-async function provisionIntegration(run, provisioning, path7) {
-  const record2 = await provisionInto(run, provisioning, path7, INTEGRATION_ID);
-  run.state.integration.provision = record2;
-  if (record2.items.length > 0) run.monitor.note(`integration: ${describeRecord(record2)}`);
-  run.save();
-  return record2;
-}
-async function provisionInto(run, provisioning, worktree2, id) {
-  const exclude = batchFiles(run.paths.runDir, id).exclude;
-  writeExcludes(exclude, run.provision.globalExcludes, []);
-  const { method, store } = await provisioning.ready;
-  const record2 = await provisionWorktree({ repoRoot: run.repo.repoRoot, worktree: worktree2, items: run.provision.items, method, store, signal: run.signal });
-  writeExcludes(exclude, run.provision.globalExcludes, record2.items);
-  return record2;
-}
-function worktreeGit(run, worktree2, id) {
-  return gitIn(worktree2, excludeConfig(batchFiles(run.paths.runDir, id).exclude));
-}
-function worktreeGitEnv(run, id) {
-  return excludeEnv(batchFiles(run.paths.runDir, id).exclude, run.env);
-}
-function describeRecord(record2) {
-  return `${record2.items.join(", ")} (${record2.method}, ${record2.files} files) in ${formatDuration(record2.durationMs)}`;
-}
-function mib(bytes) {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-}
-var init_provision = __esm({
-  "src/orchestrate/stages/provision.ts"() {
-    "use strict";
-    init_exclude_file();
-    init_provision_worktree();
-    init_parse_duration();
-    init_run_git();
-    init_run_paths();
-    init_start_run();
-  }
-});
-
 // src/orchestrate/stages/collect.ts
-async function collect(run, batch, agent) {
-  const saved = await saveWork(run, batch, agent.how);
+async function collect(run2, batch, agent) {
+  const saved = await saveWork(run2, batch, agent.how);
   const status = saved ? agent.status : agent.status === "done" ? "failed" : agent.status;
   if (status !== "done") {
-    run.setStatus(batch, status);
+    run2.setStatus(batch, status);
     return false;
   }
   batch.status = "done";
-  run.monitor.update(batch.id, { status: "done" });
-  run.save();
+  run2.monitor.update(batch.id, { status: "done" });
+  run2.save();
   return true;
 }
-async function saveWork(run, batch, how) {
-  const { repo, state } = run;
+async function saveWork(run2, batch, how) {
+  const { repo, state } = run2;
   try {
-    const git = worktreeGit(run, batch.worktree, batch.id);
+    const git = worktreeGit(run2, batch.worktree, batch.id);
     if ((await git(gitTasks.status())).length > 0) {
       await git(gitTasks.addAll());
       await git(gitTasks.commit(`fanout: WIP of batch ${batch.id} (agent ${how})
 
-Committed by fanout: the agent left these changes uncommitted. Run ${state.runId}, attempt ${batch.attempt}.`, run.identity));
+Committed by fanout: the agent left these changes uncommitted. Run ${state.runId}, attempt ${batch.attempt}.`, run2.identity));
     }
   } catch (error) {
     batch.error = `could not commit the agent's work (${messageOf(error)}); it stays uncommitted in ${batch.worktree}`;
     return false;
   }
-  const strayed = await adoptHead(run, batch);
+  const strayed = await adoptHead(run2, batch);
   if (strayed !== null) {
     batch.error = strayed;
     return false;
@@ -32728,11 +32810,11 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
   batch.changedFiles = changed.files;
   batch.deletedFiles = changed.deleted;
   batch.head = await repo.git(gitTasks.resolveCommit(ref)) ?? null;
-  run.monitor.update(batch.id, { files: batch.changedFiles.length });
+  run2.monitor.update(batch.id, { files: batch.changedFiles.length });
   return batch.head !== null;
 }
-async function adoptHead(run, batch) {
-  const { repo, state } = run;
+async function adoptHead(run2, batch) {
+  const { repo, state } = run2;
   const git = gitIn(batch.worktree);
   const ref = `refs/heads/${batch.branch}`;
   const headRef = await git(gitTasks.headRef());
@@ -32743,7 +32825,7 @@ async function adoptHead(run, batch) {
   const where = headRef === void 0 ? `a detached HEAD (${headCommit.slice(0, 10)})` : `branch ${headRef.replace(/^refs\/heads\//, "")} (${headCommit.slice(0, 10)})`;
   if (await repo.git(gitTasks.isAncestor(tip ?? state.base, headCommit))) {
     await repo.git(gitTasks.updateRef(ref, headCommit, tip ?? zeroOid(headCommit), `fanout: take the agent's work from ${where}`));
-    run.monitor.note(`${batch.id}: the agent left its worktree on ${where}; ${batch.branch} now points there`);
+    run2.monitor.note(`${batch.id}: the agent left its worktree on ${where}; ${batch.branch} now points there`);
     return null;
   }
   let kept = headRef?.replace(/^refs\/heads\//, "");
@@ -32766,38 +32848,38 @@ var init_collect = __esm({
 
 // src/orchestrate/stages/fan-out.ts
 import { mkdirSync as mkdirSync6, realpathSync } from "node:fs";
-import { join as join12 } from "node:path";
-async function fanOut(run, rerun) {
-  run.setPhase("fan-out");
-  mkdirSync6(run.paths.worktreesDir, { recursive: true });
-  for (const batch of run.state.batches) {
-    if (run.signal.aborted) break;
+import { join as join13 } from "node:path";
+async function fanOut(run2, rerun) {
+  run2.setPhase("fan-out");
+  mkdirSync6(run2.paths.worktreesDir, { recursive: true });
+  for (const batch of run2.state.batches) {
+    if (run2.signal.aborted) break;
     try {
-      await addWorktree(run, batch, rerun.has(batch.id));
+      await addWorktree(run2, batch, rerun.has(batch.id));
     } catch (error) {
-      if (!run.signal.aborted) batch.error = `its worktree could not be created: ${messageOf(error)}`;
+      if (!run2.signal.aborted) batch.error = `its worktree could not be created: ${messageOf(error)}`;
     }
-    run.save();
+    run2.save();
   }
-  for (const batch of run.state.batches) batch.head = null;
-  if (run.validateWords !== null && !run.signal.aborted) {
-    const path7 = integrationWorktree(run);
+  for (const batch of run2.state.batches) batch.head = null;
+  if (run2.validateWords !== null && !run2.signal.aborted) {
+    const path7 = integrationWorktree(run2);
     try {
-      await run.repo.git(gitTasks.addWorktreeDetached(path7, run.state.base));
-      run.state.integration.worktree = realpathSync(path7);
+      await run2.repo.git(gitTasks.addWorktreeDetached(path7, run2.state.base));
+      run2.state.integration.worktree = realpathSync(path7);
     } catch (error) {
-      if (!run.signal.aborted) run.monitor.note(`the integration worktree could not be created yet (${messageOf(error)}); it is tried again before validation`);
+      if (!run2.signal.aborted) run2.monitor.note(`the integration worktree could not be created yet (${messageOf(error)}); it is tried again before validation`);
     }
-    run.save();
+    run2.save();
   }
 }
-function integrationWorktree(run) {
-  return join12(run.paths.worktreesDir, run.state.integration.branch.split("/").pop() ?? "integration");
+function integrationWorktree(run2) {
+  return join13(run2.paths.worktreesDir, run2.state.integration.branch.split("/").pop() ?? "integration");
 }
-async function addWorktree(run, batch, rerun) {
-  const { repo, state } = run;
+async function addWorktree(run2, batch, rerun) {
+  const { repo, state } = run2;
   const ref = `refs/heads/${batch.branch}`;
-  const tip = run.fresh ? void 0 : await repo.git(gitTasks.resolveCommit(ref));
+  const tip = run2.fresh ? void 0 : await repo.git(gitTasks.resolveCommit(ref));
   if (rerun && tip !== void 0 && tip !== state.base) {
     const kept = await freeBranch(repo.git, `${batch.branch}-attempt-${batch.attempt - 1}`);
     await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, tip, zeroOid(tip), `fanout: keep attempt ${batch.attempt - 1} of ${batch.id}`));
@@ -32848,24 +32930,24 @@ var init_build_integration = __esm({
 });
 
 // src/orchestrate/stages/integrate.ts
-async function integrate(run, targetTip) {
-  const { state, repo } = run;
-  run.setPhase("integrate");
+async function integrate(run2, targetTip) {
+  const { state, repo } = run2;
+  run2.setPhase("integrate");
   const integration = await buildIntegration(repo.git, {
     runId: state.runId,
     start: targetTip,
     base: state.base,
     branches: state.batches.map((b3) => ({ id: b3.id, head: b3.head ?? state.base })),
     ref: `refs/heads/${state.integration.branch}`,
-    identity: run.identity
+    identity: run2.identity
   });
   if (!integration.ok) {
     state.conflicts.push(integration.conflict);
-    run.save();
+    run2.save();
     return { ok: false };
   }
   state.integration.head = integration.head;
-  run.save();
+  run2.save();
   return { ok: true, head: integration.head };
 }
 var init_integrate = __esm({
@@ -32883,26 +32965,6 @@ function findUntrackedCollisions(paths, untracked) {
 }
 var init_find_untracked_collisions = __esm({
   "src/orchestrate/find-untracked-collisions.ts"() {
-    "use strict";
-  }
-});
-
-// src/orchestrate/on-path.ts
-import { accessSync, constants as constants6 } from "node:fs";
-import { delimiter, join as join13 } from "node:path";
-function onPath(program2, env = process.env) {
-  for (const dir of (env["PATH"] ?? "").split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join13(dir, program2), constants6.X_OK);
-      return true;
-    } catch {
-    }
-  }
-  return false;
-}
-var init_on_path = __esm({
-  "src/orchestrate/on-path.ts"() {
     "use strict";
   }
 });
@@ -32933,15 +32995,14 @@ function installArgs(pm) {
 function installCommand(pm, onPath2) {
   const args = installArgs(pm);
   if (pm.name === "npm") return ["npm", ...args];
-  if (pm.version !== null && pm.name !== "bun" && onPath2("corepack")) return ["corepack", `${pm.name}@${pm.version}`, ...args];
+  const berry = pm.name === "yarn" && pm.version !== null && !pm.version.startsWith("1.");
+  if (pm.version !== null && !berry) return ["npm", "exec", "--yes", `--package=${pm.name}@${pm.version}`, "--", pm.name, ...args];
+  if (berry && onPath2("corepack")) return ["corepack", `yarn@${pm.version}`, ...args];
   if (onPath2(pm.name)) return [pm.name, ...args];
-  if (pm.name !== "bun" && onPath2("corepack")) return ["corepack", pm.name, ...args];
-  return ["npm", "exec", "--yes", `--package=${pm.name}${pm.version === null ? "" : `@${pm.version}`}`, "--", pm.name, ...args];
+  return ["npm", "exec", "--yes", `--package=${pm.name}`, "--", pm.name, ...args];
 }
-function suggestedInstall(pm, onPath2) {
-  const argv = installCommand(pm, onPath2);
-  const verb = argv.findIndex((word, i2) => i2 > 0 && (word === "install" || word === "ci"));
-  return verb === -1 ? argv : argv.slice(0, verb + 1);
+function suggestedInstall(pm) {
+  return [pm.name, pm.name === "npm" && pm.lockfile !== null ? "ci" : "install"];
 }
 var LOCKFILES, DEPENDENCY_FILES;
 var init_package_manager = __esm({
@@ -32976,7 +33037,7 @@ function projectPackageManager(project) {
   if (project.manifest === void 0 && project.lockfiles.length === 0) return null;
   return detectPackageManager(project.lockfiles, project.manifest?.["packageManager"]);
 }
-function findMissingDependencies(project, onPath2) {
+function findMissingDependencies(project) {
   const manager = projectPackageManager(project);
   if (manager === null || project.installed) return null;
   const fields = ["dependencies", "devDependencies", "optionalDependencies"];
@@ -32985,7 +33046,7 @@ function findMissingDependencies(project, onPath2) {
     return typeof deps === "object" && deps !== null && Object.keys(deps).length > 0;
   });
   if (manager.lockfile === null && !declares) return null;
-  return { manager, declaredBy: manager.lockfile ?? "package.json", install: suggestedInstall({ ...manager, lockfile: null }, onPath2) };
+  return { manager, declaredBy: manager.lockfile ?? "package.json", install: suggestedInstall({ ...manager, lockfile: null }) };
 }
 function carriesNodeModules(items) {
   return items.some((item) => item.path === "node_modules");
@@ -33000,9 +33061,9 @@ var init_check_dependencies = __esm({
 // src/orchestrate/stages/land.ts
 import { existsSync as existsSync8 } from "node:fs";
 import { join as join15 } from "node:path";
-async function land(run, targetTip, head) {
-  const { state, repo } = run;
-  run.setPhase("land");
+async function land(run2, targetTip, head) {
+  const { state, repo } = run2;
+  run2.setPhase("land");
   if (state.into !== null) {
     await repo.git(gitTasks.updateRef(`refs/heads/${state.into}`, head, zeroOid(head), `fanout: result of run ${state.runId}`));
   } else {
@@ -33036,9 +33097,9 @@ async function land(run, targetTip, head) {
   for (const batch of state.batches) batch.status = "merged";
   if (changesDependencies((await repo.git(gitTasks.changedFiles(targetTip, head))).files)) {
     const manager = projectPackageManager(readProjectDependencies(repo.repoRoot));
-    if (manager !== null) state.integration.landedInstall = formatCommand(suggestedInstall(manager, (program2) => onPath(program2, run.env)));
+    if (manager !== null) state.integration.landedInstall = formatCommand(suggestedInstall(manager));
   }
-  run.save();
+  run2.save();
   return true;
 }
 var init_land = __esm({
@@ -33046,7 +33107,6 @@ var init_land = __esm({
     "use strict";
     init_find_untracked_collisions();
     init_git_tasks();
-    init_on_path();
     init_check_dependencies();
     init_package_manager();
     init_split_words();
@@ -33176,15 +33236,15 @@ var init_build_report = __esm({
 
 // src/orchestrate/stages/report.ts
 import { writeFileSync as writeFileSync5 } from "node:fs";
-function report(run) {
-  const { state, paths } = run;
-  const received = run.interruptedBy();
+function report(run2) {
+  const { state, paths } = run2;
+  const received = run2.interruptedBy();
   state.status = runStatus(state, received !== void 0);
   state.phase = "done";
   state.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
-  state.wallMs = Math.round(performance.now() - run.startedAt);
-  run.save();
-  run.end();
+  state.wallMs = Math.round(performance.now() - run2.startedAt);
+  run2.save();
+  run2.end();
   const built = buildReport(state);
   writeFileSync5(paths.reportJson, `${JSON.stringify(built, null, 2)}
 `);
@@ -33489,52 +33549,52 @@ var init_process_outcome = __esm({
 
 // src/orchestrate/stages/run-agent.ts
 import { writeFileSync as writeFileSync6 } from "node:fs";
-async function runAgent(run, batch) {
-  const { state } = run;
-  const files = batchFiles(run.paths.runDir, batch.id);
+async function runAgent(run2, batch) {
+  const { state } = run2;
+  const files = batchFiles(run2.paths.runDir, batch.id);
   batch.log = files.log;
-  if (run.setupWords !== null) {
-    run.setStatus(batch, "setup");
-    const setup = await runProcess({ argv: run.setupWords, cwd: batch.worktree, env: batchEnv(run, batch), marker: `${state.runId}/${batch.id}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+  if (run2.setupWords !== null) {
+    run2.setStatus(batch, "setup");
+    const setup = await runProcess({ argv: run2.setupWords, cwd: batch.worktree, env: batchEnv(run2, batch), marker: `${state.runId}/${batch.id}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run2.signal, killGraceMs: run2.killGraceMs });
     if (!succeeded(setup)) {
       batch.error = `the setup command ${describeExit(setup)}; see ${files.setupLog}`;
-      run.setStatus(batch, setup.interrupted ? "interrupted" : "failed");
+      run2.setStatus(batch, setup.interrupted ? "interrupted" : "failed");
       return null;
     }
-    const clash = await setAsideSetupOutput(run, batch);
+    const clash = await setAsideSetupOutput(run2, batch);
     if (clash !== null) {
       batch.error = clash;
-      run.setStatus(batch, "failed");
+      run2.setStatus(batch, "failed");
       return null;
     }
   }
-  writeAgentFiles(run, batch);
+  writeAgentFiles(run2, batch);
   const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length, ports: batch.ports ?? null });
-  const command12 = state.options.agent ?? defaultAgentArgs(files.settings, run.env);
+  const command12 = state.options.agent ?? defaultAgentArgs(files.settings, run2.env);
   const progress = emptyProgress();
   batch.startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  run.monitor.update(batch.id, { startedAt: Date.now(), endedAt: null });
-  run.setStatus(batch, "running");
+  run2.monitor.update(batch.id, { startedAt: Date.now(), endedAt: null });
+  run2.setStatus(batch, "running");
   const result = await runProcess({
     argv: [...command12, prompt],
     cwd: batch.worktree,
-    env: batchEnv(run, batch),
+    env: batchEnv(run2, batch),
     marker: `${state.runId}/${batch.id}/agent`,
     log: files.log,
     display: `${formatCommand(command12)} <prompt: ${prompt.length} characters>`,
     timeoutMs: state.options.timeoutMs,
-    signal: run.signal,
-    killGraceMs: run.killGraceMs,
+    signal: run2.signal,
+    killGraceMs: run2.killGraceMs,
     onStart: (pid) => {
       batch.pid = pid;
-      run.save();
+      run2.save();
     },
     onLine: (line) => {
-      if (applyStreamLine(progress, line)) run.monitor.update(batch.id, { toolCalls: progress.toolCalls, files: progress.files.size, costUsd: progress.costUsd });
+      if (applyStreamLine(progress, line)) run2.monitor.update(batch.id, { toolCalls: progress.toolCalls, files: progress.files.size, costUsd: progress.costUsd });
     }
   });
   Object.assign(batch, { pid: null, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, toolCalls: progress.toolCalls, costUsd: progress.costUsd });
-  run.monitor.update(batch.id, { endedAt: Date.now() });
+  run2.monitor.update(batch.id, { endedAt: Date.now() });
   if (result.error) batch.error = `the agent could not start: ${result.error}`;
   else if (result.timedOut) batch.error = `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped`;
   else if (!result.interrupted && result.exitCode !== 0) batch.error = `the agent ${describeExit(result)}; see ${files.log}`;
@@ -33542,19 +33602,19 @@ async function runAgent(run, batch) {
   const status = result.interrupted ? "interrupted" : result.timedOut ? "timeout" : succeeded(result) ? "done" : "failed";
   return { status, how };
 }
-function batchEnv(run, batch) {
-  return { FANOUT_RUN_ID: run.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files), ...portEnv(batch.ports), ...worktreeGitEnv(run, batch.id) };
+function batchEnv(run2, batch) {
+  return { FANOUT_RUN_ID: run2.state.runId, FANOUT_BATCH: batch.id, FANOUT_FILES: JSON.stringify(batch.files), ...portEnv(batch.ports), ...worktreeGitEnv(run2, batch.id) };
 }
-async function setAsideSetupOutput(run, batch) {
-  const git = worktreeGit(run, batch.worktree, batch.id);
+async function setAsideSetupOutput(run2, batch) {
+  const git = worktreeGit(run2, batch.worktree, batch.id);
   const entries = await git(gitTasks.status("normal"));
   const created = entries.filter((entry) => entry.code === "??").map((entry) => entry.path);
   const changed = entries.filter((entry) => entry.code !== "??").map((entry) => entry.path);
   const clash = changed.filter((path7) => batch.files.includes(path7));
   if (clash.length > 0) return `the setup command changes ${clash.join(", ")}, which this batch must change: fanout cannot tell its change from the agent's (make the setup leave tracked files alone)`;
-  appendExcludes(batchFiles(run.paths.runDir, batch.id).exclude, created);
+  appendExcludes(batchFiles(run2.paths.runDir, batch.id).exclude, created);
   if (changed.length > 0) await git(gitTasks.skipWorktree(changed));
-  if (entries.length > 0) run.monitor.note(`${batch.id}: the setup command left ${entries.map((entry) => entry.path).join(", ")}; not agent work`);
+  if (entries.length > 0) run2.monitor.note(`${batch.id}: the setup command left ${entries.map((entry) => entry.path).join(", ")}; not agent work`);
   return null;
 }
 function agentTimes(batches) {
@@ -33570,12 +33630,12 @@ function agentTimes(batches) {
   }
   return { wallMs: first === void 0 || last === void 0 ? null : Math.round(last - first), timeMs };
 }
-function writeAgentFiles(run, batch) {
-  const files = batchFiles(run.paths.runDir, batch.id);
-  const protect = [run.state.repoRoot, run.paths.worktreesRoot];
-  writeFileSync6(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run.state.runId, batch: batch.id }, null, 2)}
+function writeAgentFiles(run2, batch) {
+  const files = batchFiles(run2.paths.runDir, batch.id);
+  const protect = [run2.state.repoRoot, run2.paths.worktreesRoot];
+  writeFileSync6(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run2.state.runId, batch: batch.id }, null, 2)}
 `);
-  if (run.hookBundle !== null) writeFileSync6(files.settings, `${JSON.stringify(agentSettings(run.hookBundle, files.scope), null, 2)}
+  if (run2.hookBundle !== null) writeFileSync6(files.settings, `${JSON.stringify(agentSettings(run2.hookBundle, files.scope), null, 2)}
 `);
 }
 var FINISHED_EARLIER;
@@ -33598,41 +33658,61 @@ var init_run_agent = __esm({
   }
 });
 
+// src/orchestrate/on-path.ts
+import { accessSync, constants as constants6 } from "node:fs";
+import { delimiter, join as join16 } from "node:path";
+function onPath(program2, env = process.env) {
+  for (const dir of (env["PATH"] ?? "").split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join16(dir, program2), constants6.X_OK);
+      return true;
+    } catch {
+    }
+  }
+  return false;
+}
+var init_on_path = __esm({
+  "src/orchestrate/on-path.ts"() {
+    "use strict";
+  }
+});
+
 // src/orchestrate/stages/validate.ts
 import { existsSync as existsSync9, readFileSync as readFileSync11, realpathSync as realpathSync2 } from "node:fs";
-import { dirname as dirname8, join as join16 } from "node:path";
-async function validateBatch(run, batch) {
-  if (run.validateWords === null || run.signal.aborted) return;
-  run.setStatus(batch, "validating");
-  const files = batchFiles(run.paths.runDir, batch.id);
-  const env = batchEnv(run, batch);
-  const install = await installChangedDependencies(run, batch.worktree, batch.changedFiles, files.depsLog, `${run.state.runId}/${batch.id}/install`, env);
+import { dirname as dirname9, join as join17 } from "node:path";
+async function validateBatch(run2, batch) {
+  if (run2.validateWords === null || run2.signal.aborted) return;
+  run2.setStatus(batch, "validating");
+  const files = batchFiles(run2.paths.runDir, batch.id);
+  const env = batchEnv(run2, batch);
+  const install = await installChangedDependencies(run2, batch.worktree, batch.changedFiles, files.depsLog, `${run2.state.runId}/${batch.id}/install`, env);
   batch.install = install;
   if (install !== null && !install.ok) {
     batch.validation = { ok: false, exitCode: install.exitCode, timedOut: false, durationMs: install.durationMs, log: install.log };
     batch.error = `installing the changed dependencies (\`${install.command}\`) failed, so it was not validated; see ${install.log}`;
   } else {
-    batch.validation = await runValidation(run, batch.worktree, files.validateLog, `${run.state.runId}/${batch.id}/validate`, env);
+    batch.validation = await runValidation(run2, batch.worktree, files.validateLog, `${run2.state.runId}/${batch.id}/validate`, env);
   }
-  if (run.signal.aborted) return;
-  run.setStatus(batch, batch.validation.ok ? "done" : "invalid");
+  if (run2.signal.aborted) return;
+  run2.setStatus(batch, batch.validation.ok ? "done" : "invalid");
 }
-function prepareIntegration(run, provisioning) {
-  if (run.validateWords === null || !run.state.integration.worktree) return Promise.resolve(null);
-  const path7 = run.state.integration.worktree;
-  return provisionIntegration(run, provisioning, path7).then(
+function prepareIntegration(run2, provisioning) {
+  if (run2.validateWords === null || !run2.state.integration.worktree) return Promise.resolve(null);
+  const path7 = run2.state.integration.worktree;
+  return provisionIntegration(run2, provisioning, path7).then(
     () => null,
     (error) => `its worktree could not be provisioned: ${messageOf(error)}`
   );
 }
-async function validateIntegration(run, provisioning, prepared) {
-  const { state, paths, repo } = run;
-  if (run.validateWords === null) return !run.signal.aborted;
-  run.monitor.note(`validating the merged result on ${state.integration.branch}`);
+async function validateIntegration(run2, provisioning, prepared) {
+  const { state, paths, repo } = run2;
+  if (run2.validateWords === null) return !run2.signal.aborted;
+  run2.monitor.note(`validating the merged result on ${state.integration.branch}`);
   const failed = (error, log) => {
     state.integration.validation = { ok: false, exitCode: null, timedOut: false, durationMs: 0, log };
     state.error = `the merged result could not be validated: ${error}`;
-    run.save();
+    run2.save();
     return false;
   };
   let problem = await prepared;
@@ -33640,74 +33720,74 @@ async function validateIntegration(run, provisioning, prepared) {
   let cwd = state.integration.worktree;
   try {
     if (!cwd) {
-      const path7 = integrationWorktree(run);
+      const path7 = integrationWorktree(run2);
       await repo.git(gitTasks.addWorktreeDetached(path7, state.base));
       cwd = realpathSync2(path7);
       state.integration.worktree = cwd;
-      run.save();
-      problem = await prepareIntegration(run, provisioning);
+      run2.save();
+      problem = await prepareIntegration(run2, provisioning);
       if (problem !== null) return failed(problem, integrationValidateLog(paths.runDir));
     }
-    await worktreeGit(run, cwd, INTEGRATION_ID)(gitTasks.switchTo(state.integration.branch));
+    await worktreeGit(run2, cwd, INTEGRATION_ID)(gitTasks.switchTo(state.integration.branch));
   } catch (error) {
     return failed(`its worktree could not be checked out (${messageOf(error)})`, integrationValidateLog(paths.runDir));
   }
-  const env = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: "", ...portEnv(state.integration.ports), ...worktreeGitEnv(run, INTEGRATION_ID) };
+  const env = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: "", ...portEnv(state.integration.ports), ...worktreeGitEnv(run2, INTEGRATION_ID) };
   const files = batchFiles(paths.runDir, INTEGRATION_ID);
   const merged = state.integration.head === null ? [] : (await repo.git(gitTasks.changedFiles(state.base, state.integration.head))).files;
-  const install = await installChangedDependencies(run, cwd, merged, files.depsLog, `${state.runId}/${INTEGRATION_ID}/install`, env);
+  const install = await installChangedDependencies(run2, cwd, merged, files.depsLog, `${state.runId}/${INTEGRATION_ID}/install`, env);
   state.integration.install = install;
   if (install !== null && !install.ok) return failed(`installing the changed dependencies (\`${install.command}\`) failed; see ${install.log}`, install.log);
-  if (run.setupWords !== null) {
-    const setup = await runProcess({ argv: run.setupWords, cwd, env, marker: `${state.runId}/${INTEGRATION_ID}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+  if (run2.setupWords !== null) {
+    const setup = await runProcess({ argv: run2.setupWords, cwd, env, marker: `${state.runId}/${INTEGRATION_ID}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run2.signal, killGraceMs: run2.killGraceMs });
     if (!succeeded(setup)) {
       state.integration.validation = { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log: files.setupLog };
       state.error = `the setup command ${describeExit(setup)} in the integration worktree; see ${files.setupLog}`;
-      run.save();
+      run2.save();
       return false;
     }
   }
-  state.integration.validation = await runValidation(run, cwd, files.validateLog, `${state.runId}/${INTEGRATION_ID}/validate`, env);
-  run.save();
-  return state.integration.validation.ok && !run.signal.aborted;
+  state.integration.validation = await runValidation(run2, cwd, files.validateLog, `${state.runId}/${INTEGRATION_ID}/validate`, env);
+  run2.save();
+  return state.integration.validation.ok && !run2.signal.aborted;
 }
-async function installChangedDependencies(run, worktree2, changedFiles, log, marker, env) {
+async function installChangedDependencies(run2, worktree2, changedFiles, log, marker, env) {
   if (!changesDependencies(changedFiles)) return null;
-  const projects = [...new Set(changedFiles.filter((file) => DEPENDENCY_FILES.has(file.slice(file.lastIndexOf("/") + 1))).map((file) => projectDir(worktree2, dirname8(file))))].filter((dir) => dir !== null);
+  const projects = [...new Set(changedFiles.filter((file) => DEPENDENCY_FILES.has(file.slice(file.lastIndexOf("/") + 1))).map((file) => projectDir(worktree2, dirname9(file))))].filter((dir) => dir !== null);
   let total = null;
   let elapsed = 0;
   for (const dir of projects) {
-    const cwd = dir === "." ? worktree2 : join16(worktree2, dir);
-    const lockfiles = Object.keys(LOCKFILES).filter((name) => existsSync9(join16(cwd, name)));
+    const cwd = dir === "." ? worktree2 : join17(worktree2, dir);
+    const lockfiles = Object.keys(LOCKFILES).filter((name) => existsSync9(join17(cwd, name)));
     const manager = detectPackageManager(lockfiles, readManifest(cwd)?.["packageManager"]);
-    const argv = installCommand(manager, (program2) => onPath(program2, run.env));
-    run.monitor.note(`${dir === "." ? "" : `${dir}: `}dependencies changed in ${worktree2}: \`${formatCommand(argv)}\``);
-    const result = await runProcess({ argv, cwd, env: { ...env, COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" }, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+    const argv = installCommand(manager, (program2) => onPath(program2, run2.env));
+    run2.monitor.note(`${dir === "." ? "" : `${dir}: `}dependencies changed in ${worktree2}: \`${formatCommand(argv)}\``);
+    const result = await runProcess({ argv, cwd, env: { ...env, COREPACK_ENABLE_DOWNLOAD_PROMPT: "0" }, marker, log, timeoutMs: run2.state.options.timeoutMs, signal: run2.signal, killGraceMs: run2.killGraceMs });
     elapsed += result.durationMs;
     total = { command: formatCommand(argv), ok: succeeded(result), exitCode: result.exitCode, durationMs: elapsed, log };
-    run.monitor.note(`installed in ${formatDuration(result.durationMs)}${total.ok ? "" : `: it ${describeExit(result)}`}`);
+    run2.monitor.note(`installed in ${formatDuration(result.durationMs)}${total.ok ? "" : `: it ${describeExit(result)}`}`);
     if (!total.ok) break;
   }
   return total;
 }
 function projectDir(worktree2, from) {
   let top = null;
-  for (let dir = from; ; dir = dirname8(dir)) {
-    const abs = dir === "." ? worktree2 : join16(worktree2, dir);
-    if (Object.keys(LOCKFILES).some((name) => existsSync9(join16(abs, name)))) return dir;
-    if (existsSync9(join16(abs, "package.json"))) top = dir;
+  for (let dir = from; ; dir = dirname9(dir)) {
+    const abs = dir === "." ? worktree2 : join17(worktree2, dir);
+    if (Object.keys(LOCKFILES).some((name) => existsSync9(join17(abs, name)))) return dir;
+    if (existsSync9(join17(abs, "package.json"))) top = dir;
     if (dir === "." || dir === "/" || dir === "") return top;
   }
 }
 function readManifest(dir) {
   try {
-    return JSON.parse(readFileSync11(join16(dir, "package.json"), "utf8"));
+    return JSON.parse(readFileSync11(join17(dir, "package.json"), "utf8"));
   } catch {
     return void 0;
   }
 }
-async function runValidation(run, cwd, log, marker, env) {
-  const result = await runProcess({ argv: run.validateWords ?? [], cwd, env, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+async function runValidation(run2, cwd, log, marker, env) {
+  const result = await runProcess({ argv: run2.validateWords ?? [], cwd, env, marker, log, timeoutMs: run2.state.options.timeoutMs, signal: run2.signal, killGraceMs: run2.killGraceMs });
   return { ok: succeeded(result), exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, log };
 }
 var init_validate2 = __esm({
@@ -33731,32 +33811,32 @@ var init_validate2 = __esm({
 
 // src/orchestrate/execute-run.ts
 async function executeRun(ctx, rerun, hooks) {
-  const run = startRun(ctx, hooks);
-  const { state } = run;
-  const provisioning = startProvisioning(run);
+  const run2 = startRun(ctx, hooks);
+  const { state } = run2;
+  const provisioning = startProvisioning(run2);
   try {
-    await fanOut(run, rerun);
-    const integrationReady = prepareIntegration(run, provisioning);
-    run.setPhase("agents");
-    await eachBatch(run, async (batch) => {
+    await fanOut(run2, rerun);
+    const integrationReady = prepareIntegration(run2, provisioning);
+    run2.setPhase("agents");
+    await eachBatch(run2, async (batch) => {
       const agentRuns = rerun.has(batch.id);
-      if (!await provision(run, provisioning, batch, agentRuns)) return;
-      const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
-      if (agent === null || !await collect(run, batch, agent)) return;
-      await validateBatch(run, batch);
+      if (!await provision(run2, provisioning, batch, agentRuns)) return;
+      const agent = agentRuns ? await runAgent(run2, batch) : FINISHED_EARLIER;
+      if (agent === null || !await collect(run2, batch, agent)) return;
+      await validateBatch(run2, batch);
     });
     const times = agentTimes(state.batches.filter((batch) => rerun.has(batch.id)));
     Object.assign(state, { agentWallMs: times.wallMs, agentTimeMs: times.timeMs });
-    const checked = run.signal.aborted ? null : await check(run);
+    const checked = run2.signal.aborted ? null : await check(run2);
     if (checked?.ready) {
-      const integration = await integrate(run, checked.targetTip);
-      if (integration.ok && await validateIntegration(run, provisioning, integrationReady)) await land(run, checked.targetTip, integration.head);
+      const integration = await integrate(run2, checked.targetTip);
+      if (integration.ok && await validateIntegration(run2, provisioning, integrationReady)) await land(run2, checked.targetTip, integration.head);
     }
   } catch (error) {
     state.error = messageOf(error);
   }
-  await cleanUp(run, provisioning);
-  return report(run);
+  await cleanUp(run2, provisioning);
+  return report(run2);
 }
 var init_execute_run = __esm({
   "src/orchestrate/execute-run.ts"() {
@@ -33820,7 +33900,7 @@ function provisionSettings(value) {
 function planProvision(listing, settings) {
   if (settings.how === "none") return [];
   const found = /* @__PURE__ */ new Map();
-  const add2 = (entry, why) => {
+  const add = (entry, why) => {
     const kind = entry.endsWith("/") ? "dir" : "file";
     const path7 = entry.replace(/\/+$/, "");
     if (path7 === "" || found.has(path7)) return;
@@ -33829,10 +33909,10 @@ function planProvision(listing, settings) {
   for (const entry of listing.ignored) {
     const path7 = entry.replace(/\/+$/, "");
     const name = path7.slice(path7.lastIndexOf("/") + 1);
-    if (entry.endsWith("/") && DEPENDENCY_DIRS.has(name)) add2(entry, "dependencies");
-    else if (settings.dirs.some((glob) => matchGlob(glob, path7))) add2(entry, "listed");
+    if (entry.endsWith("/") && DEPENDENCY_DIRS.has(name)) add(entry, "dependencies");
+    else if (settings.dirs.some((glob) => matchGlob(glob, path7))) add(entry, "listed");
   }
-  for (const entry of listing.included) add2(entry, ".worktreeinclude");
+  for (const entry of listing.included) add(entry, ".worktreeinclude");
   const items = [...found.values()].filter((item) => !settings.skip.some((glob) => matchGlob(glob, item.path)));
   items.sort((a2, b3) => a2.path < b3.path ? -1 : a2.path > b3.path ? 1 : 0);
   return items.filter((item) => !items.some((outer) => outer !== item && outer.kind === "dir" && item.path.startsWith(`${outer.path}/`)));
@@ -33851,7 +33931,7 @@ var init_plan_provision = __esm({
 // src/orchestrate/preflight.ts
 import { existsSync as existsSync10, realpathSync as realpathSync3 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
-import { isAbsolute as isAbsolute5, join as join17, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join18, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
 async function openRepo(cwd) {
   if (!existsSync10(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
   const git = gitIn(cwd);
@@ -33879,7 +33959,7 @@ ${shown.join("\n")}`, {
       data: { files: dirty.map((entry) => entry.path) }
     });
   }
-  const collisions = findUntrackedCollisions(declared, [...untracked, ...ignored]).filter((path7) => !allowed.includes(path7) && existsSync10(join17(repo.repoRoot, path7)));
+  const collisions = findUntrackedCollisions(declared, [...untracked, ...ignored]).filter((path7) => !allowed.includes(path7) && existsSync10(join18(repo.repoRoot, path7)));
   if (collisions.length > 0) {
     throw new FanoutError("untracked-in-the-way", `the plan changes ${collisions.length} file${collisions.length === 1 ? "" : "s"} that your checkout holds untracked or ignored: ${collisions.join(", ")}`, {
       hint: "landing the result would overwrite them (or be refused): commit them, or move them out of the way, then run again",
@@ -34000,9 +34080,9 @@ var init_preflight = __esm({
 
 // src/orchestrate/provision/discover-provision.ts
 import { existsSync as existsSync11 } from "node:fs";
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 async function discoverProvision(git, repoRoot, settings, env) {
-  const include = join18(repoRoot, ".worktreeinclude");
+  const include = join19(repoRoot, ".worktreeinclude");
   const [ignored, included, configured] = await Promise.all([
     git(gitTasks.ignoredPaths()),
     existsSync11(include) ? git(gitTasks.filesMatching(include)) : [],
@@ -34025,7 +34105,7 @@ async function prepareWorktrees(repo, input) {
   const { untracked } = await checkWorkingTree(repo, input.declared, found.ignored, input.allowed);
   const notes = [];
   const project = readProjectDependencies(repo.repoRoot);
-  const missing = findMissingDependencies(project, (program2) => onPath(program2, input.env));
+  const missing = findMissingDependencies(project);
   if (missing !== null && input.setup === null) {
     const what = `${repo.repoRoot} declares dependencies (${missing.declaredBy}) but has none installed (no node_modules), so no worktree would have them`;
     const fix = `install them in your checkout first (\`${missing.install.join(" ")}\`): every worktree then gets them; or pass --setup '${missing.install.join(" ")}' to install in each worktree`;
@@ -34040,7 +34120,6 @@ var init_prepare_worktrees = __esm({
   "src/orchestrate/prepare-worktrees.ts"() {
     "use strict";
     init_errors();
-    init_on_path();
     init_preflight();
     init_check_dependencies();
     init_discover_provision();
@@ -34049,7 +34128,7 @@ var init_prepare_worktrees = __esm({
 
 // src/orchestrate/orchestrate.ts
 import { existsSync as existsSync12, mkdirSync as mkdirSync7 } from "node:fs";
-import { dirname as dirname9, join as join19, resolve as resolve9 } from "node:path";
+import { dirname as dirname10, join as join20, resolve as resolve9 } from "node:path";
 async function orchestrate(options2, hooks) {
   const env = hooks.env ?? process.env;
   const cwd = resolve9(options2.cwd);
@@ -34126,7 +34205,7 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
       runDir: paths.runDir,
       provision: await describeProvision(repo, prepared.provision, paths.worktreesRoot),
       untracked: prepared.untracked,
-      batches: batches.map((batch, i2) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join19(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t2) => t2.id), files: batch.files, ports: ports[i2] ?? null })),
+      batches: batches.map((batch, i2) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join20(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t2) => t2.id), files: batch.files, ports: ports[i2] ?? null })),
       integrationPorts: ports[batches.length] ?? null,
       notes: prepared.notes,
       warnings: commands2.warnings
@@ -34148,7 +34227,7 @@ ${formatPlanIssues(options2.planPath, parsed.issues)}`, {
     startBranch,
     into: options2.into ?? null,
     integration: { branch: integration, head: null, validation: null, worktree: null, ports: ports[batches.length] ?? null },
-    batches: batches.map((batch, i2) => ({ ...newBatchState(runId, batch, join19(paths.worktreesDir, batch.id), paths.runDir), ports: ports[i2] ?? null }))
+    batches: batches.map((batch, i2) => ({ ...newBatchState(runId, batch, join20(paths.worktreesDir, batch.id), paths.runDir), ports: ports[i2] ?? null }))
   };
   try {
     mkdirSync7(paths.runDir, { recursive: true });
@@ -34186,7 +34265,7 @@ function newBatchState(runId, batch, worktree2, runDir) {
     deletedFiles: [],
     toolCalls: 0,
     costUsd: null,
-    log: join19(runDir, `${batch.id}.log`),
+    log: join20(runDir, `${batch.id}.log`),
     pid: null,
     error: null,
     validation: null,
@@ -34210,14 +34289,14 @@ function startNotes(prepared) {
   return notes;
 }
 async function describeProvision(repo, provision2, worktreesRoot) {
-  const probeDir = existsSync12(worktreesRoot) ? worktreesRoot : dirname9(worktreesRoot);
+  const probeDir = existsSync12(worktreesRoot) ? worktreesRoot : dirname10(worktreesRoot);
   let method;
   try {
-    method = provision2.items.length === 0 ? null : await resolveMethod(provision2.settings.how, { file: join19(repo.commonDir, "HEAD"), dir: probeDir });
+    method = provision2.items.length === 0 ? null : await resolveMethod(provision2.settings.how, { file: join20(repo.commonDir, "HEAD"), dir: probeDir });
   } catch (error) {
     method = `refused: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const items = await Promise.all(provision2.items.map(async (item) => ({ ...item, ...await treeSize(join19(repo.repoRoot, item.path)) })));
+  const items = await Promise.all(provision2.items.map(async (item) => ({ ...item, ...await treeSize(join20(repo.repoRoot, item.path)) })));
   return { how: provision2.settings.how, method, items };
 }
 var init_orchestrate = __esm({
@@ -34244,7 +34323,7 @@ var init_orchestrate = __esm({
 
 // src/orchestrate/resume-run.ts
 import { existsSync as existsSync13 } from "node:fs";
-import { basename as basename3, join as join20, resolve as resolve10 } from "node:path";
+import { basename as basename3, join as join21, resolve as resolve10 } from "node:path";
 async function resumeRun(options2, hooks) {
   const env = hooks.env ?? process.env;
   const cwd = resolve10(options2.cwd);
@@ -34324,7 +34403,7 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   for (const [i2, batch] of state.batches.entries()) {
     batch.ports = ports[i2] ?? null;
     batch.provision = null;
-    batch.worktree = join20(paths.worktreesDir, batch.id);
+    batch.worktree = join21(paths.worktreesDir, batch.id);
     batch.worktreeExists = false;
     batch.validation = null;
     batch.error = null;
@@ -34393,7 +34472,7 @@ var init_resume_run = __esm({
 
 // src/orchestrate/cleanup-runs.ts
 import { existsSync as existsSync14, readdirSync as readdirSync3 } from "node:fs";
-import { basename as basename4, join as join21 } from "node:path";
+import { basename as basename4, join as join22 } from "node:path";
 async function cleanupRuns(options2) {
   const env = options2.env ?? process.env;
   const repo = await openRepo(options2.cwd);
@@ -34404,7 +34483,7 @@ async function cleanupRuns(options2) {
   let ids;
   if (options2.runId !== void 0) {
     if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
-    const known = existsSync14(join21(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
+    const known = existsSync14(join22(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
     const branches = await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${options2.runId}/`));
     if (!known && branches.length === 0) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     ids = [options2.runId];
@@ -34461,7 +34540,7 @@ async function cleanupRuns(options2) {
       writeState(paths.state, state);
     }
   }
-  if (existsSync14(base.trash)) deleteInBackground(readdirSync3(base.trash).map((name) => join21(base.trash, name)), [base.trash, base.worktreesRoot]);
+  if (existsSync14(base.trash)) deleteInBackground(readdirSync3(base.trash).map((name) => join22(base.trash, name)), [base.trash, base.worktreesRoot]);
   const cleared = clearStaleLock(base.lock);
   return { runs, clearedLock: cleared === false ? null : cleared ?? { runId: "?", pid: 0, startedAt: "" } };
 }
@@ -34773,16 +34852,16 @@ interrupted, or crashed when its process is gone), target branch, batches, and w
         if (status.runs.length === 0) {
           lines2.push(status.unreadable.length > 0 ? "No other runs." : "No runs in this repo yet. Start one with `fanout orchestrate <plan>` (or try `fanout demo`).");
         } else {
-          const rows = status.runs.map((run) => {
+          const rows = status.runs.map((run2) => {
             const counts = /* @__PURE__ */ new Map();
-            for (const batch of run.batches) counts.set(batch.status, (counts.get(batch.status) ?? 0) + 1);
-            return [run.runId, run.status, run.target ?? "-", [...counts].map(([s, n2]) => `${n2} ${s}`).join(", "), run.title];
+            for (const batch of run2.batches) counts.set(batch.status, (counts.get(batch.status) ?? 0) + 1);
+            return [run2.runId, run2.status, run2.target ?? "-", [...counts].map(([s, n2]) => `${n2} ${s}`).join(", "), run2.title];
           });
           const header = ["run", "status", "target", "batches", "plan"];
           const widths = header.map((h4, c5) => Math.max(h4.length, ...rows.map((r2) => (r2[c5] ?? "").length)));
           const format2 = (cells) => cells.map((cell, c5) => c5 === cells.length - 1 ? cell : cell.padEnd(widths[c5] ?? 0)).join("  ");
           lines2.push(format2(header), ...rows.map(format2));
-          const crashed = status.runs.filter((run) => run.status === "crashed");
+          const crashed = status.runs.filter((run2) => run2.status === "crashed");
           if (crashed.length > 0) lines2.push("", `Crashed runs leave worktrees and branches behind: \`fanout cleanup\` sweeps them and keeps any work.`);
           const last = status.runs[status.runs.length - 1];
           if (last?.report) lines2.push("", `Latest report: ${last.report}`);
@@ -34875,21 +34954,21 @@ the run's branches whose commits are merged and keeps the others, and clears a s
           return 0;
         }
         const lines2 = [];
-        for (const run of report3.runs) {
-          if (run.skipped) {
-            lines2.push(`${run.runId}: skipped (${run.skipped})`);
+        for (const run2 of report3.runs) {
+          if (run2.skipped) {
+            lines2.push(`${run2.runId}: skipped (${run2.skipped})`);
             continue;
           }
-          const nothing = run.killedProcesses === 0 && run.removedWorktrees.length === 0 && run.deletedBranches.length === 0 && run.keptWorktrees.length === 0 && run.keptBranches.length === 0;
+          const nothing = run2.killedProcesses === 0 && run2.removedWorktrees.length === 0 && run2.deletedBranches.length === 0 && run2.keptWorktrees.length === 0 && run2.keptBranches.length === 0;
           if (nothing) continue;
           const parts = [
-            run.killedProcesses > 0 ? `stopped ${run.killedProcesses} stray process${run.killedProcesses === 1 ? "" : "es"}` : void 0,
-            `removed ${run.removedWorktrees.length} worktree${run.removedWorktrees.length === 1 ? "" : "s"}`,
-            `deleted ${run.deletedBranches.length} merged branch${run.deletedBranches.length === 1 ? "" : "es"}`
+            run2.killedProcesses > 0 ? `stopped ${run2.killedProcesses} stray process${run2.killedProcesses === 1 ? "" : "es"}` : void 0,
+            `removed ${run2.removedWorktrees.length} worktree${run2.removedWorktrees.length === 1 ? "" : "s"}`,
+            `deleted ${run2.deletedBranches.length} merged branch${run2.deletedBranches.length === 1 ? "" : "es"}`
           ].filter(Boolean);
-          lines2.push(`${run.runId}: ${parts.join(", ")}`);
-          for (const kept of run.keptWorktrees) lines2.push(`  kept worktree ${kept.path}: ${kept.reason}`);
-          for (const kept of run.keptBranches) lines2.push(`  kept branch ${kept.branch}: ${kept.reason}`);
+          lines2.push(`${run2.runId}: ${parts.join(", ")}`);
+          for (const kept of run2.keptWorktrees) lines2.push(`  kept worktree ${kept.path}: ${kept.reason}`);
+          for (const kept of run2.keptBranches) lines2.push(`  kept branch ${kept.branch}: ${kept.reason}`);
         }
         if (lines2.length === 0) lines2.push("Nothing to clean up.");
         if (report3.clearedLock) lines2.push(`Cleared the stale lock of run ${report3.clearedLock.runId} (pid ${report3.clearedLock.pid}).`);
@@ -34909,7 +34988,7 @@ __export(demo_exports, {
 import { execFileSync } from "node:child_process";
 import { existsSync as existsSync15, mkdirSync as mkdirSync8, mkdtempSync, realpathSync as realpathSync4, writeFileSync as writeFileSync7 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename as basename5, dirname as dirname10, join as join22 } from "node:path";
+import { basename as basename5, dirname as dirname11, join as join23 } from "node:path";
 function demoPlan() {
   const tasks = [];
   for (const [area, names] of Object.entries(AREAS)) {
@@ -34946,7 +35025,7 @@ async function demoAgent() {
     await sleep(250 + Math.floor(Math.random() * 150));
     const id = file.replace(/^src\//, "").replace(/\.mjs$/, "");
     const fn2 = camel(basename5(id));
-    mkdirSync8(dirname10(file), { recursive: true });
+    mkdirSync8(dirname11(file), { recursive: true });
     writeFileSync7(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
 export const id = '${id}';
 export function ${fn2}(...args) {
@@ -35001,19 +35080,19 @@ console.log('check: ' + count + ' modules ok');
         const { bundleFile: bundleFile2, orchestrate: orchestrate2, formatDuration: formatDuration2 } = await Promise.resolve().then(() => (init_orchestrate2(), orchestrate_exports));
         const cli = bundleFile2("cli.mjs");
         if (!existsSync15(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
-        const dir = realpathSync4(mkdtempSync(join22(tmpdir(), "fanout-demo-")));
+        const dir = realpathSync4(mkdtempSync(join23(tmpdir(), "fanout-demo-")));
         const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         git("init", "-q", "-b", "main");
         git("config", "user.name", "fanout demo");
         git("config", "user.email", "demo@fanout.invalid");
         git("config", "commit.gpgsign", "false");
-        mkdirSync8(join22(dir, "scripts"), { recursive: true });
-        mkdirSync8(join22(dir, "plans"), { recursive: true });
-        writeFileSync7(join22(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
-        writeFileSync7(join22(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
+        mkdirSync8(join23(dir, "scripts"), { recursive: true });
+        mkdirSync8(join23(dir, "plans"), { recursive: true });
+        writeFileSync7(join23(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
+        writeFileSync7(join23(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
 `);
-        writeFileSync7(join22(dir, "scripts", "check.mjs"), CHECK);
-        writeFileSync7(join22(dir, "plans", "demo.md"), demoPlan());
+        writeFileSync7(join23(dir, "scripts", "check.mjs"), CHECK);
+        writeFileSync7(join23(dir, "plans", "demo.md"), demoPlan());
         git("add", "-A");
         git("commit", "-q", "-m", "demo: empty project and a plan");
         process.stderr.write(`fanout demo: a throwaway repo at ${dir}
@@ -35033,7 +35112,7 @@ fanout demo: plan plans/demo.md: 12 files in 3 independent parts, validated by \
         const where = outcome.state.status === "merged" ? [
           `The result: branch main of ${dir} now has all 12 files, one merge commit per batch:`,
           `  git -C ${dir} log --oneline --graph`,
-          `  ls ${join22(dir, "src")}/*`
+          `  ls ${join23(dir, "src")}/*`
         ] : [`The demo did not merge (${outcome.state.status}); its repo is ${dir}.`];
         process.stdout.write(`
 ${outcome.summary}
@@ -35645,7 +35724,7 @@ var init_format_constraints = __esm({
 // src/install/files.ts
 import { createHash } from "node:crypto";
 import { existsSync as existsSync16, mkdirSync as mkdirSync9, readdirSync as readdirSync4, readFileSync as readFileSync12, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync8 } from "node:fs";
-import { dirname as dirname11, join as join23, relative as relative3, sep as sep3 } from "node:path";
+import { dirname as dirname12, join as join24, relative as relative3, sep as sep3 } from "node:path";
 function sha256(content) {
   return createHash("sha256").update(content).digest("hex");
 }
@@ -35659,14 +35738,14 @@ function readIfExists(path7) {
 }
 function missingDirs(root, file) {
   const out = [];
-  for (let dir = dirname11(file); dir !== root && dir.startsWith(root + sep3) && !existsSync16(dir); dir = dirname11(dir)) out.unshift(toRel(root, dir));
+  for (let dir = dirname12(file); dir !== root && dir.startsWith(root + sep3) && !existsSync16(dir); dir = dirname12(dir)) out.unshift(toRel(root, dir));
   return out;
 }
 function writeIfChanged(path7, content, mode) {
   const before = readIfExists(path7);
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
   if (before !== void 0 && before.equals(bytes)) return "unchanged";
-  mkdirSync9(dirname11(path7), { recursive: true });
+  mkdirSync9(dirname12(path7), { recursive: true });
   writeFileSync8(path7, bytes, mode === void 0 ? void 0 : { mode });
   return before === void 0 ? "created" : "updated";
 }
@@ -35674,7 +35753,7 @@ function listFiles(dir) {
   const out = [];
   const walk = (current) => {
     for (const entry of readdirSync4(current, { withFileTypes: true })) {
-      const path7 = join23(current, entry.name);
+      const path7 = join24(current, entry.name);
       if (entry.isDirectory()) walk(path7);
       else if (entry.isFile()) out.push(toRel(dir, path7));
     }
@@ -35741,26 +35820,26 @@ var init_install_record = __esm({
 
 // src/install/locate-dist.ts
 import { existsSync as existsSync17, readFileSync as readFileSync13 } from "node:fs";
-import { dirname as dirname12, join as join24 } from "node:path";
+import { dirname as dirname13, join as join25 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function isDistDir(dir) {
-  return BUNDLE_ENTRIES.every((name) => existsSync17(join24(dir, name)));
+  return BUNDLE_ENTRIES.every((name) => existsSync17(join25(dir, name)));
 }
 function locateDist(here = import.meta.url) {
-  const start = dirname12(fileURLToPath4(here));
+  const start = dirname13(fileURLToPath4(here));
   if (isDistDir(start)) return start;
-  for (let dir = start; ; dir = dirname12(dir)) {
-    const pkg = join24(dir, "package.json");
+  for (let dir = start; ; dir = dirname13(dir)) {
+    const pkg = join25(dir, "package.json");
     if (existsSync17(pkg)) {
       try {
         if (JSON.parse(readFileSync13(pkg, "utf8")).name === "fanout") {
-          const dist = join24(dir, "dist");
+          const dist = join25(dir, "dist");
           return isDistDir(dist) ? dist : void 0;
         }
       } catch {
       }
     }
-    if (dirname12(dir) === dir) return void 0;
+    if (dirname13(dir) === dir) return void 0;
   }
 }
 var BUNDLE_ENTRIES;
@@ -35867,9 +35946,9 @@ var init_version = __esm({
 
 // src/install/init.ts
 import { chmodSync, existsSync as existsSync18, readFileSync as readFileSync15, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
-import { join as join25 } from "node:path";
+import { join as join26 } from "node:path";
 function readInstallRecord(root) {
-  const text = readIfExists(join25(root, INSTALL_RECORD_FILE));
+  const text = readIfExists(join26(root, INSTALL_RECORD_FILE));
   return text === void 0 ? void 0 : parseInstallRecord(text.toString("utf8"));
 }
 function runInit(options2) {
@@ -35882,7 +35961,7 @@ function runInit(options2) {
       hint: "run `npm run build` in the fanout checkout, then run init with its dist/cli.mjs"
     });
   }
-  const settingsPath = join25(root, PROJECT_SETTINGS);
+  const settingsPath = join26(root, PROJECT_SETTINGS);
   const settingsFile = readSettingsFile(settingsPath, PROJECT_SETTINGS);
   const merged = mergeSettings(settingsFile.exists ? settingsFile.value : void 0, fanoutWiring("repo"));
   if (!merged.ok) throw settingsIssueError(PROJECT_SETTINGS, merged.issue);
@@ -35890,28 +35969,28 @@ function runInit(options2) {
   const actions = [];
   const createdDirs = new Set(previous?.createdDirs ?? []);
   const noteDirs = (rel) => {
-    for (const dir of missingDirs(root, join25(root, rel))) createdDirs.add(dir);
+    for (const dir of missingDirs(root, join26(root, rel))) createdDirs.add(dir);
   };
   const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
-  const samePlace = existsSync18(join25(root, BUNDLE_DIR)) && sameDir(distDir, join25(root, BUNDLE_DIR));
+  const samePlace = existsSync18(join26(root, BUNDLE_DIR)) && sameDir(distDir, join26(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);
-    const source = join25(distDir, rel.slice(BUNDLE_DIR.length + 1));
-    const action = samePlace ? "unchanged" : writeIfChanged(join25(root, rel), readFileSync15(source));
+    const source = join26(distDir, rel.slice(BUNDLE_DIR.length + 1));
+    const action = samePlace ? "unchanged" : writeIfChanged(join26(root, rel), readFileSync15(source));
     const mode = statSync4(source).mode & 511;
-    if (!samePlace && (statSync4(join25(root, rel)).mode & 511) !== mode) chmodSync(join25(root, rel), mode);
+    if (!samePlace && (statSync4(join26(root, rel)).mode & 511) !== mode) chmodSync(join26(root, rel), mode);
     actions.push({ action, path: rel });
   }
   const stale = /* @__PURE__ */ new Set([...previous?.bundle ?? [], ...chunkFiles(root)]);
   for (const rel of stale) {
-    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync18(join25(root, rel))) continue;
-    rmSync2(join25(root, rel), { force: true });
+    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync18(join26(root, rel))) continue;
+    rmSync2(join26(root, rel), { force: true });
     actions.push({ action: "removed", path: rel, note: "left over from an earlier build" });
   }
   const commands2 = {};
   for (const { name, content } of renderCommands("repo")) {
     const rel = `${COMMANDS_DIR}/${name}.md`;
-    const path7 = join25(root, rel);
+    const path7 = join26(root, rel);
     const hash2 = sha256(content);
     const current = readIfExists(path7);
     const recorded = previous?.commands[rel];
@@ -35932,15 +36011,15 @@ function runInit(options2) {
   }
   for (const [rel, hash2] of Object.entries(previous?.commands ?? {})) {
     if (rel in commands2) continue;
-    const current = readIfExists(join25(root, rel));
+    const current = readIfExists(join26(root, rel));
     if (current !== void 0 && sha256(current) === hash2) {
-      rmSync2(join25(root, rel));
+      rmSync2(join26(root, rel));
       actions.push({ action: "removed", path: rel, note: "no longer part of fanout" });
     } else if (current !== void 0) {
       actions.push({ action: "kept", path: rel, note: "no longer part of fanout, but edited since init" });
     }
   }
-  const constraintsPath = join25(root, CONSTRAINTS_FILE);
+  const constraintsPath = join26(root, CONSTRAINTS_FILE);
   let constraints = previous?.constraints ?? { file: CONSTRAINTS_FILE, created: false };
   let constraintsError;
   if (!existsSync18(constraintsPath)) {
@@ -35971,7 +36050,7 @@ function runInit(options2) {
     constraints,
     createdDirs: [...createdDirs].sort((a2, b3) => a2.split("/").length - b3.split("/").length || a2.localeCompare(b3))
   };
-  actions.push({ action: writeIfChanged(join25(root, INSTALL_RECORD_FILE), formatInstallRecord(record2)), path: INSTALL_RECORD_FILE, note: "what init added, for fanout uninstall" });
+  actions.push({ action: writeIfChanged(join26(root, INSTALL_RECORD_FILE), formatInstallRecord(record2)), path: INSTALL_RECORD_FILE, note: "what init added, for fanout uninstall" });
   return constraintsError === void 0 ? { root, actions, record: record2 } : { root, actions, record: record2, constraintsError };
 }
 function sameDir(a2, b3) {
@@ -35984,11 +36063,11 @@ function sameDir(a2, b3) {
   }
 }
 function chunkFiles(root) {
-  const dir = join25(root, BUNDLE_DIR, "hook-chunks");
+  const dir = join26(root, BUNDLE_DIR, "hook-chunks");
   return existsSync18(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
 }
 function constraintsProblem(root) {
-  return validateConstraintsText(readFileSync15(join25(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
+  return validateConstraintsText(readFileSync15(join26(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
 }
 function validateConstraintsText(text, shown) {
   const validated = validateConstraints(text);
@@ -36035,12 +36114,12 @@ var init_init = __esm({
 
 // src/install/uninstall.ts
 import { existsSync as existsSync19, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
-import { join as join26 } from "node:path";
+import { join as join27 } from "node:path";
 function runUninstall(options2) {
   const { root } = options2;
   const record2 = readInstallRecord(root);
   const actions = [];
-  const settingsPath = join26(root, PROJECT_SETTINGS);
+  const settingsPath = join27(root, PROJECT_SETTINGS);
   const settingsFile = readSettingsFile(settingsPath, PROJECT_SETTINGS);
   if (settingsFile.exists) {
     const added = record2 === void 0 ? void 0 : { hooksKey: record2.settings.createdHooksKey, events: record2.settings.createdEvents };
@@ -36058,16 +36137,16 @@ function runUninstall(options2) {
   }
   const commands2 = record2?.commands ?? fallbackCommands();
   for (const [rel, hash2] of Object.entries(commands2)) {
-    const current = readIfExists(join26(root, rel));
+    const current = readIfExists(join27(root, rel));
     if (current === void 0) continue;
     if (sha256(current) === hash2) {
-      rmSync3(join26(root, rel));
+      rmSync3(join27(root, rel));
       actions.push({ action: "removed", path: rel });
     } else {
       actions.push({ action: "kept", path: rel, note: record2 === void 0 ? "differs from what fanout init writes" : "edited since fanout init; delete it yourself if you no longer want it" });
     }
   }
-  const constraintsPath = join26(root, CONSTRAINTS_FILE);
+  const constraintsPath = join27(root, CONSTRAINTS_FILE);
   if (existsSync19(constraintsPath)) {
     const createdByInit = record2 !== void 0 ? record2.constraints.created : readIfExists(constraintsPath)?.toString("utf8") === renderConstraintsTemplate();
     if (options2.all && createdByInit) {
@@ -36083,22 +36162,22 @@ function runUninstall(options2) {
   }
   const bundle = record2?.bundle ?? fallbackBundle(root);
   for (const rel of [...bundle, INSTALL_RECORD_FILE]) {
-    if (!existsSync19(join26(root, rel))) continue;
-    rmSync3(join26(root, rel), { force: true });
+    if (!existsSync19(join27(root, rel))) continue;
+    rmSync3(join27(root, rel), { force: true });
     actions.push({ action: "removed", path: rel });
   }
-  removeDirIfEmpty(join26(root, BUNDLE_DIR, "hook-chunks"));
-  removeDirIfEmpty(join26(root, BUNDLE_DIR));
-  const leftovers = existsSync19(join26(root, BUNDLE_DIR)) ? readdirSync5(join26(root, BUNDLE_DIR)) : [];
+  removeDirIfEmpty(join27(root, BUNDLE_DIR, "hook-chunks"));
+  removeDirIfEmpty(join27(root, BUNDLE_DIR));
+  const leftovers = existsSync19(join27(root, BUNDLE_DIR)) ? readdirSync5(join27(root, BUNDLE_DIR)) : [];
   if (leftovers.length > 0) actions.push({ action: "kept", path: `${BUNDLE_DIR}/`, note: `holds files fanout did not write: ${leftovers.join(", ")}` });
-  for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join26(root, dir));
+  for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join27(root, dir));
   return { root, actions, recorded: record2 !== void 0 };
 }
 function fallbackCommands() {
   return Object.fromEntries(renderCommands("repo").map(({ name, content }) => [`${COMMANDS_DIR}/${name}.md`, sha256(content)]));
 }
 function fallbackBundle(root) {
-  const dir = join26(root, BUNDLE_DIR);
+  const dir = join27(root, BUNDLE_DIR);
   if (!existsSync19(dir)) return [];
   return listFiles(dir).filter((file) => file === "hook.mjs" || file === "cli.mjs" || /^hook-chunks\/[^/]+\.[cm]js$/.test(file)).map((file) => `${BUNDLE_DIR}/${file}`);
 }
@@ -36130,11 +36209,11 @@ var init_uninstall = __esm({
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync as existsSync20, readFileSync as readFileSync16 } from "node:fs";
 import { homedir as homedir4 } from "node:os";
-import { join as join27 } from "node:path";
+import { join as join28 } from "node:path";
 function runDoctor(options2) {
   const { root, env } = options2;
   const checks = [checkNode(options2.nodeVersion ?? process.versions.node), checkGit(root, env)];
-  if (!existsSync20(join27(root, ".git"))) {
+  if (!existsSync20(join28(root, ".git"))) {
     checks.push(check2("repo", "warn", `${root} is not the top of a git repository`, { fix: "run doctor (and init) at the repository root, or pass --dir <repo>; the guard works anywhere, orchestrate needs git" }));
   }
   const wiring = checkWiring(root, env);
@@ -36170,7 +36249,7 @@ function readJsonQuietly(path7) {
 function checkWiring(root, env) {
   let project;
   try {
-    const file = readSettingsFile(join27(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
+    const file = readSettingsFile(join28(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
     project = file.exists ? file.value : void 0;
   } catch (error) {
     if (!isFanoutError(error)) throw error;
@@ -36179,11 +36258,11 @@ function checkWiring(root, env) {
       perRepo: false
     };
   }
-  const configDir = env["CLAUDE_CONFIG_DIR"] || join27(env["HOME"] || homedir4(), ".claude");
+  const configDir = env["CLAUDE_CONFIG_DIR"] || join28(env["HOME"] || homedir4(), ".claude");
   const pluginSources = [
     [PROJECT_SETTINGS, project],
-    [".claude/settings.local.json", readJsonQuietly(join27(root, ".claude/settings.local.json"))],
-    [join27(configDir, "settings.json"), readJsonQuietly(join27(configDir, "settings.json"))]
+    [".claude/settings.local.json", readJsonQuietly(join28(root, ".claude/settings.local.json"))],
+    [join28(configDir, "settings.json"), readJsonQuietly(join28(configDir, "settings.json"))]
   ];
   const plugin = pluginSources.flatMap(([file, settings]) => {
     const id = enablesFanoutPlugin(settings);
@@ -36222,13 +36301,13 @@ function referencedChunks(hookSource) {
   return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.[cm]js/g)].map((m2) => m2[0]))].sort();
 }
 function checkBundle(root, distDir, perRepo) {
-  const installed = join27(root, BUNDLE_DIR);
+  const installed = join28(root, BUNDLE_DIR);
   const dir = perRepo || existsSync20(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : dir ?? "dist";
   if (dir === void 0) return { check: check2("bundle", "problem", "cannot find a fanout build to check", { fix: "run `npm run build` in the fanout checkout" }), hook: void 0 };
-  const hook = join27(dir, "hook.mjs");
-  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync20(join27(dir, file)));
-  if (existsSync20(hook)) missing.push(...referencedChunks(readFileSync16(hook, "utf8")).filter((chunk) => !existsSync20(join27(dir, chunk))));
+  const hook = join28(dir, "hook.mjs");
+  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync20(join28(dir, file)));
+  if (existsSync20(hook)) missing.push(...referencedChunks(readFileSync16(hook, "utf8")).filter((chunk) => !existsSync20(join28(dir, chunk))));
   if (missing.length > 0) {
     return {
       check: check2("bundle", "problem", `${shown} is incomplete: missing ${missing.join(", ")}`, { fix: dir === installed ? "run `fanout init` to copy the whole build again, and commit .claude/fanout/ with all its files" : "run `npm run build`" }),
@@ -36258,8 +36337,8 @@ function sameFiles(dist, installed) {
   if (dist === installed) return true;
   const ours = listFiles(dist);
   return ours.every((file) => {
-    const there = join27(installed, file);
-    return existsSync20(there) && readFileSync16(there).equals(readFileSync16(join27(dist, file)));
+    const there = join28(installed, file);
+    return existsSync20(there) && readFileSync16(there).equals(readFileSync16(join28(dist, file)));
   }) && listFiles(installed).filter((f3) => f3.startsWith("hook-chunks/")).every((f3) => ours.includes(f3));
 }
 function checkConstraints(root, env) {
@@ -36421,11 +36500,11 @@ __export(init_exports2, {
 });
 import { existsSync as existsSync21, realpathSync as realpathSync5, statSync as statSync5 } from "node:fs";
 import { homedir as homedir5 } from "node:os";
-import { join as join28, resolve as resolve11 } from "node:path";
+import { join as join29, resolve as resolve11 } from "node:path";
 function isRepoRoot(root) {
-  const dotGit = join28(root, ".git");
+  const dotGit = join29(root, ".git");
   try {
-    return statSync5(dotGit).isFile() || existsSync21(join28(dotGit, "HEAD"));
+    return statSync5(dotGit).isFile() || existsSync21(join29(dotGit, "HEAD"));
   } catch {
     return false;
   }
@@ -36438,9 +36517,9 @@ function refuseUserConfigDir(root) {
       return resolve11(path7);
     }
   };
-  const target = real(join28(root, ".claude"));
+  const target = real(join29(root, ".claude"));
   const configDir = process.env["CLAUDE_CONFIG_DIR"];
-  const userDirs = [join28(homedir5(), ".claude"), ...configDir ? [configDir] : []].map(real);
+  const userDirs = [join29(homedir5(), ".claude"), ...configDir ? [configDir] : []].map(real);
   if (userDirs.includes(target)) {
     throw new FanoutError("init-user-config", `${target} is Claude Code's user config dir: hooks written there would run in every project, where fanout's per-repo hook does not exist`, {
       hint: "run fanout init inside a repository (or pass --dir <repo>); to use fanout in every project, install it as a plugin instead (see docs/install.md)"
@@ -36646,11 +36725,11 @@ var init_io = __esm({
 
 // src/hooks/load-constraints.ts
 import { existsSync as existsSync22, mkdirSync as mkdirSync10, readFileSync as readFileSync18, statSync as statSync6, writeFileSync as writeFileSync9 } from "node:fs";
-import { join as join29 } from "node:path";
+import { join as join30 } from "node:path";
 function cachePath(commonDir, file) {
   let hash2 = 2166136261;
   for (let i2 = 0; i2 < file.length; i2++) hash2 = Math.imul(hash2 ^ file.charCodeAt(i2), 16777619) >>> 0;
-  return join29(commonDir, "fanout", "cache", `constraints-${hash2.toString(16)}.json`);
+  return join30(commonDir, "fanout", "cache", `constraints-${hash2.toString(16)}.json`);
 }
 async function loadConstraintsCached(startDir, env) {
   const paths = findRepo(startDir, env);
@@ -36679,7 +36758,7 @@ async function loadConstraintsCached(startDir, env) {
   try {
     const cache2 = cachePath(paths.commonDir, file);
     if (!existsSync22(paths.commonDir)) throw new Error("no git dir");
-    mkdirSync10(join29(cache2, ".."), { recursive: true });
+    mkdirSync10(join30(cache2, ".."), { recursive: true });
     const entry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
     writeFileSync9(cache2, JSON.stringify(entry));
   } catch {

@@ -2,7 +2,6 @@
 // git), whether the working tree holds anything the run could lose, and whether the project's declared
 // dependencies are installed where fanout copies them from. Refuses before anything is created.
 import { FanoutError } from '../util/errors.js';
-import { onPath } from './on-path.js';
 import { checkWorkingTree, type RepoContext } from './preflight.js';
 import { carriesNodeModules, findMissingDependencies, projectPackageManager, readProjectDependencies } from './provision/check-dependencies.js';
 import { discoverProvision } from './provision/discover-provision.js';
@@ -33,7 +32,7 @@ export async function prepareWorktrees(repo: RepoContext, input: PrepareInput): 
   const { untracked } = await checkWorkingTree(repo, input.declared, found.ignored, input.allowed);
   const notes: string[] = [];
   const project = readProjectDependencies(repo.repoRoot);
-  const missing = findMissingDependencies(project, (program) => onPath(program, input.env));
+  const missing = findMissingDependencies(project);
   if (missing !== null && input.setup === null) {
     const what = `${repo.repoRoot} declares dependencies (${missing.declaredBy}) but has none installed (no node_modules), so no worktree would have them`;
     const fix = `install them in your checkout first (\`${missing.install.join(' ')}\`): every worktree then gets them; or pass --setup '${missing.install.join(' ')}' to install in each worktree`;

@@ -125,7 +125,8 @@ export interface ProvisioningState {
   method: ProvisionMethod | null;
   store: string | null;
   storeFiles: number;
-  storeBytes: number;
+  /** When provisioning started (epoch ms): worktrees' records say when each was done. */
+  startedAt: number;
   storeMs: number;
 }
 

@@ -40,7 +40,7 @@ export interface MissingDependencies {
 }
 
 /** Declared but not installed in the main checkout (so no worktree would get them); null when fine. */
-export function findMissingDependencies(project: ProjectDependencies, onPath: (program: string) => boolean): MissingDependencies | null {
+export function findMissingDependencies(project: ProjectDependencies): MissingDependencies | null {
   const manager = projectPackageManager(project);
   if (manager === null || project.installed) return null;
   const fields = ['dependencies', 'devDependencies', 'optionalDependencies'];
@@ -49,7 +49,7 @@ export function findMissingDependencies(project: ProjectDependencies, onPath: (p
     return typeof deps === 'object' && deps !== null && Object.keys(deps).length > 0;
   });
   if (manager.lockfile === null && !declares) return null;
-  return { manager, declaredBy: manager.lockfile ?? 'package.json', install: suggestedInstall({ ...manager, lockfile: null }, onPath) };
+  return { manager, declaredBy: manager.lockfile ?? 'package.json', install: suggestedInstall({ ...manager, lockfile: null }) };
 }
 
 /** Whether the worktrees will have the dependencies the main checkout has (provisioned, not skipped). */

@@ -54,21 +54,21 @@ export function installArgs(pm: PackageManager): string[] {
 }
 
 /**
- * The whole command: the pinned version through corepack where it runs, else the manager on PATH, else
- * a working one fetched by npm (npm itself comes with node).
+ * The whole command: the version the project pins, fetched by npm (which comes with node) unless it is
+ * Yarn 2+, which only corepack distributes; else the manager on PATH, else a working one fetched by npm.
+ * (Corepack is not the first choice: the one bundled with Node 20 rejects current registry signatures.)
  */
 export function installCommand(pm: PackageManager, onPath: (program: string) => boolean): string[] {
   const args = installArgs(pm);
   if (pm.name === 'npm') return ['npm', ...args];
-  if (pm.version !== null && pm.name !== 'bun' && onPath('corepack')) return ['corepack', `${pm.name}@${pm.version}`, ...args];
+  const berry = pm.name === 'yarn' && pm.version !== null && !pm.version.startsWith('1.');
+  if (pm.version !== null && !berry) return ['npm', 'exec', '--yes', `--package=${pm.name}@${pm.version}`, '--', pm.name, ...args];
+  if (berry && onPath('corepack')) return ['corepack', `yarn@${pm.version}`, ...args];
   if (onPath(pm.name)) return [pm.name, ...args];
-  if (pm.name !== 'bun' && onPath('corepack')) return ['corepack', pm.name, ...args];
-  return ['npm', 'exec', '--yes', `--package=${pm.name}${pm.version === null ? '' : `@${pm.version}`}`, '--', pm.name, ...args];
+  return ['npm', 'exec', '--yes', `--package=${pm.name}`, '--', pm.name, ...args];
 }
 
-/** The install to suggest to a person: the same program, without fanout's flags (npm ci with a lockfile). */
-export function suggestedInstall(pm: PackageManager, onPath: (program: string) => boolean): string[] {
-  const argv = installCommand(pm, onPath);
-  const verb = argv.findIndex((word, i) => i > 0 && (word === 'install' || word === 'ci'));
-  return verb === -1 ? argv : argv.slice(0, verb + 1);
+/** The install to suggest to a person: the manager's own words (npm ci with a lockfile). */
+export function suggestedInstall(pm: PackageManager): string[] {
+  return [pm.name, pm.name === 'npm' && pm.lockfile !== null ? 'ci' : 'install'];
 }

@@ -9,7 +9,8 @@
 import { constants, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FanoutError } from '../../util/errors.js';
-import { copyTree, type TreeStats } from './copy-tree.js';
+import { copyTree } from './copy-tree.js';
+import { linkFromStore, type Store } from './run-store.js';
 import type { ProvisionHow, ProvisionItem, ProvisionMethod } from './plan-provision.js';
 
 export interface ProvisionRecord {
@@ -17,6 +18,8 @@ export interface ProvisionRecord {
   /** The items this worktree received. */
   items: string[];
   files: number;
+  /** When it started (epoch ms) and how long it took. */
+  startedAt: number;
   durationMs: number;
 }
 
@@ -45,30 +48,19 @@ export async function canReflink(file: string, dir: string): Promise<boolean> {
   }
 }
 
-/** The run's store for hardlink: a verbatim copy of every carried directory, made once. */
-export async function buildStore(repoRoot: string, items: readonly ProvisionItem[], store: string, signal?: AbortSignal): Promise<TreeStats> {
-  const total: TreeStats = { files: 0, dirs: 0, symlinks: 0, copied: 0, bytes: 0 };
-  for (const item of items) {
-    if (item.kind !== 'dir') continue;
-    await fs.mkdir(dirname(join(store, item.path)), { recursive: true });
-    add(total, await copyTree(join(repoRoot, item.path), join(store, item.path), { method: 'copy', path: item.path, policy: false, signal }));
-  }
-  return total;
-}
-
 export interface ProvisionInput {
   repoRoot: string;
   worktree: string;
   items: readonly ProvisionItem[];
   method: ProvisionMethod | null;
   /** The run's store (hardlink only). */
-  store: string | null;
+  store: Store | null;
   signal?: AbortSignal | undefined;
 }
 
 export async function provisionWorktree(input: ProvisionInput): Promise<ProvisionRecord> {
   const started = performance.now();
-  const record: ProvisionRecord = { method: input.method, items: [], files: 0, durationMs: 0 };
+  const record: ProvisionRecord = { method: input.method, items: [], files: 0, startedAt: Date.now(), durationMs: 0 };
   if (input.method === null) return record;
   const retarget = { from: input.repoRoot, to: input.worktree };
   for (const item of input.items) {
@@ -82,9 +74,11 @@ export async function provisionWorktree(input: ProvisionInput): Promise<Provisio
       record.files++;
     } else if (input.method === 'symlink') {
       await fs.symlink(from, to);
+    } else if (input.method === 'hardlink') {
+      if (input.store === null) throw new Error('hardlink provisioning without the run\'s store');
+      record.files += await linkFromStore(input.store, item, input.repoRoot, input.worktree, input.signal);
     } else {
-      const source = input.method === 'hardlink' ? join(input.store ?? '', item.path) : from;
-      record.files += (await copyTree(source, to, { method: input.method, path: item.path, policy: true, retarget, signal: input.signal })).files;
+      record.files += (await copyTree(from, to, { method: input.method, path: item.path, policy: true, retarget, signal: input.signal })).files;
     }
     record.items.push(item.path);
   }
@@ -99,12 +93,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function add(total: TreeStats, stats: TreeStats): void {
-  total.files += stats.files;
-  total.dirs += stats.dirs;
-  total.symlinks += stats.symlinks;
-  total.copied += stats.copied;
-  total.bytes += stats.bytes;
 }

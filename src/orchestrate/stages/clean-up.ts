@@ -8,7 +8,7 @@ import { emptyCleanup, removeWorktrees, sweepBranches, type CleanupResult, type 
 import { gitTasks } from '../git-tasks.js';
 import { batchFiles, storeDir } from '../run-paths.js';
 import type { RunState } from '../run-state.js';
-import type { Provisioning } from './provision.js';
+import { provisioningSettled, type Provisioning } from './provision.js';
 import { messageOf, type Run } from './start-run.js';
 
 export async function cleanUp(run: Run, provisioning: Provisioning): Promise<CleanupResult> {
@@ -16,8 +16,8 @@ export async function cleanUp(run: Run, provisioning: Provisioning): Promise<Cle
   run.setPhase('cleanup');
   const cleanup = emptyCleanup();
   try {
-    // A store still being copied (Ctrl-C during the copy) stops at its next file; only then can it go.
-    await provisioning.ready.catch(() => undefined);
+    // A store or worktree still being copied (Ctrl-C during the copy) stops at its next file; only then can it go.
+    await provisioningSettled(provisioning);
     const worktrees: WorktreeToRemove[] = [
       // A batch's head is set once collect committed its agent's work.
       ...state.batches.filter((batch) => batch.worktreeExists).map((batch) => ({ path: batch.worktree, excludeFile: batchFiles(paths.runDir, batch.id).exclude, workSaved: batch.head !== null })),

@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findUntrackedCollisions } from '../find-untracked-collisions.js';
 import { gitTasks, zeroOid } from '../git-tasks.js';
-import { onPath } from '../on-path.js';
 import { projectPackageManager, readProjectDependencies } from '../provision/check-dependencies.js';
 import { changesDependencies, suggestedInstall } from '../provision/package-manager.js';
 import { formatCommand } from '../split-words.js';
@@ -51,7 +50,7 @@ export async function land(run: Run, targetTip: string, head: string): Promise<b
   // fanout installs in worktrees only: the user's node_modules is theirs to update.
   if (changesDependencies((await repo.git(gitTasks.changedFiles(targetTip, head))).files)) {
     const manager = projectPackageManager(readProjectDependencies(repo.repoRoot));
-    if (manager !== null) state.integration.landedInstall = formatCommand(suggestedInstall(manager, (program) => onPath(program, run.env)));
+    if (manager !== null) state.integration.landedInstall = formatCommand(suggestedInstall(manager));
   }
   run.save();
   return true;

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { excludeConfig, excludeEnv, writeExcludes } from '../provision/exclude-file.js';
 import type { ProvisionItem, ProvisionMethod, ProvisionSettings } from '../provision/plan-provision.js';
-import { buildStore, provisionWorktree, resolveMethod, type ProvisionRecord } from '../provision/provision-worktree.js';
+import { provisionWorktree, resolveMethod, type ProvisionRecord } from '../provision/provision-worktree.js';
+import { buildStore, type Store } from '../provision/run-store.js';
 import { formatDuration } from '../parse-duration.js';
 import { gitIn, type Git } from '../run-git.js';
 import { batchFiles, INTEGRATION_ID, storeDir } from '../run-paths.js';
@@ -24,7 +25,15 @@ export interface ProvisionContext {
 
 export interface Provisioning {
   /** The resolved way, and the store once made (hardlink); rejects when the store could not be made. */
-  ready: Promise<{ method: ProvisionMethod | null; store: string | null }>;
+  ready: Promise<{ method: ProvisionMethod | null; store: Store | null }>;
+  /** Worktrees being provisioned right now (the integration worktree's runs beside the agents). */
+  inFlight: Set<Promise<unknown>>;
+}
+
+/** Resolves once nothing is being copied into any worktree or the store (cleanup moves them away only then). */
+export async function provisioningSettled(provisioning: Provisioning): Promise<void> {
+  await provisioning.ready.catch(() => undefined);
+  await Promise.allSettled([...provisioning.inFlight]);
 }
 
 export function startProvisioning(run: Run): Provisioning {
@@ -33,20 +42,21 @@ export function startProvisioning(run: Run): Provisioning {
     mkdirSync(paths.worktreesDir, { recursive: true });
     const items = run.provision.items;
     const method = items.length === 0 ? null : await resolveMethod(run.provision.settings.how, { file: join(repo.commonDir, 'HEAD'), dir: paths.worktreesDir });
-    state.provisioning = { method, store: null, storeFiles: 0, storeBytes: 0, storeMs: 0 };
+    const startedAt = Date.now();
+    state.provisioning = { method, store: null, storeFiles: 0, startedAt, storeMs: 0 };
     if (method !== 'hardlink' || !items.some((item) => item.kind === 'dir')) return { method, store: null };
-    const store = storeDir(paths.worktreesDir);
     const started = performance.now();
     run.monitor.note(`copying ${items.filter((i) => i.kind === 'dir').map((i) => i.path).join(', ')} once for this run (every worktree hard-links to this copy, never to your checkout)`);
-    const stats = await buildStore(repo.repoRoot, items, store, run.signal);
-    state.provisioning = { method, store, storeFiles: stats.files, storeBytes: stats.bytes, storeMs: Math.round(performance.now() - started) };
-    run.monitor.note(`copied ${stats.files} files (${mib(stats.bytes)}) in ${formatDuration(state.provisioning.storeMs)}`);
+    const store = await buildStore(repo.repoRoot, items, storeDir(paths.worktreesDir), run.signal);
+    const files = Object.values(store.files).reduce((a, b) => a + b, 0);
+    state.provisioning = { method, store: store.dir, storeFiles: files, startedAt, storeMs: Math.round(performance.now() - started) };
+    run.monitor.note(`copied ${files.toLocaleString('en-US')} files in ${formatDuration(state.provisioning.storeMs)}`);
     run.save();
     return { method, store };
   })();
   // Awaited by every provision(); a failure there fails the batches, not the process.
   ready.catch(() => undefined);
-  return { ready };
+  return { ready, inFlight: new Set() };
 }
 
 /**
@@ -89,7 +99,15 @@ export async function provisionIntegration(run: Run, provisioning: Provisioning,
   return record;
 }
 
-async function provisionInto(run: Run, provisioning: Provisioning, worktree: string, id: string): Promise<ProvisionRecord> {
+function provisionInto(run: Run, provisioning: Provisioning, worktree: string, id: string): Promise<ProvisionRecord> {
+  const work = provisionWorktreeOf(run, provisioning, worktree, id);
+  provisioning.inFlight.add(work);
+  const done = () => void provisioning.inFlight.delete(work);
+  work.then(done, done);
+  return work;
+}
+
+async function provisionWorktreeOf(run: Run, provisioning: Provisioning, worktree: string, id: string): Promise<ProvisionRecord> {
   const exclude = batchFiles(run.paths.runDir, id).exclude;
   writeExcludes(exclude, run.provision.globalExcludes, []);
   const { method, store } = await provisioning.ready;
@@ -110,8 +128,4 @@ export function worktreeGitEnv(run: Run, id: string): Record<string, string> {
 
 export function describeRecord(record: ProvisionRecord): string {
   return `${record.items.join(', ')} (${record.method}, ${record.files} files) in ${formatDuration(record.durationMs)}`;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }

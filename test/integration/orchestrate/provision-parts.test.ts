@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { candidateBlocks, reservePortBlocks } from '../../../src/orchestrate/allocate-ports.js';
 import { copyTree } from '../../../src/orchestrate/provision/copy-tree.js';
 import { canReflink, resolveMethod } from '../../../src/orchestrate/provision/provision-worktree.js';
+import { buildStore, hasGnuCp, linkFromStore } from '../../../src/orchestrate/provision/run-store.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -76,6 +77,38 @@ describe('copyTree', () => {
     abort.abort();
     await expect(copyTree(join(main, 'node_modules'), join(`${main}-wt`, 'node_modules'), { method: 'copy', path: 'node_modules', policy: true, signal: abort.signal })).rejects.toThrow('interrupted');
   });
+});
+
+describe('the run store', () => {
+  for (const gnu of [true, false]) {
+    it(`${gnu ? 'with GNU cp' : 'without GNU cp'}: worktrees share the store's inodes, never the main checkout's, and get their own copies, shims and links`, async () => {
+      const main = mainCheckout();
+      if (gnu && !(await hasGnuCp())) return;
+      const item = { path: 'node_modules', kind: 'dir' as const, why: 'dependencies' as const };
+      const built = await buildStore(main, [item], join(`${main}-wt`, '.store'));
+      const store = { ...built, gnu: built.gnu && gnu };
+      expect(store.files).toEqual({ node_modules: 4 });
+      expect(store.manifest).toEqual({ own: ['node_modules/.package-lock.json'], shims: ['node_modules/.bin/left-pad'], links: [{ path: 'node_modules/abs-deep', target: join(main, 'node_modules/deep') }] });
+      expect(existsSync(join(store.dir, 'node_modules/.cache'))).toBe(false);
+      const wt = join(`${main}-wt`, 'a');
+      mkdirSync(wt);
+      expect(await linkFromStore(store, item, main, wt)).toBe(4);
+      const ino = (root: string, path: string) => statSync(join(root, path)).ino;
+      const file = 'node_modules/deep/a/b/c/d.js';
+      expect(ino(wt, file)).toBe(ino(store.dir, file));
+      expect(ino(wt, file)).not.toBe(ino(main, file));
+      expect(ino(wt, 'node_modules/.package-lock.json')).not.toBe(ino(store.dir, 'node_modules/.package-lock.json'));
+      // Exact with cp -p; to the millisecond through node's utimes.
+      const mtime = (root: string) => statSync(join(root, 'node_modules/.package-lock.json'), { bigint: true }).mtimeNs;
+      if (store.gnu) expect(mtime(wt)).toBe(mtime(main));
+      else expect(Math.abs(Number(mtime(wt) - mtime(main))) / 1e6).toBeLessThan(1);
+      expect(readFileSync(join(wt, 'node_modules/.bin/left-pad'), 'utf8')).toContain(`"${wt}/node_modules/.pnpm/`);
+      expect(statSync(join(wt, 'node_modules/.bin/left-pad')).mode & 0o777).toBe(0o755);
+      expect(readlinkSync(join(wt, 'node_modules/abs-deep'))).toBe(join(wt, 'node_modules/deep'));
+      expect(readlinkSync(join(wt, 'node_modules/left-pad'))).toBe('.pnpm/left-pad@1.3.0/node_modules/left-pad');
+      expect(existsSync(join(wt, 'node_modules/.cache'))).toBe(false);
+    });
+  }
 });
 
 describe('the way auto resolves', () => {

@@ -81,15 +81,17 @@ describe('package managers', () => {
     expect(detectPackageManager([], 'pnpm@8.15.0')).toEqual({ name: 'pnpm', lockfile: null, version: '8.15.0' });
     expect(detectPackageManager([], undefined).name).toBe('npm');
   });
-  it('install exactly what the lockfile says, the pinned version through corepack where it runs', () => {
+  it('install exactly what the lockfile says, with the pinned version', () => {
     expect(installCommand({ name: 'npm', lockfile: 'package-lock.json', version: null }, nowhere)).toEqual(['npm', 'ci', '--prefer-offline', '--no-audit', '--no-fund']);
-    expect(installCommand({ name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: '9.12.0' }, everywhere)).toEqual(['corepack', 'pnpm@9.12.0', 'install', '--prefer-offline', '--frozen-lockfile']);
+    expect(installCommand({ name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: '9.12.0' }, everywhere)).toEqual(['npm', 'exec', '--yes', '--package=pnpm@9.12.0', '--', 'pnpm', 'install', '--prefer-offline', '--frozen-lockfile']);
     expect(installCommand({ name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: null }, (p) => p === 'pnpm')).toEqual(['pnpm', 'install', '--prefer-offline', '--frozen-lockfile']);
-    expect(installCommand({ name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: '9.12.0' }, nowhere)).toEqual(['npm', 'exec', '--yes', '--package=pnpm@9.12.0', '--', 'pnpm', 'install', '--prefer-offline', '--frozen-lockfile']);
+    expect(installCommand({ name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: null }, nowhere)).toEqual(['npm', 'exec', '--yes', '--package=pnpm', '--', 'pnpm', 'install', '--prefer-offline', '--frozen-lockfile']);
+    expect(installCommand({ name: 'yarn', lockfile: 'yarn.lock', version: '4.1.0' }, everywhere)).toEqual(['corepack', 'yarn@4.1.0', 'install', '--immutable']);
     expect(installCommand({ name: 'yarn', lockfile: 'yarn.lock', version: '4.1.0' }, (p) => p === 'yarn')).toEqual(['yarn', 'install', '--immutable']);
     expect(installCommand({ name: 'yarn', lockfile: 'yarn.lock', version: null }, (p) => p === 'yarn')).toEqual(['yarn', 'install', '--prefer-offline', '--frozen-lockfile']);
     expect(installCommand({ name: 'bun', lockfile: 'bun.lock', version: null }, everywhere)).toEqual(['bun', 'install', '--frozen-lockfile']);
-    expect(suggestedInstall({ name: 'npm', lockfile: 'package-lock.json', version: null }, nowhere)).toEqual(['npm', 'ci']);
+    expect(suggestedInstall({ name: 'npm', lockfile: 'package-lock.json', version: null })).toEqual(['npm', 'ci']);
+    expect(suggestedInstall({ name: 'pnpm', lockfile: 'pnpm-lock.yaml', version: '9.12.0' })).toEqual(['pnpm', 'install']);
   });
   it('are needed again when a manifest, lockfile or package-manager config changes, anywhere in the tree', () => {
     expect(changesDependencies(['src/a.ts', 'packages/x/package.json'])).toBe(true);
@@ -101,14 +103,14 @@ describe('package managers', () => {
 describe('findMissingDependencies', () => {
   const project = (patch: Partial<ProjectDependencies>): ProjectDependencies => ({ manifest: { dependencies: { zod: '^4' } }, lockfiles: ['package-lock.json'], installed: false, ...patch });
   it('finds declared, uninstalled dependencies and names the install', () => {
-    expect(findMissingDependencies(project({}), () => false)).toMatchObject({ declaredBy: 'package-lock.json', install: ['npm', 'install'] });
-    expect(findMissingDependencies(project({ lockfiles: ['pnpm-lock.yaml'] }), (p) => p === 'pnpm')).toMatchObject({ install: ['pnpm', 'install'] });
-    expect(findMissingDependencies(project({ lockfiles: [] }), () => false)).toMatchObject({ declaredBy: 'package.json' });
+    expect(findMissingDependencies(project({}))).toMatchObject({ declaredBy: 'package-lock.json', install: ['npm', 'install'] });
+    expect(findMissingDependencies(project({ lockfiles: ['pnpm-lock.yaml'] }))).toMatchObject({ install: ['pnpm', 'install'] });
+    expect(findMissingDependencies(project({ lockfiles: [] }))).toMatchObject({ declaredBy: 'package.json' });
   });
   it('is quiet when installed, when nothing is declared, or with no JavaScript project', () => {
-    expect(findMissingDependencies(project({ installed: true }), () => false)).toBeNull();
-    expect(findMissingDependencies(project({ manifest: { name: 'x', scripts: {} }, lockfiles: [] }), () => false)).toBeNull();
-    expect(findMissingDependencies(project({ manifest: undefined, lockfiles: [] }), () => false)).toBeNull();
+    expect(findMissingDependencies(project({ installed: true }))).toBeNull();
+    expect(findMissingDependencies(project({ manifest: { name: 'x', scripts: {} }, lockfiles: [] }))).toBeNull();
+    expect(findMissingDependencies(project({ manifest: undefined, lockfiles: [] }))).toBeNull();
   });
 });
 
