@@ -50,7 +50,8 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 /**
  * Every file of plugin/, and nothing else: the build removes whatever else it finds there. To ship another file,
  * add an entry (a bundle: `{ path: 'dist/x.mjs', from: 'dist/x.mjs' }` once scripts/build.mjs writes it to dist/).
- * Paths the hooks and commands reference through ${CLAUDE_PLUGIN_ROOT} must be here (a test checks).
+ * Paths the hooks and commands reference through ${CLAUDE_PLUGIN_ROOT}, and hooks modules (hooks.json `modules`,
+ * resolved from hooks/: `../dist/x.mjs`), must be here (a test checks).
  */
 export function pluginFiles(): PluginFile[] {
   return [

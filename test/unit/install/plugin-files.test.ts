@@ -54,8 +54,11 @@ describe('generated plugin files are up to date', () => {
     }
     expect([...referenced]).toEqual(expect.arrayContaining(['dist/cli.mjs', 'dist/hook.mjs']));
     for (const path of referenced) expect(existsSync(join(ROOT, PLUGIN_DIR, path)), `${PLUGIN_DIR}/${path}`).toBe(true);
-    // A hooks module (hooks.json "modules") must ship too.
-    for (const module of (pluginHooksJson() as { modules?: string[] }).modules ?? []) expect(existsSync(join(ROOT, PLUGIN_DIR, module)), `${PLUGIN_DIR}/${module}`).toBe(true);
+    // A hooks module (hooks.json "modules") must ship too. Claude Code resolves its path from hooks/ (checked with
+    // `claude plugin validate` on 2.1.328): "../dist/x.mjs" is plugin/dist/x.mjs.
+    for (const module of (pluginHooksJson() as { modules?: string[] }).modules ?? []) {
+      expect(existsSync(join(ROOT, PLUGIN_DIR, 'hooks', module)), `${PLUGIN_DIR}/hooks/${module}`).toBe(true);
+    }
   });
 });
 
