@@ -64,10 +64,10 @@ var init_errors = __esm({
       code;
       hint;
       data;
-      constructor(code, message2, options2 = {}) {
+      constructor(code2, message2, options2 = {}) {
         super(message2, options2.cause === void 0 ? void 0 : { cause: options2.cause });
         this.name = "FanoutError";
-        this.code = code;
+        this.code = code2;
         this.hint = options2.hint;
         this.data = options2.data;
       }
@@ -204,8 +204,8 @@ function isPlainObject(o3) {
   }
   return true;
 }
-function escapeRegex(str3) {
-  return str3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escapeRegex(str4) {
+  return str4.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function clone(inst, def, params) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
@@ -307,13 +307,13 @@ function finalizeIssue(iss, ctx, config3) {
   }
   return full;
 }
-function codePointLength(str3) {
-  const units = str3.length;
-  if (!highSurrogate.test(str3))
+function codePointLength(str4) {
+  const units = str4.length;
+  if (!highSurrogate.test(str4))
     return units;
   let count3 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
-    if ((str3.charCodeAt(i2) & 64512) === 55296 && (str3.charCodeAt(i2 + 1) & 64512) === 56320) {
+    if ((str4.charCodeAt(i2) & 64512) === 55296 && (str4.charCodeAt(i2 + 1) & 64512) === 56320) {
       count3--;
       i2++;
     }
@@ -2821,11 +2821,11 @@ var require_binary = __commonJS({
     var BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
     function resolveYamlBinary(data) {
       if (data === null) return false;
-      var code, idx, bitlen = 0, max = data.length, map = BASE64_MAP;
+      var code2, idx, bitlen = 0, max = data.length, map = BASE64_MAP;
       for (idx = 0; idx < max; idx++) {
-        code = map.indexOf(data.charAt(idx));
-        if (code > 64) continue;
-        if (code < 0) return false;
+        code2 = map.indexOf(data.charAt(idx));
+        if (code2 > 64) continue;
+        if (code2 < 0) return false;
         bitlen += 6;
       }
       return bitlen % 8 === 0;
@@ -4442,11 +4442,11 @@ var require_dumper = __commonJS({
     function generateNextLine(state, level) {
       return "\n" + common2.repeat(" ", state.indent * level);
     }
-    function testImplicitResolving(state, str3) {
+    function testImplicitResolving(state, str4) {
       var index, length, type;
       for (index = 0, length = state.implicitTypes.length; index < length; index += 1) {
         type = state.implicitTypes[index];
-        if (type.resolve(str3)) {
+        if (type.resolve(str4)) {
           return true;
         }
       }
@@ -5051,7 +5051,7 @@ var init_defaults = __esm({
       { id: "publish", reason: "publishing a package or image reaches every user of it and cannot be taken back" },
       { id: "deploy", reason: "deploying changes what real users run; a human decides when" }
     ];
-    DEFAULT_GATE = { directMax: 2, sequentialMax: 9, maxAgents: 4, subagentWorktree: "ask" };
+    DEFAULT_GATE = { directMax: 2, sequentialMax: 9, maxAgents: 4, subagentWorktree: "ask", parallelWriters: "deny" };
     DEFAULT_TEMP_ROOTS = ["/tmp", "/var/tmp"];
   }
 });
@@ -5072,7 +5072,8 @@ function resolveConstraints(data, prose, context) {
       directMax: data.gate?.direct_max ?? DEFAULT_GATE.directMax,
       sequentialMax: data.gate?.sequential_max ?? DEFAULT_GATE.sequentialMax,
       maxAgents: data.gate?.max_agents ?? DEFAULT_GATE.maxAgents,
-      subagentWorktree: data.gate?.subagent_worktree ?? DEFAULT_GATE.subagentWorktree
+      subagentWorktree: data.gate?.subagent_worktree ?? DEFAULT_GATE.subagentWorktree,
+      parallelWriters: data.gate?.parallel_writers ?? DEFAULT_GATE.parallelWriters
     },
     orchestrate: data.orchestrate ?? {},
     prose: prose.trim(),
@@ -5130,7 +5131,9 @@ var init_schema = __esm({
       sequential_max: optional(int().check(_gte(1))),
       max_agents: optional(int().check(_gte(1), _lte(64))),
       /** What to do with a subagent asking for isolation: worktree when no qualifying plan is active. */
-      subagent_worktree: optional(_enum(["allow", "ask", "deny"]))
+      subagent_worktree: optional(_enum(["allow", "ask", "deny"])),
+      /** What to do when a second writer (subagent, or the main session) writes in a checkout a running subagent is writing in. */
+      parallel_writers: optional(_enum(["allow", "ask", "deny"]))
     });
     OrchestrateDefaultsSchema = strictObject({
       agent: optional(string2()),
@@ -5479,11 +5482,11 @@ var init_traversal = __esm({
 });
 
 // node_modules/unbash/dist/ansi-c.js
-function isOctal(code) {
-  return code >= 48 && code <= 55;
+function isOctal(code2) {
+  return code2 >= 48 && code2 <= 55;
 }
-function isHex(code) {
-  return code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102;
+function isHex(code2) {
+  return code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102;
 }
 function codePoint(value, fallback) {
   try {
@@ -5541,8 +5544,8 @@ function decodeAnsiCQuoted(source, start, limit) {
     if (source.charCodeAt(pos) !== 92 || pos + 1 >= limit) {
       const runStart = pos;
       while (pos < limit) {
-        const code = source.charCodeAt(pos);
-        if (code === 39 || code === 92 && pos + 1 < limit)
+        const code2 = source.charCodeAt(pos);
+        if (code2 === 39 || code2 === 92 && pos + 1 < limit)
           break;
         pos++;
       }
@@ -5592,13 +5595,13 @@ function decodeAnsiCQuoted(source, start, limit) {
       case "\n":
         break;
       case "c": {
-        const code = pos < limit ? source.charCodeAt(pos) : 39;
-        if (code === 39) {
+        const code2 = pos < limit ? source.charCodeAt(pos) : 39;
+        if (code2 === 39) {
           value += source.slice(escapeStart, pos);
           break;
         }
         pos++;
-        if (code === 92) {
+        if (code2 === 92) {
           const pair = pos < limit && source.charCodeAt(pos) === 92;
           if (pair)
             pos++;
@@ -5609,8 +5612,8 @@ function decodeAnsiCQuoted(source, start, limit) {
           }
           break;
         }
-        const control = code === 63 ? 127 : code & 31;
-        if (control === 0 && code < 128 && nul === -1)
+        const control = code2 === 63 ? 127 : code2 & 31;
+        if (control === 0 && code2 < 128 && nul === -1)
           nul = value.length;
         value += String.fromCharCode(control);
         break;
@@ -11493,13 +11496,13 @@ var init_parser = __esm({
           const prefix = this.tok.next(LexContext.CommandStart);
           const pos2 = prefix.pos;
           const keywordEnd = prefix.end;
-          let posix11;
+          let posix12;
           let endOfOptions;
           if (isTime) {
             let flag = this.tok.peek(LexContext.CommandStart);
             if (flag.token === Token.Word && flag.keywordEligible && flag.value === "-p") {
               this.tok.next(LexContext.CommandStart);
-              posix11 = { pos: flag.pos, end: flag.end };
+              posix12 = { pos: flag.pos, end: flag.end };
               flag = this.tok.peek(LexContext.CommandStart);
             }
             if (flag.token === Token.Word && flag.keywordEligible && flag.value === "--") {
@@ -11509,7 +11512,7 @@ var init_parser = __esm({
           }
           if (prefixes === void 0)
             prefixes = [];
-          prefixes.push(isTime ? { type: "Time", pos: pos2, end: endOfOptions?.end ?? posix11?.end ?? keywordEnd, keywordEnd, posix: posix11, endOfOptions } : { type: "Negation", pos: pos2, end: keywordEnd });
+          prefixes.push(isTime ? { type: "Time", pos: pos2, end: endOfOptions?.end ?? posix12?.end ?? keywordEnd, keywordEnd, posix: posix12, endOfOptions } : { type: "Negation", pos: pos2, end: keywordEnd });
         }
         const command12 = this.pipelineCommands();
         if (!prefixes)
@@ -13312,10 +13315,10 @@ function stdinCode(inv) {
   return { kind: "unknown" };
 }
 function shellStdin(inv, an2) {
-  const code = stdinCode(inv);
-  if (code.kind === "taint") taintFinding(an2, code.taint, inv.segment, "runs");
-  else if (code.kind === "text") an2.source(code.text, cloneState(inv.state), inv.depth + 1, inv.segment);
-  else if (code.kind === "unknown") an2.certain = false;
+  const code2 = stdinCode(inv);
+  if (code2.kind === "taint") taintFinding(an2, code2.taint, inv.segment, "runs");
+  else if (code2.kind === "text") an2.source(code2.text, cloneState(inv.state), inv.depth + 1, inv.segment);
+  else if (code2.kind === "unknown") an2.certain = false;
 }
 function ruleShell(inv, an2) {
   const rest = inv.args.slice(1);
@@ -13346,8 +13349,8 @@ function ruleShell(inv, an2) {
   }
   const operands2 = [...rest.slice(i2), ...inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv) : []];
   if (command12) {
-    const code = operands2[0];
-    if (code) an2.runShellString(code, operands2.slice(1), inv);
+    const code2 = operands2[0];
+    if (code2) an2.runShellString(code2, operands2.slice(1), inv);
     return;
   }
   const script = operands2[0];
@@ -13366,13 +13369,13 @@ function ruleShell(inv, an2) {
 function ruleEval(inv, an2) {
   const words2 = inv.args.slice(1);
   if (words2.length === 0) return;
-  const code = {
+  const code2 = {
     text: words2.map((w2) => w2.text).join(" "),
     value: words2.map((w2) => w2.value).join(" "),
     globAt: -1,
     taint: words2.find((w2) => w2.taint)?.taint
   };
-  an2.runShellString(code, [], inv);
+  an2.runShellString(code2, [], inv);
 }
 function ruleSource(inv, an2) {
   const file = inv.args[1];
@@ -13425,13 +13428,13 @@ function ruleCrontab(inv, an2) {
     an2.add("crontab-change", "deny", "crontab -r deletes every scheduled job of this user, outside the project, with no copy. Leave the crontab alone; ask a human.", inv.segment);
     return;
   }
-  const code = stdinCode(inv);
-  if (code.kind === "text") {
-    for (const line of code.text.split("\n")) {
+  const code2 = stdinCode(inv);
+  if (code2.kind === "text") {
+    for (const line of code2.text.split("\n")) {
       const command12 = /^\s*(?:@\w+|(?:\S+\s+){5})(.*)$/.exec(line)?.[1];
       if (command12 && !line.trimStart().startsWith("#")) an2.source(command12, cloneState(inv.state), inv.depth + 1, inv.segment);
     }
-  } else if (code.kind === "taint") taintFinding(an2, code.taint, inv.segment, "schedules");
+  } else if (code2.kind === "taint") taintFinding(an2, code2.taint, inv.segment, "schedules");
   an2.add("crontab-change", "ask", "crontab replaces this user's scheduled jobs, outside the project, with commands that run later without the guard; a human should confirm. Show the crontab lines to the user instead.", inv.segment);
 }
 var SHELL_VALUED, SEVERE;
@@ -13586,8 +13589,8 @@ function runGit(args, inv, an2, aliasDepth) {
   const alias = git.config.get(`alias.${git.sub.toLowerCase()}`);
   if (alias && aliasDepth < 5) {
     if (alias.value.startsWith("!")) {
-      const code = `${alias.value.slice(1)} ${git.rest.map((a2) => shellQuote(a2.value)).join(" ")}`;
-      an2.runShellString({ ...alias, value: code.trim() }, [], inv);
+      const code2 = `${alias.value.slice(1)} ${git.rest.map((a2) => shellQuote(a2.value)).join(" ")}`;
+      an2.runShellString({ ...alias, value: code2.trim() }, [], inv);
     } else {
       const words2 = alias.value.split(/\s+/).filter(Boolean).map((w2) => ({ ...alias, value: w2 }));
       runGit([args[0], ...git.globals, ...words2, ...git.rest], inv, an2, aliasDepth + 1);
@@ -14099,66 +14102,66 @@ var init_rules_infra = __esm({
 
 // src/guard/scan-code.ts
 import { posix as posix5 } from "node:path";
-function endOfString(code, i2) {
-  const q3 = code[i2];
-  if ((q3 === '"' || q3 === "'") && code.startsWith(q3.repeat(3), i2)) {
-    const close = code.indexOf(q3.repeat(3), i2 + 3);
-    return close === -1 ? code.length : close + 3;
+function endOfString(code2, i2) {
+  const q3 = code2[i2];
+  if ((q3 === '"' || q3 === "'") && code2.startsWith(q3.repeat(3), i2)) {
+    const close = code2.indexOf(q3.repeat(3), i2 + 3);
+    return close === -1 ? code2.length : close + 3;
   }
-  for (let k2 = i2 + 1; k2 < code.length; k2++) {
-    if (code[k2] === "\\") {
+  for (let k2 = i2 + 1; k2 < code2.length; k2++) {
+    if (code2[k2] === "\\") {
       k2++;
       continue;
     }
-    if (code[k2] === q3) return k2 + 1;
+    if (code2[k2] === q3) return k2 + 1;
   }
-  return code.length;
+  return code2.length;
 }
-function readArgs(code, p2) {
+function readArgs(code2, p2) {
   let i2 = p2;
-  while (code[i2] === " " || code[i2] === "	") i2++;
-  const paren = code[i2] === "(";
+  while (code2[i2] === " " || code2[i2] === "	") i2++;
+  const paren = code2[i2] === "(";
   if (paren) i2++;
   let depth = 0;
   let start = i2;
   const args = [];
-  for (; i2 < code.length; i2++) {
-    const c5 = code[i2];
+  for (; i2 < code2.length; i2++) {
+    const c5 = code2[i2];
     if (isQuote(c5)) {
-      i2 = endOfString(code, i2) - 1;
+      i2 = endOfString(code2, i2) - 1;
       continue;
     }
     if (c5 === "(" || c5 === "[" || c5 === "{") depth++;
     else if (c5 === ")" || c5 === "]" || c5 === "}") {
       if (depth === 0) {
         if (paren && c5 === ")") {
-          args.push(code.slice(start, i2));
+          args.push(code2.slice(start, i2));
           return { args: args.map((a2) => a2.trim()).filter(Boolean), end: i2 + 1 };
         }
         break;
       }
       depth--;
     } else if (c5 === "," && depth === 0) {
-      args.push(code.slice(start, i2));
+      args.push(code2.slice(start, i2));
       start = i2 + 1;
-    } else if (!paren && depth === 0 && (c5 === ";" || c5 === "\n" || postfixIf(code, i2))) break;
+    } else if (!paren && depth === 0 && (c5 === ";" || c5 === "\n" || postfixIf(code2, i2))) break;
   }
-  args.push(code.slice(start, i2));
+  args.push(code2.slice(start, i2));
   return { args: args.map((a2) => a2.trim()).filter(Boolean), end: i2 };
 }
-function receiverBefore(code, dot) {
+function receiverBefore(code2, dot) {
   let i2 = dot - 1;
   let depth = 0;
   for (; i2 >= 0; i2--) {
-    const c5 = code[i2];
+    const c5 = code2[i2];
     if (c5 === ")" || c5 === "]") depth++;
     else if (c5 === "(" || c5 === "[") {
       if (depth === 0) break;
       depth--;
     } else if (depth === 0 && !/[\w.$:'"~/ ]/.test(c5)) break;
-    else if (depth === 0 && c5 === " " && !/[.(]/.test(code[i2 + 1] ?? "")) break;
+    else if (depth === 0 && c5 === " " && !/[.(]/.test(code2[i2 + 1] ?? "")) break;
   }
-  return code.slice(i2 + 1, dot).trim();
+  return code2.slice(i2 + 1, dot).trim();
 }
 function decodeLiteral(body, quote, prefix, env) {
   const raw = /r/i.test(prefix);
@@ -14215,13 +14218,13 @@ function taintOf(expr) {
   if (DECODE.test(bare) || DECODE_LITERAL.test(expr)) return "decode";
   return void 0;
 }
-function assignments(code) {
+function assignments(code2) {
   const out = /* @__PURE__ */ new Map();
   const re2 = /(?:^|[;\n{(]|\b(?:const|let|var|my|our|local)\s+)\s*([$@]?[A-Za-z_]\w*)\s*=(?![=>~])\s*/g;
   const valueAt = /[^;\n]*/y;
-  for (let m2 = re2.exec(code); m2; m2 = re2.exec(code)) {
+  for (let m2 = re2.exec(code2); m2; m2 = re2.exec(code2)) {
     valueAt.lastIndex = m2.index + m2[0].length;
-    const value = valueAt.exec(code)?.[0].trim();
+    const value = valueAt.exec(code2)?.[0].trim();
     if (value && m2[1] && (out.size < MAX_VARS || out.has(m2[1]))) out.set(m2[1], value);
   }
   return out;
@@ -14296,55 +14299,55 @@ function shellOrArgv(fn2, args, ctx, listForm) {
   }
   ctx.effects.push({ kind: "shell", fn: fn2, code: str2(ctx, first) });
 }
-function backtickShells(code, ctx) {
+function backtickShells(code2, ctx) {
   const lang = ctx.env.lang;
   if (lang === "pl" || lang === "rb" || lang === "php") {
-    for (let i2 = 0; i2 < code.length; i2++) {
-      const c5 = code[i2];
+    for (let i2 = 0; i2 < code2.length; i2++) {
+      const c5 = code2[i2];
       if (c5 === '"' || c5 === "'") {
-        i2 = endOfString(code, i2) - 1;
+        i2 = endOfString(code2, i2) - 1;
         continue;
       }
       if (c5 === "`") {
-        const end = endOfString(code, i2);
-        ctx.effects.push({ kind: "shell", fn: "backticks", code: str2(ctx, `"${code.slice(i2 + 1, end - 1)}"`) });
+        const end = endOfString(code2, i2);
+        ctx.effects.push({ kind: "shell", fn: "backticks", code: str2(ctx, `"${code2.slice(i2 + 1, end - 1)}"`) });
         i2 = end - 1;
       }
     }
     const re2 = /(?:%x|qx)\s*([({[<|!/])/g;
-    for (let m2 = re2.exec(code); m2; m2 = re2.exec(code)) {
+    for (let m2 = re2.exec(code2); m2; m2 = re2.exec(code2)) {
       const open = m2[1];
       const close = { "(": ")", "{": "}", "[": "]", "<": ">" }[open] ?? open;
-      const end = code.indexOf(close, m2.index + m2[0].length);
-      ctx.effects.push({ kind: "shell", fn: m2[0].slice(0, 2), code: str2(ctx, `"${code.slice(m2.index + m2[0].length, end === -1 ? void 0 : end)}"`) });
+      const end = code2.indexOf(close, m2.index + m2[0].length);
+      ctx.effects.push({ kind: "shell", fn: m2[0].slice(0, 2), code: str2(ctx, `"${code2.slice(m2.index + m2[0].length, end === -1 ? void 0 : end)}"`) });
     }
   }
   if (lang === "js") {
     const re2 = /(?<![\w.])(?:\$|Bun\.\$)\s*`/g;
-    for (let m2 = re2.exec(code); m2; m2 = re2.exec(code)) {
+    for (let m2 = re2.exec(code2); m2; m2 = re2.exec(code2)) {
       const start = m2.index + m2[0].length - 1;
-      const end = endOfString(code, start);
-      ctx.effects.push({ kind: "shell", fn: "$`\u2026`", code: str2(ctx, code.slice(start, end)) });
+      const end = endOfString(code2, start);
+      ctx.effects.push({ kind: "shell", fn: "$`\u2026`", code: str2(ctx, code2.slice(start, end)) });
     }
   }
 }
 function scanCode(codeIn, env) {
-  const code = codeIn.length > MAX_SCAN_CHARS ? codeIn.slice(0, MAX_SCAN_CHARS) : codeIn;
-  const ctx = { code, env, vars: assignments(code), effects: [] };
-  const inString = stringMask(code);
+  const code2 = codeIn.length > MAX_SCAN_CHARS ? codeIn.slice(0, MAX_SCAN_CHARS) : codeIn;
+  const ctx = { code: code2, env, vars: assignments(code2), effects: [] };
+  const inString = stringMask(code2);
   for (const sink of SINKS) {
     if (sink.langs && !sink.langs.includes(env.lang)) continue;
     sink.re.lastIndex = 0;
     let matches = 0;
-    for (let m2 = sink.re.exec(code); m2; m2 = sink.re.exec(code)) {
+    for (let m2 = sink.re.exec(code2); m2; m2 = sink.re.exec(code2)) {
       if (inString[m2.index] === 1) continue;
       if (++matches > MAX_MATCHES_PER_SINK) {
         ctx.effects.push({ kind: "unread", fn: m2[0].trim() });
         break;
       }
       const after = m2.index + m2[0].length;
-      const { args } = readArgs(code, after);
-      const receiver = m2[0].startsWith(".") ? receiverBefore(code, m2.index) : code[m2.index - 1] === "." ? receiverBefore(code, m2.index - 1) : "";
+      const { args } = readArgs(code2, after);
+      const receiver = m2[0].startsWith(".") ? receiverBefore(code2, m2.index) : code2[m2.index - 1] === "." ? receiverBefore(code2, m2.index - 1) : "";
       try {
         sink.handle(m2, args, receiver, ctx);
       } catch {
@@ -14352,9 +14355,9 @@ function scanCode(codeIn, env) {
       }
     }
   }
-  backtickShells(code, ctx);
-  if (codeIn.length > code.length) {
-    const rest = codeIn.slice(code.length - 200);
+  backtickShells(code2, ctx);
+  if (codeIn.length > code2.length) {
+    const rest = codeIn.slice(code2.length - 200);
     for (const sink of SINKS) {
       if (sink.langs && !sink.langs.includes(env.lang)) continue;
       sink.re.lastIndex = 0;
@@ -14365,15 +14368,15 @@ function scanCode(codeIn, env) {
       }
     }
   }
-  const bare = withoutLiterals(code);
-  if (/[(,]\s*(?:eval|exec|Function)\s*\)/.test(bare)) ctx.effects.push({ kind: "eval", fn: "eval", code: { value: UNKNOWN, taint: NETWORK.test(bare) || /https?:\/\//.test(code) ? "network" : DECODE.test(bare) ? "decode" : void 0 } });
+  const bare = withoutLiterals(code2);
+  if (/[(,]\s*(?:eval|exec|Function)\s*\)/.test(bare)) ctx.effects.push({ kind: "eval", fn: "eval", code: { value: UNKNOWN, taint: NETWORK.test(bare) || /https?:\/\//.test(code2) ? "network" : DECODE.test(bare) ? "decode" : void 0 } });
   return ctx.effects;
 }
-function stringMask(code) {
-  const mask = new Uint8Array(code.length);
-  for (let k2 = 0; k2 < code.length; k2++) {
-    if (isQuote(code[k2])) {
-      const end = endOfString(code, k2);
+function stringMask(code2) {
+  const mask = new Uint8Array(code2.length);
+  for (let k2 = 0; k2 < code2.length; k2++) {
+    if (isQuote(code2[k2])) {
+      const end = endOfString(code2, k2);
       mask.fill(1, k2 + 1, Math.max(k2 + 1, end - 1));
       k2 = end - 1;
     }
@@ -14463,7 +14466,7 @@ var init_scan_code = __esm({
       "await"
     ]);
     isQuote = (c5) => c5 === '"' || c5 === "'" || c5 === "`";
-    postfixIf = (code, i2) => code.startsWith("if", i2) && /\s/.test(code[i2 - 1] ?? "") && !/\w/.test(code[i2 + 2] ?? "");
+    postfixIf = (code2, i2) => code2.startsWith("if", i2) && /\s/.test(code2[i2 - 1] ?? "") && !/\w/.test(code2[i2 + 2] ?? "");
     path = (ctx, expr) => expr === void 0 ? { value: UNKNOWN, taint: void 0 } : evalExpr(expr, ctx.vars, ctx.env, true);
     str2 = (ctx, expr) => expr === void 0 ? { value: UNKNOWN, taint: void 0 } : evalExpr(expr, ctx.vars, ctx.env, false);
     element = (ctx, expr) => HOME.test(substitute(expr, ctx.vars)) ? path(ctx, expr) : str2(ctx, expr);
@@ -14590,12 +14593,12 @@ var init_scan_code = __esm({
 // src/guard/rules-interpreters.ts
 import { posix as posix6 } from "node:path";
 function parseArgs2(args, lang) {
-  const { code, valued } = FLAGS[lang];
+  const { code: code2, valued } = FLAGS[lang];
   const parsed = { codes: [], script: void 0, scriptArgs: [], module: void 0, moduleArgs: [] };
   for (let i2 = 0; i2 < args.length; i2++) {
     const a2 = args[i2];
     const v2 = a2.value;
-    if (code.test(v2)) {
+    if (code2.test(v2)) {
       const next = args[i2 + 1];
       if (next) parsed.codes.push(next);
       i2++;
@@ -14659,8 +14662,8 @@ function applyEffects(effects, lang, inv, an2, depth) {
     }
   }
 }
-function scan2(code, lang, inv, an2) {
-  applyEffects(scanCode(code, { lang, home: an2.context.home }), lang, inv, an2, 0);
+function scan2(code2, lang, inv, an2) {
+  applyEffects(scanCode(code2, { lang, home: an2.context.home }), lang, inv, an2, 0);
 }
 function knownScript(script, rest, inv, an2) {
   const base = posix6.basename(script.value);
@@ -14686,9 +14689,9 @@ function ruleInterpreter(inv, an2) {
     if (!args.some((a2) => a2.value === "-e" || a2.value === "--eval" || a2.value === "-p" || a2.value === "--print")) return;
   }
   const parsed = parseArgs2(args, lang);
-  for (const code of parsed.codes) {
-    if (code.taint) taintFinding(an2, code.taint, inv.segment, "runs");
-    else scan2(code.value, lang, inv, an2);
+  for (const code2 of parsed.codes) {
+    if (code2.taint) taintFinding(an2, code2.taint, inv.segment, "runs");
+    else scan2(code2.value, lang, inv, an2);
   }
   if (parsed.codes.length > 0) return;
   if (parsed.module) {
@@ -14723,16 +14726,16 @@ function awkValue(expr) {
   if (expr.slice(last).trim() !== "") out += UNKNOWN;
   return out.replace(/\u0000+/g, UNKNOWN);
 }
-function awkParens(code, open) {
+function awkParens(code2, open) {
   let depth = 0;
-  for (let i2 = open; i2 < code.length; i2++) {
-    const c5 = code[i2];
+  for (let i2 = open; i2 < code2.length; i2++) {
+    const c5 = code2[i2];
     if (c5 === '"') {
-      const m2 = /^"(?:[^"\\\n]|\\.)*"/.exec(code.slice(i2));
+      const m2 = /^"(?:[^"\\\n]|\\.)*"/.exec(code2.slice(i2));
       if (!m2) return void 0;
       i2 += m2[0].length - 1;
     } else if (c5 === "(") depth++;
-    else if (c5 === ")" && --depth === 0) return code.slice(open + 1, i2);
+    else if (c5 === ")" && --depth === 0) return code2.slice(open + 1, i2);
   }
   return void 0;
 }
@@ -14770,8 +14773,8 @@ function ruleAwk(inv, an2) {
     taintFinding(an2, program2.taint, inv.segment, "runs");
     return;
   }
-  const code = program2.value;
-  if (!/system|\||>/.test(code)) return;
+  const code2 = program2.value;
+  if (!/system|\||>/.test(code2)) return;
   an2.certain = false;
   let runs = 0;
   const run = (cmd) => {
@@ -14782,17 +14785,17 @@ function ruleAwk(inv, an2) {
     }
     an2.runShellString(literalArg(cmd), [], inv);
   };
-  for (const m2 of code.matchAll(/\bsystem\s*\(/g)) {
-    const inner = awkParens(code, m2.index + m2[0].length - 1);
+  for (const m2 of code2.matchAll(/\bsystem\s*\(/g)) {
+    const inner = awkParens(code2, m2.index + m2[0].length - 1);
     if (inner !== void 0) run(awkValue(inner));
   }
-  for (const m2 of code.matchAll(/\b(print|printf)\b([^;}\n|]*)\|&?\s*("(?:[^"\\\n]|\\.)*")/g)) {
+  for (const m2 of code2.matchAll(/\b(print|printf)\b([^;}\n|]*)\|&?\s*("(?:[^"\\\n]|\\.)*")/g)) {
     const cmd = awkString(m2[3]);
     run(cmd);
     if (AWK_SHELLS.test(cmd.trim().split(/\s+/)[0] ?? "")) run(awkValue(m2[2].replace(/^\s*\(|\)\s*$/g, "")));
   }
-  for (const m2 of code.matchAll(/("(?:[^"\\\n]|\\.)*")\s*\|&?\s*getline/g)) run(awkString(m2[1]));
-  for (const m2 of code.matchAll(/\b(?:print|printf)\b[^;}\n|>]*(>>?)\s*("(?:[^"\\\n]|\\.)*")/g)) {
+  for (const m2 of code2.matchAll(/("(?:[^"\\\n]|\\.)*")\s*\|&?\s*getline/g)) run(awkString(m2[1]));
+  for (const m2 of code2.matchAll(/\b(?:print|printf)\b[^;}\n|>]*(>>?)\s*("(?:[^"\\\n]|\\.)*")/g)) {
     const arg = literalArg(awkString(m2[2]));
     an2.target({ op: "write", arg, path: an2.path(arg, inv), recursive: false, segment: inv.segment, via: `awk print ${m2[1]}` });
   }
@@ -16212,14 +16215,14 @@ var init_analyze_command = __esm({
         return inv;
       }
       /** Analyses a string a shell would run (bash -c, eval, su -c, git alias …), with $0, $1 … bound. */
-      runShellString(code, positional, inv) {
-        if (code.taint) {
-          taintFinding(this, code.taint, inv.segment, "runs the output of");
+      runShellString(code2, positional, inv) {
+        if (code2.taint) {
+          taintFinding(this, code2.taint, inv.segment, "runs the output of");
           return;
         }
         const state = cloneState(inv.state);
         positional.forEach((arg, index) => state.vars.set(String(index), arg.value));
-        this.source(code.value, state, inv.depth + 1, inv.segment);
+        this.source(code2.value, state, inv.depth + 1, inv.segment);
       }
       /** `cd "$(mktemp -d)"`: a directory with an unknown name under a temp root is still scratch space (kept as /tmp/<unknown>). */
       tempDirOf(dir, target) {
@@ -16360,13 +16363,10 @@ function toolFileTargets(toolName, input, context) {
   return ops.map(({ path: path7 }) => absolute(path7, context));
 }
 function agentTool(toolName, input, constraints, context) {
-  const worktree2 = input["isolation"] === "worktree";
-  const background = input["run_in_background"] === true;
-  if (!worktree2 && !background) return verdictOf([]);
+  if (input["isolation"] !== "worktree") return verdictOf([]);
   const policy = constraints.gate.subagentWorktree;
   if (policy === "allow" || context.activePlanDecision?.() === "parallel") return verdictOf([]);
-  const how = worktree2 ? 'in its own git worktree (isolation: "worktree")' : "in the background, beside this session";
-  const message2 = `this ${toolName} call starts a subagent ${how}, but no plan sized for parallel work is active in this session, so the complexity gate never ran. Size the work first: write a plan and run \`fanout plan <file>\`; a parallel plan runs with \`/orchestrate <plan>\`. For small work, do it here or run the subagent in the foreground without isolation.`;
+  const message2 = `this ${toolName} call starts a subagent in its own git worktree (isolation: "worktree"), but no plan sized for parallel work is active in this session, so the complexity gate never ran. Size the work first: write a plan and run \`fanout plan <file>\`; a parallel plan runs with \`/orchestrate <plan>\`. For small work, do it here, or run the subagent without isolation.`;
   return verdictOf([{ ruleId: "subagent-worktree-gate", severity: policy, message: message2, segment: toolName }]);
 }
 function skillTool(input, context) {
@@ -16459,18 +16459,76 @@ var init_shell_write_targets = __esm({
   }
 });
 
+// src/guard/parallel-writers.ts
+import { posix as posix11 } from "node:path";
+function liveClaim(state, now) {
+  const claim2 = state.claim;
+  if (!claim2 || state.ownerAlive === false) return void 0;
+  const holder = state.subagents[claim2.agent] ?? {};
+  const stopped = holder.stopped !== void 0 && holder.stopped >= claim2.since && !(holder.started !== void 0 && holder.started > holder.stopped);
+  if (stopped) return void 0;
+  const lastActive = Math.max(claim2.since, holder.lastSeen ?? 0);
+  return now - lastActive > CLAIM_IDLE_MS ? void 0 : claim2;
+}
+function decideParallelWrite(q3) {
+  if (q3.policy === "allow") return { action: "allow", because: "rule-off" };
+  if (!q3.writes) return { action: "allow", because: "no-write" };
+  if (q3.plan === "parallel") return { action: "allow", because: "parallel-plan" };
+  const holder = liveClaim(q3.state, q3.now);
+  if (holder && holder.agent === q3.agent) return { action: "allow", because: "holder" };
+  if (holder) return { action: "block", severity: q3.policy, ruleId: PARALLEL_WRITERS_RULE, message: blockMessage(q3, holder), holder };
+  if (q3.agent === void 0) return { action: "allow", because: "unclaimed" };
+  return { action: "claim", generation: (q3.state.claim?.generation ?? 0) + 1 };
+}
+function blockMessage(q3, holder) {
+  const who = `subagent ${holder.agent}${holder.agentType ? ` (${holder.agentType})` : ""}`;
+  const since = ago(q3.now - holder.since);
+  const plan = "To split work across writers that run at once, write a plan and run it with /orchestrate <plan>: one git worktree per agent.";
+  if (q3.agent === void 0) {
+    return `${who} of this session is running in the background and has been changing files in this checkout (${q3.checkout}) since ${since}; writing here at the same time races with it and one of you overwrites the other. Wait for its task notification before writing here (or leave this change to it), or stop it first. ${plan}`;
+  }
+  return `${who}, started by the same session, is already changing files in this checkout (${q3.checkout}) since ${since}, and subagents that write in one checkout at once overwrite each other's work. Do not write here: finish without changing files and report the exact changes you would make (file and edit), so one agent applies all of them. ${plan}`;
+}
+function ago(ms2) {
+  const seconds = Math.max(0, Math.round(ms2 / 1e3));
+  return seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}
+function inside(root, path7) {
+  const rel = posix11.relative(root, path7);
+  return rel === "" || !rel.startsWith("../") && rel !== ".." && !posix11.isAbsolute(rel);
+}
+function writesInCheckout(toolName, input, context) {
+  const targets = toolName === "Bash" ? typeof input["command"] === "string" ? shellWriteTargets(input["command"], context).paths : [] : toolFileTargets(toolName, input, context);
+  return targets.some((path7) => inside(context.repoRoot, path7));
+}
+var PARALLEL_WRITERS_RULE, CLAIM_IDLE_MS;
+var init_parallel_writers = __esm({
+  "src/guard/parallel-writers.ts"() {
+    "use strict";
+    init_evaluate_tool_call();
+    init_shell_write_targets();
+    PARALLEL_WRITERS_RULE = "parallel-writers";
+    CLAIM_IDLE_MS = 20 * 6e4;
+  }
+});
+
 // src/guard/index.ts
 var guard_exports = {};
 __export(guard_exports, {
   Analysis: () => Analysis,
+  CLAIM_IDLE_MS: () => CLAIM_IDLE_MS,
+  PARALLEL_WRITERS_RULE: () => PARALLEL_WRITERS_RULE,
   analyzeCommand: () => analyzeShell,
   analyzeShell: () => analyzeShell,
+  decideParallelWrite: () => decideParallelWrite,
   evaluateToolCall: () => evaluateToolCall,
+  liveClaim: () => liveClaim,
   lockFor: () => lockFor,
   lockedPortBindings: () => lockedPortBindings,
   shellWriteTargets: () => shellWriteTargets,
   toolFileTargets: () => toolFileTargets,
-  verdictOf: () => verdictOf
+  verdictOf: () => verdictOf,
+  writesInCheckout: () => writesInCheckout
 });
 var init_guard = __esm({
   "src/guard/index.ts"() {
@@ -16478,6 +16536,7 @@ var init_guard = __esm({
     init_evaluate_tool_call();
     init_analyze_command();
     init_shell_write_targets();
+    init_parallel_writers();
     init_judge_targets();
     init_judge_ports();
   }
@@ -16851,16 +16910,16 @@ function splitRow(text) {
   if (row.endsWith("|") && !row.endsWith("\\|")) row = row.slice(0, -1);
   const cells = [];
   let current = "";
-  let code = false;
+  let code2 = false;
   for (let i2 = 0; i2 < row.length; i2++) {
     const ch = row[i2];
     if (ch === "\\" && row[i2 + 1] === "|") {
       current += "|";
       i2++;
     } else if (ch === "`") {
-      code = !code;
+      code2 = !code2;
       current += ch;
-    } else if (ch === "|" && !code) {
+    } else if (ch === "|" && !code2) {
       cells.push(current.trim());
       current = "";
     } else current += ch;
@@ -17330,10 +17389,10 @@ async function readPlan(path7, repoRoot) {
   try {
     text = await readFile(path7, "utf8");
   } catch (error) {
-    const code = error.code;
-    const what = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${code ?? String(error)})`;
+    const code2 = error.code;
+    const what = code2 === "ENOENT" ? "does not exist" : code2 === "EISDIR" ? "is a directory" : code2 === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${code2 ?? String(error)})`;
     throw new FanoutError("plan-unreadable", `plan file ${path7} ${what}`, {
-      hint: code === "ENOENT" ? "check the path (relative to the current directory), or write the plan first: see docs/plan-format.md" : "pass a readable Markdown plan file",
+      hint: code2 === "ENOENT" ? "check the path (relative to the current directory), or write the plan first: see docs/plan-format.md" : "pass a readable Markdown plan file",
       cause: error,
       data: { path: path7, exitCode: 1 }
     });
@@ -17354,7 +17413,7 @@ async function symlinkChecker(repoRoot) {
   const root = await realpath(repoRoot).catch(() => resolve3(repoRoot));
   const gitDir = join3(root, ".git");
   const verdicts = /* @__PURE__ */ new Map();
-  const inside = (target, base) => {
+  const inside2 = (target, base) => {
     const rel = relative(base, target);
     return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute3(rel);
   };
@@ -17372,8 +17431,8 @@ async function symlinkChecker(repoRoot) {
         } catch {
           target = resolve3(dirname2(full), await readlink(full));
         }
-        if (!inside(target, root)) verdict = `'${shown}' is a symlink to ${target}, outside the repo: agents would write there; list the real file inside the repo or remove the link`;
-        else if (inside(target, gitDir)) verdict = `'${shown}' is a symlink into .git/: agents must never edit git's own files`;
+        if (!inside2(target, root)) verdict = `'${shown}' is a symlink to ${target}, outside the repo: agents would write there; list the real file inside the repo or remove the link`;
+        else if (inside2(target, gitDir)) verdict = `'${shown}' is a symlink into .git/: agents must never edit git's own files`;
       }
     } catch {
       verdict = "missing";
@@ -18144,11 +18203,11 @@ var require_engines = __commonJS({
 var require_strip_bom_string = __commonJS({
   "node_modules/strip-bom-string/index.js"(exports2, module2) {
     "use strict";
-    module2.exports = function(str3) {
-      if (typeof str3 === "string" && str3.charAt(0) === "\uFEFF") {
-        return str3.slice(1);
+    module2.exports = function(str4) {
+      if (typeof str4 === "string" && str4.charAt(0) === "\uFEFF") {
+        return str4.slice(1);
       }
-      return str3;
+      return str4;
     };
   }
 });
@@ -18186,9 +18245,9 @@ var require_utils = __commonJS({
     exports2.arrayify = function(val) {
       return val ? Array.isArray(val) ? val : [val] : [];
     };
-    exports2.startsWith = function(str3, substr, len) {
+    exports2.startsWith = function(str4, substr, len) {
       if (typeof len !== "number") len = substr.length;
-      return str3.slice(0, len) === substr;
+      return str4.slice(0, len) === substr;
     };
   }
 });
@@ -18267,7 +18326,7 @@ var require_stringify = __commonJS({
           }
         }
       }
-      const str3 = file.content;
+      const str4 = file.content;
       const opts = defaults(options2);
       if (data == null) {
         if (!opts.data) return file;
@@ -18287,14 +18346,14 @@ var require_stringify = __commonJS({
         buf = newline(open) + newline(matter2) + newline(close);
       }
       if (typeof file.excerpt === "string" && file.excerpt !== "") {
-        if (str3.indexOf(file.excerpt.trim()) === -1) {
+        if (str4.indexOf(file.excerpt.trim()) === -1) {
           buf += newline(file.excerpt) + newline(close);
         }
       }
-      return buf + newline(str3);
+      return buf + newline(str4);
     };
-    function newline(str3) {
-      return str3.slice(-1) !== "\n" ? str3 + "\n" : str3;
+    function newline(str4) {
+      return str4.slice(-1) !== "\n" ? str4 + "\n" : str4;
     }
   }
 });
@@ -18366,13 +18425,13 @@ var require_parse = __commonJS({
     "use strict";
     var getEngine = require_engine();
     var defaults = require_defaults();
-    module2.exports = function(language, str3, options2) {
+    module2.exports = function(language, str4, options2) {
       const opts = defaults(options2);
       const engine = getEngine(language, opts);
       if (typeof engine.parse !== "function") {
         throw new TypeError('expected "' + language + '.parse" to be a function');
       }
-      return engine.parse(str3, opts);
+      return engine.parse(str4, opts);
     };
   }
 });
@@ -18410,30 +18469,30 @@ var require_gray_matter = __commonJS({
       const opts = defaults(options2);
       const open = opts.delimiters[0];
       const close = "\n" + opts.delimiters[1];
-      let str3 = file.content;
+      let str4 = file.content;
       if (opts.language) {
         file.language = opts.language;
       }
       const openLen = open.length;
-      if (!utils.startsWith(str3, open, openLen)) {
+      if (!utils.startsWith(str4, open, openLen)) {
         excerpt(file, opts);
         return file;
       }
-      if (str3.charAt(openLen) === open.slice(-1)) {
+      if (str4.charAt(openLen) === open.slice(-1)) {
         return file;
       }
-      str3 = str3.slice(openLen);
-      const len = str3.length;
-      const language = matter2.language(str3, opts);
+      str4 = str4.slice(openLen);
+      const len = str4.length;
+      const language = matter2.language(str4, opts);
       if (language.name) {
         file.language = language.name;
-        str3 = str3.slice(language.raw.length);
+        str4 = str4.slice(language.raw.length);
       }
-      let closeIndex = str3.indexOf(close);
+      let closeIndex = str4.indexOf(close);
       if (closeIndex === -1) {
         closeIndex = len;
       }
-      file.matter = str3.slice(0, closeIndex);
+      file.matter = str4.slice(0, closeIndex);
       const block = file.matter.replace(/^\s*#[^\n]+/gm, "").trim();
       if (block === "") {
         file.isEmpty = true;
@@ -18445,7 +18504,7 @@ var require_gray_matter = __commonJS({
       if (closeIndex === len) {
         file.content = "";
       } else {
-        file.content = str3.slice(closeIndex + close.length);
+        file.content = str4.slice(closeIndex + close.length);
         if (file.content[0] === "\r") {
           file.content = file.content.slice(1);
         }
@@ -18465,21 +18524,21 @@ var require_gray_matter = __commonJS({
       return stringify(file, data, options2);
     };
     matter2.read = function(filepath, options2) {
-      const str3 = fs2.readFileSync(filepath, "utf8");
-      const file = matter2(str3, options2);
+      const str4 = fs2.readFileSync(filepath, "utf8");
+      const file = matter2(str4, options2);
       file.path = filepath;
       return file;
     };
-    matter2.test = function(str3, options2) {
-      return utils.startsWith(str3, defaults(options2).delimiters[0]);
+    matter2.test = function(str4, options2) {
+      return utils.startsWith(str4, defaults(options2).delimiters[0]);
     };
-    matter2.language = function(str3, options2) {
+    matter2.language = function(str4, options2) {
       const opts = defaults(options2);
       const open = opts.delimiters[0];
-      if (matter2.test(str3)) {
-        str3 = str3.slice(open.length);
+      if (matter2.test(str4)) {
+        str4 = str4.slice(open.length);
       }
-      const language = str3.slice(0, str3.search(/\r?\n/));
+      const language = str4.slice(0, str4.search(/\r?\n/));
       return {
         raw: language,
         name: language ? language.trim() : ""
@@ -18858,9 +18917,9 @@ var init_git_tasks = __esm({
           for (let i2 = 0; i2 < items.length; i2++) {
             const item = items[i2] ?? "";
             if (item.length < 4) continue;
-            const code = item.slice(0, 2);
-            entries.push({ code, path: item.slice(3) });
-            if (code[0] === "R" || code[0] === "C") i2++;
+            const code2 = item.slice(0, 2);
+            entries.push({ code: code2, path: item.slice(3) });
+            if (code2[0] === "R" || code2[0] === "C") i2++;
           }
           return entries;
         }
@@ -21674,7 +21733,7 @@ const [receivedMessage] = await Promise.all([
         throw new Error(`${getMethodName(methodName, isSubprocess)}'s argument type is invalid: the message cannot be serialized: ${String(message2)}.`, { cause: error });
       }
     };
-    isSerializationError = ({ code, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
+    isSerializationError = ({ code: code2, message: message2 }) => SERIALIZATION_ERROR_CODES.has(code2) || SERIALIZATION_ERROR_MESSAGES.some((serializationErrorMessage) => message2.includes(serializationErrorMessage));
     SERIALIZATION_ERROR_CODES = /* @__PURE__ */ new Set([
       // Message is `undefined`
       "ERR_MISSING_ARGS",
@@ -25937,17 +25996,17 @@ var init_mjs = __esm({
           list2.splice(i2, 1);
         }
       }
-      emit(ev, code, signal) {
+      emit(ev, code2, signal) {
         if (this.emitted[ev]) {
           return false;
         }
         this.emitted[ev] = true;
         let ret = false;
         for (const fn2 of this.listeners[ev]) {
-          ret = fn2(code, signal) === true || ret;
+          ret = fn2(code2, signal) === true || ret;
         }
         if (ev === "exit") {
-          ret = this.emit("afterExit", code, signal) || ret;
+          ret = this.emit("afterExit", code2, signal) || ret;
         }
         return ret;
       }
@@ -26047,8 +26106,8 @@ var init_mjs = __esm({
         this.#process.emit = (ev, ...a2) => {
           return this.#processEmit(ev, ...a2);
         };
-        this.#process.reallyExit = (code) => {
-          return this.#processReallyExit(code);
+        this.#process.reallyExit = (code2) => {
+          return this.#processReallyExit(code2);
         };
       }
       unload() {
@@ -26070,11 +26129,11 @@ var init_mjs = __esm({
         this.#process.reallyExit = this.#originalProcessReallyExit;
         this.#emitter.count -= 1;
       }
-      #processReallyExit(code) {
+      #processReallyExit(code2) {
         if (!processOk(this.#process)) {
           return 0;
         }
-        this.#process.exitCode = code || 0;
+        this.#process.exitCode = code2 || 0;
         this.#emitter.emit("exit", this.#process.exitCode, null);
         return this.#originalProcessReallyExit.call(this.#process, this.#process.exitCode);
       }
@@ -27754,13 +27813,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str3) {
-      str3 = String(str3);
-      if (str3.length > 100) {
+    function parse4(str4) {
+      str4 = String(str4);
+      if (str4.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str3
+        str4
       );
       if (!match) {
         return;
@@ -28361,7 +28420,7 @@ var require_node = __commonJS({
     var { formatters } = module2.exports;
     formatters.o = function(v2) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
+      return util.inspect(v2, this.inspectOpts).split("\n").map((str4) => str4.trim()).join(" ");
     };
     formatters.O = function(v2) {
       this.inspectOpts.colors = this.useColors;
@@ -32166,7 +32225,7 @@ async function runProcess(options2) {
     stop();
   };
   options2.signal?.addEventListener("abort", onAbort, { once: true });
-  const exited = new Promise((resolve15) => child.once("exit", (code, signal) => resolve15({ code, signal })));
+  const exited = new Promise((resolve15) => child.once("exit", (code2, signal) => resolve15({ code: code2, signal })));
   const finished7 = child.then((result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null, error: result.failed && result.exitCode === void 0 && !result.isTerminated ? result.shortMessage : null }));
   const first = await Promise.race([exited.then((exit) => ({ ...exit, error: null })), finished7]);
   if (timer) clearTimeout(timer);
@@ -33856,7 +33915,10 @@ function isFanoutHookCommand(command12) {
 function pluginHooksJson() {
   const hooks = {};
   for (const { event, group } of fanoutWiring("plugin")) hooks[event] = [group];
-  return { description: "fanout: Phase 0 guard (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)", hooks };
+  return {
+    description: "fanout: Phase 0 guard and parallel-writers gate (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion), subagent tracking (SubagentStart/Stop)",
+    hooks
+  };
 }
 var HOOK_PATHS, TOOL_MATCHER, HOOK_TIMEOUT_SECONDS, WIRED_EVENTS;
 var init_wiring = __esm({
@@ -33873,7 +33935,10 @@ var init_wiring = __esm({
       { event: "PostToolUse", hookEvent: "post-tool-use", matcher: TOOL_MATCHER, failClosed: false },
       { event: "SessionStart", hookEvent: "session-start", failClosed: false },
       { event: "UserPromptSubmit", hookEvent: "user-prompt-submit", failClosed: true },
-      { event: "UserPromptExpansion", hookEvent: "user-prompt-expansion", failClosed: true }
+      { event: "UserPromptExpansion", hookEvent: "user-prompt-expansion", failClosed: true },
+      // Which subagents of a session run: a writer's claim on the checkout ends when it stops (parallel-writers).
+      { event: "SubagentStart", hookEvent: "subagent-start", failClosed: false },
+      { event: "SubagentStop", hookEvent: "subagent-stop", failClosed: false }
     ];
   }
 });
@@ -34359,12 +34424,15 @@ function renderConstraintsTemplate() {
     "",
     "# The complexity gate: at most direct_max files \u2192 build directly; at most sequential_max \u2192 one agent;",
     "# more, in 2+ independent parts \u2192 parallel agents (at most max_agents). subagent_worktree: what to do when a",
-    "# subagent asks for its own worktree outside a parallel plan (allow | ask | deny).",
+    "# subagent asks for its own worktree outside a parallel plan (allow | ask | deny). parallel_writers: what to do",
+    "# when a second subagent (or the main session) writes in this checkout while a background subagent is writing",
+    "# here, outside a parallel plan (allow | ask | deny; rule id parallel-writers).",
     "gate:",
     `  direct_max: ${DEFAULT_GATE.directMax}`,
     `  sequential_max: ${DEFAULT_GATE.sequentialMax}`,
     `  max_agents: ${DEFAULT_GATE.maxAgents}`,
     `  subagent_worktree: ${DEFAULT_GATE.subagentWorktree}`,
+    `  parallel_writers: ${DEFAULT_GATE.parallelWriters}`,
     "---"
   );
   return `${lines2.join("\n")}
@@ -34420,7 +34488,7 @@ function formatConstraints(constraints) {
   lines2.push(`Locked ports: ${ports.length === 0 ? "(none)" : ports.map(([port, service]) => `${port} \u2192 ${service}`).join(", ")}`);
   const { gate } = constraints;
   lines2.push(
-    `Complexity gate: \u2264${gate.directMax} files \u2192 build directly; \u2264${gate.sequentialMax} \u2192 one agent; more, in 2+ independent parts \u2192 parallel (at most ${gate.maxAgents} agents); worktree subagents outside a parallel plan: ${gate.subagentWorktree}`
+    `Complexity gate: \u2264${gate.directMax} files \u2192 build directly; \u2264${gate.sequentialMax} \u2192 one agent; more, in 2+ independent parts \u2192 parallel (at most ${gate.maxAgents} agents); worktree subagents outside a parallel plan: ${gate.subagentWorktree}; a second writer beside a writing subagent: ${gate.parallelWriters}`
   );
   const orchestrate2 = Object.entries(constraints.orchestrate).filter(([, value]) => value !== void 0);
   if (orchestrate2.length > 0) lines2.push(`Orchestrate defaults: ${orchestrate2.map(([key, value]) => `${key} ${String(value)}`).join(", ")}`);
@@ -35544,12 +35612,103 @@ var init_post_tool_use = __esm({
   }
 });
 
+// src/hooks/node-tracking-store.ts
+import { closeSync as closeSync2, linkSync, mkdirSync as mkdirSync9, openSync as openSync2, readdirSync as readdirSync6, readFileSync as readFileSync16, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync7, unlinkSync, writeSync } from "node:fs";
+import { dirname as dirname11 } from "node:path";
+function writeNew(path7, text) {
+  const fd = openSync2(path7, "wx");
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync2(fd);
+  }
+}
+var counter, tempName, code, nodeTrackingStore;
+var init_node_tracking_store = __esm({
+  "src/hooks/node-tracking-store.ts"() {
+    "use strict";
+    counter = 0;
+    tempName = (path7) => `${path7}.${process.pid}.${++counter}.tmp`;
+    code = (error) => error.code;
+    nodeTrackingStore = {
+      list(dir) {
+        try {
+          return readdirSync6(dir);
+        } catch {
+          return [];
+        }
+      },
+      read(path7) {
+        try {
+          return readFileSync16(path7, "utf8");
+        } catch {
+          return void 0;
+        }
+      },
+      write(path7, text) {
+        mkdirSync9(dirname11(path7), { recursive: true });
+        const temp = tempName(path7);
+        writeNew(temp, text);
+        try {
+          renameSync2(temp, path7);
+        } catch (error) {
+          unlinkSync(temp);
+          throw error;
+        }
+      },
+      create(path7, text) {
+        mkdirSync9(dirname11(path7), { recursive: true });
+        const temp = tempName(path7);
+        writeNew(temp, text);
+        try {
+          linkSync(temp, path7);
+          return true;
+        } catch (error) {
+          if (code(error) === "EEXIST") return false;
+          if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"].includes(code(error) ?? "")) throw error;
+          try {
+            writeNew(path7, text);
+            return true;
+          } catch (inner) {
+            if (code(inner) === "EEXIST") return false;
+            throw inner;
+          }
+        } finally {
+          try {
+            unlinkSync(temp);
+          } catch {
+          }
+        }
+      },
+      mtime(path7) {
+        try {
+          return statSync7(path7).mtimeMs;
+        } catch {
+          return void 0;
+        }
+      },
+      remove(path7) {
+        rmSync4(path7, { recursive: true, force: true });
+      },
+      processAlive(pid) {
+        if (!Number.isInteger(pid) || pid <= 1) return void 0;
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch (error) {
+          return code(error) === "ESRCH" ? false : code(error) === "EPERM" ? true : void 0;
+        }
+      }
+    };
+  }
+});
+
 // src/hooks/scope.ts
-import { readFileSync as readFileSync16 } from "node:fs";
+import { readFileSync as readFileSync17 } from "node:fs";
 import { isAbsolute as isAbsolute7, relative as relative5, sep as sep5 } from "node:path";
 function readScope(path7) {
   try {
-    const value = JSON.parse(readFileSync16(path7, "utf8"));
+    const value = JSON.parse(readFileSync17(path7, "utf8"));
     const protectOk = value.protect === void 0 || Array.isArray(value.protect) && value.protect.every((p2) => typeof p2 === "string" && isAbsolute7(p2));
     if (typeof value.root !== "string" || !isAbsolute7(value.root) || !Array.isArray(value.files) || !value.files.every((f3) => typeof f3 === "string") || !protectOk) {
       return { error: `scope file ${path7} must be {"root": "<absolute worktree>", "files": ["repo-relative", \u2026]}; the orchestrator writes it, rerun the batch` };
@@ -35607,7 +35766,137 @@ var init_scope = __esm({
   }
 });
 
+// src/hooks/writer-tracking.ts
+function sessionsRoot(commonDir) {
+  return `${commonDir.replace(/\/+$/, "")}/fanout/sessions`;
+}
+function fnv(text) {
+  let hash = 2166136261;
+  for (let i2 = 0; i2 < text.length; i2++) hash = Math.imul(hash ^ text.charCodeAt(i2), 16777619) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+function safeKey(id) {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/.test(id) ? id : `h-${fnv(id)}`;
+}
+function checkoutKey(checkout2) {
+  const base = checkout2.replace(/\/+$/, "").split("/").pop() ?? "";
+  return `${base.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "").slice(0, 40) || "root"}-${fnv(checkout2)}`;
+}
+async function readJson(store, path7) {
+  const text = await store.read(path7);
+  if (text === void 0) return void 0;
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function readSubagent(store, root, session, agent) {
+  const [start, stop, seen] = await Promise.all(["start", "stop", "seen"].map((kind) => readJson(store, agentFile(root, session, agent, kind))));
+  const record2 = {};
+  const type = str3(start?.["type"]);
+  if (type !== void 0) record2.type = type;
+  const started = num(start?.["time"]);
+  if (started !== void 0) record2.started = started;
+  const stopped = num(stop?.["time"]);
+  if (stopped !== void 0) record2.stopped = stopped;
+  const lastSeen = num(seen?.["time"]);
+  if (lastSeen !== void 0) record2.lastSeen = lastSeen;
+  return record2;
+}
+async function readWriterState(store, root, session, checkout2) {
+  const dir = claimsDir(root, session, checkout2);
+  const generations = (await store.list(dir)).flatMap((name) => {
+    const match = /^(\d{1,9})\.claim$/.exec(name);
+    return match ? [Number(match[1])] : [];
+  });
+  if (generations.length === 0) return { claim: void 0, subagents: {} };
+  const generation = Math.max(...generations);
+  const data = await readJson(store, `${dir}/${generation}.claim`);
+  const agent = str3(data?.["agent"]);
+  const since = num(data?.["since"]);
+  const claim2 = { generation, agent: agent ?? "(unknown)", since: since ?? 0 };
+  const agentType = str3(data?.["agentType"]);
+  if (agentType !== void 0) claim2.agentType = agentType;
+  const pid = num(data?.["pid"]);
+  if (pid !== void 0) claim2.pid = pid;
+  if (since === void 0) claim2.since = await store.mtime?.(`${dir}/${generation}.claim`) ?? 0;
+  const holder = agent === void 0 ? {} : await readSubagent(store, root, session, agent);
+  return { claim: claim2, subagents: { [claim2.agent]: holder }, ownerAlive: pid === void 0 ? void 0 : store.processAlive?.(pid) };
+}
+async function recordSubagentStart(store, event) {
+  await store.write(agentFile(event.root, event.session, event.agent, "start"), JSON.stringify({ time: event.now, ...event.agentType ? { type: event.agentType } : {} }));
+}
+async function recordSubagentStop(store, event) {
+  await store.write(agentFile(event.root, event.session, event.agent, "stop"), JSON.stringify({ time: event.now }));
+}
+async function gateParallelWrite(store, call) {
+  if (call.policy === "allow") return { action: "allow", because: "rule-off" };
+  let writes;
+  let plan;
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    const state = await readWriterState(store, call.root, call.session, call.checkout);
+    const live = liveClaim(state, call.now);
+    if (call.agent === void 0 && live === void 0) return { action: "allow", because: "unclaimed" };
+    if (call.agent !== void 0 && live?.agent === call.agent) {
+      if (call.now - Math.max(live.since, state.subagents[live.agent]?.lastSeen ?? 0) > HEARTBEAT_EVERY_MS) await heartbeat(store, call);
+      return { action: "allow", because: "holder" };
+    }
+    if (writes === void 0) {
+      writes = call.writes();
+      plan = writes ? await call.plan() : void 0;
+    }
+    const decision = decideParallelWrite({ agent: call.agent, writes, plan, policy: call.policy, state, now: call.now, checkout: call.checkout });
+    if (decision.action !== "claim" || call.agent === void 0) return decision;
+    const claim2 = { agent: call.agent, since: call.now };
+    if (call.agentType) claim2["agentType"] = call.agentType;
+    if (call.pid !== void 0) claim2["pid"] = call.pid;
+    if (await store.create(`${claimsDir(call.root, call.session, call.checkout)}/${decision.generation}.claim`, JSON.stringify(claim2))) {
+      return { action: "allow", because: "holder" };
+    }
+  }
+  throw new Error(`could not settle the writer claim of ${call.checkout} after ${MAX_CLAIM_ATTEMPTS} attempts; the claims in ${claimsDir(call.root, call.session, call.checkout)} may be damaged`);
+}
+async function heartbeat(store, call) {
+  if (call.agent !== void 0) await store.write(agentFile(call.root, call.session, call.agent, "seen"), JSON.stringify({ time: call.now }));
+}
+async function sweepSessions(store, root, options2) {
+  const { mtime, remove } = store;
+  if (!mtime || !remove) return 0;
+  const keep = options2.keep === void 0 ? void 0 : safeKey(options2.keep);
+  let removed = 0;
+  for (const name of (await store.list(root)).slice(0, options2.limit ?? 200)) {
+    if (name === keep) continue;
+    const dir = `${root}/${name}`;
+    const subdirs = [dir, `${dir}/agents`, `${dir}/claims`, ...(await store.list(`${dir}/claims`)).map((c5) => `${dir}/claims/${c5}`)];
+    const times = await Promise.all(subdirs.map((path7) => mtime.call(store, path7)));
+    const newest = Math.max(0, ...times.map((t2) => t2 ?? 0));
+    if (options2.now - newest > SESSION_RETENTION_MS) {
+      await remove.call(store, dir);
+      removed++;
+    }
+  }
+  return removed;
+}
+var sessionDir, agentFile, claimsDir, num, str3, HEARTBEAT_EVERY_MS, MAX_CLAIM_ATTEMPTS, SESSION_RETENTION_MS;
+var init_writer_tracking = __esm({
+  "src/hooks/writer-tracking.ts"() {
+    "use strict";
+    init_parallel_writers();
+    sessionDir = (root, session) => `${root}/${safeKey(session)}`;
+    agentFile = (root, session, agent, kind) => `${sessionDir(root, session)}/agents/${safeKey(agent)}.${kind}`;
+    claimsDir = (root, session, checkout2) => `${sessionDir(root, session)}/claims/${checkoutKey(checkout2)}`;
+    num = (value) => typeof value === "number" && Number.isFinite(value) ? value : void 0;
+    str3 = (value) => typeof value === "string" && value !== "" ? value : void 0;
+    HEARTBEAT_EVERY_MS = 6e4;
+    MAX_CLAIM_ATTEMPTS = 8;
+    SESSION_RETENTION_MS = 24 * 60 * 6e4;
+  }
+});
+
 // src/hooks/pre-tool-use.ts
+import { existsSync as existsSync17 } from "node:fs";
 import { homedir as homedir6 } from "node:os";
 import { isAbsolute as isAbsolute8 } from "node:path";
 function deny2(ruleId, reason) {
@@ -35653,7 +35942,26 @@ A human must fix ${loaded.file} (or delete it to use the defaults); \`fanout doc
     const outside = checkScope(toolName, toolInput, scope, context);
     if (outside) return deny2(outside.ruleId, outside.reason);
   }
-  return void 0;
+  return parallelWriters(input, toolName, toolInput, constraints, context, loaded.commonDir, options2.env);
+}
+async function parallelWriters(input, toolName, toolInput, constraints, context, commonDir, env) {
+  const policy = constraints.gate.parallelWriters;
+  const session = stringOr(input.session_id);
+  if (policy === "allow" || session === void 0 || !existsSync17(commonDir)) return void 0;
+  const pid = Number(env["CLAUDE_PID"]);
+  const decision = await gateParallelWrite(nodeTrackingStore, {
+    root: sessionsRoot(commonDir),
+    session,
+    checkout: context.repoRoot,
+    agent: stringOr(input["agent_id"]),
+    agentType: stringOr(input["agent_type"]),
+    pid: Number.isInteger(pid) && pid > 1 ? pid : void 0,
+    policy,
+    now: Date.now(),
+    writes: () => writesInCheckout(toolName, toolInput, context),
+    plan: () => context.activePlanDecision?.()
+  });
+  return decision.action === "block" ? preToolUseDecision(decision.severity, `[fanout:${decision.ruleId}] ${decision.message}`) : void 0;
 }
 function stringOr(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
@@ -35665,11 +35973,14 @@ var init_pre_tool_use = __esm({
     init_io();
     init_ledger();
     init_load_constraints();
+    init_node_tracking_store();
     init_scope();
+    init_writer_tracking();
   }
 });
 
 // src/hooks/session-start.ts
+import { existsSync as existsSync18 } from "node:fs";
 import { isAbsolute as isAbsolute9 } from "node:path";
 function summariseConstraints(constraints) {
   const byLevel = (level) => constraints.locked.filter((lock) => lock.level === level).map((lock) => lock.path + (lock.except?.length ? ` (except ${lock.except.join(", ")})` : ""));
@@ -35689,7 +36000,14 @@ function summariseConstraints(constraints) {
   const ports = Object.entries(constraints.ports);
   if (ports.length) parts.push(`Locked ports: ${ports.map(([port, service]) => `${port} \u2192 ${service}`).join(", ")}; do not bind them to anything else.`);
   parts.push(
-    `Work is sized before it fans out: \u2264${constraints.gate.directMax} files build directly, \u2264${constraints.gate.sequentialMax} files use one agent, more files in 2+ independent parts may use /orchestrate with a plan.`,
+    `Work is sized before it fans out: \u2264${constraints.gate.directMax} files build directly, \u2264${constraints.gate.sequentialMax} files use one agent, more files in 2+ independent parts may use /orchestrate with a plan.`
+  );
+  if (constraints.gate.parallelWriters !== "allow") {
+    parts.push(
+      "Subagents run in the background and share this checkout: any number may read, but while one subagent changes files here, other subagents and this session may not (parallel-writers); give all the writing to one agent, or plan parallel work and /orchestrate it."
+    );
+  }
+  parts.push(
     "Destructive shell commands (rm outside the repo, git reset --hard, force pushes, curl | sh, disk tools) are denied; the denial says the safer alternative."
   );
   return parts.join(" ");
@@ -35697,6 +36015,12 @@ function summariseConstraints(constraints) {
 async function sessionStart(input, env) {
   const cwd = typeof input.cwd === "string" && isAbsolute9(input.cwd) ? input.cwd : process.cwd();
   const loaded = await loadConstraintsCached(cwd, env);
+  if (input["source"] === "startup" && existsSync18(loaded.commonDir)) {
+    try {
+      await sweepSessions(nodeTrackingStore, sessionsRoot(loaded.commonDir), { keep: typeof input.session_id === "string" ? input.session_id : void 0, now: Date.now() });
+    } catch {
+    }
+  }
   if ("error" in loaded) {
     return additionalContext(
       "SessionStart",
@@ -35717,27 +36041,63 @@ var init_session_start = __esm({
     "use strict";
     init_load_constraints();
     init_io();
+    init_node_tracking_store();
+    init_writer_tracking();
+  }
+});
+
+// src/hooks/subagent-events.ts
+import { existsSync as existsSync19 } from "node:fs";
+import { isAbsolute as isAbsolute10 } from "node:path";
+function eventOf(input, env) {
+  const agent = input["agent_id"];
+  const session = input.session_id;
+  if (typeof agent !== "string" || agent === "" || typeof session !== "string" || session === "") {
+    throw new Error(`${String(input.hook_event_name ?? "subagent event")} input has no agent_id or session_id; fanout cannot tell which subagent this is`);
+  }
+  const cwd = typeof input.cwd === "string" && isAbsolute10(input.cwd) ? input.cwd : process.cwd();
+  const { commonDir } = findRepo(cwd, env);
+  if (!existsSync19(commonDir)) return void 0;
+  const agentType = input["agent_type"];
+  return { root: sessionsRoot(commonDir), session, agent, agentType: typeof agentType === "string" ? agentType : void 0, now: Date.now() };
+}
+async function subagentStart(input, env) {
+  const event = eventOf(input, env);
+  if (event) await recordSubagentStart(nodeTrackingStore, event);
+  return void 0;
+}
+async function subagentStop(input, env) {
+  const event = eventOf(input, env);
+  if (event) await recordSubagentStop(nodeTrackingStore, event);
+  return void 0;
+}
+var init_subagent_events = __esm({
+  "src/hooks/subagent-events.ts"() {
+    "use strict";
+    init_find_repo();
+    init_node_tracking_store();
+    init_writer_tracking();
   }
 });
 
 // src/hooks/user-prompt.ts
-import { readFileSync as readFileSync17 } from "node:fs";
-import { isAbsolute as isAbsolute10, resolve as resolve14 } from "node:path";
+import { readFileSync as readFileSync18 } from "node:fs";
+import { isAbsolute as isAbsolute11, resolve as resolve14 } from "node:path";
 async function userPrompt(input, env) {
   const prompt = promptOf(input);
   if (prompt === void 0 || !/orchestrate/.test(prompt)) return void 0;
   const { gatePrompt: gatePrompt2, parsePlan: parsePlan2, sizePlan: sizePlan2 } = await Promise.resolve().then(() => (init_plan(), plan_exports));
   const gate = gatePrompt2(prompt);
   if (!gate) return void 0;
-  const cwd = typeof input.cwd === "string" && isAbsolute10(input.cwd) ? input.cwd : process.cwd();
+  const cwd = typeof input.cwd === "string" && isAbsolute11(input.cwd) ? input.cwd : process.cwd();
   const loaded = await loadConstraintsCached(cwd, env);
   if ("error" in loaded) return blockPrompt(`fanout: the constraints file is invalid; fix it before orchestrating:
 ${loaded.error}`);
-  const candidates = isAbsolute10(gate.planPath) ? [gate.planPath] : [resolve14(cwd, gate.planPath), resolve14(loaded.projectDir, gate.planPath)];
+  const candidates = isAbsolute11(gate.planPath) ? [gate.planPath] : [resolve14(cwd, gate.planPath), resolve14(loaded.projectDir, gate.planPath)];
   let text;
   for (const candidate of candidates) {
     try {
-      text = readFileSync17(candidate, "utf8");
+      text = readFileSync18(candidate, "utf8");
       break;
     } catch {
     }
@@ -35809,6 +36169,10 @@ function dispatch(event, input, env, scopeFile) {
     case "user-prompt-submit":
     case "user-prompt-expansion":
       return userPrompt(input, env);
+    case "subagent-start":
+      return subagentStart(input, env);
+    case "subagent-stop":
+      return subagentStop(input, env);
   }
 }
 var HOOK_EVENTS;
@@ -35819,8 +36183,9 @@ var init_main2 = __esm({
     init_post_tool_use();
     init_pre_tool_use();
     init_session_start();
+    init_subagent_events();
     init_user_prompt();
-    HOOK_EVENTS = ["pre-tool-use", "post-tool-use", "session-start", "user-prompt-submit", "user-prompt-expansion"];
+    HOOK_EVENTS = ["pre-tool-use", "post-tool-use", "session-start", "user-prompt-submit", "user-prompt-expansion", "subagent-start", "subagent-stop"];
   }
 });
 
@@ -35924,8 +36289,8 @@ ${stack}
 }
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => void 0);
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+  (code2) => {
+    process.exitCode = code2;
   },
   (error) => {
     process.exitCode = report(error);
