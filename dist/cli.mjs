@@ -31941,9 +31941,11 @@ function gitIn(cwd) {
 }
 async function viaExeca(cwd, task) {
   const config3 = (task.config ?? []).flatMap((pair) => ["-c", pair]);
-  const run = await execa("git", [...config3, ...task.args], { cwd, reject: false, detached: true, ...task.input === void 0 ? { stdin: "ignore" } : { input: task.input }, stripFinalNewline: false, encoding: "utf8" });
-  if (run.exitCode === void 0) throw new Error(run.shortMessage);
-  return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+  for (let attempt = 1; ; attempt++) {
+    const run = await execa("git", [...config3, ...task.args], { cwd, reject: false, detached: true, ...task.input === void 0 ? { stdin: "ignore" } : { input: task.input }, stripFinalNewline: false, encoding: "utf8" });
+    if (run.exitCode !== void 0) return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+    if (run.signal === void 0 || !GROUP_SIGNALS.has(run.signal) || attempt === GIT_ATTEMPTS) throw new Error(run.shortMessage);
+  }
 }
 async function viaSimpleGit(cwd, task) {
   let exitCode = 0;
@@ -31962,12 +31964,15 @@ async function viaSimpleGit(cwd, task) {
   const stdout = await git.raw(task.args);
   return { stdout, stderr, exitCode };
 }
+var GROUP_SIGNALS, GIT_ATTEMPTS;
 var init_run_git = __esm({
   "src/orchestrate/run-git.ts"() {
     "use strict";
     init_execa();
     init_dist3();
     init_errors();
+    GROUP_SIGNALS = /* @__PURE__ */ new Set(["SIGINT", "SIGHUP", "SIGTERM"]);
+    GIT_ATTEMPTS = 4;
   }
 });
 
