@@ -32178,7 +32178,7 @@ async function runProcess(options2) {
   if (graceTimer) clearTimeout(graceTimer);
   options2.signal?.removeEventListener("abort", onAbort);
   killGroup("SIGKILL");
-  await killMarked(options2.marker);
+  await killMarked(options2.marker, pid);
   let streamTimer;
   const settled = await Promise.race([finished7, new Promise((resolve15) => streamTimer = setTimeout(() => resolve15(void 0), 2e3))]);
   clearTimeout(streamTimer);
@@ -32196,7 +32196,7 @@ async function runProcess(options2) {
   await logClosed;
   return { exitCode: first.code, signal: first.signal, timedOut, interrupted, durationMs, error };
 }
-function markedPids(marker) {
+function markedPids(marker, pgid) {
   let entries;
   try {
     entries = readdirSync("/proc");
@@ -32207,6 +32207,10 @@ function markedPids(marker) {
   const pids = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    if (pgid !== void 0 && inGroup(entry, pgid)) {
+      pids.push(Number(entry));
+      continue;
+    }
     let environ;
     try {
       environ = readFileSync7(`/proc/${entry}/environ`, "latin1");
@@ -32218,10 +32222,21 @@ function markedPids(marker) {
   }
   return pids;
 }
-async function killMarked(marker) {
+function inGroup(pid, pgid) {
+  let stat;
+  try {
+    stat = readFileSync7(`/proc/${pid}/stat`, "latin1");
+  } catch {
+    return false;
+  }
+  const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return state !== "Z" && Number(pgrp) === pgid;
+}
+async function killMarked(marker, pgid) {
   let killed = 0;
-  for (let round = 0; round < 100; round++) {
-    const pids = markedPids(marker);
+  const deadline = performance.now() + 1e4;
+  while (performance.now() < deadline) {
+    const pids = markedPids(marker, pgid);
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {
