@@ -34644,6 +34644,7 @@ var init_package = __esm({
         build: "node scripts/build.mjs",
         typecheck: "tsc --noEmit",
         test: "node scripts/build.mjs --if-needed && tsc --noEmit && vitest run",
+        "test:stress": "node scripts/build.mjs --if-needed && node scripts/test-stress.mjs",
         bench: "node scripts/build.mjs --if-needed && node bench/run.mjs",
         demo: "node scripts/build.mjs --if-needed && node dist/cli.mjs demo"
       },
