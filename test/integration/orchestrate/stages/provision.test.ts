@@ -1,5 +1,6 @@
 // Provision: each worktree gets the carried items and an excludes file naming them; a batch whose worktree
 // is missing or cannot be provisioned fails with why; an interrupted run starts nothing.
+import { spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,22 @@ describe('stage: provision', () => {
     // `node_modules/` in .gitignore does not match a symlink; the worktree's excludes file does.
     expect(repo.git('-C', alpha.worktree, 'status', '--porcelain')).toBe('?? node_modules\n');
     expect(await worktreeGit(run, alpha.worktree, alpha.id)(gitTasks.status())).toEqual([]);
+  });
+
+  it('a virtualenv: its scripts and activate name the worktree\'s venv, so pip there installs there', async (context) => {
+    const stage = await stageRun({ files: { '.gitignore': '.venv/\n' }, ignored: ['.venv/'] });
+    const venv = spawnSync('python3', ['-m', 'venv', join(stage.repo.dir, '.venv')], { encoding: 'utf8' });
+    if (venv.status !== 0) context.skip();
+    const provisioning = startProvisioning(stage.run);
+    await fanOut(stage.run, new Set(['alpha', 'beta']));
+    const alpha = stage.run.state.batches[0];
+    if (!alpha) throw new Error('no batch');
+    expect(await provision(stage.run, provisioning, alpha, true)).toBe(true);
+    expect(readFileSync(join(alpha.worktree, '.venv/bin/pip'), 'utf8').split('\n')[0]).toBe(`#!${alpha.worktree}/.venv/bin/python3`);
+    expect(readFileSync(join(alpha.worktree, '.venv/bin/activate'), 'utf8')).toContain(`${alpha.worktree}/.venv`);
+    expect(readFileSync(join(stage.repo.dir, '.venv/bin/pip'), 'utf8').split('\n')[0]).toBe(`#!${stage.repo.dir}/.venv/bin/python3`);
+    const pip = spawnSync(join(alpha.worktree, '.venv/bin/pip'), ['--version'], { encoding: 'utf8' });
+    expect(pip.stdout).toContain(`${alpha.worktree}/.venv/lib/`);
   });
 
   it('fails a batch whose worktree is missing; an interrupted run leaves a finished batch as it was', async () => {
