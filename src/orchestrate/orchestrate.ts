@@ -123,6 +123,7 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
     validate: commands.options.validate,
     setup: commands.options.setup,
     env,
+    worktreesRoot: paths.worktreesRoot,
   });
   assertLockFree(paths.lock);
   const ports = await reservePortBlocks(batches.length + 1, runId, new Set(Object.keys(constraints.ports).map(Number)));

@@ -1,11 +1,14 @@
 // The preflight of what the worktrees receive, shared by orchestrate and resume: what to carry (found by
 // git), whether the working tree holds anything the run could lose, and whether the project's declared
 // dependencies are installed where fanout copies them from. Refuses before anything is created.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FanoutError } from '../util/errors.js';
 import { checkWorkingTree, type RepoContext } from './preflight.js';
 import { carriesNodeModules, findMissingDependencies, projectPackageManager, readProjectDependencies } from './provision/check-dependencies.js';
 import { discoverProvision } from './provision/discover-provision.js';
 import type { ProvisionSettings } from './provision/plan-provision.js';
+import { resolveMethod } from './provision/provision-worktree.js';
 import type { ProvisionContext } from './stages/provision.js';
 
 export interface WorktreePreparation {
@@ -25,10 +28,15 @@ export interface PrepareInput {
   validate: string | null;
   setup: string | null;
   env: NodeJS.ProcessEnv;
+  /** Where the worktrees go: reflink, asked for, must work there. */
+  worktreesRoot: string;
 }
 
 export async function prepareWorktrees(repo: RepoContext, input: PrepareInput): Promise<WorktreePreparation> {
   const found = await discoverProvision(repo.git, repo.repoRoot, input.settings, input.env);
+  if (input.settings.how === 'reflink' && found.items.length > 0) {
+    await resolveMethod('reflink', { file: join(repo.commonDir, 'HEAD'), dir: existsSync(input.worktreesRoot) ? input.worktreesRoot : dirname(input.worktreesRoot) });
+  }
   const { untracked } = await checkWorkingTree(repo, input.declared, found.ignored, input.allowed);
   const notes: string[] = [];
   const project = readProjectDependencies(repo.repoRoot);

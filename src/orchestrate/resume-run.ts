@@ -81,6 +81,7 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
     validate: commands.options.validate,
     setup: commands.options.setup,
     env,
+    worktreesRoot: paths.worktreesRoot,
   });
   // Only now, once nothing refuses the resume: the crashed run's worktrees are committed and removed.
   await rescueWorktrees(repo, state.runId, paths);

@@ -2,9 +2,10 @@
 // worktree gets the main checkout's installed dependencies, nothing done in a worktree reaches the main
 // checkout, what provisioning and setup create is never agent work, and dependencies follow the change.
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orchestrate } from '../../../src/orchestrate/index.js';
+import { canReflink } from '../../../src/orchestrate/provision/provision-worktree.js';
 import { FanoutError } from '../../../src/util/errors.js';
 import { copyNpmFixture, npmFixture } from '../../helpers/npm-fixture.js';
 import type { TempRepo } from '../../helpers/temp-repo.js';
@@ -81,6 +82,19 @@ describe('provisioning: zero configuration', () => {
     const outcome = await run(repo, { agent: agent('write-files'), validate: '', force: true }, progress);
     expect(outcome.report.status).toBe('merged');
     expect(progress.text).toContain('has none installed (no node_modules), so no worktree would have them');
+  });
+});
+
+describe('provisioning: reflink asked for', () => {
+  it('is refused before anything is created where the filesystem has no copy-on-write clones', async (context) => {
+    const repo = npmRepo(THREE);
+    if (await canReflink(join(repo.dir, 'package.json'), dirname(repo.dir))) context.skip();
+    const error = await orchestrate({ cwd: repo.dir, planPath: repo.plan, agent: agent('write-files'), validate: '', provision: 'reflink', force: true }, { progress: capture(), tty: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'provision-reflink-unsupported', hint: expect.stringContaining('use auto') });
+    expect(existsSync(worktreeRoot(repo))).toBe(false);
   });
 });
 
