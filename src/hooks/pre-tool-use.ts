@@ -7,6 +7,7 @@ import { preToolUseDecision, type HookInput } from './io.js';
 import { activePlan, readLedgerTail } from './ledger.js';
 import { loadConstraintsCached } from './load-constraints.js';
 import { nodeTrackingStore } from './node-tracking-store.js';
+import { humanRequest } from './human-requests.js';
 import { checkScope, readScope } from './scope.js';
 import { gateParallelWrite, sessionsRoot } from './writer-tracking.js';
 
@@ -51,7 +52,10 @@ export async function preToolUse(input: HookInput, options: PreToolUseOptions): 
     activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), stringOr(input.session_id))?.decision,
   };
   const verdict = evaluateToolCall({ toolName, toolInput }, constraints, context);
-  if (verdict.decision !== 'allow') {
+  // An orchestrated agent runs in print mode: nobody can answer an ask. The request is recorded for the run's report, or let through once approved.
+  const needsHuman = verdict.decision === 'ask' && options.scopeFile !== undefined ? humanRequest(options.scopeFile, toolName, verdict) : undefined;
+  if (needsHuman !== undefined && needsHuman !== 'approved') return needsHuman;
+  if (verdict.decision !== 'allow' && needsHuman !== 'approved') {
     return preToolUseDecision(verdict.decision, `[fanout:${verdict.ruleId ?? 'guard'}] ${verdict.reason ?? 'blocked by the Phase 0 guard'}`);
   }
   if (options.scopeFile !== undefined) {

@@ -5,6 +5,7 @@ import { check } from './stages/check.js';
 import { cleanUp } from './stages/clean-up.js';
 import { collect } from './stages/collect.js';
 import { fanOut } from './stages/fan-out.js';
+import { findCulprit } from './stages/find-culprit.js';
 import { integrate } from './stages/integrate.js';
 import { land } from './stages/land.js';
 import { provision, startProvisioning } from './stages/provision.js';
@@ -30,15 +31,24 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
       if (!(await provision(run, provisioning, batch, agentRuns))) return;
       const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
       if (agent === null || !(await collect(run, batch, agent))) return;
-      await validateBatch(run, batch);
+      // Agents run the validate command themselves as they work; fanout validates each branch on its own only when asked to.
+      if (state.options.validateBatches === 'always') await validateBatch(run, batch);
     });
     const times = agentTimes(state.batches.filter((batch) => rerun.has(batch.id)));
     Object.assign(state, { agentWallMs: times.wallMs, agentTimeMs: times.timeMs });
 
+    const merging = performance.now();
     const checked = run.signal.aborted ? null : await check(run);
-    if (checked?.ready) {
-      const integration = await integrate(run, checked.targetTip);
-      if (integration.ok && (await validateIntegration(run, provisioning, integrationReady))) await land(run, checked.targetTip, integration.head);
+    const integration = checked?.ready ? await integrate(run, checked.targetTip) : null;
+    state.mergeMs = Math.round(performance.now() - merging);
+    if (checked && integration?.ok) {
+      if (await validateIntegration(run, provisioning, integrationReady)) {
+        const landing = performance.now();
+        await land(run, checked.targetTip, integration.head);
+        state.mergeMs += Math.round(performance.now() - landing);
+      } else if (state.options.validateBatches === 'on-failure' && state.integration.validation?.problem === undefined) {
+        await findCulprit(run, checked.targetTip);
+      }
     }
   } catch (error) {
     state.error = messageOf(error);
