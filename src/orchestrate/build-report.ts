@@ -228,7 +228,7 @@ export function formatReportTable(state: RunState, report: Report, reportPath: s
   const requests = report.batches.flatMap((batch) => batch.humanRequests.map((request) => ({ batch: batch.id, request })));
   if (requests.length > 0 && state.status !== 'merged') lines.push('', 'Needs a human:', ...requests.map(({ batch, request }) => `  ${request.id} (${batch}): ${request.ruleId}: ${request.tool} \`${request.subject}\`: ${request.reason}`));
   if (report.conflicts.length > 0) lines.push('', 'Conflicts:', ...report.conflicts.map((c) => `  ${c.kind}: ${c.message}`));
-  if (report.validation) lines.push('', ...validationLines(state, report.validation));
+  if (report.validation) lines.push('', ...validationLines(report.validation));
   lines.push('', ...outcomeLines(state));
   if (report.nextStep) lines.push(`Next: ${report.nextStep}`);
   lines.push(...figureLines(report.figures), `Report: ${reportPath}`);
@@ -236,14 +236,13 @@ export function formatReportTable(state: RunState, report: Report, reportPath: s
 }
 
 /** The validate command's runs, the merged result's verdict and what the search for a culprit found. */
-function validationLines(state: RunState, validation: ReportValidation): string[] {
+function validationLines(validation: ReportValidation): string[] {
   const runs = validation.runs;
   const lines = [`Validation: \`${validation.command}\` ran ${runs.length} time${runs.length === 1 ? '' : 's'} (${runs.map((run) => `${run.what === '_integration' ? 'merged result' : run.what} ${run.ok ? 'green' : 'red'} ${formatDuration(run.durationMs)}`).join(', ') || 'none'})`];
   const merged = validation.integration;
   if (merged) lines.push(`  merged result on ${merged.branch}: ${merged.ok ? 'green' : 'red'}${merged.sameAs ? ` (the same tree as batch ${merged.sameAs}: not run again)` : ''}`);
   if (validation.blame) lines.push(`  ${validation.blame.message}`);
   else if (merged && !merged.ok && validation.batchesValidated === 'never') lines.push('  batches were not validated on their own (validate_batches: never)');
-  void state;
   return lines;
 }
 

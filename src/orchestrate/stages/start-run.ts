@@ -52,7 +52,7 @@ export interface Run extends RunContext {
   monitor: Monitor;
   /** performance.now() when the run started. */
   startedAt: number;
-  /** Every validate run (and the install before it) goes through this: at most one per core at once. */
+  /** Every run of the validate command goes through this: at most one per core at once (agents have their own concurrency). */
   validation: Limiter;
   /** Worktrees whose setup command has run in this execution (each gets it once, before its first agent or validation). */
   setupDone: Set<string>;
