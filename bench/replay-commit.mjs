@@ -82,6 +82,9 @@ console.log(`agents sleep ${SECONDS} s each; validation: ${validate}; ${loadNote
 // fanout, zero configuration: no --setup, nothing in a constraints file.
 const fanout = timed(process.execPath, [CLI, 'orchestrate', plan, '--agent', `node ${agent} ${commit} ${SECONDS}`, '--force', '--max-agents', String(MAX_AGENTS), '--json'], { cwd: main, env });
 const report = JSON.parse(fanout.stdout);
+// fanout's progress lines (one per phase and validation, with times), kept beside the temp dir for a look afterwards.
+writeFileSync(`${dir}.progress.log`, fanout.stderr);
+console.log(`fanout's progress: ${dir}.progress.log`);
 const state = JSON.parse(readFileSync(join(main, '.git', 'fanout', 'runs', report.runId, 'state.json'), 'utf8'));
 if (report.status !== 'merged') {
   console.log(fanout.stderr);

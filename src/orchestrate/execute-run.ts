@@ -24,16 +24,26 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
   const provisioning = startProvisioning(run);
   try {
     await fanOut(run, rerun);
-    const integrationReady = prepareIntegration(run, provisioning);
+    // The integration worktree is provisioned once the first agents have their worktrees: it is needed only
+    // when they end, and linking it beside theirs would delay their start on a busy machine.
+    const firstWave = Math.min(state.options.concurrency, state.batches.length);
+    let provisioned = 0;
+    let startIntegration = () => {};
+    const integrationReady = new Promise<void>((resolve) => (startIntegration = resolve)).then(() => prepareIntegration(run, provisioning));
+    if (firstWave === 0) startIntegration();
     run.setPhase('agents');
     await eachBatch(run, async (batch) => {
       const agentRuns = rerun.has(batch.id);
-      if (!(await provision(run, provisioning, batch, agentRuns))) return;
+      const ready = await provision(run, provisioning, batch, agentRuns).finally(() => {
+        if (++provisioned === firstWave) startIntegration();
+      });
+      if (!ready) return;
       const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
       if (agent === null || !(await collect(run, batch, agent))) return;
       // Agents run the validate command themselves as they work; fanout validates each branch on its own only when asked to.
       if (state.options.validateBatches === 'always') await validateBatch(run, batch);
     });
+    startIntegration();
     const times = agentTimes(state.batches.filter((batch) => rerun.has(batch.id)));
     Object.assign(state, { agentWallMs: times.wallMs, agentTimeMs: times.timeMs });
 
@@ -46,7 +56,8 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
         const landing = performance.now();
         await land(run, checked.targetTip, integration.head);
         state.mergeMs += Math.round(performance.now() - landing);
-      } else if (state.options.validateBatches === 'on-failure' && state.integration.validation?.problem === undefined) {
+      } else if (state.options.validateBatches !== 'never' && state.integration.validation?.problem === undefined) {
+        // With always, every batch is green alone already (their trees are not validated again): the combinations remain.
         await findCulprit(run, checked.targetTip);
       }
     }

@@ -50,6 +50,8 @@ async function findCombination(run: Run, batches: readonly BatchState[], targetT
       break;
     }
   }
+  // The integration worktree goes back to the merged result it holds.
+  if (state.integration.worktree) await worktreeGit(run, state.integration.worktree, INTEGRATION_ID)(gitTasks.switchTo(state.integration.branch)).catch(() => undefined);
   const all = [...ids, ...(targetMoved ? ['target'] : [])];
   const combination = found ?? all;
   for (const batch of batches.filter((b) => combination.includes(b.id))) {

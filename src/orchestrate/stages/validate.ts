@@ -87,7 +87,7 @@ export function label(what: string): string {
  * until the integration branch exists. Never rejects: validateIntegration reports what went wrong.
  */
 export function prepareIntegration(run: Run, provisioning: Provisioning): Promise<string | null> {
-  if (run.validateWords === null || !run.state.integration.worktree) return Promise.resolve(null);
+  if (run.validateWords === null || !run.state.integration.worktree || run.signal.aborted) return Promise.resolve(null);
   const path = run.state.integration.worktree;
   return provisionIntegration(run, provisioning, path).then(
     () => null,
