@@ -2,7 +2,7 @@
 // only when it is red, to name the culprit (a batch red alone, or the smallest combination red together);
 // validate_batches: always as before; never more suites at once than cores; --land squash; every failure
 // reason in --json; needs-human through the real hook; resume sets worktrees up again before it validates.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orchestrate, resumeRun, type RunOutcome } from '../../../src/orchestrate/index.js';
@@ -178,7 +178,7 @@ describe('fanout orchestrate: validation like a merge queue', () => {
   });
 
   it('--json carries every failure reason, with only logs that exist; branch notes say what happened to each', async () => {
-    // a-1 exits 1, b-1 hangs past the timeout, c-1 writes a file outside its batch, d-1 writes nothing.
+    // a-1 exits 1, b-1 hangs past the timeout, c-1 writes a file outside its batch, d-1's setup fails (its agent never starts).
     const tasks = chains(['a', 'b', 'c', 'd'], 1);
     const { repo } = setup(tasks);
     const script = join(repo.dir, '..', `${repo.dir.split('/').pop()}-agent.sh`);
@@ -196,12 +196,18 @@ describe('fanout orchestrate: validation like a merge queue', () => {
       ].join('\n'),
       { mode: 0o755 },
     );
-    cleanups.push(() => writeFileSync(script, ''));
-    const result = cliSync(['orchestrate', repo.plan, '--agent', script, '--force', '--timeout', '6s', '--validate', '', '--json'], repo.dir);
+    const setupScript = `${script}.setup`;
+    writeFileSync(setupScript, '#!/bin/sh\nif [ "$FANOUT_BATCH" = d-1 ]; then echo "no generator here" >&2; exit 4; fi\n', { mode: 0o755 });
+    cleanups.push(() => rmSync(script, { force: true }), () => rmSync(setupScript, { force: true }));
+    const result = cliSync(['orchestrate', repo.plan, '--agent', script, '--setup', setupScript, '--force', '--timeout', '6s', '--validate', '', '--json'], repo.dir);
     const report = JSON.parse(result.stdout) as RunOutcome['report'];
     expect(report.status).toBe('failed');
     const kinds = Object.fromEntries(report.batches.map((b) => [b.id, b.error?.kind ?? null]));
-    expect(kinds, JSON.stringify(report.batches, null, 1)).toEqual({ 'a-1': 'agent-exit', 'b-1': 'agent-timeout', 'c-1': 'out-of-scope', 'd-1': null });
+    expect(kinds, JSON.stringify(report.batches, null, 1)).toEqual({ 'a-1': 'agent-exit', 'b-1': 'agent-timeout', 'c-1': 'out-of-scope', 'd-1': 'setup' });
+    // d-1's agent never ran: no agent log is named, only the setup's.
+    const d = report.batches.find((b) => b.id === 'd-1');
+    expect(d?.log).toBeNull();
+    expect(d?.error?.log).toMatch(/d-1\.setup\.log$/);
     for (const batch of report.batches) {
       if (batch.log !== null) expect(existsSync(batch.log), batch.log).toBe(true);
       if (batch.error?.log) expect(existsSync(batch.error.log), batch.error.log).toBe(true);
