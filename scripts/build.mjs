@@ -1,4 +1,4 @@
-// Builds the two self-contained bundles: dist/hook.mjs (hot path, kept small) and dist/cli.mjs.
+// Builds the two self-contained bundles: dist/hook.cjs (hot path, kept small) and dist/cli.mjs.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outputs = { hook: join(root, 'dist/hook.mjs'), cli: join(root, 'dist/cli.mjs') };
+const outputs = { hook: join(root, 'dist/hook.cjs'), cli: join(root, 'dist/cli.mjs') };
 
 function newestMtime(dir) {
   let newest = 0;
@@ -37,8 +37,9 @@ const common = {
   logLevel: 'warning',
 };
 
-// Stale chunks from an earlier build would otherwise pile up beside the new ones.
+// Stale chunks from an earlier build would otherwise pile up beside the new ones (hook.mjs: the ESM entry before hook.cjs).
 rmSync(join(root, 'dist/hook-chunks'), { recursive: true, force: true });
+rmSync(join(root, 'dist/hook.mjs'), { force: true });
 
 // The hook's core: one CommonJS file that the small ESM entry compiles with a V8 code cache (see
 // src/hooks/entry.ts). Code only some calls need (YAML, zod, plans) stays behind esbuild's lazy
@@ -54,7 +55,7 @@ const core = await build({
   external: ['simple-git', 'execa', 'gray-matter'],
 });
 const coreText = core.outputFiles[0].contents;
-// hook.mjs hands the core a require() that knows only these (see src/hooks/entry.ts).
+// hook.cjs hands the core a require() that knows only these (see src/hooks/entry.ts).
 const required = new Set([...Buffer.from(coreText).toString('utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
 const unsupported = [...required].filter((id) => !['node:fs', 'node:fs/promises', 'node:os', 'node:path'].includes(id));
 if (unsupported.length > 0) throw new Error(`the hook core requires ${unsupported.join(', ')}; add them to requireBuiltin in src/hooks/entry.ts and to this list`);
@@ -65,6 +66,7 @@ writeFileSync(join(root, 'dist', coreName), coreText);
 await Promise.all([
   build({
     ...common,
+    format: 'cjs',
     entryPoints: [join(root, 'src/hooks/entry.ts')],
     outfile: outputs.hook,
     define: { FANOUT_HOOK_CORE: JSON.stringify(coreName) },
@@ -81,15 +83,15 @@ await Promise.all([
 const dogfood = join(root, '.claude/fanout');
 if (existsSync(dogfood)) {
   // Only the bundles: other files there (init's install record) belong to the installer.
-  for (const name of ['hook.mjs', 'cli.mjs', 'hook-chunks']) rmSync(join(dogfood, name), { recursive: true, force: true });
+  for (const name of ['hook.mjs', 'hook.cjs', 'cli.mjs', 'hook-chunks']) rmSync(join(dogfood, name), { recursive: true, force: true });
   mkdirSync(dogfood, { recursive: true });
-  for (const name of ['hook.mjs', 'cli.mjs', 'hook-chunks']) cpSync(join(root, 'dist', name), join(dogfood, name), { recursive: true });
+  for (const name of ['hook.cjs', 'cli.mjs', 'hook-chunks']) cpSync(join(root, 'dist', name), join(dogfood, name), { recursive: true });
   // init's record lists the bundle files for uninstall; the core's name changes with its content.
   const recordPath = join(dogfood, 'install.json');
   if (existsSync(recordPath)) {
     const record = JSON.parse(readFileSync(recordPath, 'utf8'));
     const chunks = readdirSync(join(dogfood, 'hook-chunks')).map((name) => `.claude/fanout/hook-chunks/${name}`);
-    record.bundle = [...record.bundle.filter((file) => !file.startsWith('.claude/fanout/hook-chunks/')), ...chunks].sort();
+    record.bundle = ['.claude/fanout/hook.cjs', '.claude/fanout/cli.mjs', ...chunks].sort();
     writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   }
 }

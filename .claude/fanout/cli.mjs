@@ -98,6 +98,76 @@ var init_command = __esm({
   }
 });
 
+// src/util/host-fs.ts
+function isMissing(error) {
+  const code = error?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+var init_host_fs = __esm({
+  "src/util/host-fs.ts"() {
+    "use strict";
+  }
+});
+
+// src/util/node-fs.ts
+var node_fs_exports = {};
+__export(node_fs_exports, {
+  nodeFs: () => nodeFs
+});
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+function missingAsUndefined(read) {
+  try {
+    return read();
+  } catch (error) {
+    if (isMissing(error)) return void 0;
+    throw error;
+  }
+}
+function readTail(path7, bytes) {
+  let fd;
+  try {
+    fd = openSync(path7, "r");
+  } catch (error) {
+    if (isMissing(error)) return void 0;
+    throw error;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - bytes);
+    const buffer = Buffer.alloc(size - start);
+    readSync(fd, buffer, 0, buffer.length, start);
+    let skip = 0;
+    if (start > 0) while (skip < buffer.length && (buffer[skip] & 192) === 128) skip++;
+    return buffer.subarray(skip).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+var nodeFs;
+var init_node_fs = __esm({
+  "src/util/node-fs.ts"() {
+    "use strict";
+    init_host_fs();
+    nodeFs = {
+      readText: async (path7) => missingAsUndefined(() => readFileSync(path7, "utf8")),
+      readTail: async (path7, bytes) => readTail(path7, bytes),
+      stat: async (path7) => missingAsUndefined(() => {
+        const stat = statSync(path7);
+        return { kind: stat.isFile() ? "file" : stat.isDirectory() ? "dir" : "other", size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+      }),
+      writeText: async (path7, text) => {
+        mkdirSync(dirname(path7), { recursive: true });
+        writeFileSync(path7, text);
+      },
+      appendText: async (path7, text) => {
+        mkdirSync(dirname(path7), { recursive: true });
+        appendFileSync(path7, text);
+      }
+    };
+  }
+});
+
 // src/constraints/find-repo.ts
 var find_repo_exports = {};
 __export(find_repo_exports, {
@@ -105,33 +175,24 @@ __export(find_repo_exports, {
   constraintsFile: () => constraintsFile,
   findRepo: () => findRepo
 });
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-function findRepo(startDir, env = process.env) {
+import { dirname as dirname2, isAbsolute, join, resolve } from "node:path";
+async function findRepo(startDir, env, fs2) {
   let dir = resolve(startDir);
   for (; ; ) {
     const dotGit = join(dir, ".git");
-    let stat;
-    try {
-      stat = statSync(dotGit);
-    } catch {
-      stat = void 0;
-    }
+    const stat = await fs2.stat(dotGit).catch(() => void 0);
     if (stat) {
       let gitDir = dotGit;
-      if (stat.isFile()) {
-        const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, "utf8"));
+      if (stat.kind === "file") {
+        const match = /^gitdir:\s*(.+?)\s*$/m.exec(await fs2.readText(dotGit) ?? "");
         if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(dir, match[1]);
       }
       let commonDir = gitDir;
-      try {
-        const common2 = readFileSync(join(gitDir, "commondir"), "utf8").trim();
-        if (common2) commonDir = isAbsolute(common2) ? common2 : resolve(gitDir, common2);
-      } catch {
-      }
+      const common2 = (await fs2.readText(join(gitDir, "commondir")).catch(() => void 0))?.trim();
+      if (common2) commonDir = isAbsolute(common2) ? common2 : resolve(gitDir, common2);
       return { repoRoot: dir, gitDir, commonDir, projectDir: projectDirFrom(env, dir) };
     }
-    const parent = dirname(dir);
+    const parent = dirname2(dir);
     if (parent === dir) {
       const root = resolve(startDir);
       return { repoRoot: root, gitDir: join(root, ".git"), commonDir: join(root, ".git"), projectDir: projectDirFrom(env, root) };
@@ -143,9 +204,11 @@ function projectDirFrom(env, fallback) {
   const fromEnv = env["CLAUDE_PROJECT_DIR"];
   return fromEnv && isAbsolute(fromEnv) ? resolve(fromEnv) : fallback;
 }
-function constraintsFile(paths) {
-  const candidates = [join(paths.projectDir, CONSTRAINTS_FILE), join(paths.repoRoot, CONSTRAINTS_FILE)];
-  return candidates.find((candidate) => existsSync(candidate));
+async function constraintsFile(paths, fs2) {
+  for (const candidate of /* @__PURE__ */ new Set([join(paths.projectDir, CONSTRAINTS_FILE), join(paths.repoRoot, CONSTRAINTS_FILE)])) {
+    if (await fs2.stat(candidate).catch(() => void 0)) return candidate;
+  }
+  return void 0;
 }
 var CONSTRAINTS_FILE;
 var init_find_repo = __esm({
@@ -5232,20 +5295,24 @@ var read_constraints_exports = {};
 __export(read_constraints_exports, {
   CONSTRAINTS_FILE: () => CONSTRAINTS_FILE,
   findRepo: () => findRepo,
-  loadConstraints: () => loadConstraints
+  loadConstraints: () => loadConstraints,
+  unreadableConstraints: () => unreadableConstraints
 });
-import { readFileSync as readFileSync2 } from "node:fs";
-function loadConstraints(startDir, env = process.env) {
-  const paths = findRepo(startDir, env);
-  const file = constraintsFile(paths);
+function unreadableConstraints(file, error) {
+  return `${file}: cannot be read (${error?.code ?? String(error)}); fix its permissions or remove it to use the defaults`;
+}
+async function loadConstraints(startDir, env = process.env, fs2 = nodeFs) {
+  const paths = await findRepo(startDir, env, fs2);
+  const file = await constraintsFile(paths, fs2);
   const context = { repoRoot: paths.repoRoot, tmpdir: env["TMPDIR"] };
   if (file === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
   let text;
   try {
-    text = readFileSync2(file, "utf8");
+    text = await fs2.readText(file);
   } catch (error) {
-    return { ...paths, file, error: `${file}: cannot be read (${error.code ?? String(error)}); fix its permissions or remove it to use the defaults` };
+    return { ...paths, file, error: unreadableConstraints(file, error) };
   }
+  if (text === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
   const parsed = parseConstraints(text, { ...context, source: file });
   if (!parsed.ok) return { ...paths, file, error: formatConstraintsIssues(file, parsed.issues) };
   return { ...paths, constraints: parsed.constraints, file };
@@ -5253,6 +5320,7 @@ function loadConstraints(startDir, env = process.env) {
 var init_read_constraints = __esm({
   "src/constraints/read-constraints.ts"() {
     "use strict";
+    init_node_fs();
     init_find_repo();
     init_parse_constraints();
     init_resolve_constraints();
@@ -16460,18 +16528,6 @@ var init_shell_write_targets = __esm({
 });
 
 // src/guard/index.ts
-var guard_exports = {};
-__export(guard_exports, {
-  Analysis: () => Analysis,
-  analyzeCommand: () => analyzeShell,
-  analyzeShell: () => analyzeShell,
-  evaluateToolCall: () => evaluateToolCall,
-  lockFor: () => lockFor,
-  lockedPortBindings: () => lockedPortBindings,
-  shellWriteTargets: () => shellWriteTargets,
-  toolFileTargets: () => toolFileTargets,
-  verdictOf: () => verdictOf
-});
 var init_guard = __esm({
   "src/guard/index.ts"() {
     "use strict";
@@ -16483,6 +16539,46 @@ var init_guard = __esm({
   }
 });
 
+// src/hooks/judge-tool-call.ts
+var judge_tool_call_exports = {};
+__export(judge_tool_call_exports, {
+  judgeToolCall: () => judgeToolCall
+});
+async function judgeToolCall(call, constraints, context, lookups) {
+  const sizings = /* @__PURE__ */ new Map();
+  let active;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const wanted = /* @__PURE__ */ new Map();
+    let wantsActive = false;
+    const verdict = evaluateToolCall(call, constraints, {
+      ...context,
+      sizePlan: (planPath, cwd) => {
+        const key = `${cwd}\0${planPath}`;
+        if (sizings.has(key)) return sizings.get(key);
+        wanted.set(key, [planPath, cwd]);
+        return void 0;
+      },
+      activePlanDecision: () => {
+        if (active) return active.decision;
+        wantsActive = true;
+        return void 0;
+      }
+    });
+    if (wanted.size === 0 && !wantsActive) return verdict;
+    for (const [key, [planPath, cwd]] of wanted) sizings.set(key, await lookups.sizePlan(planPath, cwd));
+    if (wantsActive) active = { decision: await lookups.activePlanDecision() };
+  }
+  throw new Error(`the guard asked for files ${MAX_PASSES} times on one ${call.toolName} call`);
+}
+var MAX_PASSES;
+var init_judge_tool_call = __esm({
+  "src/hooks/judge-tool-call.ts"() {
+    "use strict";
+    init_guard();
+    MAX_PASSES = 8;
+  }
+});
+
 // src/hooks/ledger.ts
 var ledger_exports = {};
 __export(ledger_exports, {
@@ -16491,43 +16587,30 @@ __export(ledger_exports, {
   ledgerPath: () => ledgerPath,
   readLedgerTail: () => readLedgerTail
 });
-import { appendFileSync, closeSync, existsSync as existsSync2, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join as join2 } from "node:path";
 function ledgerPath(commonDir) {
   return join2(commonDir, "fanout", "ledger.jsonl");
 }
-function appendLedger(commonDir, entry) {
-  if (!existsSync2(commonDir)) throw new Error(`${commonDir} does not exist: not inside a git repository`);
-  mkdirSync(join2(commonDir, "fanout"), { recursive: true });
-  appendFileSync(ledgerPath(commonDir), `${JSON.stringify(entry)}
+async function appendLedger(fs2, commonDir, entry) {
+  if ((await fs2.stat(commonDir))?.kind !== "dir") throw new Error(`${commonDir} does not exist: not inside a git repository`);
+  await fs2.appendText(ledgerPath(commonDir), `${JSON.stringify(entry)}
 `);
 }
-function readLedgerTail(commonDir, maxBytes = 256 * 1024) {
-  let fd;
-  try {
-    fd = openSync(ledgerPath(commonDir), "r");
-  } catch {
-    return [];
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const start = Math.max(0, size - maxBytes);
-    const buffer = Buffer.alloc(size - start);
-    readSync(fd, buffer, 0, buffer.length, start);
-    const lines2 = buffer.toString("utf8").split("\n");
-    if (start > 0) lines2.shift();
-    const entries = [];
-    for (const line of lines2) {
-      if (!line) continue;
-      try {
-        entries.push(JSON.parse(line));
-      } catch {
-      }
+async function readLedgerTail(fs2, commonDir, maxBytes = 256 * 1024) {
+  const path7 = ledgerPath(commonDir);
+  const [stat, text] = await Promise.all([fs2.stat(path7).catch(() => void 0), fs2.readTail(path7, maxBytes).catch(() => void 0)]);
+  if (text === void 0) return [];
+  const lines2 = text.split("\n");
+  if ((stat?.size ?? 0) > maxBytes) lines2.shift();
+  const entries = [];
+  for (const line of lines2) {
+    if (!line) continue;
+    try {
+      entries.push(JSON.parse(line));
+    } catch {
     }
-    return entries;
-  } finally {
-    closeSync(fd);
   }
+  return entries;
 }
 function activePlan(entries, session) {
   for (let i2 = entries.length - 1; i2 >= 0; i2--) {
@@ -17324,7 +17407,7 @@ var init_format_plan_issues = __esm({
 
 // src/plan/read-plan.ts
 import { lstat, readFile, readlink, realpath } from "node:fs/promises";
-import { dirname as dirname2, isAbsolute as isAbsolute3, join as join3, relative, resolve as resolve3, sep } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute3, join as join3, relative, resolve as resolve3, sep } from "node:path";
 async function readPlan(path7, repoRoot) {
   let text;
   try {
@@ -17370,7 +17453,7 @@ async function symlinkChecker(repoRoot) {
         try {
           target = await realpath(full);
         } catch {
-          target = resolve3(dirname2(full), await readlink(full));
+          target = resolve3(dirname3(full), await readlink(full));
         }
         if (!inside(target, root)) verdict = `'${shown}' is a symlink to ${target}, outside the repo: agents would write there; list the real file inside the repo or remove the link`;
         else if (inside(target, gitDir)) verdict = `'${shown}' is a symlink into .git/: agents must never edit git's own files`;
@@ -17698,16 +17781,20 @@ var init_gate_prompt = __esm({
 });
 
 // src/plan/size-plan-file.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+var size_plan_file_exports = {};
+__export(size_plan_file_exports, {
+  sizePlanFile: () => sizePlanFile
+});
 import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
-function sizePlanFile(planPath, cwd, thresholds) {
+async function sizePlanFile(planPath, cwd, thresholds, fs2) {
   const path7 = isAbsolute4(planPath) ? planPath : resolve4(cwd, planPath);
   let text;
   try {
-    text = readFileSync3(path7, "utf8");
+    text = await fs2.readText(path7);
   } catch (error) {
-    return { error: `cannot read plan ${planPath} (${error.code ?? String(error)})` };
+    return { error: `cannot read plan ${planPath} (${error?.code ?? String(error)})` };
   }
+  if (text === void 0) return { error: `cannot read plan ${planPath} (ENOENT)` };
   const parsed = parsePlan(text, { source: planPath });
   if (!parsed.ok) return { error: parsed.issues.map((issue2) => `${planPath}${issue2.line ? `:${issue2.line}` : ""}: ${issue2.field}: ${issue2.message}`).join("\n") };
   const sizing = sizePlan(parsed.plan, thresholds);
@@ -17792,7 +17879,7 @@ Exit: 0 allow, 2 deny (also: invalid constraints file, usage error), 3 ask.`;
         if (file === "") throw new UsageError("check: --write/--edit needs a path");
         const cwd = resolve5(values.cwd ?? process.cwd());
         const { loadConstraints: loadConstraints2 } = await Promise.resolve().then(() => (init_read_constraints(), read_constraints_exports));
-        const loaded = loadConstraints2(cwd);
+        const loaded = await loadConstraints2(cwd);
         if ("error" in loaded) {
           throw new FanoutError("constraints-invalid", `the constraints file is invalid, so the guard denies every tool call until it is fixed:
 ${loaded.error}`, {
@@ -17800,21 +17887,17 @@ ${loaded.error}`, {
             data: { exitCode: 2 }
           });
         }
-        const { evaluateToolCall: evaluateToolCall2 } = await Promise.resolve().then(() => (init_guard(), guard_exports));
+        const { judgeToolCall: judgeToolCall2 } = await Promise.resolve().then(() => (init_judge_tool_call(), judge_tool_call_exports));
         const { activePlan: activePlan2, readLedgerTail: readLedgerTail2 } = await Promise.resolve().then(() => (init_ledger(), ledger_exports));
-        const plans = await Promise.resolve().then(() => (init_plan(), plan_exports));
+        const { sizePlanFile: sizePlanFile2 } = await Promise.resolve().then(() => (init_plan(), plan_exports));
+        const { nodeFs: nodeFs2 } = await Promise.resolve().then(() => (init_node_fs(), node_fs_exports));
         const constraints = loaded.constraints;
-        const context = {
-          cwd,
-          projectDir: loaded.projectDir,
-          repoRoot: loaded.repoRoot,
-          gitDir: loaded.gitDir,
-          home: process.env["HOME"] || homedir(),
-          sizePlan: (planPath, planCwd) => plans.sizePlanFile(planPath, planCwd, constraints.gate),
-          activePlanDecision: () => activePlan2(readLedgerTail2(loaded.commonDir), void 0)?.decision
-        };
+        const context = { cwd, projectDir: loaded.projectDir, repoRoot: loaded.repoRoot, gitDir: loaded.gitDir, home: process.env["HOME"] || homedir() };
         const call = file === void 0 ? { toolName: "Bash", toolInput: { command: positionals.join(" ") } } : values.write !== void 0 ? { toolName: "Write", toolInput: { file_path: file, content: values.content ?? "" } } : { toolName: "Edit", toolInput: { file_path: file, old_string: "", new_string: values.content ?? "" } };
-        const verdict = evaluateToolCall2(call, constraints, context);
+        const verdict = await judgeToolCall2(call, constraints, context, {
+          sizePlan: (planPath, planCwd) => sizePlanFile2(planPath, planCwd, constraints.gate, nodeFs2),
+          activePlanDecision: async () => activePlan2(await readLedgerTail2(nodeFs2, loaded.commonDir), void 0)?.decision
+        });
         if (values.json) {
           const json = { decision: verdict.decision, ruleId: verdict.ruleId ?? null, reason: verdict.reason ?? null, findings: verdict.findings, warnings: verdict.warnings, constraints: loaded.file ?? "defaults" };
           process.stdout.write(`${JSON.stringify(json, null, 2)}
@@ -18530,10 +18613,10 @@ __export(plan_exports2, {
   command: () => command2
 });
 import { resolve as resolve6 } from "node:path";
-function recordSizing(commonDir, planPath, sizing) {
+async function recordSizing(commonDir, planPath, sizing) {
   const session = process.env["CLAUDE_CODE_SESSION_ID"];
   try {
-    appendLedger(commonDir, {
+    await appendLedger(nodeFs, commonDir, {
       type: "plan",
       time: (/* @__PURE__ */ new Date()).toISOString(),
       ...session ? { session } : {},
@@ -18564,6 +18647,7 @@ var init_plan2 = __esm({
   "src/cli/commands/plan.ts"() {
     "use strict";
     init_ledger();
+    init_node_fs();
     init_errors();
     init_command();
     usage2 = `Usage: fanout plan <file> [--json] [--max-agents N] [--write-canonical <out>]
@@ -18593,7 +18677,7 @@ Exit: 0 valid plan, 1 invalid plan (one line per issue: file:line: field: messag
           throw new UsageError("plan: --write-canonical would overwrite the plan it converts", "write the canonical form to another file");
         }
         const { loadConstraints: loadConstraints2 } = await Promise.resolve().then(() => (init_read_constraints(), read_constraints_exports));
-        const loaded = loadConstraints2(process.cwd());
+        const loaded = await loadConstraints2(process.cwd());
         if ("error" in loaded) {
           throw new FanoutError("constraints-invalid", `the constraints file is invalid, so the gate's thresholds are unknown:
 ${loaded.error}`, {
@@ -18611,7 +18695,7 @@ ${loaded.error}`, {
         }
         const { plan } = parsed;
         const sizing = sizePlan2(plan, { ...loaded.constraints.gate, ...maxAgents === void 0 ? {} : { maxAgents } });
-        recordSizing(loaded.commonDir, resolve6(file), sizing);
+        await recordSizing(loaded.commonDir, resolve6(file), sizing);
         if (out !== void 0) {
           const { writePlan: writePlan2 } = await Promise.resolve().then(() => (init_write_plan(), write_plan_exports));
           await writePlan2(out, plan);
@@ -18677,7 +18761,7 @@ function splitWords2(command12) {
   let word = "";
   let inWord = false;
   let i2 = 0;
-  const refuse = (char, where) => ({
+  const refuse2 = (char, where) => ({
     ok: false,
     message: `'${char}' ${where} at character ${i2 + 1}: commands run without a shell, so ${char === "$" || char === "`" ? "expansions" : "pipes, redirections and command lists"} do not work; quote it with '\u2026' to pass it literally, or put the steps in a script and name that`
   });
@@ -18710,7 +18794,7 @@ function splitWords2(command12) {
           i2 += 2;
           continue;
         }
-        if (c5 === "$" || c5 === "`") return refuse(c5, 'inside "\u2026"');
+        if (c5 === "$" || c5 === "`") return refuse2(c5, 'inside "\u2026"');
         word += c5;
         i2++;
       }
@@ -18724,7 +18808,7 @@ function splitWords2(command12) {
       i2 += 2;
       continue;
     }
-    if (OPERATORS.has(char)) return refuse(char, "outside quotes");
+    if (OPERATORS.has(char)) return refuse2(char, "outside quotes");
     word += char;
     i2++;
   }
@@ -18748,8 +18832,8 @@ var init_split_words = __esm({
 });
 
 // src/orchestrate/agent-command.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { dirname as dirname3, join as join4, resolve as resolve7 } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname as dirname4, join as join4, resolve as resolve7 } from "node:path";
 import { fileURLToPath } from "node:url";
 function claudeBinary(env = process.env) {
   const bin = env["FANOUT_CLAUDE_BIN"];
@@ -18776,25 +18860,24 @@ function agentSettings(hookBundle, scopeFile) {
   const hook = (event, extra = []) => [process.execPath, hookBundle, event, ...extra].map(quoteWord).join(" ");
   return {
     hooks: {
-      PreToolUse: [{ matcher: HOOK_MATCHER, hooks: [{ type: "command", command: hook("pre-tool-use", ["--scope", scopeFile]), timeout: 30, onFailure: "block" }] }],
-      PostToolUse: [{ matcher: HOOK_MATCHER, hooks: [{ type: "command", command: hook("post-tool-use"), timeout: 30 }] }]
+      PreToolUse: [{ matcher: HOOK_MATCHER, hooks: [{ type: "command", command: hook("pre-tool-use", ["--scope", scopeFile]), timeout: 30, onFailure: "block" }] }]
     }
   };
 }
 function packageRoot(from) {
   let dir = from;
   for (; ; ) {
-    if (existsSync3(join4(dir, "package.json")) && existsSync3(join4(dir, "scripts", "build.mjs"))) return dir;
-    const parent = dirname3(dir);
+    if (existsSync(join4(dir, "package.json")) && existsSync(join4(dir, "scripts", "build.mjs"))) return dir;
+    const parent = dirname4(dir);
     if (parent === dir) return void 0;
     dir = parent;
   }
 }
 function bundleFile(name, moduleUrl = import.meta.url) {
   const here = fileURLToPath(moduleUrl);
-  const sibling = resolve7(dirname3(here), name);
-  if (here.endsWith(".mjs") && existsSync3(sibling)) return sibling;
-  const root = packageRoot(dirname3(here));
+  const sibling = resolve7(dirname4(here), name);
+  if (here.endsWith(".mjs") && existsSync(sibling)) return sibling;
+  const root = packageRoot(dirname4(here));
   return root ? join4(root, "dist", name) : sibling;
 }
 var AGENT_TOOLS, HOOK_MATCHER;
@@ -19209,13 +19292,13 @@ var init_build_report = __esm({
 });
 
 // src/orchestrate/cleanup-run.ts
-import { existsSync as existsSync4, rmdirSync } from "node:fs";
+import { existsSync as existsSync2, rmdirSync } from "node:fs";
 function emptyCleanup() {
   return { removedWorktrees: [], keptWorktrees: [], deletedBranches: [], keptBranches: [] };
 }
 async function removeWorktrees(git, paths, parents, result) {
   for (const path7 of paths) {
-    if (!existsSync4(path7)) continue;
+    if (!existsSync2(path7)) continue;
     const removed = await git(gitTasks.removeWorktree(path7));
     if (removed.removed) result.removedWorktrees.push(path7);
     else result.keptWorktrees.push({ path: path7, reason: removed.dirty ? "it has uncommitted changes (commit them on its branch, or remove it yourself)" : removed.reason || "git worktree remove refused" });
@@ -24012,7 +24095,7 @@ var init_stdio_option = __esm({
 });
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream, handleNativeStreamSync, getTargetFd, getTargetFdNumber, handleNativeStreamAsync, getStandardStream;
 var init_native = __esm({
@@ -24053,7 +24136,7 @@ var init_native = __esm({
       if (tty2.isatty(targetFdNumber)) {
         throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
       }
-      return { type: "uint8Array", value: bufferToUint8Array(readFileSync4(targetFdNumber)), optionName };
+      return { type: "uint8Array", value: bufferToUint8Array(readFileSync2(targetFdNumber)), optionName };
     };
     getTargetFdNumber = (value, fdNumber) => {
       if (value === "inherit") {
@@ -24389,7 +24472,7 @@ For example, you can use the \`pathToFileURL()\` method of the \`url\` core modu
 });
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 var handleStdioSync, forbiddenIfSync, forbiddenNativeIfSync, throwInvalidSyncValue, addProperties, addPropertiesSync;
 var init_handle_sync = __esm({
   "node_modules/execa/lib/stdio/handle-sync.js"() {
@@ -24423,8 +24506,8 @@ var init_handle_sync = __esm({
     addPropertiesSync = {
       input: {
         ...addProperties,
-        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync5(value))] }),
-        filePath: ({ value: { file } }) => ({ contents: [bufferToUint8Array(readFileSync5(file))] }),
+        fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync3(value))] }),
+        filePath: ({ value: { file } }) => ({ contents: [bufferToUint8Array(readFileSync3(file))] }),
         fileNumber: forbiddenIfSync,
         iterable: ({ value }) => ({ contents: [...value] }),
         string: ({ value }) => ({ contents: [value] }),
@@ -24858,7 +24941,7 @@ var init_output = __esm({
 });
 
 // node_modules/execa/lib/io/output-sync.js
-import { writeFileSync, appendFileSync as appendFileSync2 } from "node:fs";
+import { writeFileSync as writeFileSync2, appendFileSync as appendFileSync2 } from "node:fs";
 var transformOutputSync, transformOutputResultSync, runOutputGeneratorsSync, serializeChunks, logOutputSync, writeToFiles;
 var init_output_sync = __esm({
   "node_modules/execa/lib/io/output-sync.js"() {
@@ -24965,7 +25048,7 @@ var init_output_sync = __esm({
           appendFileSync2(path7, serializedResult);
         } else {
           outputFiles.add(pathString);
-          writeFileSync(path7, serializedResult);
+          writeFileSync2(path7, serializedResult);
         }
       }
     };
@@ -31972,8 +32055,8 @@ var init_run_git = __esm({
 });
 
 // src/orchestrate/run-lock.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname4 } from "node:path";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync4, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname5 } from "node:path";
 function isAlive(pid) {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
@@ -31982,7 +32065,7 @@ function isAlive(pid) {
     return error.code === "EPERM";
   }
   try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync6(`/proc/${pid}/stat`, "utf8"));
+    return !/^\d+ \(.*\) Z/s.test(readFileSync4(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return true;
   }
@@ -31990,7 +32073,7 @@ function isAlive(pid) {
 function readLock(path7) {
   let text;
   try {
-    text = readFileSync6(path7, "utf8");
+    text = readFileSync4(path7, "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { kind: "free" };
     throw error;
@@ -32009,9 +32092,9 @@ function startedAfter(pid, lockTime) {
   const written = Date.parse(lockTime);
   if (!Number.isFinite(written)) return false;
   try {
-    const stat = readFileSync6(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync4(`/proc/${pid}/stat`, "utf8");
     const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-    const boot = Number(/^btime (\d+)$/m.exec(readFileSync6("/proc/stat", "utf8"))?.[1]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync4("/proc/stat", "utf8"))?.[1]);
     if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
     return boot * 1e3 + ticks * 10 > written + 1e3;
   } catch {
@@ -32036,9 +32119,9 @@ function assertLockFree(path7) {
 }
 function acquireLock(path7, info) {
   assertLockFree(path7);
-  mkdirSync2(dirname4(path7), { recursive: true });
+  mkdirSync2(dirname5(path7), { recursive: true });
   try {
-    writeFileSync2(path7, `${JSON.stringify(info)}
+    writeFileSync3(path7, `${JSON.stringify(info)}
 `, { flag: "wx" });
   } catch (error) {
     if (error.code === "EEXIST") assertLockFree(path7);
@@ -32063,7 +32146,7 @@ var init_run_lock = __esm({
 });
 
 // src/orchestrate/run-paths.ts
-import { basename, dirname as dirname5, join as join5 } from "node:path";
+import { basename, dirname as dirname6, join as join5 } from "node:path";
 function runPaths(commonDir, repoRoot, runId, env = process.env) {
   const fanoutDir = join5(commonDir, "fanout");
   const runDir = join5(fanoutDir, "runs", runId);
@@ -32082,7 +32165,7 @@ function runPaths(commonDir, repoRoot, runId, env = process.env) {
 }
 function worktreesRootOf(repoRoot, env = process.env) {
   const override = env["FANOUT_WORKTREES"];
-  return override ? override : join5(dirname5(repoRoot), `${basename(repoRoot)}.fanout`);
+  return override ? override : join5(dirname6(repoRoot), `${basename(repoRoot)}.fanout`);
 }
 function batchFiles(runDir, batchId2) {
   return {
@@ -32103,7 +32186,7 @@ var init_run_paths = __esm({
 });
 
 // src/orchestrate/run-process.ts
-import { createWriteStream as createWriteStream2, readdirSync, readFileSync as readFileSync7 } from "node:fs";
+import { createWriteStream as createWriteStream2, readdirSync, readFileSync as readFileSync5 } from "node:fs";
 async function runProcess(options2) {
   const started = performance.now();
   const log = createWriteStream2(options2.log, { flags: "a" });
@@ -32204,7 +32287,7 @@ function markedPids(marker) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let environ;
     try {
-      environ = readFileSync7(`/proc/${entry}/environ`, "latin1");
+      environ = readFileSync5(`/proc/${entry}/environ`, "latin1");
     } catch {
       continue;
     }
@@ -32240,8 +32323,8 @@ var init_run_process = __esm({
 });
 
 // src/orchestrate/run-state.ts
-import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync8, renameSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6, join as join6 } from "node:path";
+import { mkdirSync as mkdirSync3, readdirSync as readdirSync2, readFileSync as readFileSync6, renameSync, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname7, join as join6 } from "node:path";
 function startingRunFields(options2, pid) {
   return {
     status: "running",
@@ -32259,9 +32342,9 @@ function startingRunFields(options2, pid) {
   };
 }
 function writeState(path7, state) {
-  mkdirSync3(dirname6(path7), { recursive: true });
+  mkdirSync3(dirname7(path7), { recursive: true });
   const temp = `${path7}.${process.pid}.tmp`;
-  writeFileSync3(temp, `${JSON.stringify(state, null, 2)}
+  writeFileSync4(temp, `${JSON.stringify(state, null, 2)}
 `);
   renameSync(temp, path7);
 }
@@ -32272,7 +32355,7 @@ function readState(path7) {
 function readStateFile(path7) {
   let text;
   try {
-    text = readFileSync8(path7, "utf8");
+    text = readFileSync6(path7, "utf8");
   } catch (error) {
     return { problem: error.code === "ENOENT" ? "state.json is missing" : `state.json cannot be read (${error.message})` };
   }
@@ -32313,8 +32396,8 @@ var init_run_state = __esm({
 });
 
 // src/orchestrate/execute-run.ts
-import { copyFileSync, mkdirSync as mkdirSync4, realpathSync, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname7, join as join7 } from "node:path";
+import { copyFileSync, mkdirSync as mkdirSync4, realpathSync, writeFileSync as writeFileSync5 } from "node:fs";
+import { dirname as dirname8, join as join7 } from "node:path";
 async function executeRun(ctx, rerun, hooks) {
   const { state, paths, repo } = ctx;
   const started = performance.now();
@@ -32654,9 +32737,9 @@ Committed by fanout: the agent left these changes uncommitted. Run ${state.runId
     releaseLock(paths.lock, state.runId);
   }
   const report2 = buildReport(state);
-  writeFileSync4(paths.reportJson, `${JSON.stringify(report2, null, 2)}
+  writeFileSync5(paths.reportJson, `${JSON.stringify(report2, null, 2)}
 `);
-  writeFileSync4(paths.reportMd, formatReportMarkdown(state, report2));
+  writeFileSync5(paths.reportMd, formatReportMarkdown(state, report2));
   const exitCode = state.status === "merged" ? 0 : received === "SIGINT" ? 130 : received === "SIGTERM" ? 143 : received === "SIGHUP" ? 129 : 1;
   return { state, report: report2, exitCode, reportPath: paths.reportMd, summary: formatReportTable(state, report2, paths.reportMd) };
 }
@@ -32680,9 +32763,9 @@ async function prepareWorktree(ctx, batch, rerun) {
   copyIncludes(ctx, batch.worktree);
   const files = batchFiles(ctx.paths.runDir, batch.id);
   const protect = [state.repoRoot, ctx.paths.worktreesRoot];
-  writeFileSync4(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: state.runId, batch: batch.id }, null, 2)}
+  writeFileSync5(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: state.runId, batch: batch.id }, null, 2)}
 `);
-  if (ctx.hookBundle !== null) writeFileSync4(files.settings, `${JSON.stringify(agentSettings(ctx.hookBundle, files.scope), null, 2)}
+  if (ctx.hookBundle !== null) writeFileSync5(files.settings, `${JSON.stringify(agentSettings(ctx.hookBundle, files.scope), null, 2)}
 `);
 }
 async function freeBranch(ctx, name) {
@@ -32693,7 +32776,7 @@ async function freeBranch(ctx, name) {
 function copyIncludes(ctx, worktree2) {
   for (const file of ctx.includeFiles) {
     const target = join7(worktree2, file);
-    mkdirSync4(dirname7(target), { recursive: true });
+    mkdirSync4(dirname8(target), { recursive: true });
     copyFileSync(join7(ctx.repo.repoRoot, file), target);
   }
 }
@@ -32787,11 +32870,11 @@ var init_check_command = __esm({
 });
 
 // src/orchestrate/preflight.ts
-import { accessSync, constants as constants4, existsSync as existsSync5, realpathSync as realpathSync2 } from "node:fs";
+import { accessSync, constants as constants4, existsSync as existsSync3, realpathSync as realpathSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { delimiter, isAbsolute as isAbsolute5, join as join8, relative as relative2, resolve as resolve8, sep as sep2 } from "node:path";
 async function openRepo(cwd) {
-  if (!existsSync5(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
+  if (!existsSync3(cwd)) throw new FanoutError("not-a-repo", `${cwd} does not exist`);
   const git = gitIn(cwd);
   const version2 = await git(gitTasks.version());
   if (version2[0] < MIN_GIT[0] || version2[0] === MIN_GIT[0] && version2[1] < MIN_GIT[1]) {
@@ -32828,7 +32911,7 @@ function resolveProgram(words2, cwd, what, env = process.env) {
   if (program2 === void 0) throw new FanoutError("command-invalid", `the ${what} command is empty`);
   if (program2.includes("/")) {
     const path7 = resolve8(cwd, program2);
-    if (!existsSync5(path7)) throw new FanoutError("command-not-found", `the ${what} command's program ${program2} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
+    if (!existsSync3(path7)) throw new FanoutError("command-not-found", `the ${what} command's program ${program2} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
     return [path7, ...rest];
   }
   for (const dir of (env["PATH"] ?? "").split(delimiter)) {
@@ -32887,8 +32970,8 @@ function resolveCommands(overrides, base, constraints, repo, cwd, env) {
   };
 }
 function requireHookBundle() {
-  const hook = bundleFile("hook.mjs");
-  if (!existsSync5(hook)) {
+  const hook = bundleFile("hook.cjs");
+  if (!existsSync3(hook)) {
     throw new FanoutError("hook-missing", `the hook bundle ${hook} is missing, so agents would run without the guard`, { hint: "run `npm run build` in the fanout package" });
   }
   return hook;
@@ -32928,7 +33011,7 @@ var init_preflight = __esm({
 });
 
 // src/orchestrate/orchestrate.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync5 } from "node:fs";
+import { existsSync as existsSync4, mkdirSync as mkdirSync5 } from "node:fs";
 import { join as join9, resolve as resolve9 } from "node:path";
 async function orchestrate(options2, hooks) {
   const env = hooks.env ?? process.env;
@@ -32941,7 +33024,7 @@ async function orchestrate(options2, hooks) {
   if (startBranch === null && options2.into === void 0) {
     throw new FanoutError("detached-head", "HEAD is detached, so there is no branch to land the result on", { hint: "check out a branch first, or pass --into <new-branch>" });
   }
-  const loaded = loadConstraints(repo.repoRoot, env);
+  const loaded = await loadConstraints(repo.repoRoot, env);
   if ("error" in loaded) throw new FanoutError("constraints-invalid", `the constraints file is invalid:
 ${loaded.error}`, { hint: `fix ${loaded.file} (or delete it to use the defaults)` });
   const { constraints } = loaded;
@@ -33069,7 +33152,7 @@ async function assertNewBranch(repo, name) {
 }
 async function worktreeIncludes(repo) {
   const file = join9(repo.repoRoot, ".worktreeinclude");
-  if (!existsSync6(file)) return [];
+  if (!existsSync4(file)) return [];
   return repo.git(gitTasks.filesMatching(file));
 }
 var init_orchestrate = __esm({
@@ -33090,7 +33173,7 @@ var init_orchestrate = __esm({
 });
 
 // src/orchestrate/resume-run.ts
-import { existsSync as existsSync7 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { join as join10, resolve as resolve10 } from "node:path";
 async function resumeRun(options2, hooks) {
   const env = hooks.env ?? process.env;
@@ -33100,7 +33183,7 @@ async function resumeRun(options2, hooks) {
   if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
   const read = readStateFile(paths.state);
   if (!("state" in read)) {
-    if (!existsSync7(paths.runDir)) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
+    if (!existsSync5(paths.runDir)) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     throw new FanoutError("run-unreadable", `run ${options2.runId} cannot be resumed: ${read.problem} (${paths.state})`, {
       hint: `its branches fanout/${options2.runId}/\u2026 still hold the agents' work: merge them yourself, or \`fanout cleanup --run ${options2.runId}\` to sweep what is merged`
     });
@@ -33118,7 +33201,7 @@ async function resumeRun(options2, hooks) {
   } else if (options2.into !== void 0) {
     await assertNewBranch(repo, options2.into);
   }
-  const loaded = loadConstraints(repo.repoRoot, env);
+  const loaded = await loadConstraints(repo.repoRoot, env);
   if ("error" in loaded) throw new FanoutError("constraints-invalid", `the constraints file is invalid:
 ${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands2 = resolveCommands(options2, { planValidate: void 0, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
@@ -33169,7 +33252,7 @@ ${loaded.error}`, { hint: `fix ${loaded.file}` });
   }
   writeState(paths.state, state);
   const identity3 = await identityFor(repo);
-  const includeFiles = existsSync7(join10(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
+  const includeFiles = existsSync5(join10(repo.repoRoot, ".worktreeinclude")) ? await worktreeIncludes(repo) : [];
   return executeRun({ state, paths, repo, identity: identity3, includeFiles, hookBundle, validateWords: commands2.validateWords, setupWords: commands2.setupWords, fresh: false }, new Set(rerun), hooks);
 }
 async function rescueWorktrees(repo, runId, paths) {
@@ -33218,7 +33301,7 @@ var init_resume_run = __esm({
 });
 
 // src/orchestrate/cleanup-runs.ts
-import { existsSync as existsSync8, readdirSync as readdirSync3 } from "node:fs";
+import { existsSync as existsSync6, readdirSync as readdirSync3 } from "node:fs";
 import { join as join11 } from "node:path";
 async function cleanupRuns(options2) {
   const env = options2.env ?? process.env;
@@ -33230,7 +33313,7 @@ async function cleanupRuns(options2) {
   let ids;
   if (options2.runId !== void 0) {
     if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
-    const known = existsSync8(join11(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
+    const known = existsSync6(join11(base.runsDir, options2.runId)) || worktrees.some((w2) => w2.branch?.startsWith(`refs/heads/fanout/${options2.runId}/`));
     const branches = await repo.git(gitTasks.refsUnder(`refs/heads/fanout/${options2.runId}/`));
     if (!known && branches.length === 0) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
     ids = [options2.runId];
@@ -33699,9 +33782,9 @@ __export(demo_exports, {
   command: () => command7
 });
 import { execFileSync } from "node:child_process";
-import { existsSync as existsSync9, mkdirSync as mkdirSync6, mkdtempSync, realpathSync as realpathSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { existsSync as existsSync7, mkdirSync as mkdirSync6, mkdtempSync, realpathSync as realpathSync3, writeFileSync as writeFileSync6 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename as basename2, dirname as dirname8, join as join12 } from "node:path";
+import { basename as basename2, dirname as dirname9, join as join12 } from "node:path";
 function demoPlan() {
   const tasks = [];
   for (const [area, names] of Object.entries(AREAS)) {
@@ -33738,8 +33821,8 @@ async function demoAgent() {
     await sleep(250 + Math.floor(Math.random() * 150));
     const id = file.replace(/^src\//, "").replace(/\.mjs$/, "");
     const fn2 = camel(basename2(id));
-    mkdirSync6(dirname8(file), { recursive: true });
-    writeFileSync5(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
+    mkdirSync6(dirname9(file), { recursive: true });
+    writeFileSync6(file, `// Written by the fanout demo agent (batch ${process.env["FANOUT_BATCH"] ?? "?"}).
 export const id = '${id}';
 export function ${fn2}(...args) {
   return args;
@@ -33792,7 +33875,7 @@ console.log('check: ' + count + ' modules ok');
         const started = performance.now();
         const { bundleFile: bundleFile2, orchestrate: orchestrate2, formatDuration: formatDuration2 } = await Promise.resolve().then(() => (init_orchestrate2(), orchestrate_exports));
         const cli = bundleFile2("cli.mjs");
-        if (!existsSync9(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
+        if (!existsSync7(cli)) throw new FanoutError("cli-missing", `the CLI bundle ${cli} is missing; the demo agent runs from it`, { hint: "run `npm run build` (npm run demo does it for you)" });
         const dir = realpathSync3(mkdtempSync(join12(tmpdir(), "fanout-demo-")));
         const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
         git("init", "-q", "-b", "main");
@@ -33801,11 +33884,11 @@ console.log('check: ' + count + ' modules ok');
         git("config", "commit.gpgsign", "false");
         mkdirSync6(join12(dir, "scripts"), { recursive: true });
         mkdirSync6(join12(dir, "plans"), { recursive: true });
-        writeFileSync5(join12(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
-        writeFileSync5(join12(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
+        writeFileSync6(join12(dir, "README.md"), "# fanout demo\n\nA throwaway repo made by `fanout demo`.\n");
+        writeFileSync6(join12(dir, "package.json"), `${JSON.stringify({ name: "fanout-demo", private: true, type: "module" }, null, 2)}
 `);
-        writeFileSync5(join12(dir, "scripts", "check.mjs"), CHECK);
-        writeFileSync5(join12(dir, "plans", "demo.md"), demoPlan());
+        writeFileSync6(join12(dir, "scripts", "check.mjs"), CHECK);
+        writeFileSync6(join12(dir, "plans", "demo.md"), demoPlan());
         git("add", "-A");
         git("commit", "-q", "-m", "demo: empty project and a plan");
         process.stderr.write(`fanout demo: a throwaway repo at ${dir}
@@ -33851,26 +33934,25 @@ function fanoutWiring(target) {
   });
 }
 function isFanoutHookCommand(command12) {
-  return typeof command12 === "string" && /(^|[\s"'/=])\.claude\/fanout\/(hook\.mjs|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command12);
+  return typeof command12 === "string" && /(^|[\s"'/=])\.claude\/fanout\/(hook\.[cm]js|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command12);
 }
 function pluginHooksJson() {
   const hooks = {};
   for (const { event, group } of fanoutWiring("plugin")) hooks[event] = [group];
-  return { description: "fanout: Phase 0 guard (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)", hooks };
+  return { description: "fanout: Phase 0 guard and run ledger (PreToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)", hooks };
 }
 var HOOK_PATHS, TOOL_MATCHER, HOOK_TIMEOUT_SECONDS, WIRED_EVENTS;
 var init_wiring = __esm({
   "src/install/wiring.ts"() {
     "use strict";
     HOOK_PATHS = {
-      repo: "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs",
-      plugin: "${CLAUDE_PLUGIN_ROOT}/dist/hook.mjs"
+      repo: "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs",
+      plugin: "${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs"
     };
     TOOL_MATCHER = "^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|Skill|mcp__.+)$";
     HOOK_TIMEOUT_SECONDS = 10;
     WIRED_EVENTS = [
       { event: "PreToolUse", hookEvent: "pre-tool-use", matcher: TOOL_MATCHER, failClosed: true },
-      { event: "PostToolUse", hookEvent: "post-tool-use", matcher: TOOL_MATCHER, failClosed: false },
       { event: "SessionStart", hookEvent: "session-start", failClosed: false },
       { event: "UserPromptSubmit", hookEvent: "user-prompt-submit", failClosed: true },
       { event: "UserPromptExpansion", hookEvent: "user-prompt-expansion", failClosed: true }
@@ -34436,14 +34518,14 @@ var init_format_constraints = __esm({
 
 // src/install/files.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync10, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync9, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
-import { dirname as dirname9, join as join13, relative as relative3, sep as sep3 } from "node:path";
+import { existsSync as existsSync8, mkdirSync as mkdirSync7, readdirSync as readdirSync4, readFileSync as readFileSync7, rmdirSync as rmdirSync2, statSync as statSync3, writeFileSync as writeFileSync7 } from "node:fs";
+import { dirname as dirname10, join as join13, relative as relative3, sep as sep3 } from "node:path";
 function sha256(content) {
   return createHash("sha256").update(content).digest("hex");
 }
 function readIfExists(path7) {
   try {
-    return readFileSync9(path7);
+    return readFileSync7(path7);
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
@@ -34451,15 +34533,15 @@ function readIfExists(path7) {
 }
 function missingDirs(root, file) {
   const out = [];
-  for (let dir = dirname9(file); dir !== root && dir.startsWith(root + sep3) && !existsSync10(dir); dir = dirname9(dir)) out.unshift(toRel(root, dir));
+  for (let dir = dirname10(file); dir !== root && dir.startsWith(root + sep3) && !existsSync8(dir); dir = dirname10(dir)) out.unshift(toRel(root, dir));
   return out;
 }
 function writeIfChanged(path7, content, mode) {
   const before = readIfExists(path7);
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
   if (before !== void 0 && before.equals(bytes)) return "unchanged";
-  mkdirSync7(dirname9(path7), { recursive: true });
-  writeFileSync6(path7, bytes, mode === void 0 ? void 0 : { mode });
+  mkdirSync7(dirname10(path7), { recursive: true });
+  writeFileSync7(path7, bytes, mode === void 0 ? void 0 : { mode });
   return before === void 0 ? "created" : "updated";
 }
 function listFiles(dir) {
@@ -34532,43 +34614,43 @@ var init_install_record = __esm({
 });
 
 // src/install/locate-dist.ts
-import { existsSync as existsSync11, readFileSync as readFileSync10 } from "node:fs";
-import { dirname as dirname10, join as join14 } from "node:path";
+import { existsSync as existsSync9, readFileSync as readFileSync8 } from "node:fs";
+import { dirname as dirname11, join as join14 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 function isDistDir(dir) {
-  return BUNDLE_ENTRIES.every((name) => existsSync11(join14(dir, name)));
+  return BUNDLE_ENTRIES.every((name) => existsSync9(join14(dir, name)));
 }
 function locateDist(here = import.meta.url) {
-  const start = dirname10(fileURLToPath4(here));
+  const start = dirname11(fileURLToPath4(here));
   if (isDistDir(start)) return start;
-  for (let dir = start; ; dir = dirname10(dir)) {
+  for (let dir = start; ; dir = dirname11(dir)) {
     const pkg = join14(dir, "package.json");
-    if (existsSync11(pkg)) {
+    if (existsSync9(pkg)) {
       try {
-        if (JSON.parse(readFileSync10(pkg, "utf8")).name === "fanout") {
+        if (JSON.parse(readFileSync8(pkg, "utf8")).name === "fanout") {
           const dist = join14(dir, "dist");
           return isDistDir(dist) ? dist : void 0;
         }
       } catch {
       }
     }
-    if (dirname10(dir) === dir) return void 0;
+    if (dirname11(dir) === dir) return void 0;
   }
 }
 var BUNDLE_ENTRIES;
 var init_locate_dist = __esm({
   "src/install/locate-dist.ts"() {
     "use strict";
-    BUNDLE_ENTRIES = ["hook.mjs", "cli.mjs"];
+    BUNDLE_ENTRIES = ["hook.cjs", "cli.mjs"];
   }
 });
 
 // src/install/settings-file.ts
-import { readFileSync as readFileSync11 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 function readSettingsFile(path7, shown) {
   let text;
   try {
-    text = readFileSync11(path7, "utf8");
+    text = readFileSync9(path7, "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { exists: false };
     throw new FanoutError("settings-unreadable", `cannot read ${shown} (${error.code ?? String(error)})`, {
@@ -34640,6 +34722,7 @@ var init_package = __esm({
         "@types/js-yaml": "^3.12.10",
         "@types/node": "^20.19.43",
         esbuild: "^0.28.2",
+        "path-browserify": "^1.0.1",
         typescript: "^5.9.3",
         vitest: "^4.1.12"
       }
@@ -34658,7 +34741,7 @@ var init_version = __esm({
 });
 
 // src/install/init.ts
-import { chmodSync, existsSync as existsSync12, readFileSync as readFileSync12, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
+import { chmodSync, existsSync as existsSync10, readFileSync as readFileSync10, rmSync as rmSync2, statSync as statSync4 } from "node:fs";
 import { join as join15 } from "node:path";
 function readInstallRecord(root) {
   const text = readIfExists(join15(root, INSTALL_RECORD_FILE));
@@ -34666,11 +34749,11 @@ function readInstallRecord(root) {
 }
 function runInit(options2) {
   const { root, distDir } = options2;
-  if (!existsSync12(root) || !statSync4(root).isDirectory()) {
+  if (!existsSync10(root) || !statSync4(root).isDirectory()) {
     throw new FanoutError("init-no-dir", `${root} is not a directory`, { hint: "pass the repository to install into with --dir <path>" });
   }
   if (!isDistDir(distDir)) {
-    throw new FanoutError("init-no-build", `no fanout build in ${distDir} (hook.mjs and cli.mjs are missing)`, {
+    throw new FanoutError("init-no-build", `no fanout build in ${distDir} (hook.cjs and cli.mjs are missing)`, {
       hint: "run `npm run build` in the fanout checkout, then run init with its dist/cli.mjs"
     });
   }
@@ -34685,18 +34768,18 @@ function runInit(options2) {
     for (const dir of missingDirs(root, join15(root, rel))) createdDirs.add(dir);
   };
   const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
-  const samePlace = existsSync12(join15(root, BUNDLE_DIR)) && sameDir(distDir, join15(root, BUNDLE_DIR));
+  const samePlace = existsSync10(join15(root, BUNDLE_DIR)) && sameDir(distDir, join15(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);
     const source = join15(distDir, rel.slice(BUNDLE_DIR.length + 1));
-    const action = samePlace ? "unchanged" : writeIfChanged(join15(root, rel), readFileSync12(source));
+    const action = samePlace ? "unchanged" : writeIfChanged(join15(root, rel), readFileSync10(source));
     const mode = statSync4(source).mode & 511;
     if (!samePlace && (statSync4(join15(root, rel)).mode & 511) !== mode) chmodSync(join15(root, rel), mode);
     actions.push({ action, path: rel });
   }
   const stale = /* @__PURE__ */ new Set([...previous?.bundle ?? [], ...chunkFiles(root)]);
   for (const rel of stale) {
-    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync12(join15(root, rel))) continue;
+    if (bundle.includes(rel) || rel === INSTALL_RECORD_FILE || !existsSync10(join15(root, rel))) continue;
     rmSync2(join15(root, rel), { force: true });
     actions.push({ action: "removed", path: rel, note: "left over from an earlier build" });
   }
@@ -34735,7 +34818,7 @@ function runInit(options2) {
   const constraintsPath = join15(root, CONSTRAINTS_FILE);
   let constraints = previous?.constraints ?? { file: CONSTRAINTS_FILE, created: false };
   let constraintsError;
-  if (!existsSync12(constraintsPath)) {
+  if (!existsSync10(constraintsPath)) {
     const template = renderConstraintsTemplate();
     noteDirs(CONSTRAINTS_FILE);
     writeIfChanged(constraintsPath, template);
@@ -34777,10 +34860,10 @@ function sameDir(a2, b3) {
 }
 function chunkFiles(root) {
   const dir = join15(root, BUNDLE_DIR, "hook-chunks");
-  return existsSync12(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
+  return existsSync10(dir) ? listFiles(dir).map((file) => `${BUNDLE_DIR}/hook-chunks/${file}`) : [];
 }
 function constraintsProblem(root) {
-  return validateConstraintsText(readFileSync12(join15(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
+  return validateConstraintsText(readFileSync10(join15(root, CONSTRAINTS_FILE), "utf8"), CONSTRAINTS_FILE);
 }
 function validateConstraintsText(text, shown) {
   const validated = validateConstraints(text);
@@ -34826,7 +34909,7 @@ var init_init = __esm({
 });
 
 // src/install/uninstall.ts
-import { existsSync as existsSync13, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
+import { existsSync as existsSync11, readdirSync as readdirSync5, rmSync as rmSync3 } from "node:fs";
 import { join as join16 } from "node:path";
 function runUninstall(options2) {
   const { root } = options2;
@@ -34860,7 +34943,7 @@ function runUninstall(options2) {
     }
   }
   const constraintsPath = join16(root, CONSTRAINTS_FILE);
-  if (existsSync13(constraintsPath)) {
+  if (existsSync11(constraintsPath)) {
     const createdByInit = record2 !== void 0 ? record2.constraints.created : readIfExists(constraintsPath)?.toString("utf8") === renderConstraintsTemplate();
     if (options2.all && createdByInit) {
       rmSync3(constraintsPath);
@@ -34875,13 +34958,13 @@ function runUninstall(options2) {
   }
   const bundle = record2?.bundle ?? fallbackBundle(root);
   for (const rel of [...bundle, INSTALL_RECORD_FILE]) {
-    if (!existsSync13(join16(root, rel))) continue;
+    if (!existsSync11(join16(root, rel))) continue;
     rmSync3(join16(root, rel), { force: true });
     actions.push({ action: "removed", path: rel });
   }
   removeDirIfEmpty(join16(root, BUNDLE_DIR, "hook-chunks"));
   removeDirIfEmpty(join16(root, BUNDLE_DIR));
-  const leftovers = existsSync13(join16(root, BUNDLE_DIR)) ? readdirSync5(join16(root, BUNDLE_DIR)) : [];
+  const leftovers = existsSync11(join16(root, BUNDLE_DIR)) ? readdirSync5(join16(root, BUNDLE_DIR)) : [];
   if (leftovers.length > 0) actions.push({ action: "kept", path: `${BUNDLE_DIR}/`, note: `holds files fanout did not write: ${leftovers.join(", ")}` });
   for (const dir of [...record2?.createdDirs ?? []].reverse()) removeDirIfEmpty(join16(root, dir));
   return { root, actions, recorded: record2 !== void 0 };
@@ -34891,8 +34974,8 @@ function fallbackCommands() {
 }
 function fallbackBundle(root) {
   const dir = join16(root, BUNDLE_DIR);
-  if (!existsSync13(dir)) return [];
-  return listFiles(dir).filter((file) => file === "hook.mjs" || file === "cli.mjs" || /^hook-chunks\/[^/]+\.[cm]js$/.test(file)).map((file) => `${BUNDLE_DIR}/${file}`);
+  if (!existsSync11(dir)) return [];
+  return listFiles(dir).filter((file) => file === "hook.cjs" || file === "hook.mjs" || file === "cli.mjs" || /^hook-chunks\/[^/]+\.[cm]js$/.test(file)).map((file) => `${BUNDLE_DIR}/${file}`);
 }
 function formatUninstallReport(report2) {
   const lines2 = [`fanout uninstall: ${report2.root}`];
@@ -34920,20 +35003,20 @@ var init_uninstall = __esm({
 
 // src/install/doctor.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
-import { existsSync as existsSync14, readFileSync as readFileSync13 } from "node:fs";
+import { existsSync as existsSync12, readFileSync as readFileSync11 } from "node:fs";
 import { homedir as homedir3 } from "node:os";
 import { join as join17 } from "node:path";
-function runDoctor(options2) {
+async function runDoctor(options2) {
   const { root, env } = options2;
   const checks = [checkNode(options2.nodeVersion ?? process.versions.node), checkGit(root, env)];
-  if (!existsSync14(join17(root, ".git"))) {
+  if (!existsSync12(join17(root, ".git"))) {
     checks.push(check("repo", "warn", `${root} is not the top of a git repository`, { fix: "run doctor (and init) at the repository root, or pass --dir <repo>; the guard works anywhere, orchestrate needs git" }));
   }
   const wiring = checkWiring(root, env);
   checks.push(wiring.check);
   const bundle = checkBundle(root, options2.distDir, wiring.perRepo);
   checks.push(bundle.check);
-  checks.push(checkConstraints(root, env));
+  checks.push(await checkConstraints(root, env));
   if (bundle.hook !== void 0) checks.push(dryRun(root, bundle.hook, env));
   return checks;
 }
@@ -34943,7 +35026,7 @@ function checkNode(version2) {
   return check("node", "problem", `node ${version2} is too old: fanout's bundles need node ${MIN_NODE[0]} or later`, { fix: `install node ${MIN_NODE[0]}+ (e.g. from nodejs.org or your version manager) and make it the \`node\` on PATH` });
 }
 function checkGit(root, env) {
-  const result = spawnSync2("git", ["--version"], { cwd: existsSync14(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
+  const result = spawnSync2("git", ["--version"], { cwd: existsSync12(root) ? root : void 0, env, encoding: "utf8", timeout: 1e4 });
   const version2 = result.status === 0 ? parseVersion(result.stdout) : void 0;
   if (!version2) return check("git", "problem", "git was not found on PATH", { fix: `install git ${MIN_GIT2.slice(0, 2).join(".")} or later; fanout orchestrate runs every agent in its own git worktree` });
   const shown = version2.join(".");
@@ -34954,7 +35037,7 @@ function checkGit(root, env) {
 }
 function readJsonQuietly(path7) {
   try {
-    return JSON.parse(readFileSync13(path7, "utf8"));
+    return JSON.parse(readFileSync11(path7, "utf8"));
   } catch {
     return void 0;
   }
@@ -35007,7 +35090,7 @@ function checkWiring(root, env) {
       perRepo
     };
   }
-  if (perRepo) return { check: check("wiring", "ok", `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.mjs on ${all.join(", ")}`), perRepo };
+  if (perRepo) return { check: check("wiring", "ok", `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.cjs on ${all.join(", ")}`), perRepo };
   return { check: check("wiring", "ok", `plugin: ${plugin.join("; ")}`), perRepo };
 }
 function referencedChunks(hookSource) {
@@ -35015,19 +35098,19 @@ function referencedChunks(hookSource) {
 }
 function checkBundle(root, distDir, perRepo) {
   const installed = join17(root, BUNDLE_DIR);
-  const dir = perRepo || existsSync14(installed) ? installed : distDir;
+  const dir = perRepo || existsSync12(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : dir ?? "dist";
   if (dir === void 0) return { check: check("bundle", "problem", "cannot find a fanout build to check", { fix: "run `npm run build` in the fanout checkout" }), hook: void 0 };
-  const hook = join17(dir, "hook.mjs");
-  const missing = ["hook.mjs", "cli.mjs"].filter((file) => !existsSync14(join17(dir, file)));
-  if (existsSync14(hook)) missing.push(...referencedChunks(readFileSync13(hook, "utf8")).filter((chunk) => !existsSync14(join17(dir, chunk))));
+  const hook = join17(dir, "hook.cjs");
+  const missing = ["hook.cjs", "cli.mjs"].filter((file) => !existsSync12(join17(dir, file)));
+  if (existsSync12(hook)) missing.push(...referencedChunks(readFileSync11(hook, "utf8")).filter((chunk) => !existsSync12(join17(dir, chunk))));
   if (missing.length > 0) {
     return {
       check: check("bundle", "problem", `${shown} is incomplete: missing ${missing.join(", ")}`, { fix: dir === installed ? "run `fanout init` to copy the whole build again, and commit .claude/fanout/ with all its files" : "run `npm run build`" }),
-      hook: existsSync14(hook) ? hook : void 0
+      hook: existsSync12(hook) ? hook : void 0
     };
   }
-  if (dir !== installed) return { check: check("bundle", "ok", `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
+  if (dir !== installed) return { check: check("bundle", "ok", `${shown}: hook.cjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
   const record2 = readInstallRecord(root);
   if (record2 !== void 0 && record2.fanout !== FANOUT_VERSION) {
     return { check: check("bundle", "problem", `${BUNDLE_DIR} was installed by fanout ${record2.fanout}; this CLI is ${FANOUT_VERSION}`, { fix: "run `fanout init` with the CLI you mean to use, then commit .claude/" }), hook };
@@ -35051,11 +35134,11 @@ function sameFiles(dist, installed) {
   const ours = listFiles(dist);
   return ours.every((file) => {
     const there = join17(installed, file);
-    return existsSync14(there) && readFileSync13(there).equals(readFileSync13(join17(dist, file)));
+    return existsSync12(there) && readFileSync11(there).equals(readFileSync11(join17(dist, file)));
   }) && listFiles(installed).filter((f3) => f3.startsWith("hook-chunks/")).every((f3) => ours.includes(f3));
 }
-function checkConstraints(root, env) {
-  const loaded = loadConstraints(root, env);
+async function checkConstraints(root, env) {
+  const loaded = await loadConstraints(root, env);
   if ("error" in loaded) {
     return check("constraints", "problem", `${loaded.file} is invalid: the guard denies every tool call until it is fixed`, {
       detail: loaded.error,
@@ -35211,13 +35294,13 @@ var init_exports2 = {};
 __export(init_exports2, {
   command: () => command8
 });
-import { existsSync as existsSync15, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync13, realpathSync as realpathSync4, statSync as statSync5 } from "node:fs";
 import { homedir as homedir4 } from "node:os";
 import { join as join18, resolve as resolve11 } from "node:path";
 function isRepoRoot(root) {
   const dotGit = join18(root, ".git");
   try {
-    return statSync5(dotGit).isFile() || existsSync15(join18(dotGit, "HEAD"));
+    return statSync5(dotGit).isFile() || existsSync13(join18(dotGit, "HEAD"));
   } catch {
     return false;
   }
@@ -35249,7 +35332,7 @@ var init_init2 = __esm({
 
 Installs fanout into a repository, so that everyone who clones it gets the guard and the commands with
 nothing but node:
-  .claude/fanout/          the self-contained bundles (hook.mjs + hook-chunks/, cli.mjs) and install.json
+  .claude/fanout/          the self-contained bundles (hook.cjs + hook-chunks/, cli.mjs) and install.json
   .claude/commands/*.md    /orchestrate, /scout, /plan, /orchestrate-status, /orchestrate-cleanup, /constraints
   .claude/constraints.md   the built-in rules written out, only if the file does not exist
   .claude/settings.json    fanout's hook entries, merged: your settings, permissions and hooks are kept
@@ -35268,8 +35351,9 @@ Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not val
         const { values, positionals } = parseFlags("init", argv, { dir: { type: "string" }, force: { type: "boolean" } });
         if (positionals.length > 0) throw new UsageError(`init: unexpected argument '${positionals[0]}'`, "pass the repository with --dir <path>");
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
+        const { nodeFs: nodeFs2 } = await Promise.resolve().then(() => (init_node_fs(), node_fs_exports));
         const { runInit: runInit2, formatInitReport: formatInitReport2, locateDist: locateDist2 } = await Promise.resolve().then(() => (init_install(), install_exports));
-        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve11(values.dir);
+        const root = values.dir === void 0 ? (await findRepo2(process.cwd(), {}, nodeFs2)).repoRoot : resolve11(values.dir);
         if (values.dir === void 0 && !isRepoRoot(root)) {
           throw new FanoutError("init-no-repo", `${process.cwd()} is not inside a git repository, so there is no repo to install into`, {
             hint: "cd into the repository first, or pass --dir DIR to install into that directory anyway"
@@ -35278,7 +35362,7 @@ Exit: 0 installed, 1 a file is in the way (e.g. .claude/settings.json is not val
         refuseUserConfigDir(root);
         const distDir = locateDist2();
         if (distDir === void 0) {
-          throw new FanoutError("init-no-build", "cannot find fanout's built bundles (hook.mjs, cli.mjs) next to this CLI", { hint: "run `npm run build` in the fanout checkout and call its dist/cli.mjs" });
+          throw new FanoutError("init-no-build", "cannot find fanout's built bundles (hook.cjs, cli.mjs) next to this CLI", { hint: "run `npm run build` in the fanout checkout and call its dist/cli.mjs" });
         }
         const report2 = runInit2({ root, distDir, force: values.force === true });
         process.stdout.write(`${formatInitReport2(report2)}
@@ -35318,8 +35402,9 @@ Exit: 0 done, 1 a file is in the way (e.g. .claude/settings.json is not valid JS
         const { values, positionals } = parseFlags("uninstall", argv, { dir: { type: "string" }, all: { type: "boolean" } });
         if (positionals.length > 0) throw new UsageError(`uninstall: unexpected argument '${positionals[0]}'`, "pass the repository with --dir <path>");
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
+        const { nodeFs: nodeFs2 } = await Promise.resolve().then(() => (init_node_fs(), node_fs_exports));
         const { runUninstall: runUninstall2, formatUninstallReport: formatUninstallReport2 } = await Promise.resolve().then(() => (init_install(), install_exports));
-        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve12(values.dir);
+        const root = values.dir === void 0 ? (await findRepo2(process.cwd(), {}, nodeFs2)).repoRoot : resolve12(values.dir);
         const report2 = runUninstall2({ root, all: values.all === true });
         process.stdout.write(`${formatUninstallReport2(report2)}
 `);
@@ -35347,7 +35432,7 @@ Checks that fanout can work in a repository and says how to fix what is wrong:
   node         version 20 or later
   git          present; 2.38+ for merge-tree --write-tree (older: a warning, orchestrate refuses to run)
   wiring       fanout's hooks in .claude/settings.json (per repo) or the fanout plugin enabled
-  bundle       .claude/fanout/ complete (hook.mjs, its chunks, cli.mjs) and the same build as this CLI
+  bundle       .claude/fanout/ complete (hook.cjs, its chunks, cli.mjs) and the same build as this CLI
   constraints  .claude/constraints.md valid (the same line-accurate errors the hook gives), or absent (defaults)
   dry-run      the installed hook allows \`git status\` and denies \`rm -rf ~\`
 
@@ -35363,11 +35448,12 @@ Exit: 0 no problems (warnings allowed), 1 a problem (or invalid constraints with
         const { values, positionals } = parseFlags("doctor", argv, { dir: { type: "string" }, json: { type: "boolean" }, constraints: { type: "boolean" } });
         if (positionals.length > 0) throw new UsageError(`doctor: unexpected argument '${positionals[0]}'`, "pass the repository with --dir <path>");
         const { findRepo: findRepo2 } = await Promise.resolve().then(() => (init_find_repo(), find_repo_exports));
-        const root = values.dir === void 0 ? findRepo2(process.cwd(), {}).repoRoot : resolve13(values.dir);
+        const { nodeFs: nodeFs2 } = await Promise.resolve().then(() => (init_node_fs(), node_fs_exports));
+        const root = values.dir === void 0 ? (await findRepo2(process.cwd(), {}, nodeFs2)).repoRoot : resolve13(values.dir);
         if (values.constraints) {
           const { loadConstraints: loadConstraints2 } = await Promise.resolve().then(() => (init_read_constraints(), read_constraints_exports));
           const { formatConstraints: formatConstraints2 } = await Promise.resolve().then(() => (init_format_constraints(), format_constraints_exports));
-          const loaded = loadConstraints2(root);
+          const loaded = await loadConstraints2(root);
           if ("error" in loaded) {
             const text = `${loaded.file} is invalid, so the guard denies every tool call until it is fixed:
 ${loaded.error}
@@ -35385,7 +35471,7 @@ fix: correct the lines above, or delete the file to use the built-in defaults`;
           return 0;
         }
         const { runDoctor: runDoctor2, formatDoctorReport: formatDoctorReport2, locateDist: locateDist2 } = await Promise.resolve().then(() => (init_install(), install_exports));
-        const checks = runDoctor2({ root, distDir: locateDist2(), env: process.env });
+        const checks = await runDoctor2({ root, distDir: locateDist2(), env: process.env });
         if (values.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}
 `);
         else process.stdout.write(`${formatDoctorReport2(root, checks)}
@@ -35397,16 +35483,6 @@ fix: correct the lines above, or delete the file to use the built-in defaults`;
 });
 
 // src/hooks/io.ts
-import { readFileSync as readFileSync14 } from "node:fs";
-function readHookInput(read = () => readFileSync14(0, "utf8")) {
-  let raw;
-  try {
-    raw = read();
-  } catch (error) {
-    return { ok: false, reason: `could not read the hook input from stdin (${error.code ?? String(error)})` };
-  }
-  return parseHookInput(raw);
-}
 function parseHookInput(raw) {
   if (raw.length > MAX_INPUT_BYTES) return { ok: false, reason: `hook input is ${raw.length} bytes, over the ${MAX_INPUT_BYTES}-byte limit` };
   if (raw.trim() === "") return { ok: false, reason: "hook input is empty; Claude Code sends the tool call as JSON on stdin" };
@@ -35436,120 +35512,120 @@ var init_io = __esm({
   }
 });
 
+// src/hooks/post-tool-use.ts
+function postToolUse() {
+  return Promise.resolve(void 0);
+}
+var init_post_tool_use = __esm({
+  "src/hooks/post-tool-use.ts"() {
+    "use strict";
+  }
+});
+
 // src/hooks/load-constraints.ts
-import { existsSync as existsSync16, mkdirSync as mkdirSync8, readFileSync as readFileSync15, statSync as statSync6, writeFileSync as writeFileSync7 } from "node:fs";
 import { join as join19 } from "node:path";
 function cachePath(commonDir, file) {
   let hash = 2166136261;
   for (let i2 = 0; i2 < file.length; i2++) hash = Math.imul(hash ^ file.charCodeAt(i2), 16777619) >>> 0;
   return join19(commonDir, "fanout", "cache", `constraints-${hash.toString(16)}.json`);
 }
-async function loadConstraintsCached(startDir, env) {
-  const paths = findRepo(startDir, env);
+function fresh(entry, file, stat) {
+  return entry?.version === CACHE_VERSION && entry.file === file && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size;
+}
+async function loadConstraintsCached(startDir, env, fs2, cache2 = { disk: true }) {
+  const paths = await findRepo(startDir, env, fs2);
   const context = { repoRoot: paths.repoRoot, tmpdir: env["TMPDIR"] };
-  const file = constraintsFile(paths);
+  const file = await constraintsFile(paths, fs2);
   if (file === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
+  const resolved = (entry2) => ({ ...paths, constraints: resolveConstraints(entry2.data, entry2.prose, { ...context, source: file }), file });
   let stat;
   let text;
   try {
-    stat = statSync6(file);
-    const cache2 = cachePath(paths.commonDir, file);
-    try {
-      const entry = JSON.parse(readFileSync15(cache2, "utf8"));
-      if (entry.version === CACHE_VERSION && entry.file === file && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size) {
-        return { ...paths, constraints: resolveConstraints(entry.data, entry.prose, { ...context, source: file }), file };
+    stat = await fs2.stat(file);
+    if (stat === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
+    const remembered = cache2.memory?.get(file);
+    if (fresh(remembered, file, stat)) return resolved(remembered);
+    if (cache2.disk) {
+      try {
+        const entry2 = JSON.parse(await fs2.readText(cachePath(paths.commonDir, file)) ?? "null");
+        if (fresh(entry2 ?? void 0, file, stat)) return resolved(entry2);
+      } catch {
       }
-    } catch {
     }
-    text = readFileSync15(file, "utf8");
+    text = await fs2.readText(file);
   } catch (error) {
-    return { ...paths, file, error: `${file}: cannot be read (${error.code ?? String(error)}); fix its permissions or remove it to use the defaults` };
+    return { ...paths, file, error: unreadableConstraints(file, error) };
   }
+  if (text === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
   const { validateConstraints: validateConstraints2, formatConstraintsIssues: formatConstraintsIssues2 } = await Promise.resolve().then(() => (init_parse_constraints(), parse_constraints_exports));
   const validated = validateConstraints2(text);
   if (!validated.ok) return { ...paths, file, error: formatConstraintsIssues2(file, validated.issues) };
-  try {
-    const cache2 = cachePath(paths.commonDir, file);
-    if (!existsSync16(paths.commonDir)) throw new Error("no git dir");
-    mkdirSync8(join19(cache2, ".."), { recursive: true });
-    const entry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
-    writeFileSync7(cache2, JSON.stringify(entry));
-  } catch {
+  const entry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ...stat.ctimeMs === void 0 ? {} : { ctimeMs: stat.ctimeMs }, size: stat.size, data: validated.data, prose: validated.prose };
+  cache2.memory?.set(file, entry);
+  if (cache2.disk && (await fs2.stat(paths.commonDir).catch(() => void 0))?.kind === "dir") {
+    await fs2.writeText(cachePath(paths.commonDir, file), JSON.stringify(entry)).catch(() => {
+    });
   }
-  return { ...paths, constraints: resolveConstraints(validated.data, validated.prose, { ...context, source: file }), file };
+  return resolved(entry);
 }
 var CACHE_VERSION;
 var init_load_constraints = __esm({
   "src/hooks/load-constraints.ts"() {
     "use strict";
     init_find_repo();
+    init_read_constraints();
     init_resolve_constraints();
     CACHE_VERSION = 1;
   }
 });
 
-// src/hooks/post-tool-use.ts
-import { homedir as homedir5 } from "node:os";
+// src/hooks/record-tool-call.ts
 import { isAbsolute as isAbsolute6, relative as relative4, sep as sep4 } from "node:path";
-function touchedFiles(toolName, toolInput, cwd, repoRoot, gitDir, home) {
-  const context = { cwd, projectDir: repoRoot, repoRoot, gitDir, home };
+function touchedFiles(toolName, toolInput, context) {
   if (toolName === "Bash") {
     const command12 = toolInput["command"];
     return typeof command12 === "string" ? shellWriteTargets(command12, context).paths : [];
   }
   return toolFileTargets(toolName, toolInput, context);
 }
-async function postToolUse(input, env) {
-  const toolName = input["tool_name"];
-  const toolInput = input["tool_input"];
-  if (typeof toolName !== "string" || toolInput === null || typeof toolInput !== "object") return void 0;
-  const cwd = typeof input.cwd === "string" && isAbsolute6(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, env);
-  const home = env["HOME"] || homedir5();
-  const files = touchedFiles(toolName, toolInput, cwd, loaded.repoRoot, loaded.gitDir, home);
-  const command12 = toolName === "Bash" ? toolInput.command : void 0;
-  try {
-    appendLedger(loaded.commonDir, {
+function toolRecord(toolName, toolInput, context, commonDir, session, time2) {
+  const files = touchedFiles(toolName, toolInput, context);
+  if (files.length === 0) return void 0;
+  const command12 = toolName === "Bash" ? toolInput["command"] : void 0;
+  return {
+    commonDir,
+    entry: {
       type: "tool",
-      time: (/* @__PURE__ */ new Date()).toISOString(),
-      ...typeof input.session_id === "string" ? { session: input.session_id } : {},
+      time: time2.toISOString(),
+      ...session === void 0 ? {} : { session },
       tool: toolName,
-      files: files.map((file) => relativeOrAbsolute(loaded.repoRoot, file)),
+      files: files.map((file) => relativeOrAbsolute(context.repoRoot, file)),
       ...typeof command12 === "string" ? { command: command12.length > 500 ? `${command12.slice(0, 500)}\u2026` : command12 } : {}
-    });
-  } catch {
-  }
-  if ("error" in loaded || files.length === 0) return void 0;
-  const warnings = [];
-  const warnLocks = loaded.constraints.locked.filter((lock) => lock.level === "warn");
-  for (const file of files) {
-    const rel = relativeOrAbsolute(loaded.repoRoot, file);
-    if (isAbsolute6(rel)) continue;
-    const lock = lockFor(rel, warnLocks);
-    if (lock?.level === "warn") warnings.push(`${rel} is locked at level warn (${lock.reason}). Tell the user you changed it and why.`);
-  }
-  return warnings.length === 0 ? void 0 : additionalContext("PostToolUse", `fanout: ${warnings.join(" ")}`);
+    }
+  };
+}
+async function recordToolCall(fs2, record2) {
+  await appendLedger(fs2, record2.commonDir, record2.entry).catch(() => void 0);
 }
 function relativeOrAbsolute(root, file) {
   const rel = relative4(root, file);
   return rel.startsWith(`..${sep4}`) || rel === ".." || isAbsolute6(rel) ? file : rel.split(sep4).join("/");
 }
-var init_post_tool_use = __esm({
-  "src/hooks/post-tool-use.ts"() {
+var init_record_tool_call = __esm({
+  "src/hooks/record-tool-call.ts"() {
     "use strict";
-    init_load_constraints();
     init_guard();
-    init_io();
     init_ledger();
   }
 });
 
 // src/hooks/scope.ts
-import { readFileSync as readFileSync16 } from "node:fs";
 import { isAbsolute as isAbsolute7, relative as relative5, sep as sep5 } from "node:path";
-function readScope(path7) {
+async function readScope(fs2, path7) {
   try {
-    const value = JSON.parse(readFileSync16(path7, "utf8"));
+    const text = await fs2.readText(path7);
+    if (text === void 0) return { error: `scope file ${path7} does not exist; rerun the batch with fanout resume` };
+    const value = JSON.parse(text);
     const protectOk = value.protect === void 0 || Array.isArray(value.protect) && value.protect.every((p2) => typeof p2 === "string" && isAbsolute7(p2));
     if (typeof value.root !== "string" || !isAbsolute7(value.root) || !Array.isArray(value.files) || !value.files.every((f3) => typeof f3 === "string") || !protectOk) {
       return { error: `scope file ${path7} must be {"root": "<absolute worktree>", "files": ["repo-relative", \u2026]}; the orchestrator writes it, rerun the batch` };
@@ -35563,15 +35639,15 @@ function isInside2(parent, child) {
   const rel = relative5(parent, child);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
 }
-function isTemp(path7, scope, context) {
-  const roots = ["/tmp", "/var/tmp", ...process.env["TMPDIR"] ? [process.env["TMPDIR"]] : []];
+function isTemp(path7, scope, context, tmpdir2) {
+  const roots = ["/tmp", "/var/tmp", ...tmpdir2 ? [tmpdir2] : []];
   if (!roots.some((root) => isInside2(root, path7))) return false;
   return ![scope.root, context.repoRoot, ...scope.protect ?? []].some((checkout2) => isInside2(checkout2, path7));
 }
-function checkScope(toolName, toolInput, scope, context) {
+function checkScope(toolName, toolInput, scope, context, tmpdir2) {
   const allowed = new Set(scope.files);
   const judge = (absolute2) => {
-    if (isTemp(absolute2, scope, context)) return void 0;
+    if (isTemp(absolute2, scope, context, tmpdir2)) return void 0;
     if (!isInside2(scope.root, absolute2)) {
       return {
         ruleId: "scope-outside-worktree",
@@ -35608,24 +35684,24 @@ var init_scope = __esm({
 });
 
 // src/hooks/pre-tool-use.ts
-import { homedir as homedir6 } from "node:os";
 import { isAbsolute as isAbsolute8 } from "node:path";
-function deny2(ruleId, reason) {
-  return preToolUseDecision("deny", `[fanout:${ruleId}] ${reason}`);
+function refuse(ruleId, reason, decision = "deny") {
+  return { decision, ruleId, reason: `[fanout:${ruleId}] ${reason}` };
 }
-async function preToolUse(input, options2) {
+async function judgePreToolUse(input, options2) {
   const toolName = input["tool_name"];
   const toolInput = input["tool_input"];
   if (typeof toolName !== "string" || toolName === "") {
-    return deny2("malformed-input", "the hook input has no tool_name; fanout cannot tell what would run, so it blocks the call. Retry the tool call.");
+    return refuse("malformed-input", "the hook input has no tool_name; fanout cannot tell what would run, so it blocks the call. Retry the tool call.");
   }
   if (toolInput === null || typeof toolInput !== "object" || Array.isArray(toolInput)) {
-    return deny2("malformed-input", `the hook input for ${toolName} has no tool_input object; fanout blocks what it cannot inspect. Retry the tool call.`);
+    return refuse("malformed-input", `the hook input for ${toolName} has no tool_input object; fanout blocks what it cannot inspect. Retry the tool call.`);
   }
-  const cwd = typeof input.cwd === "string" && isAbsolute8(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, options2.env);
+  const { env, fs: fs2 } = options2;
+  const cwd = typeof input.cwd === "string" && isAbsolute8(input.cwd) ? input.cwd : options2.fallbackCwd;
+  const loaded = await loadConstraintsCached(cwd, env, fs2, options2.cache);
   if ("error" in loaded) {
-    return deny2(
+    return refuse(
       "constraints-invalid",
       `every tool call is blocked until the constraints file is fixed:
 ${loaded.error}
@@ -35633,38 +35709,38 @@ A human must fix ${loaded.file} (or delete it to use the defaults); \`fanout doc
     );
   }
   const { constraints } = loaded;
-  const plans = /orchestrate/.test(JSON.stringify(toolInput)) ? await Promise.resolve().then(() => (init_plan(), plan_exports)) : void 0;
-  const context = {
-    cwd,
-    projectDir: loaded.projectDir,
-    repoRoot: loaded.repoRoot,
-    gitDir: loaded.gitDir,
-    home: options2.env["HOME"] || homedir6(),
-    sizePlan: (planPath, planCwd) => plans?.sizePlanFile(planPath, planCwd, constraints.gate),
-    activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), stringOr(input.session_id))?.decision
-  };
-  const verdict = evaluateToolCall({ toolName, toolInput }, constraints, context);
-  if (verdict.decision !== "allow") {
-    return preToolUseDecision(verdict.decision, `[fanout:${verdict.ruleId ?? "guard"}] ${verdict.reason ?? "blocked by the Phase 0 guard"}`);
-  }
+  const session = typeof input.session_id === "string" && input.session_id !== "" ? input.session_id : void 0;
+  const context = { cwd, projectDir: loaded.projectDir, repoRoot: loaded.repoRoot, gitDir: loaded.gitDir, home: env["HOME"] || options2.fallbackHome };
+  const verdict = await judgeToolCall({ toolName, toolInput }, constraints, context, {
+    // Plans are parsed only when a rule names one: keeps YAML and zod off the hot path.
+    sizePlan: async (planPath, planCwd) => (await Promise.resolve().then(() => (init_size_plan_file(), size_plan_file_exports))).sizePlanFile(planPath, planCwd, constraints.gate, fs2),
+    activePlanDecision: async () => activePlan(await readLedgerTail(fs2, loaded.commonDir), session)?.decision
+  });
+  if (verdict.decision !== "allow") return refuse(verdict.ruleId ?? "guard", verdict.reason ?? "blocked by the Phase 0 guard", verdict.decision);
   if (options2.scopeFile !== void 0) {
-    const scope = readScope(options2.scopeFile);
-    if ("error" in scope) return deny2("scope-invalid", scope.error);
-    const outside = checkScope(toolName, toolInput, scope, context);
-    if (outside) return deny2(outside.ruleId, outside.reason);
+    const scope = await readScope(fs2, options2.scopeFile);
+    if ("error" in scope) return refuse("scope-invalid", scope.error);
+    const outside = checkScope(toolName, toolInput, scope, context, env["TMPDIR"]);
+    if (outside) return refuse(outside.ruleId, outside.reason);
   }
-  return void 0;
+  const record2 = toolRecord(toolName, toolInput, context, loaded.commonDir, session, (options2.now ?? (() => /* @__PURE__ */ new Date()))());
+  const report2 = verdict.warnings.length === 0 ? void 0 : `fanout: ${verdict.warnings.map((w2) => w2.message).join(" ")} Tell the user about this change and why you made it.`;
+  return { decision: "allow", ...report2 === void 0 ? {} : { context: report2 }, ...record2 === void 0 ? {} : { record: record2 } };
 }
-function stringOr(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
+async function preToolUse(input, options2) {
+  const answer = await judgePreToolUse(input, options2);
+  if (answer.decision !== "allow") return preToolUseDecision(answer.decision, answer.reason);
+  if (answer.record) await recordToolCall(options2.fs, answer.record);
+  return answer.context === void 0 ? void 0 : additionalContext("PreToolUse", answer.context);
 }
 var init_pre_tool_use = __esm({
   "src/hooks/pre-tool-use.ts"() {
     "use strict";
-    init_guard();
     init_io();
+    init_judge_tool_call();
     init_ledger();
     init_load_constraints();
+    init_record_tool_call();
     init_scope();
   }
 });
@@ -35694,9 +35770,9 @@ function summariseConstraints(constraints) {
   );
   return parts.join(" ");
 }
-async function sessionStart(input, env) {
-  const cwd = typeof input.cwd === "string" && isAbsolute9(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, env);
+async function sessionStart(input, env, fs2, fallbackCwd) {
+  const cwd = typeof input.cwd === "string" && isAbsolute9(input.cwd) ? input.cwd : fallbackCwd;
+  const loaded = await loadConstraintsCached(cwd, env, fs2);
   if ("error" in loaded) {
     return additionalContext(
       "SessionStart",
@@ -35721,26 +35797,22 @@ var init_session_start = __esm({
 });
 
 // src/hooks/user-prompt.ts
-import { readFileSync as readFileSync17 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve14 } from "node:path";
-async function userPrompt(input, env) {
+async function userPrompt(input, env, fs2, fallbackCwd) {
   const prompt = promptOf(input);
   if (prompt === void 0 || !/orchestrate/.test(prompt)) return void 0;
   const { gatePrompt: gatePrompt2, parsePlan: parsePlan2, sizePlan: sizePlan2 } = await Promise.resolve().then(() => (init_plan(), plan_exports));
   const gate = gatePrompt2(prompt);
   if (!gate) return void 0;
-  const cwd = typeof input.cwd === "string" && isAbsolute10(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, env);
+  const cwd = typeof input.cwd === "string" && isAbsolute10(input.cwd) ? input.cwd : fallbackCwd;
+  const loaded = await loadConstraintsCached(cwd, env, fs2);
   if ("error" in loaded) return blockPrompt(`fanout: the constraints file is invalid; fix it before orchestrating:
 ${loaded.error}`);
   const candidates = isAbsolute10(gate.planPath) ? [gate.planPath] : [resolve14(cwd, gate.planPath), resolve14(loaded.projectDir, gate.planPath)];
   let text;
   for (const candidate of candidates) {
-    try {
-      text = readFileSync17(candidate, "utf8");
-      break;
-    } catch {
-    }
+    text = await fs2.readText(candidate).catch(() => void 0);
+    if (text !== void 0) break;
   }
   if (text === void 0) return blockPrompt(`fanout: plan file ${gate.planPath} not found (looked in ${[...new Set(candidates)].join(", ")}). Pass a path relative to the project, or describe the task instead of naming a file.`);
   const parsed = parsePlan2(text, { source: gate.planPath });
@@ -35768,12 +35840,14 @@ var init_user_prompt = __esm({
 });
 
 // src/hooks/main.ts
+import { readFileSync as readFileSync12 } from "node:fs";
+import { homedir as homedir5 } from "node:os";
 async function runHook(argv, raw, env) {
   const [event, ...rest] = argv;
   let scopeFile;
   for (let i2 = 0; i2 < rest.length; i2++) {
     if (rest[i2] === "--scope" && rest[i2 + 1] !== void 0) scopeFile = rest[++i2];
-    else return { stdout: "", stderr: `fanout hook: unknown option '${rest[i2]}'; usage: hook.mjs <event> [--scope FILE]
+    else return { stdout: "", stderr: `fanout hook: unknown option '${rest[i2]}'; usage: hook.cjs <event> [--scope FILE]
 `, exitCode: 2 };
   }
   if (!HOOK_EVENTS.includes(event)) {
@@ -35782,39 +35856,50 @@ async function runHook(argv, raw, env) {
   }
   const read = raw === void 0 ? readHookInput() : parseHookInput(raw);
   const failClosed = event === "pre-tool-use" || event === "user-prompt-submit" || event === "user-prompt-expansion";
-  const refuse = (reason) => event === "pre-tool-use" ? { stdout: `${preToolUseDecision("deny", `[fanout:malformed-input] ${reason}`)}
+  const refuse2 = (reason) => event === "pre-tool-use" ? { stdout: `${preToolUseDecision("deny", `[fanout:malformed-input] ${reason}`)}
 `, stderr: "", exitCode: 0 } : failClosed ? { stdout: `${blockPrompt(`fanout: ${reason}`)}
 `, stderr: "", exitCode: 0 } : { stdout: "", stderr: `fanout: ${reason}
 `, exitCode: 1 };
-  if (!read.ok) return refuse(read.reason);
+  if (!read.ok) return refuse2(read.reason);
   try {
     const output = await dispatch(event, read.input, env, scopeFile);
     return { stdout: output === void 0 ? "" : `${output}
 `, stderr: "", exitCode: 0 };
   } catch (error) {
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
-    const result = refuse(`the fanout hook failed internally, so it blocks to stay safe; please report this: ${error instanceof Error ? error.message : String(error)}`);
+    const result = refuse2(`the fanout hook failed internally, so it blocks to stay safe; please report this: ${error instanceof Error ? error.message : String(error)}`);
     return { ...result, stderr: `${result.stderr}${detail}
 ` };
   }
 }
+function readHookInput() {
+  let raw;
+  try {
+    raw = readFileSync12(0, "utf8");
+  } catch (error) {
+    return { ok: false, reason: `could not read the hook input from stdin (${error.code ?? String(error)})` };
+  }
+  return parseHookInput(raw);
+}
 function dispatch(event, input, env, scopeFile) {
+  const cwd = process.cwd();
   switch (event) {
     case "pre-tool-use":
-      return preToolUse(input, { env, scopeFile });
+      return preToolUse(input, { env, fs: nodeFs, fallbackCwd: cwd, fallbackHome: homedir5(), scopeFile });
     case "post-tool-use":
-      return postToolUse(input, env);
+      return postToolUse();
     case "session-start":
-      return sessionStart(input, env);
+      return sessionStart(input, env, nodeFs, cwd);
     case "user-prompt-submit":
     case "user-prompt-expansion":
-      return userPrompt(input, env);
+      return userPrompt(input, env, nodeFs, cwd);
   }
 }
 var HOOK_EVENTS;
 var init_main2 = __esm({
   "src/hooks/main.ts"() {
     "use strict";
+    init_node_fs();
     init_io();
     init_post_tool_use();
     init_pre_tool_use();
@@ -35838,8 +35923,9 @@ var init_hook = __esm({
       usage: [
         "Usage: fanout hook <event> [--scope FILE] < hook-input.json",
         "",
-        "Claude Code hook entry. Events: pre-tool-use, post-tool-use, session-start, user-prompt-submit, user-prompt-expansion.",
-        "Installed hooks call the lighter bundle directly: node <dir>/hook.mjs <event>."
+        "Claude Code hook entry. Events: pre-tool-use, session-start, user-prompt-submit, user-prompt-expansion",
+        "(post-tool-use is accepted and does nothing, for settings an older fanout wrote).",
+        "Installed hooks call the lighter bundle directly: node <dir>/hook.cjs <event>."
       ].join("\n"),
       async run(argv) {
         const result = await runHook(argv, void 0, process.env);

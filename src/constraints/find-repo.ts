@@ -1,6 +1,6 @@
 // Finds the repo around a directory without running git: the hook does this on every tool call.
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { HostFs } from '../util/host-fs.js';
 
 export const CONSTRAINTS_FILE = '.claude/constraints.md';
 
@@ -15,30 +15,24 @@ export interface RepoPaths {
   projectDir: string;
 }
 
-/** Walks up from startDir to the directory holding .git (a dir, or a worktree's gitdir file). */
-export function findRepo(startDir: string, env: NodeJS.ProcessEnv = process.env): RepoPaths {
+export type Env = Record<string, string | undefined>;
+
+/** Walks up from startDir (absolute) to the directory holding .git (a dir, or a worktree's gitdir file). */
+export async function findRepo(startDir: string, env: Env, fs: HostFs): Promise<RepoPaths> {
   let dir = resolve(startDir);
   for (;;) {
     const dotGit = join(dir, '.git');
-    let stat;
-    try {
-      stat = statSync(dotGit);
-    } catch {
-      stat = undefined;
-    }
+    const stat = await fs.stat(dotGit).catch(() => undefined);
     if (stat) {
       let gitDir = dotGit;
-      if (stat.isFile()) {
-        const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (stat.kind === 'file') {
+        const match = /^gitdir:\s*(.+?)\s*$/m.exec((await fs.readText(dotGit)) ?? '');
         if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(dir, match[1]);
       }
       let commonDir = gitDir;
-      try {
-        const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
-        if (common) commonDir = isAbsolute(common) ? common : resolve(gitDir, common);
-      } catch {
-        // Not a linked worktree: the git dir is the common dir.
-      }
+      // Not a linked worktree (no commondir file): the git dir is the common dir.
+      const common = (await fs.readText(join(gitDir, 'commondir')).catch(() => undefined))?.trim();
+      if (common) commonDir = isAbsolute(common) ? common : resolve(gitDir, common);
       return { repoRoot: dir, gitDir, commonDir, projectDir: projectDirFrom(env, dir) };
     }
     const parent = dirname(dir);
@@ -50,13 +44,15 @@ export function findRepo(startDir: string, env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-function projectDirFrom(env: NodeJS.ProcessEnv, fallback: string): string {
+function projectDirFrom(env: Env, fallback: string): string {
   const fromEnv = env['CLAUDE_PROJECT_DIR'];
   return fromEnv && isAbsolute(fromEnv) ? resolve(fromEnv) : fallback;
 }
 
 /** The constraints file in effect: the project dir's, else the repo root's; undefined when there is none. */
-export function constraintsFile(paths: RepoPaths): string | undefined {
-  const candidates = [join(paths.projectDir, CONSTRAINTS_FILE), join(paths.repoRoot, CONSTRAINTS_FILE)];
-  return candidates.find((candidate) => existsSync(candidate));
+export async function constraintsFile(paths: RepoPaths, fs: HostFs): Promise<string | undefined> {
+  for (const candidate of new Set([join(paths.projectDir, CONSTRAINTS_FILE), join(paths.repoRoot, CONSTRAINTS_FILE)])) {
+    if (await fs.stat(candidate).catch(() => undefined)) return candidate;
+  }
+  return undefined;
 }

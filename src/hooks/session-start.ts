@@ -1,4 +1,6 @@
 import { isAbsolute } from 'node:path';
+import type { Env } from '../constraints/find-repo.js';
+import type { HostFs } from '../util/host-fs.js';
 import { loadConstraintsCached } from './load-constraints.js';
 import type { Constraints } from '../constraints/schema.js';
 import { additionalContext, type HookInput } from './io.js';
@@ -29,9 +31,9 @@ export function summariseConstraints(constraints: Constraints): string {
   return parts.join(' ');
 }
 
-export async function sessionStart(input: HookInput, env: NodeJS.ProcessEnv): Promise<string> {
-  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, env);
+export async function sessionStart(input: HookInput, env: Env, fs: HostFs, fallbackCwd: string): Promise<string> {
+  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : fallbackCwd;
+  const loaded = await loadConstraintsCached(cwd, env, fs);
   if ('error' in loaded) {
     return additionalContext(
       'SessionStart',

@@ -46,7 +46,7 @@ const check = (id: string, level: CheckLevel, summary: string, extra: { detail?:
   ...(extra.fix === undefined ? {} : { fix: extra.fix }),
 });
 
-export function runDoctor(options: DoctorOptions): DoctorCheck[] {
+export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> {
   const { root, env } = options;
   const checks: DoctorCheck[] = [checkNode(options.nodeVersion ?? process.versions.node), checkGit(root, env)];
   if (!existsSync(join(root, '.git'))) {
@@ -56,7 +56,7 @@ export function runDoctor(options: DoctorOptions): DoctorCheck[] {
   checks.push(wiring.check);
   const bundle = checkBundle(root, options.distDir, wiring.perRepo);
   checks.push(bundle.check);
-  checks.push(checkConstraints(root, env));
+  checks.push(await checkConstraints(root, env));
   if (bundle.hook !== undefined) checks.push(dryRun(root, bundle.hook, env));
   return checks;
 }
@@ -135,11 +135,11 @@ function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck
       perRepo,
     };
   }
-  if (perRepo) return { check: check('wiring', 'ok', `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.mjs on ${all.join(', ')}`), perRepo };
+  if (perRepo) return { check: check('wiring', 'ok', `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.cjs on ${all.join(', ')}`), perRepo };
   return { check: check('wiring', 'ok', `plugin: ${plugin.join('; ')}`), perRepo };
 }
 
-/** Chunk files hook.mjs imports: a partial copy fails only on the calls that load them, so look for all of them now. */
+/** Chunk files hook.cjs loads: a partial copy fails only on the calls that load them, so look for all of them now. */
 export function referencedChunks(hookSource: string): string[] {
   return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.[cm]js/g)].map((m) => m[0]))].sort();
 }
@@ -149,8 +149,8 @@ function checkBundle(root: string, distDir: string | undefined, perRepo: boolean
   const dir = perRepo || existsSync(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : (dir ?? 'dist');
   if (dir === undefined) return { check: check('bundle', 'problem', 'cannot find a fanout build to check', { fix: 'run `npm run build` in the fanout checkout' }), hook: undefined };
-  const hook = join(dir, 'hook.mjs');
-  const missing = ['hook.mjs', 'cli.mjs'].filter((file) => !existsSync(join(dir, file)));
+  const hook = join(dir, 'hook.cjs');
+  const missing = ['hook.cjs', 'cli.mjs'].filter((file) => !existsSync(join(dir, file)));
   if (existsSync(hook)) missing.push(...referencedChunks(readFileSync(hook, 'utf8')).filter((chunk) => !existsSync(join(dir, chunk))));
   if (missing.length > 0) {
     return {
@@ -158,7 +158,7 @@ function checkBundle(root: string, distDir: string | undefined, perRepo: boolean
       hook: existsSync(hook) ? hook : undefined,
     };
   }
-  if (dir !== installed) return { check: check('bundle', 'ok', `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
+  if (dir !== installed) return { check: check('bundle', 'ok', `${shown}: hook.cjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
 
   const record = readInstallRecord(root);
   if (record !== undefined && record.fanout !== FANOUT_VERSION) {
@@ -189,8 +189,8 @@ function sameFiles(dist: string, installed: string): boolean {
   }) && listFiles(installed).filter((f) => f.startsWith('hook-chunks/')).every((f) => ours.includes(f));
 }
 
-function checkConstraints(root: string, env: NodeJS.ProcessEnv): DoctorCheck {
-  const loaded = loadConstraints(root, env);
+async function checkConstraints(root: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
+  const loaded = await loadConstraints(root, env);
   if ('error' in loaded) {
     return check('constraints', 'problem', `${loaded.file} is invalid: the guard denies every tool call until it is fixed`, {
       detail: loaded.error,

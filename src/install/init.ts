@@ -47,7 +47,7 @@ export function runInit(options: InitOptions): InitReport {
     throw new FanoutError('init-no-dir', `${root} is not a directory`, { hint: 'pass the repository to install into with --dir <path>' });
   }
   if (!isDistDir(distDir)) {
-    throw new FanoutError('init-no-build', `no fanout build in ${distDir} (hook.mjs and cli.mjs are missing)`, {
+    throw new FanoutError('init-no-build', `no fanout build in ${distDir} (hook.cjs and cli.mjs are missing)`, {
       hint: 'run `npm run build` in the fanout checkout, then run init with its dist/cli.mjs',
     });
   }

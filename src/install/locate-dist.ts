@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The files a complete build has; hook.mjs loads its core from hook-chunks/. */
-export const BUNDLE_ENTRIES = ['hook.mjs', 'cli.mjs'] as const;
+/** The files a complete build has; hook.cjs loads its core from hook-chunks/. */
+export const BUNDLE_ENTRIES = ['hook.cjs', 'cli.mjs'] as const;
 
 export function isDistDir(dir: string): boolean {
   return BUNDLE_ENTRIES.every((name) => existsSync(join(dir, name)));

@@ -5,8 +5,8 @@
 export type InstallTarget = 'repo' | 'plugin';
 
 export const HOOK_PATHS: Record<InstallTarget, string> = {
-  repo: '$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs',
-  plugin: '${CLAUDE_PLUGIN_ROOT}/dist/hook.mjs',
+  repo: '$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs',
+  plugin: '${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs',
 };
 
 /**
@@ -34,26 +34,29 @@ export interface HookGroup {
 export interface WiredEvent {
   /** Claude Code's event name, the key under settings.hooks. */
   event: string;
-  /** The argument hook.mjs takes (src/hooks/main.ts HOOK_EVENTS). */
+  /** The argument hook.cjs takes (src/hooks/main.ts HOOK_EVENTS). */
   hookEvent: string;
   /** Tool events only. */
   matcher?: string;
   /**
    * Fail closed where the hook's answer gates something (a tool call, a prompt): a crash or timeout then blocks.
-   * PostToolUse and SessionStart only record and inform; they exit 1 on failure by design (src/hooks/main.ts),
-   * which onFailure "block" would turn into a blocking error the model must read.
+   * SessionStart only informs; it exits 1 on failure by design (src/hooks/main.ts), which onFailure "block" would
+   * turn into a blocking error the model must read.
    */
   failClosed: boolean;
 }
 
 /**
+ * One node start per tool call at most: PreToolUse judges, and also records what the call changes and reports
+ * warn-level locks, which a PostToolUse hook once did at the cost of a second node start per call (an `async`
+ * PostToolUse does not help: checked on 2.1.328, its output reaches the model only when it finishes before the next
+ * request, and it still costs a node start).
  * UserPromptSubmit sees every typed prompt, `/orchestrate plan.md` included; UserPromptExpansion fires only for
  * slash commands, after UserPromptSubmit and not at all when that blocked (checked on 2.1.328). Both are wired so
  * the gate holds if either is disabled; the cost is one extra node start per slash command.
  */
 export const WIRED_EVENTS: readonly WiredEvent[] = [
   { event: 'PreToolUse', hookEvent: 'pre-tool-use', matcher: TOOL_MATCHER, failClosed: true },
-  { event: 'PostToolUse', hookEvent: 'post-tool-use', matcher: TOOL_MATCHER, failClosed: false },
   { event: 'SessionStart', hookEvent: 'session-start', failClosed: false },
   { event: 'UserPromptSubmit', hookEvent: 'user-prompt-submit', failClosed: true },
   { event: 'UserPromptExpansion', hookEvent: 'user-prompt-expansion', failClosed: true },
@@ -75,16 +78,16 @@ export function fanoutWiring(target: InstallTarget): Wiring {
 }
 
 /**
- * fanout's own per-repo entries, from any version: they run the copied bundle in .claude/fanout/ (hook.mjs, or an
+ * fanout's own per-repo entries, from any version: they run the copied bundle in .claude/fanout/ (hook.cjs, hook.mjs, or an
  * older `cli.mjs hook <event>`). Recognised by command so that re-running init replaces them instead of adding more.
  */
 export function isFanoutHookCommand(command: unknown): boolean {
-  return typeof command === 'string' && /(^|[\s"'/=])\.claude\/fanout\/(hook\.mjs|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command);
+  return typeof command === 'string' && /(^|[\s"'/=])\.claude\/fanout\/(hook\.[cm]js|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command);
 }
 
 /** hooks/hooks.json for the plugin. */
 export function pluginHooksJson(): { description: string; hooks: Record<string, HookGroup[]> } {
   const hooks: Record<string, HookGroup[]> = {};
   for (const { event, group } of fanoutWiring('plugin')) hooks[event] = [group];
-  return { description: 'fanout: Phase 0 guard (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)', hooks };
+  return { description: 'fanout: Phase 0 guard and run ledger (PreToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)', hooks };
 }

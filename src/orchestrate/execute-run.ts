@@ -42,7 +42,7 @@ export interface RunContext {
   identity: string[];
   /** Untracked files (.worktreeinclude) copied into every worktree. */
   includeFiles: string[];
-  /** dist/hook.mjs, for the default agent's settings. */
+  /** dist/hook.cjs, for the default agent's settings. */
   hookBundle: string | null;
   validateWords: string[] | null;
   setupWords: string[] | null;

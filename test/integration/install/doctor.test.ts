@@ -61,7 +61,7 @@ describe('fanout doctor', () => {
     expect(check?.level).toBe('problem');
     expect(check?.detail).toMatch(/constraints\.md:4: locked\[0\]\.level: expected one of "block", "ask", "warn"/);
     expect(check?.fix).toMatch(/delete the file to use the built-in defaults/);
-    const hook = runHookBundle(join(dir, '.claude/fanout/hook.mjs'), 'pre-tool-use', { cwd: dir, tool_name: 'Bash', tool_input: { command: 'ls' } }, { cwd: dir });
+    const hook = runHookBundle(join(dir, '.claude/fanout/hook.cjs'), 'pre-tool-use', { cwd: dir, tool_name: 'Bash', tool_input: { command: 'ls' } }, { cwd: dir });
     const reason = (JSON.parse(hook.stdout) as { hookSpecificOutput: { permissionDecisionReason: string } }).hookSpecificOutput.permissionDecisionReason;
     expect(reason).toContain(check?.detail ?? 'missing');
     // The dry run sees the same thing: the benign call is denied because of the file.
@@ -138,7 +138,7 @@ describe('fanout doctor', () => {
 
   it('fails the dry run when the installed hook lets `rm -rf ~` through or crashes', () => {
     const { dir } = installed();
-    const hook = join(dir, '.claude/fanout/hook.mjs');
+    const hook = join(dir, '.claude/fanout/hook.cjs');
     writeFileSync(hook, 'process.stdin.resume(); process.stdin.on("end", () => {});\n');
     const allowing = doctor(dir);
     expect(allowing.code).toBe(1);

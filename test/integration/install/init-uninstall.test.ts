@@ -67,7 +67,7 @@ describe('fanout init on a fresh repo', () => {
     expect(readFileSync(join(dir, '.claude/constraints.md'), 'utf8')).toBe(renderConstraintsTemplate());
     const settings = readJson(settingsPath(dir));
     expect(Object.keys(settings)).toEqual(['hooks']);
-    expect(wiringStatus(settings, fanoutWiring('repo')).current).toEqual(['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
+    expect(wiringStatus(settings, fanoutWiring('repo')).current).toEqual(['PreToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
     expect(result.stdout).toMatch(/created\s+\.claude\/settings\.json/);
     expect(result.stdout).toMatch(/created\s+\.claude\/fanout\/install\.json/);
     const record = readJson(join(dir, '.claude/fanout/install.json'));
@@ -78,7 +78,7 @@ describe('fanout init on a fresh repo', () => {
     repo = tempRepo();
     const result = runCli(['init', '--dir', repo.dir], { cwd: '/' });
     expect(result.code, result.stderr).toBe(0);
-    expect(existsSync(join(repo.dir, '.claude/fanout/hook.mjs'))).toBe(true);
+    expect(existsSync(join(repo.dir, '.claude/fanout/hook.cjs'))).toBe(true);
   });
 
   it('run twice: the second run changes no byte and no mtime, and says nothing changed', () => {

@@ -56,8 +56,8 @@ describe('claude plugin validate --strict', { timeout: 120_000 }, () => {
     const json = claude(['plugin', 'validate', '--strict', '--json', target], ROOT, home);
     const result = JSON.parse(json.stdout) as ValidateJson;
     expect(result).toMatchObject({ success: true, strict: true, manifest: { type, errors: [], warnings: [] } });
-    expect(result.provides.hooks.map((h) => h.event)).toEqual(['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
-    for (const hook of result.provides.hooks) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.mjs" [a-z-]+$/);
+    expect(result.provides.hooks.map((h) => h.event)).toEqual(['PreToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
+    for (const hook of result.provides.hooks) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.cjs" [a-z-]+$/);
     expect([...result.provides.commands].sort()).toEqual(COMMAND_NAMES.map((n) => `fanout:${n}`).sort());
   });
 });
