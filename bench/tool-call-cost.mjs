@@ -5,9 +5,10 @@
 // Per call: the median gap between two consecutive model requests after the first tool call (the first call also
 // builds the shell snapshot), minus the same gap with no hooks. Start-up: spawn to first request, minus no hooks
 // (SessionStart hooks, loading a hooks module). Whole session: (wall - wall with no hooks) / N, as issue 13 first
-// measured it. BENCH_CALLS (20), BENCH_ROUNDS (5), BENCH_CONFIGS (comma list) tune it.
+// measured it. "bare node hook" is the floor of any node-based command hook on this machine right now.
+// BENCH_CALLS (20), BENCH_ROUNDS (5), BENCH_CONFIGS (comma list) tune it.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +17,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const GOALS = { 'per-repo': 180, plugin: 20 };
+const GOALS = { 'per-repo': 180, plugin: 20, 'plugin-no-module': 180 };
 
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'fanout-bench-calls-')));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -43,6 +44,22 @@ function pluginRoot() {
   return existsSync(join(root, 'plugin', '.claude-plugin', 'plugin.json')) ? join(root, 'plugin') : root;
 }
 
+/**
+ * The plugin as a host without function hooks runs it: the same files, hooks.json without its `modules` entry, so
+ * the PreToolUse command hook (the backstop) judges every call in node.
+ */
+function pluginWithoutModule() {
+  const dir = join(work, 'plugin-no-module');
+  for (const part of ['.claude-plugin', 'hooks', 'commands', 'dist']) if (existsSync(join(pluginRoot(), part))) cpSync(join(pluginRoot(), part), join(dir, part), { recursive: true });
+  const hooksJson = JSON.parse(readFileSync(join(dir, 'hooks', 'hooks.json'), 'utf8'));
+  delete hooksJson.modules;
+  writeFileSync(join(dir, 'hooks', 'hooks.json'), `${JSON.stringify(hooksJson, null, 2)}\n`);
+  return dir;
+}
+const noModulePlugin = pluginWithoutModule();
+
+const TOOL_MATCHER = '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|Skill|mcp__.+)$';
+
 /** Each configuration: how to set up a fresh scratch repo, and what to pass to `claude`. */
 const CONFIGS = {
   none: { label: 'no hooks', setUp: () => ({}) },
@@ -54,11 +71,22 @@ const CONFIGS = {
     },
   },
   plugin: {
-    label: 'plugin (--plugin-dir)',
+    label: 'plugin, function hooks (default)',
     setUp: (repo) => {
       cpSync(constraintsTemplate, join(repo.dir, '.claude', 'constraints.md'));
       return { pluginDir: pluginRoot() };
     },
+  },
+  'plugin-no-module': {
+    label: 'plugin, no function hooks',
+    setUp: (repo) => {
+      cpSync(constraintsTemplate, join(repo.dir, '.claude', 'constraints.md'));
+      return { pluginDir: noModulePlugin };
+    },
+  },
+  'bare-node': {
+    label: "bare node hook (node -e '')",
+    setUp: () => ({ settings: { hooks: { PreToolUse: [{ matcher: TOOL_MATCHER, hooks: [{ type: 'command', command: "node -e ''", timeout: 10 }] }] } } }),
   },
 };
 
@@ -132,6 +160,9 @@ for (const name of selected) {
       `   start-up ${name === 'none' ? `${s.startup.toFixed(0)} ms` : fmt(s.startupOver)}` +
       `   session ${(s.wall / 1000).toFixed(2)} s${name === 'none' ? '' : ` (${fmt(s.perCallWall)} per call)`}${goal}`,
   );
+}
+if (summary.plugin && summary['plugin-no-module']) {
+  console.log(`  hooks module, one-off load per session: ${fmt(summary.plugin.startup - summary['plugin-no-module'].startup)} (start-up with it minus without it; goal <= 2000 ms)`);
 }
 const loadAfter = loadavg();
 console.log(`  load after ${loadAfter.map((l) => l.toFixed(1)).join(' ')}; medians of ${ROUNDS} rounds; wall-clock figures move with machine load`);

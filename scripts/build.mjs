@@ -1,4 +1,5 @@
-// Builds the two self-contained bundles: dist/hook.cjs (hot path, kept small) and dist/cli.mjs.
+// Builds the self-contained bundles: dist/hook.cjs (hot path, kept small), dist/cli.mjs, and what only the plugin
+// runs, in dist/plugin/: the hooks module (fanout-hooks.mjs) and the plugin's PreToolUse command hook.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -6,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outputs = { hook: join(root, 'dist/hook.cjs'), cli: join(root, 'dist/cli.mjs') };
+const outputs = { hook: join(root, 'dist/hook.cjs'), cli: join(root, 'dist/cli.mjs'), mod: join(root, 'dist/plugin/fanout-hooks.mjs') };
 
 function newestMtime(dir) {
   let newest = 0;
@@ -62,6 +63,29 @@ if (unsupported.length > 0) throw new Error(`the hook core requires ${unsupporte
 const coreName = `hook-chunks/core-${createHash('sha256').update(coreText).digest('hex').slice(0, 16)}.cjs`;
 mkdirSync(join(root, 'dist/hook-chunks'), { recursive: true });
 writeFileSync(join(root, 'dist', coreName), coreText);
+
+// The hooks module runs in Claude Code's own runtime, not node: no node builtins, no require, no process. The hook
+// code reaches files through an injected interface; node:path (the guard's posix path) becomes path-browserify,
+// which is node's posix path code. Minified: the loader checks the module's source before every session.
+rmSync(join(root, 'dist/plugin'), { recursive: true, force: true });
+const mod = await build({
+  ...common,
+  platform: 'neutral',
+  mainFields: ['main', 'module'],
+  entryPoints: [join(root, 'src/mod/register.ts')],
+  outfile: outputs.mod,
+  alias: { 'node:path': 'path-browserify' },
+  minify: true,
+  write: false,
+});
+const modText = Buffer.from(mod.outputFiles[0].contents).toString('utf8');
+// Globals only node has would throw there, on whichever rare path reaches them. (path-browserify's resolve() falls
+// back to process.cwd() for relative input; the hook code resolves absolute paths only. `$.process` is the module API.)
+const nodeOnly = [...modText.matchAll(/(?<![\w$.])(?:process\.(?!cwd\(\))|Buffer\.|require\()|\bfrom\s*["']node:/g)].map((m) => m[0]);
+if (nodeOnly.length > 0) throw new Error(`the hooks module uses what Claude Code's runtime lacks: ${[...new Set(nodeOnly)].join(', ')}`);
+mkdirSync(join(root, 'dist/plugin'), { recursive: true });
+writeFileSync(outputs.mod, modText);
+cpSync(join(root, 'src/mod/pre-tool-use.sh'), join(root, 'dist/plugin/pre-tool-use.sh'));
 
 await Promise.all([
   build({

@@ -172,43 +172,51 @@ var init_node_fs = __esm({
 var find_repo_exports = {};
 __export(find_repo_exports, {
   CONSTRAINTS_FILE: () => CONSTRAINTS_FILE,
-  constraintsFile: () => constraintsFile,
-  findRepo: () => findRepo
+  findRepo: () => findRepo,
+  findRepoAndConstraints: () => findRepoAndConstraints
 });
 import { dirname as dirname2, isAbsolute, join, resolve } from "node:path";
-async function findRepo(startDir, env, fs2) {
-  let dir = resolve(startDir);
-  for (; ; ) {
-    const dotGit = join(dir, ".git");
-    const stat = await fs2.stat(dotGit).catch(() => void 0);
-    if (stat) {
-      let gitDir = dotGit;
-      if (stat.kind === "file") {
-        const match = /^gitdir:\s*(.+?)\s*$/m.exec(await fs2.readText(dotGit) ?? "");
-        if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(dir, match[1]);
-      }
-      let commonDir = gitDir;
-      const common2 = (await fs2.readText(join(gitDir, "commondir")).catch(() => void 0))?.trim();
-      if (common2) commonDir = isAbsolute(common2) ? common2 : resolve(gitDir, common2);
-      return { repoRoot: dir, gitDir, commonDir, projectDir: projectDirFrom(env, dir) };
-    }
-    const parent = dirname2(dir);
-    if (parent === dir) {
-      const root = resolve(startDir);
-      return { repoRoot: root, gitDir: join(root, ".git"), commonDir: join(root, ".git"), projectDir: projectDirFrom(env, root) };
-    }
-    dir = parent;
+async function findRoot(startDir, fs2) {
+  const dirs = [resolve(startDir)];
+  for (let dir = dirs[0]; dirname2(dir) !== dir; dir = dirname2(dir)) dirs.push(dirname2(dir));
+  const stats = await Promise.all(dirs.map((dir) => fs2.stat(join(dir, ".git"))));
+  const found = stats.findIndex((stat) => stat !== void 0);
+  return found === -1 ? void 0 : { root: dirs[found], dotGit: stats[found] };
+}
+async function gitDirsOf(root, dotGit, fs2) {
+  let gitDir = join(root, ".git");
+  if (dotGit.kind === "file") {
+    const match = /^gitdir:\s*(.+?)\s*$/m.exec(await fs2.readText(gitDir) ?? "");
+    if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(root, match[1]);
   }
+  const common2 = (await fs2.readText(join(gitDir, "commondir")))?.trim();
+  return { gitDir, commonDir: common2 ? isAbsolute(common2) ? common2 : resolve(gitDir, common2) : gitDir };
 }
 function projectDirFrom(env, fallback) {
   const fromEnv = env["CLAUDE_PROJECT_DIR"];
   return fromEnv && isAbsolute(fromEnv) ? resolve(fromEnv) : fallback;
 }
-async function constraintsFile(paths, fs2) {
-  for (const candidate of /* @__PURE__ */ new Set([join(paths.projectDir, CONSTRAINTS_FILE), join(paths.repoRoot, CONSTRAINTS_FILE)])) {
-    if (await fs2.stat(candidate).catch(() => void 0)) return candidate;
-  }
-  return void 0;
+async function constraintsFileOf(projectDir, repoRoot, fs2) {
+  const candidates = [.../* @__PURE__ */ new Set([join(projectDir, CONSTRAINTS_FILE), join(repoRoot, CONSTRAINTS_FILE)])];
+  const stats = await Promise.all(candidates.map((path7) => fs2.stat(path7)));
+  const found = stats.findIndex((stat) => stat !== void 0);
+  return found === -1 ? void 0 : { path: candidates[found], stat: stats[found] };
+}
+async function findRepoAndConstraints(startDir, env, fs2) {
+  const found = await findRoot(startDir, fs2);
+  const repoRoot = found?.root ?? resolve(startDir);
+  const projectDir = projectDirFrom(env, repoRoot);
+  const [dirs, constraints] = await Promise.all([
+    found ? gitDirsOf(found.root, found.dotGit, fs2) : { gitDir: join(repoRoot, ".git"), commonDir: join(repoRoot, ".git") },
+    constraintsFileOf(projectDir, repoRoot, fs2)
+  ]);
+  return { paths: { repoRoot, ...dirs, projectDir }, constraints };
+}
+async function findRepo(startDir, env, fs2) {
+  const found = await findRoot(startDir, fs2);
+  const repoRoot = found?.root ?? resolve(startDir);
+  const dirs = found ? await gitDirsOf(found.root, found.dotGit, fs2) : { gitDir: join(repoRoot, ".git"), commonDir: join(repoRoot, ".git") };
+  return { repoRoot, ...dirs, projectDir: projectDirFrom(env, repoRoot) };
 }
 var CONSTRAINTS_FILE;
 var init_find_repo = __esm({
@@ -5290,20 +5298,26 @@ var init_parse_constraints = __esm({
   }
 });
 
+// src/constraints/unreadable-constraints.ts
+function unreadableConstraints(file, error) {
+  return `${file}: cannot be read (${error?.code ?? String(error)}); fix its permissions or remove it to use the defaults`;
+}
+var init_unreadable_constraints = __esm({
+  "src/constraints/unreadable-constraints.ts"() {
+    "use strict";
+  }
+});
+
 // src/constraints/read-constraints.ts
 var read_constraints_exports = {};
 __export(read_constraints_exports, {
   CONSTRAINTS_FILE: () => CONSTRAINTS_FILE,
   findRepo: () => findRepo,
-  loadConstraints: () => loadConstraints,
-  unreadableConstraints: () => unreadableConstraints
+  loadConstraints: () => loadConstraints
 });
-function unreadableConstraints(file, error) {
-  return `${file}: cannot be read (${error?.code ?? String(error)}); fix its permissions or remove it to use the defaults`;
-}
 async function loadConstraints(startDir, env = process.env, fs2 = nodeFs) {
-  const paths = await findRepo(startDir, env, fs2);
-  const file = await constraintsFile(paths, fs2);
+  const { paths, constraints: found } = await findRepoAndConstraints(startDir, env, fs2);
+  const file = found?.path;
   const context = { repoRoot: paths.repoRoot, tmpdir: env["TMPDIR"] };
   if (file === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
   let text;
@@ -5324,6 +5338,7 @@ var init_read_constraints = __esm({
     init_find_repo();
     init_parse_constraints();
     init_resolve_constraints();
+    init_unreadable_constraints();
     init_find_repo();
   }
 });
@@ -33924,6 +33939,7 @@ Demo finished in ${formatDuration2(performance.now() - started)}. Delete the rep
 
 // src/install/wiring.ts
 function hookCommand(target, hookEvent) {
+  if (target === "plugin" && hookEvent === "pre-tool-use") return PLUGIN_PRE_TOOL_USE;
   return `node "${HOOK_PATHS[target]}" ${hookEvent}`;
 }
 function fanoutWiring(target) {
@@ -33939,9 +33955,13 @@ function isFanoutHookCommand(command12) {
 function pluginHooksJson() {
   const hooks = {};
   for (const { event, group } of fanoutWiring("plugin")) hooks[event] = [group];
-  return { description: "fanout: Phase 0 guard and run ledger (PreToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)", hooks };
+  return {
+    description: "fanout: Phase 0 guard and run ledger (in-process hooks module, PreToolUse backstop), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)",
+    modules: [PLUGIN_MODULE],
+    hooks
+  };
 }
-var HOOK_PATHS, TOOL_MATCHER, HOOK_TIMEOUT_SECONDS, WIRED_EVENTS;
+var HOOK_PATHS, TOOL_MATCHER, HOOK_TIMEOUT_SECONDS, WIRED_EVENTS, PLUGIN_MODULE, PLUGIN_PRE_TOOL_USE;
 var init_wiring = __esm({
   "src/install/wiring.ts"() {
     "use strict";
@@ -33957,6 +33977,8 @@ var init_wiring = __esm({
       { event: "UserPromptSubmit", hookEvent: "user-prompt-submit", failClosed: true },
       { event: "UserPromptExpansion", hookEvent: "user-prompt-expansion", failClosed: true }
     ];
+    PLUGIN_MODULE = "../dist/plugin/fanout-hooks.mjs";
+    PLUGIN_PRE_TOOL_USE = '. "${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh"';
   }
 });
 
@@ -34617,6 +34639,9 @@ var init_install_record = __esm({
 import { existsSync as existsSync9, readFileSync as readFileSync8 } from "node:fs";
 import { dirname as dirname11, join as join14 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
+function perRepoFiles(files) {
+  return files.filter((file) => !file.startsWith(`${PLUGIN_ONLY_DIR}/`));
+}
 function isDistDir(dir) {
   return BUNDLE_ENTRIES.every((name) => existsSync9(join14(dir, name)));
 }
@@ -34637,11 +34662,12 @@ function locateDist(here = import.meta.url) {
     if (dirname11(dir) === dir) return void 0;
   }
 }
-var BUNDLE_ENTRIES;
+var BUNDLE_ENTRIES, PLUGIN_ONLY_DIR;
 var init_locate_dist = __esm({
   "src/install/locate-dist.ts"() {
     "use strict";
     BUNDLE_ENTRIES = ["hook.cjs", "cli.mjs"];
+    PLUGIN_ONLY_DIR = "plugin";
   }
 });
 
@@ -34767,7 +34793,7 @@ function runInit(options2) {
   const noteDirs = (rel) => {
     for (const dir of missingDirs(root, join15(root, rel))) createdDirs.add(dir);
   };
-  const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
+  const bundle = perRepoFiles(listFiles(distDir)).map((file) => `${BUNDLE_DIR}/${file}`);
   const samePlace = existsSync10(join15(root, BUNDLE_DIR)) && sameDir(distDir, join15(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);
@@ -35131,7 +35157,7 @@ function checkBundle(root, distDir, perRepo) {
 }
 function sameFiles(dist, installed) {
   if (dist === installed) return true;
-  const ours = listFiles(dist);
+  const ours = perRepoFiles(listFiles(dist));
   return ours.every((file) => {
     const there = join17(installed, file);
     return existsSync12(there) && readFileSync11(there).equals(readFileSync11(join17(dist, file)));
@@ -35210,6 +35236,7 @@ var init_doctor = __esm({
     init_read_constraints();
     init_errors();
     init_files();
+    init_locate_dist();
     init_init();
     init_settings_file();
     init_version();
@@ -35533,16 +35560,13 @@ function fresh(entry, file, stat) {
   return entry?.version === CACHE_VERSION && entry.file === file && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size;
 }
 async function loadConstraintsCached(startDir, env, fs2, cache2 = { disk: true }) {
-  const paths = await findRepo(startDir, env, fs2);
+  const { paths, constraints: found } = await findRepoAndConstraints(startDir, env, fs2);
   const context = { repoRoot: paths.repoRoot, tmpdir: env["TMPDIR"] };
-  const file = await constraintsFile(paths, fs2);
-  if (file === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
+  if (found === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
+  const { path: file, stat } = found;
   const resolved = (entry2) => ({ ...paths, constraints: resolveConstraints(entry2.data, entry2.prose, { ...context, source: file }), file });
-  let stat;
   let text;
   try {
-    stat = await fs2.stat(file);
-    if (stat === void 0) return { ...paths, constraints: defaultConstraints(context), file: void 0 };
     const remembered = cache2.memory?.get(file);
     if (fresh(remembered, file, stat)) return resolved(remembered);
     if (cache2.disk) {
@@ -35573,7 +35597,7 @@ var init_load_constraints = __esm({
   "src/hooks/load-constraints.ts"() {
     "use strict";
     init_find_repo();
-    init_read_constraints();
+    init_unreadable_constraints();
     init_resolve_constraints();
     CACHE_VERSION = 1;
   }
@@ -35686,7 +35710,8 @@ var init_scope = __esm({
 // src/hooks/pre-tool-use.ts
 import { isAbsolute as isAbsolute8 } from "node:path";
 function refuse(ruleId, reason, decision = "deny") {
-  return { decision, ruleId, reason: `[fanout:${ruleId}] ${reason}` };
+  const text = `[fanout:${ruleId}] ${reason}`;
+  return decision === "deny" ? { decision, ruleId, reason: text } : { decision, ruleId, reason: text };
 }
 async function judgePreToolUse(input, options2) {
   const toolName = input["tool_name"];
@@ -35885,7 +35910,7 @@ function dispatch(event, input, env, scopeFile) {
   const cwd = process.cwd();
   switch (event) {
     case "pre-tool-use":
-      return preToolUse(input, { env, fs: nodeFs, fallbackCwd: cwd, fallbackHome: homedir5(), scopeFile });
+      return preToolUse(input, { env, fs: nodeFs, fallbackCwd: cwd, fallbackHome: homedir5(), scopeFile: scopeFile ?? (env["FANOUT_SCOPE_FILE"] || void 0) });
     case "post-tool-use":
       return postToolUse();
     case "session-start":

@@ -1,6 +1,7 @@
-// Finds the repo around a directory without running git: the hook does this on every tool call.
+// Finds the repo around a directory without running git: the hook does this on every tool call. Lookups that do not
+// depend on each other run at once: in the hooks module each is a round trip to Claude Code (src/mod/mod-fs.ts).
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { HostFs } from '../util/host-fs.js';
+import type { FileStat, HostFs } from '../util/host-fs.js';
 
 export const CONSTRAINTS_FILE = '.claude/constraints.md';
 
@@ -17,31 +18,31 @@ export interface RepoPaths {
 
 export type Env = Record<string, string | undefined>;
 
-/** Walks up from startDir (absolute) to the directory holding .git (a dir, or a worktree's gitdir file). */
-export async function findRepo(startDir: string, env: Env, fs: HostFs): Promise<RepoPaths> {
-  let dir = resolve(startDir);
-  for (;;) {
-    const dotGit = join(dir, '.git');
-    const stat = await fs.stat(dotGit).catch(() => undefined);
-    if (stat) {
-      let gitDir = dotGit;
-      if (stat.kind === 'file') {
-        const match = /^gitdir:\s*(.+?)\s*$/m.exec((await fs.readText(dotGit)) ?? '');
-        if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(dir, match[1]);
-      }
-      let commonDir = gitDir;
-      // Not a linked worktree (no commondir file): the git dir is the common dir.
-      const common = (await fs.readText(join(gitDir, 'commondir')).catch(() => undefined))?.trim();
-      if (common) commonDir = isAbsolute(common) ? common : resolve(gitDir, common);
-      return { repoRoot: dir, gitDir, commonDir, projectDir: projectDirFrom(env, dir) };
-    }
-    const parent = dirname(dir);
-    if (parent === dir) {
-      const root = resolve(startDir);
-      return { repoRoot: root, gitDir: join(root, '.git'), commonDir: join(root, '.git'), projectDir: projectDirFrom(env, root) };
-    }
-    dir = parent;
+/** The constraints file in effect, with its stat; undefined when there is none. */
+export interface ConstraintsFile {
+  path: string;
+  stat: FileStat;
+}
+
+/** The directory holding .git (a dir, or a worktree's gitdir file) at or above startDir (absolute), and that .git. */
+async function findRoot(startDir: string, fs: HostFs): Promise<{ root: string; dotGit: FileStat } | undefined> {
+  const dirs = [resolve(startDir)];
+  for (let dir = dirs[0] as string; dirname(dir) !== dir; dir = dirname(dir)) dirs.push(dirname(dir));
+  // A failure other than "nothing there" (EACCES, a host API that changed) throws: the caller fails closed.
+  const stats = await Promise.all(dirs.map((dir) => fs.stat(join(dir, '.git'))));
+  const found = stats.findIndex((stat) => stat !== undefined);
+  return found === -1 ? undefined : { root: dirs[found] as string, dotGit: stats[found] as FileStat };
+}
+
+async function gitDirsOf(root: string, dotGit: FileStat, fs: HostFs): Promise<{ gitDir: string; commonDir: string }> {
+  let gitDir = join(root, '.git');
+  if (dotGit.kind === 'file') {
+    const match = /^gitdir:\s*(.+?)\s*$/m.exec((await fs.readText(gitDir)) ?? '');
+    if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(root, match[1]);
   }
+  // Not a linked worktree (no commondir file): the git dir is the common dir.
+  const common = (await fs.readText(join(gitDir, 'commondir')))?.trim();
+  return { gitDir, commonDir: common ? (isAbsolute(common) ? common : resolve(gitDir, common)) : gitDir };
 }
 
 function projectDirFrom(env: Env, fallback: string): string {
@@ -49,10 +50,30 @@ function projectDirFrom(env: Env, fallback: string): string {
   return fromEnv && isAbsolute(fromEnv) ? resolve(fromEnv) : fallback;
 }
 
-/** The constraints file in effect: the project dir's, else the repo root's; undefined when there is none. */
-export async function constraintsFile(paths: RepoPaths, fs: HostFs): Promise<string | undefined> {
-  for (const candidate of new Set([join(paths.projectDir, CONSTRAINTS_FILE), join(paths.repoRoot, CONSTRAINTS_FILE)])) {
-    if (await fs.stat(candidate).catch(() => undefined)) return candidate;
-  }
-  return undefined;
+/** The project dir's constraints file, else the repo root's. */
+async function constraintsFileOf(projectDir: string, repoRoot: string, fs: HostFs): Promise<ConstraintsFile | undefined> {
+  const candidates = [...new Set([join(projectDir, CONSTRAINTS_FILE), join(repoRoot, CONSTRAINTS_FILE)])];
+  const stats = await Promise.all(candidates.map((path) => fs.stat(path)));
+  const found = stats.findIndex((stat) => stat !== undefined);
+  return found === -1 ? undefined : { path: candidates[found] as string, stat: stats[found] as FileStat };
+}
+
+/** The repo around startDir (absolute) and its constraints file. Outside a repo, startDir stands for the root. */
+export async function findRepoAndConstraints(startDir: string, env: Env, fs: HostFs): Promise<{ paths: RepoPaths; constraints: ConstraintsFile | undefined }> {
+  const found = await findRoot(startDir, fs);
+  const repoRoot = found?.root ?? resolve(startDir);
+  const projectDir = projectDirFrom(env, repoRoot);
+  const [dirs, constraints] = await Promise.all([
+    found ? gitDirsOf(found.root, found.dotGit, fs) : { gitDir: join(repoRoot, '.git'), commonDir: join(repoRoot, '.git') },
+    constraintsFileOf(projectDir, repoRoot, fs),
+  ]);
+  return { paths: { repoRoot, ...dirs, projectDir }, constraints };
+}
+
+/** Walks up from startDir (absolute) to the directory holding .git (a dir, or a worktree's gitdir file). */
+export async function findRepo(startDir: string, env: Env, fs: HostFs): Promise<RepoPaths> {
+  const found = await findRoot(startDir, fs);
+  const repoRoot = found?.root ?? resolve(startDir);
+  const dirs = found ? await gitDirsOf(found.root, found.dotGit, fs) : { gitDir: join(repoRoot, '.git'), commonDir: join(repoRoot, '.git') };
+  return { repoRoot, ...dirs, projectDir: projectDirFrom(env, repoRoot) };
 }

@@ -1,26 +1,18 @@
 // The edge that reads .claude/constraints.md for the CLI (the hook has a cached variant in src/hooks).
 import type { HostFs } from '../util/host-fs.js';
 import { nodeFs } from '../util/node-fs.js';
-import { constraintsFile, findRepo, type Env, type RepoPaths } from './find-repo.js';
+import { findRepoAndConstraints, type Env } from './find-repo.js';
 import { formatConstraintsIssues, parseConstraints } from './parse-constraints.js';
 import { defaultConstraints } from './resolve-constraints.js';
-import type { Constraints } from './schema.js';
+import { unreadableConstraints, type LoadConstraintsResult } from './unreadable-constraints.js';
 
 export { CONSTRAINTS_FILE, findRepo, type Env, type RepoPaths } from './find-repo.js';
-
-export type LoadConstraintsResult =
-  | ({ constraints: Constraints; file: string | undefined } & RepoPaths)
-  | ({ error: string; file: string } & RepoPaths);
-
-/** Says why a constraints file cannot be read, and what to do. */
-export function unreadableConstraints(file: string, error: unknown): string {
-  return `${file}: cannot be read (${(error as { code?: string } | null)?.code ?? String(error)}); fix its permissions or remove it to use the defaults`;
-}
+export type { LoadConstraintsResult } from './unreadable-constraints.js';
 
 /** Reads the constraints of the repo around startDir; a missing file gives the defaults, an invalid one an error. */
 export async function loadConstraints(startDir: string, env: Env = process.env, fs: HostFs = nodeFs): Promise<LoadConstraintsResult> {
-  const paths = await findRepo(startDir, env, fs);
-  const file = await constraintsFile(paths, fs);
+  const { paths, constraints: found } = await findRepoAndConstraints(startDir, env, fs);
+  const file = found?.path;
   const context = { repoRoot: paths.repoRoot, tmpdir: env['TMPDIR'] };
   if (file === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
   let text: string | undefined;

@@ -2,8 +2,8 @@
 // run only when the file changed. The command hook keeps it in the git dir (~5 ms per call saved); the hooks module,
 // which lives as long as the session, keeps it in memory.
 import { join } from 'node:path';
-import { constraintsFile, findRepo, type Env } from '../constraints/find-repo.js';
-import { unreadableConstraints, type LoadConstraintsResult } from '../constraints/read-constraints.js';
+import { findRepoAndConstraints, type Env } from '../constraints/find-repo.js';
+import { unreadableConstraints, type LoadConstraintsResult } from '../constraints/unreadable-constraints.js';
 import { defaultConstraints, resolveConstraints } from '../constraints/resolve-constraints.js';
 import type { ConstraintsData } from '../constraints/schema.js';
 import type { FileStat, HostFs } from '../util/host-fs.js';
@@ -42,16 +42,13 @@ export function newConstraintsMemory(): Map<string, CacheEntry> {
 }
 
 export async function loadConstraintsCached(startDir: string, env: Env, fs: HostFs, cache: ConstraintsCache = { disk: true }): Promise<LoadConstraintsResult> {
-  const paths = await findRepo(startDir, env, fs);
+  const { paths, constraints: found } = await findRepoAndConstraints(startDir, env, fs);
   const context = { repoRoot: paths.repoRoot, tmpdir: env['TMPDIR'] };
-  const file = await constraintsFile(paths, fs);
-  if (file === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
+  if (found === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
+  const { path: file, stat } = found;
   const resolved = (entry: CacheEntry): LoadConstraintsResult => ({ ...paths, constraints: resolveConstraints(entry.data, entry.prose, { ...context, source: file }), file });
-  let stat: FileStat | undefined;
   let text: string | undefined;
   try {
-    stat = await fs.stat(file);
-    if (stat === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
     const remembered = cache.memory?.get(file);
     if (fresh(remembered, file, stat)) return resolved(remembered);
     if (cache.disk) {

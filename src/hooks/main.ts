@@ -67,7 +67,8 @@ function dispatch(event: HookEvent, input: HookInput, env: Env, scopeFile: strin
   const cwd = process.cwd();
   switch (event) {
     case 'pre-tool-use':
-      return preToolUse(input, { env, fs: nodeFs, fallbackCwd: cwd, fallbackHome: homedir(), scopeFile });
+      // FANOUT_SCOPE_FILE: the same scope for the hooks module, which takes no arguments (src/mod/register.ts).
+      return preToolUse(input, { env, fs: nodeFs, fallbackCwd: cwd, fallbackHome: homedir(), scopeFile: scopeFile ?? (env['FANOUT_SCOPE_FILE'] || undefined) });
     case 'post-tool-use':
       return postToolUse();
     case 'session-start':

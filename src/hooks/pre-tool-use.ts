@@ -25,12 +25,14 @@ export interface PreToolUseOptions {
 }
 
 export type PreToolUseAnswer =
-  | { decision: 'deny' | 'ask'; ruleId: string; reason: string }
+  | { decision: 'deny'; ruleId: string; reason: string }
+  | { decision: 'ask'; ruleId: string; reason: string }
   /** `context`: what the model should be told (warn-level locks); `record`: what to append to the ledger. */
   | { decision: 'allow'; context?: string; record?: ToolRecord };
 
 function refuse(ruleId: string, reason: string, decision: 'deny' | 'ask' = 'deny'): PreToolUseAnswer {
-  return { decision, ruleId, reason: `[fanout:${ruleId}] ${reason}` };
+  const text = `[fanout:${ruleId}] ${reason}`;
+  return decision === 'deny' ? { decision, ruleId, reason: text } : { decision, ruleId, reason: text };
 }
 
 /** The verdict on one tool call; writes nothing but the constraints cache. */

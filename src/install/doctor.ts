@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConstraints } from '../constraints/read-constraints.js';
 import { isFanoutError } from '../util/errors.js';
 import { listFiles } from './files.js';
+import { perRepoFiles } from './locate-dist.js';
 import { BUNDLE_DIR, readInstallRecord } from './init.js';
 import { PROJECT_SETTINGS, readSettingsFile } from './settings-file.js';
 import { FANOUT_VERSION } from './version.js';
@@ -182,7 +183,7 @@ function checkBundle(root: string, distDir: string | undefined, perRepo: boolean
 /** Whether every built file of `dist` is in `installed` with the same bytes. */
 function sameFiles(dist: string, installed: string): boolean {
   if (dist === installed) return true;
-  const ours = listFiles(dist);
+  const ours = perRepoFiles(listFiles(dist));
   return ours.every((file) => {
     const there = join(installed, file);
     return existsSync(there) && readFileSync(there).equals(readFileSync(join(dist, file)));

@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 /** The files a complete build has; hook.cjs loads its core from hook-chunks/. */
 export const BUNDLE_ENTRIES = ['hook.cjs', 'cli.mjs'] as const;
 
+/** What only the plugin runs (the hooks module and its command hook): a per-repo install copies the rest. */
+export const PLUGIN_ONLY_DIR = 'plugin';
+
+/** The files of a build that a per-repo install copies to .claude/fanout/, relative to the build dir. */
+export function perRepoFiles(files: readonly string[]): string[] {
+  return files.filter((file) => !file.startsWith(`${PLUGIN_ONLY_DIR}/`));
+}
+
 export function isDistDir(dir: string): boolean {
   return BUNDLE_ENTRIES.every((name) => existsSync(join(dir, name)));
 }

@@ -65,7 +65,16 @@ export const WIRED_EVENTS: readonly WiredEvent[] = [
 /** Settings-shaped hooks: event → the one group fanout adds to it, in wiring order. */
 export type Wiring = Array<{ event: string; group: HookGroup }>;
 
+/**
+ * The plugin's hooks module (src/mod/register.ts), relative to hooks/: where Claude Code loads it, it judges tool
+ * calls in-process. The plugin's PreToolUse command hook stays as the fail-closed backstop, a shell script that
+ * exits at once for a call the module already judged and runs hook.cjs otherwise (src/mod/pre-tool-use.sh).
+ */
+export const PLUGIN_MODULE = '../dist/plugin/fanout-hooks.mjs';
+export const PLUGIN_PRE_TOOL_USE = '. "${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh"';
+
 export function hookCommand(target: InstallTarget, hookEvent: string): string {
+  if (target === 'plugin' && hookEvent === 'pre-tool-use') return PLUGIN_PRE_TOOL_USE;
   return `node "${HOOK_PATHS[target]}" ${hookEvent}`;
 }
 
@@ -86,8 +95,12 @@ export function isFanoutHookCommand(command: unknown): boolean {
 }
 
 /** hooks/hooks.json for the plugin. */
-export function pluginHooksJson(): { description: string; hooks: Record<string, HookGroup[]> } {
+export function pluginHooksJson(): { description: string; modules: string[]; hooks: Record<string, HookGroup[]> } {
   const hooks: Record<string, HookGroup[]> = {};
   for (const { event, group } of fanoutWiring('plugin')) hooks[event] = [group];
-  return { description: 'fanout: Phase 0 guard and run ledger (PreToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)', hooks };
+  return {
+    description: 'fanout: Phase 0 guard and run ledger (in-process hooks module, PreToolUse backstop), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)',
+    modules: [PLUGIN_MODULE],
+    hooks,
+  };
 }

@@ -40,7 +40,8 @@ interface ValidateJson {
   success: boolean;
   strict: boolean;
   manifest: { type: string; errors: unknown[]; warnings: unknown[] };
-  provides: { hooks: Array<{ event: string; command: string; matcher?: string }>; commands: string[] };
+  provides: { hooks: Array<{ event: string; command: string; matcher?: string }>; commands: string[]; modules: Array<{ path: string }> };
+  contents: Array<{ type: string; gatingHooks: Array<{ module: string; pattern: string; hasCatch: boolean }> }>;
 }
 
 describe('claude plugin validate --strict', { timeout: 120_000 }, () => {
@@ -57,7 +58,13 @@ describe('claude plugin validate --strict', { timeout: 120_000 }, () => {
     const result = JSON.parse(json.stdout) as ValidateJson;
     expect(result).toMatchObject({ success: true, strict: true, manifest: { type, errors: [], warnings: [] } });
     expect(result.provides.hooks.map((h) => h.event)).toEqual(['PreToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
-    for (const hook of result.provides.hooks) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.cjs" [a-z-]+$/);
+    const [pre, ...others] = result.provides.hooks;
+    expect(pre?.command).toBe('. "${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh"');
+    for (const hook of others) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.cjs" [a-z-]+$/);
+    // The hooks module, with a .catch on the hook that gates tool calls (validate warns about a gate without one).
+    expect(result.provides.modules).toEqual([{ path: 'dist/plugin/fanout-hooks.mjs' }]);
+    const gates = result.contents.flatMap((c) => c.gatingHooks);
+    expect(gates).toEqual([expect.objectContaining({ module: '../dist/plugin/fanout-hooks.mjs', pattern: 'tool.call', hasCatch: true })]);
     expect([...result.provides.commands].sort()).toEqual(COMMAND_NAMES.map((n) => `fanout:${n}`).sort());
   });
 });
