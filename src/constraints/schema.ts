@@ -35,6 +35,8 @@ export const GateSchema = z.strictObject({
   max_agents: z.optional(z.int().check(z.gte(1), z.lte(64))),
   /** What to do with a subagent asking for isolation: worktree when no qualifying plan is active. */
   subagent_worktree: z.optional(z.enum(['allow', 'ask', 'deny'])),
+  /** What to do when a second writer (subagent, or the main session) writes in a checkout a running subagent is writing in. */
+  parallel_writers: z.optional(z.enum(['allow', 'ask', 'deny'])),
 });
 
 export const OrchestrateDefaultsSchema = z.strictObject({
@@ -68,7 +70,7 @@ export interface Constraints {
   boundary: string;
   tempRoots: string[];
   ports: Record<number, string>;
-  gate: { directMax: number; sequentialMax: number; maxAgents: number; subagentWorktree: 'allow' | 'ask' | 'deny' };
+  gate: { directMax: number; sequentialMax: number; maxAgents: number; subagentWorktree: 'allow' | 'ask' | 'deny'; parallelWriters: 'allow' | 'ask' | 'deny' };
   orchestrate: z.infer<typeof OrchestrateDefaultsSchema>;
   /** The prose below the front matter, loaded into the session. */
   prose: string;

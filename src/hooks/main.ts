@@ -7,9 +7,10 @@ import { parseHookInput, preToolUseDecision, blockPrompt, type HookInput, type R
 import { postToolUse } from './post-tool-use.js';
 import { preToolUse } from './pre-tool-use.js';
 import { sessionStart } from './session-start.js';
+import { subagentStart, subagentStop } from './subagent-events.js';
 import { userPrompt } from './user-prompt.js';
 
-export const HOOK_EVENTS = ['pre-tool-use', 'post-tool-use', 'session-start', 'user-prompt-submit', 'user-prompt-expansion'] as const;
+export const HOOK_EVENTS = ['pre-tool-use', 'post-tool-use', 'session-start', 'user-prompt-submit', 'user-prompt-expansion', 'subagent-start', 'subagent-stop'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
 export interface HookResult {
@@ -20,9 +21,10 @@ export interface HookResult {
 
 /**
  * Runs one hook event. Failure policy (tested): pre-tool-use and the prompt hooks fail closed
- * (malformed input or an internal error denies/blocks with the reason); session-start only informs,
- * so it reports on stderr and exits 1 (non-blocking); post-tool-use is kept for settings an older
- * fanout wrote and answers nothing.
+ * (malformed input or an internal error denies/blocks with the reason); session-start and the subagent events only
+ * record and inform, so they report on stderr and exit 1 (non-blocking). A SubagentStop that blocked would keep the
+ * subagent running; one that fails leaves its writer claim to expire (fail closed). post-tool-use is kept for
+ * settings an older fanout wrote and answers nothing.
  */
 export async function runHook(argv: string[], raw: string | undefined, env: Env): Promise<HookResult> {
   const [event, ...rest] = argv;
@@ -76,5 +78,9 @@ function dispatch(event: HookEvent, input: HookInput, env: Env, scopeFile: strin
     case 'user-prompt-submit':
     case 'user-prompt-expansion':
       return userPrompt(input, env, nodeFs, cwd);
+    case 'subagent-start':
+      return subagentStart(input, env, nodeFs, cwd);
+    case 'subagent-stop':
+      return subagentStop(input, env, nodeFs, cwd);
   }
 }

@@ -1,15 +1,19 @@
-// PreToolUse: the Phase 0 guard, the scope of an orchestrated agent, the gate, and the ledger record, over injected
-// file access: the command hook (node) and the in-process hooks module ($.fs) run this same code.
+// PreToolUse: the Phase 0 guard, the scope of an orchestrated agent, the gate, the parallel-writers rule and the
+// ledger record, over injected file access: the command hook (node) and the in-process hooks module ($.fs) run this
+// same code.
 import { isAbsolute } from 'node:path';
 import type { Env } from '../constraints/find-repo.js';
-import type { GuardContext } from '../guard/index.js';
+import type { Constraints } from '../constraints/schema.js';
+import { writesInCheckout, type GuardContext } from '../guard/index.js';
 import type { HostFs } from '../util/host-fs.js';
+import { hostTrackingStore } from './host-tracking-store.js';
 import { additionalContext, preToolUseDecision, type HookInput } from './io.js';
 import { judgeToolCall } from './judge-tool-call.js';
 import { activePlan, readLedgerTail } from './ledger.js';
 import { loadConstraintsCached, type ConstraintsCache } from './load-constraints.js';
 import { recordToolCall, toolRecord, type ToolRecord } from './record-tool-call.js';
 import { checkScope, readScope } from './scope.js';
+import { gateParallelWrite, readSubagent, sessionsRoot } from './writer-tracking.js';
 
 export interface PreToolUseOptions {
   env: Env;
@@ -35,7 +39,7 @@ function refuse(ruleId: string, reason: string, decision: 'deny' | 'ask' = 'deny
   return decision === 'deny' ? { decision, ruleId, reason: text } : { decision, ruleId, reason: text };
 }
 
-/** The verdict on one tool call; writes nothing but the constraints cache. */
+/** The verdict on one tool call; writes the constraints cache and, under the parallel-writers rule, a subagent's claim. */
 export async function judgePreToolUse(input: HookInput, options: PreToolUseOptions): Promise<PreToolUseAnswer> {
   const toolName = input['tool_name'];
   const toolInput = input['tool_input'];
@@ -69,10 +73,52 @@ export async function judgePreToolUse(input: HookInput, options: PreToolUseOptio
     const outside = checkScope(toolName, toolInput as Record<string, unknown>, scope, context, env['TMPDIR']);
     if (outside) return refuse(outside.ruleId, outside.reason);
   }
+  // Last: a subagent's write that gets this far is allowed, so it claims the checkout (the claim is recorded now).
+  const parallel = await parallelWriters(input, toolName, toolInput as Record<string, unknown>, constraints, context, loaded.commonDir, options);
+  if (parallel) return parallel;
   const record = toolRecord(toolName, toolInput as Record<string, unknown>, context, loaded.commonDir, session, (options.now ?? (() => new Date()))());
   // warn-level locks: the call goes ahead, and the model is told to report it.
   const report = verdict.warnings.length === 0 ? undefined : `fanout: ${verdict.warnings.map((w) => w.message).join(' ')} Tell the user about this change and why you made it.`;
   return { decision: 'allow', ...(report === undefined ? {} : { context: report }), ...(record === undefined ? {} : { record }) };
+}
+
+/** The parallel-writers rule, its state kept per session in the git dir (src/guard/parallel-writers.ts). */
+async function parallelWriters(
+  input: HookInput,
+  toolName: string,
+  toolInput: Record<string, unknown>,
+  constraints: Constraints,
+  context: GuardContext,
+  commonDir: string,
+  options: PreToolUseOptions,
+): Promise<PreToolUseAnswer | undefined> {
+  const policy = constraints.gate.parallelWriters;
+  const session = stringOr(input.session_id);
+  // Outside a repo there is no git dir to keep claims in; without a session id, sessions cannot be told apart.
+  if (policy === 'allow' || session === undefined || (await options.fs.stat(commonDir))?.kind !== 'dir') return undefined;
+  const pid = Number(options.env['CLAUDE_PID']);
+  const store = hostTrackingStore(options.fs);
+  const root = sessionsRoot(commonDir);
+  const agent = stringOr(input['agent_id']);
+  // The hooks module learns only the agent's id from Claude Code; its type is in the SubagentStart record.
+  const agentType = stringOr(input['agent_type']) ?? (agent === undefined ? undefined : (await readSubagent(store, root, session, agent)).type);
+  const decision = await gateParallelWrite(store, {
+    root,
+    session,
+    checkout: context.repoRoot,
+    agent,
+    agentType,
+    pid: Number.isInteger(pid) && pid > 1 ? pid : undefined,
+    policy,
+    now: (options.now ?? (() => new Date()))().getTime(),
+    writes: () => writesInCheckout(toolName, toolInput, context),
+    plan: async () => activePlan(await readLedgerTail(options.fs, commonDir), session)?.decision,
+  });
+  return decision.action === 'block' ? refuse(decision.ruleId, decision.message, decision.severity) : undefined;
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The command hook: judge, record what goes ahead, and answer in Claude Code's PreToolUse protocol. */

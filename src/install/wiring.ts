@@ -40,8 +40,9 @@ export interface WiredEvent {
   matcher?: string;
   /**
    * Fail closed where the hook's answer gates something (a tool call, a prompt): a crash or timeout then blocks.
-   * SessionStart only informs; it exits 1 on failure by design (src/hooks/main.ts), which onFailure "block" would
-   * turn into a blocking error the model must read.
+   * SessionStart and the subagent events only record and inform; they exit 1 on failure by design
+   * (src/hooks/main.ts), which onFailure "block" would turn into a blocking error the model must read (on
+   * SubagentStop: one that keeps the subagent running). A lost SubagentStop only keeps a writer claim longer.
    */
   failClosed: boolean;
 }
@@ -60,6 +61,9 @@ export const WIRED_EVENTS: readonly WiredEvent[] = [
   { event: 'SessionStart', hookEvent: 'session-start', failClosed: false },
   { event: 'UserPromptSubmit', hookEvent: 'user-prompt-submit', failClosed: true },
   { event: 'UserPromptExpansion', hookEvent: 'user-prompt-expansion', failClosed: true },
+  // Which subagents of a session run: a writer's claim on the checkout ends when it stops (parallel-writers).
+  { event: 'SubagentStart', hookEvent: 'subagent-start', failClosed: false },
+  { event: 'SubagentStop', hookEvent: 'subagent-stop', failClosed: false },
 ];
 
 /** Settings-shaped hooks: event → the one group fanout adds to it, in wiring order. */
@@ -99,7 +103,8 @@ export function pluginHooksJson(): { description: string; modules: string[]; hoo
   const hooks: Record<string, HookGroup[]> = {};
   for (const { event, group } of fanoutWiring('plugin')) hooks[event] = [group];
   return {
-    description: 'fanout: Phase 0 guard and run ledger (in-process hooks module, PreToolUse backstop), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)',
+    description:
+      'fanout: Phase 0 guard, parallel-writers gate and run ledger (in-process hooks module, PreToolUse backstop), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion), subagent tracking (SubagentStart/Stop)',
     modules: [PLUGIN_MODULE],
     hooks,
   };

@@ -21,6 +21,7 @@ export interface ModApi {
     read(path: string): Promise<string>;
     write(path: string, text: string): Promise<void>;
     stat(path: string): Promise<ModStat>;
+    list(path: string): Promise<Array<{ name: string; kind: string }>>;
   };
   process: {
     run(argv: string[], init?: { cwd?: string; env?: Record<string, string>; stdin?: string; timeoutMs?: number }): Promise<ProcessResult>;

@@ -28,6 +28,8 @@ interface SessionFacts {
   marker: string | undefined;
   /** Why the module leaves every call to the command hook; undefined while it judges. */
   standDown: string | undefined;
+  /** CLAUDE_PID: the Claude Code process the module runs in. */
+  pid: number | undefined;
 }
 
 /** Keys of a `tool.call` event that are not the tool's input. */
@@ -50,7 +52,8 @@ async function learnSession($: ModApi): Promise<SessionFacts> {
   const env: Env = { ...hookEnv, HOME: home, TMPDIR: tmpdir, FANOUT_SCOPE_FILE: scope, FANOUT_MODULE_FAULTS: faults };
   const data = hookEnv['CLAUDE_PLUGIN_DATA'];
   const marker = data && data.startsWith('/') && isMarkableId(sessionId) ? judgedMarkerPath(data, sessionId) : undefined;
-  return { sessionId, env, home: home ?? '/', marker, standDown: undefined };
+  const pid = Number(hookEnv['CLAUDE_PID']);
+  return { sessionId, env, home: home ?? '/', marker, standDown: undefined, pid: Number.isInteger(pid) && pid > 1 ? pid : undefined };
 }
 
 /** The guard must deny and allow these as it does in node; a runtime where it does not is not trusted to judge. */
@@ -67,7 +70,7 @@ async function startSession($: ModApi, cwd: string): Promise<SessionFacts> {
   const session = await learnSession($);
   const broken = selfTest();
   if (broken) return { ...session, standDown: `its self-test failed: ${broken}` };
-  const loaded = await loadConstraintsCached(cwd, session.env, modFs($), cache);
+  const loaded = await loadConstraintsCached(cwd, session.env, modFs($, session.pid), cache);
   if ('error' in loaded) $.ui.log(`fanout: ${loaded.file} is invalid, so every tool call is denied until a human fixes it:\n${loaded.error}`);
   return session;
 }
@@ -86,7 +89,7 @@ async function markJudged($: ModApi, session: SessionFacts, id: string): Promise
 export function register(on: On): void {
   on('session.start', async ($, e, next) => {
     // Off the session's start-up: the first tool call waits for it instead.
-    facts = startSession($, e.cwd).catch((error: unknown) => ({ sessionId: '', env: {}, home: '/', marker: undefined, standDown: `it could not start (${messageOf(error)})` }));
+    facts = startSession($, e.cwd).catch((error: unknown) => ({ sessionId: '', env: {}, home: '/', marker: undefined, standDown: `it could not start (${messageOf(error)})`, pid: undefined }));
     void facts.then((session) => {
       if (session.standDown !== undefined) $.ui.log(`fanout: the in-process guard is off because ${session.standDown}; fanout's command hook judges every tool call instead.`);
     });
@@ -113,8 +116,9 @@ async function judgeInProcess($: ModApi, e: ToolCallEvent): Promise<{ deny: stri
   await injectedFault(session, e);
   const toolInput = Object.fromEntries(Object.entries(e).filter(([key]) => !EVENT_KEYS.has(key)));
   const cwd = await $.session.cwd();
-  const input: HookInput = { hook_event_name: 'PreToolUse', session_id: session.sessionId, cwd, tool_name: e.tool, tool_input: toolInput };
-  const fs = modFs($);
+  // A subagent's call carries its agentId: the hook input's agent_id (the parallel-writers rule tells agents apart by it).
+  const input: HookInput = { hook_event_name: 'PreToolUse', session_id: session.sessionId, cwd, tool_name: e.tool, tool_input: toolInput, ...(e.agentId ? { agent_id: e.agentId } : {}) };
+  const fs = modFs($, session.pid);
   const answer = await judgePreToolUse(input, { env: session.env, fs, fallbackCwd: cwd, fallbackHome: session.home, scopeFile: session.env['FANOUT_SCOPE_FILE'] || undefined, cache });
   if (answer.decision === 'deny') return { deny: answer.reason };
   // An ask, or a report for the model: the command hook gives them in Claude Code's own terms (a permission prompt, context).

@@ -74,6 +74,31 @@ describe('fake API', () => {
     expect(api.otherRequests).toEqual([{ method: 'HEAD', url: '/api/hello' }]);
   });
 
+  it('holds a turn until its condition holds, answering other requests meanwhile; a hold that never ends times out', async () => {
+    const api = await startFakeApi([
+      { match: 'first', holdUntil: (requests) => requests.some((r) => r.raw.includes('second')), text: 'first answered' },
+      { match: 'second', text: 'second answered' },
+      { match: 'never', holdUntil: () => false, holdTimeoutMs: 200, label: 'never-true' },
+    ]);
+    const order: string[] = [];
+    const text = async (prompt: string) => {
+      const events = await post(api.url, userMessage(prompt));
+      const delta = events.find((e) => e.event === 'content_block_delta')?.data['delta'] as { text?: string } | undefined;
+      order.push(delta?.text ?? '');
+    };
+    const first = text('first');
+    // The first request is recorded (and held) before the second is sent.
+    for (const end = Date.now() + 10_000; api.requests.length === 0; ) {
+      if (Date.now() > end) throw new Error('the first request never reached the fake API within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all([first, text('second')]);
+    expect(order).toEqual(['second answered', 'first answered']);
+    await text('never');
+    expect(order[2]).toMatch(/held turn 'never-true' timed out/);
+    expect(api.holdTimeouts).toEqual(['never-true']);
+  });
+
   it('finds tool_results and system messages as hook feedback', async () => {
     const api = await startFakeApi();
     await post(api.url, {

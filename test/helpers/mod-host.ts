@@ -2,7 +2,7 @@
 // Claude Code's (same answers, same "… failed: ENOENT" errors), and an `on` that records the hooks. The e2e tests
 // run the same bundle in the real CLI; these run it thousands of times.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ModApi, Next, ToolCallEvent, ToolCallResult } from '../../src/mod/mod-api.js';
@@ -38,6 +38,13 @@ export function nodeModApi(state: HostState): ModApi {
       write: async (path, text) => {
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, text);
+      },
+      list: async (path) => {
+        try {
+          return readdirSync(path, { withFileTypes: true }).map((entry) => ({ name: entry.name, kind: entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other' }));
+        } catch (error) {
+          throw new Error(`fanout: $.fs.list(${path}) failed: ${errno(error)}`);
+        }
       },
       stat: async (path) => {
         if (state.override?.stat) return state.override.stat(path);

@@ -77,6 +77,25 @@ describe('the hooks module, built', () => {
     expect(JSON.parse(readFileSync(ledger, 'utf8').trim())).toMatchObject({ type: 'tool', session: SESSION, tool: 'Bash', files: ['notes.txt'], command: 'echo x > notes.txt' });
   });
 
+  it('keeps the parallel-writers claims in the same files as the command hook: one subagent writes, the others are refused', async () => {
+    const state = host();
+    state.hookEnv['CLAUDE_PID'] = String(process.pid);
+    const module = await loadModule(state);
+    await module.startSession();
+    const write = (id: string, agentId: string) => module.toolCall({ tool: 'Write', tool_use_id: id, agentId, file_path: `${state.cwd}/shared.txt`, content: agentId });
+    expect(await write('toolu_a', 'agent-a')).toBe('passed');
+    const refused = await write('toolu_b', 'agent-b');
+    expect(refused).toEqual({ deny: expect.stringMatching(/^\[fanout:parallel-writers\] subagent agent-a, started by the same session, is already changing files/) });
+    // The command hook reads the module's claim: a third subagent is refused there too, with the same words.
+    const { runHook } = await import('../../../src/hooks/main.js');
+    const input = { session_id: SESSION, cwd: state.cwd, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${state.cwd}/shared.txt`, content: 'c' }, agent_id: 'agent-b' };
+    const viaHook = JSON.parse((await runHook(['pre-tool-use'], JSON.stringify(input), { HOME: '/home/dev', CLAUDE_PID: String(process.pid) })).stdout).hookSpecificOutput;
+    const sinceless = (text: string) => text.replace(/since \d+ s ago/, 'since … ago');
+    expect(sinceless(viaHook.permissionDecisionReason)).toBe(sinceless((refused as { deny: string }).deny));
+    // The holder goes on writing.
+    expect(await write('toolu_a2', 'agent-a')).toBe('passed');
+  });
+
   it('leaves an ask and a warn-level report to the command hook: passes them on unmarked', async () => {
     const state = host({ '.claude/constraints.md': '---\nlocked:\n  - { path: package-lock.json, level: ask, reason: lockfiles change through npm }\n  - { path: NOTES.md, level: warn, reason: curated }\n---\n' });
     const module = await loadModule(state);

@@ -92,6 +92,7 @@ describe('runHook: session-start, the ledger record and warn-level locks', () =>
     expect(context.additionalContext).toContain('Never touch the billing module.');
     expect(context.additionalContext).toContain('5432 → postgres');
     expect(context.additionalContext).toContain('.env');
+    expect(context.additionalContext).toMatch(/while one subagent changes files here, other subagents and this session may not \(parallel-writers\)/);
   });
 
   it('pre-tool-use records the files a call it lets through changes, and tells the model to report warn-level locks', async () => {
