@@ -100,19 +100,24 @@ describe('the hooks module in the real Claude Code CLI', { timeout: 240_000 }, (
     expect(node.starts('hook.cjs session-start')).toBe(1);
   });
 
-  it('denies with the reason when the guard throws, and through its .catch when the guard hangs past the time limit', async () => {
-    const repo = makeGitRepo();
+  it('denies with the reason when the guard throws, and through its .catch when the guard hangs past the time limit; a worktree subagent\'s Bash still runs', async () => {
+    // A subagent in its own worktree, allowed by the constraints: a tool.call hook on Bash once made every Bash call of
+    // such a subagent fail (anthropics/claude-code#92533); not on the pinned CLI, and this keeps it that way.
+    const repo = makeGitRepo({ 'README.md': '# faults\n', '.claude/constraints.md': '---\ngate: { subagent_worktree: allow }\n---\n' });
     const node = loggingNodePath();
-    const api = await startFakeApi(
-      script(
+    const api = await startFakeApi([
+      ...script(
         [
           { id: 'toolu_fault_throw', name: 'Bash', input: { command: 'echo fanout-fault-throw', description: 'Echo' } },
           { id: 'toolu_fault_hang', name: 'Bash', input: { command: 'echo fanout-fault-hang', description: 'Echo' } },
+          { id: 'toolu_wt_agent', name: 'Agent', input: { description: 'pwd in a worktree', prompt: 'MODULE-WT-SUB: run pwd', isolation: 'worktree', run_in_background: false } },
         ],
         'fault-run-finished',
       ),
-    );
-    const run = await runClaude({ cwd: repo.dir, prompt: 'echo', api, allowedTools: ['Bash'], pluginDir: FANOUT_ROOT, env: { PATH: node.path, FANOUT_MODULE_FAULTS: '1' }, timeoutMs: 180_000 });
+      { kind: 'subagent', match: 'MODULE-WT-SUB', toolUses: [{ id: 'toolu_wt_pwd', name: 'Bash', input: { command: 'pwd', description: 'Where am I' } }] },
+      { kind: 'subagent', when: (r) => findToolResult(r, 'toolu_wt_pwd') !== undefined, text: 'subagent done' },
+    ]);
+    const run = await runClaude({ cwd: repo.dir, prompt: 'echo', api, allowedTools: ['Bash', 'Agent'], pluginDir: FANOUT_ROOT, env: { PATH: node.path, FANOUT_MODULE_FAULTS: '1' }, timeoutMs: 180_000 });
     expect(run.exitCode, describeRun(run)).toBe(0);
     const thrown = resultOf(run.requests, 'toolu_fault_throw');
     expect(thrown.text).toMatch(moduleDeny('guard-failed'));
@@ -120,6 +125,9 @@ describe('the hooks module in the real Claude Code CLI', { timeout: 240_000 }, (
     const hung = resultOf(run.requests, 'toolu_fault_hang');
     expect(hung.text).toMatch(moduleDeny('guard-failed'));
     expect(hung.text).toContain('(timeout)');
+    const pwd = resultOf(run.requests, 'toolu_wt_pwd');
+    expect(pwd.isError, pwd.text).toBe(false);
+    expect(pwd.text).toMatch(/\/\.claude\/worktrees\/agent-\w+$/);
     expect(node.starts('hook.cjs pre-tool-use')).toBe(0);
   });
 
