@@ -5,6 +5,7 @@ import { loadConstraintsCached } from './load-constraints.js';
 import type { Constraints } from '../constraints/schema.js';
 import { additionalContext, type HookInput } from './io.js';
 import { hostTrackingStore } from './host-tracking-store.js';
+import { sweepJudgedMarkers } from './judged-marker.js';
 import { sessionsRoot, sweepSessions } from './writer-tracking.js';
 
 /** One paragraph a model can act on: what is locked, what needs a human, where the boundary is. */
@@ -43,6 +44,11 @@ export function summariseConstraints(constraints: Constraints): string {
 export async function sessionStart(input: HookInput, env: Env, fs: HostFs, fallbackCwd: string): Promise<string> {
   const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : fallbackCwd;
   const loaded = await loadConstraintsCached(cwd, env, fs);
+  const pluginData = env['CLAUDE_PLUGIN_DATA'];
+  if (input['source'] === 'startup' && pluginData && isAbsolute(pluginData)) {
+    // Housekeeping only: a later start sweeps what this one could not.
+    await sweepJudgedMarkers(fs, pluginData, { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() }).catch(() => 0);
+  }
   if (input['source'] === 'startup' && (await fs.stat(loaded.commonDir).catch(() => undefined))?.kind === 'dir') {
     try {
       await sweepSessions(hostTrackingStore(fs), sessionsRoot(loaded.commonDir), { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() });

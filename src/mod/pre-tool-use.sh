@@ -1,7 +1,7 @@
 # fanout's PreToolUse command hook in the plugin, sourced by the hook's shell from hooks/hooks.json:
 #   . "${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh"
 # Where Claude Code loaded fanout's hooks module (src/mod/register.ts), the module judged this very call in-process
-# and wrote its tool_use_id to the marker file (src/mod/judged-marker.ts): then say nothing, and no node starts.
+# and wrote its tool_use_id to the marker file (src/hooks/judged-marker.ts): then say nothing, and no node starts.
 # Anywhere else (no function hooks, a module that failed to load or was unloaded, a call the module left to this
 # hook) run the guard in node. A missing script, node or hook fails the hook, and onFailure "block" blocks the call.
 fanout_hook="${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs"

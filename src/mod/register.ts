@@ -15,7 +15,7 @@ import type { HookInput } from '../hooks/io.js';
 import { loadConstraintsCached, newConstraintsMemory, type ConstraintsCache } from '../hooks/load-constraints.js';
 import { judgePreToolUse } from '../hooks/pre-tool-use.js';
 import { recordToolCall } from '../hooks/record-tool-call.js';
-import { isMarkableId, judgedMarkerPath, nextJudged } from './judged-marker.js';
+import { isMarkableId, judgedMarkerPath, nextJudged } from '../hooks/judged-marker.js';
 import type { ModApi, On, ToolCallEvent } from './mod-api.js';
 import { modFs } from './mod-fs.js';
 

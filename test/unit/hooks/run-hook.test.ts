@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,19 @@ describe('runHook: pre-tool-use', () => {
 });
 
 describe('runHook: session-start, the ledger record and warn-level locks', () => {
+  it('session-start in the plugin sweeps the hooks module\'s markers of sessions idle for a day', async () => {
+    repo = tempRepo();
+    const data = join(repo.dir, '.plugin-data');
+    mkdirSync(join(data, 'judged'), { recursive: true });
+    for (const name of ['old-session', 'this-session']) writeFileSync(join(data, 'judged', name), 'toolu_x\n');
+    const old = (Date.now() - 2 * 24 * 60 * 60_000) / 1000;
+    for (const name of ['old-session', 'this-session']) utimesSync(join(data, 'judged', name), old, old);
+    const input = JSON.stringify({ session_id: 'this-session', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' });
+    expect((await runHook(['session-start'], input, { CLAUDE_PLUGIN_DATA: data })).exitCode).toBe(0);
+    expect(existsSync(join(data, 'judged', 'old-session'))).toBe(false);
+    expect(existsSync(join(data, 'judged', 'this-session'))).toBe(true);
+  });
+
   it('loads the prose and a summary of the active rules', async () => {
     repo = tempRepo({ '.claude/constraints.md': '---\nports: { "5432": postgres }\n---\nNever touch the billing module.\n' });
     const result = await runHook(['session-start'], JSON.stringify({ cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' }), {});

@@ -3,6 +3,7 @@
 // command hook (src/mod/pre-tool-use.sh) exits at once when its input names one of them. A call the module did not
 // judge (function hooks off, the module failed to load or was unloaded, a call it left to the command hook) finds
 // no line and runs the guard in node, fail closed. Ids are random per call, so a stale file never matches.
+import type { HostFs } from '../util/host-fs.js';
 
 export const JUDGED_DIR = 'judged';
 
@@ -21,4 +22,23 @@ export function isMarkableId(id: string): boolean {
 /** The marker's new content: `id` first, then up to JUDGED_KEEP - 1 of the previous ids. */
 export function nextJudged(previous: readonly string[], id: string): string[] {
   return [id, ...previous.filter((p) => p !== id)].slice(0, JUDGED_KEEP);
+}
+
+/** Marker files of sessions idle this long go at the next SessionStart: their ids can no longer match a call. */
+export const JUDGED_RETENTION_MS = 24 * 60 * 60_000;
+
+/** Removes the marker files of other sessions idle for JUDGED_RETENTION_MS (one file per session otherwise piles up). */
+export async function sweepJudgedMarkers(fs: HostFs, pluginData: string, options: { keep?: string | undefined; now: number }): Promise<number> {
+  if (!fs.remove) return 0;
+  const dir = `${pluginData.replace(/\/+$/, '')}/${JUDGED_DIR}`;
+  let removed = 0;
+  for (const name of await fs.list(dir)) {
+    if (name === options.keep || !isMarkableId(name)) continue;
+    const stat = await fs.stat(`${dir}/${name}`);
+    if (stat?.kind === 'file' && options.now - stat.mtimeMs > JUDGED_RETENTION_MS) {
+      await fs.remove(`${dir}/${name}`);
+      removed++;
+    }
+  }
+  return removed;
 }
