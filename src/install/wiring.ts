@@ -22,6 +22,8 @@ export const HOOK_TIMEOUT_SECONDS = 10;
 export interface HookEntry {
   type: 'command';
   command: string;
+  /** Exec form: `command` is run directly with these arguments, no shell (Claude Code substitutes ${CLAUDE_PLUGIN_ROOT}). */
+  args?: string[];
   timeout: number;
   onFailure?: 'block';
 }
@@ -75,16 +77,21 @@ export type Wiring = Array<{ event: string; group: HookGroup }>;
  * exits at once for a call the module already judged and runs hook.cjs otherwise (src/mod/pre-tool-use.sh).
  */
 export const PLUGIN_MODULE = '../dist/plugin/fanout-hooks.mjs';
-export const PLUGIN_PRE_TOOL_USE = '. "${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh"';
+/**
+ * Run by bash directly (exec form), not through `bash -c`: a command string starts the user's shell, which (Debian's
+ * bash, with the socket Claude Code gives hooks as stdin) sources ~/.bashrc on every call; and the script needs
+ * bash's `read -N` (checked on 2.1.328, docs/install.md: about the cost of a hook that only runs `true`).
+ */
+export const PLUGIN_PRE_TOOL_USE = { command: 'bash', args: ['${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh'] };
 
 export function hookCommand(target: InstallTarget, hookEvent: string): string {
-  if (target === 'plugin' && hookEvent === 'pre-tool-use') return PLUGIN_PRE_TOOL_USE;
   return `node "${HOOK_PATHS[target]}" ${hookEvent}`;
 }
 
 export function fanoutWiring(target: InstallTarget): Wiring {
   return WIRED_EVENTS.map((wired) => {
-    const entry: HookEntry = { type: 'command', command: hookCommand(target, wired.hookEvent), timeout: HOOK_TIMEOUT_SECONDS };
+    const command = target === 'plugin' && wired.hookEvent === 'pre-tool-use' ? PLUGIN_PRE_TOOL_USE : { command: hookCommand(target, wired.hookEvent) };
+    const entry: HookEntry = { type: 'command', ...command, timeout: HOOK_TIMEOUT_SECONDS };
     if (wired.failClosed) entry.onFailure = 'block';
     return { event: wired.event, group: wired.matcher === undefined ? { hooks: [entry] } : { matcher: wired.matcher, hooks: [entry] } };
   });

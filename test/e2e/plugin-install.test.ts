@@ -85,7 +85,7 @@ async function expectDangerousCallDenied(project: string, home: string, pluginRo
   expect(toolResultText((status && findToolResult(status, STATUS)) ?? { type: 'none' })).toContain('On branch');
   const debug = existsSync(debugFile) ? readFileSync(debugFile, 'utf8') : '';
   expect(debug, `the plugin's hooks module did not load (${debugFile})`).toMatch(/hooks module fanout@fanout loaded/);
-  expect(debug, `no PreToolUse run of the plugin's hook in ${debugFile}`).toContain(`PreToolUse:Bash [. "${pluginRoot}/dist/plugin/pre-tool-use.sh"] (plugin fanout@fanout) finished with status 0`);
+  expect(debug, `no PreToolUse run of the plugin's hook in ${debugFile}`).toContain(`PreToolUse:Bash [bash ${pluginRoot}/dist/plugin/pre-tool-use.sh] (plugin fanout@fanout) finished with status 0`);
 }
 
 describe('the plugin installed from a marketplace, as a user installs it', { timeout: 180_000 }, () => {

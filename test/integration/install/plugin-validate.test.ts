@@ -41,7 +41,7 @@ interface ValidateJson {
   success: boolean;
   strict: boolean;
   manifest: { type: string; errors: unknown[]; warnings: unknown[] };
-  provides: { hooks: Array<{ event: string; command: string; matcher?: string }>; commands: string[]; modules: Array<{ path: string }> };
+  provides: { hooks: Array<{ event: string; command: string; args?: string[]; matcher?: string }>; commands: string[]; modules: Array<{ path: string }> };
   contents: Array<{ type: string; gatingHooks: Array<{ module: string; pattern: string; hasCatch: boolean }> }>;
 }
 
@@ -61,7 +61,7 @@ describe('claude plugin validate --strict', { timeout: 120_000 }, () => {
     expect(result).toMatchObject({ success: true, strict: true, manifest: { type, errors: [], warnings: [] } });
     expect(result.provides.hooks.map((h) => h.event)).toEqual(['PreToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
     const [pre, ...others] = result.provides.hooks;
-    expect(pre?.command).toBe('. "${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh"');
+    expect(pre).toMatchObject({ command: 'bash', args: ['${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh'] });
     for (const hook of others) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.cjs" [a-z-]+$/);
     // The hooks module, with a .catch on the hook that gates tool calls (validate warns about a gate without one).
     expect(result.provides.modules).toEqual([{ path: 'dist/plugin/fanout-hooks.mjs' }]);
