@@ -14,6 +14,8 @@ export interface RepoPaths {
   commonDir: string;
   /** Claude Code's project dir ($CLAUDE_PROJECT_DIR) or the repo root. */
   projectDir: string;
+  /** A .git was found: the git dirs exist. Outside a repo they are only where one would be (never create them). */
+  inRepo: boolean;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -34,15 +36,18 @@ async function findRoot(startDir: string, fs: HostFs): Promise<{ root: string; d
   return found === -1 ? undefined : { root: dirs[found] as string, dotGit: stats[found] as FileStat };
 }
 
-async function gitDirsOf(root: string, dotGit: FileStat, fs: HostFs): Promise<{ gitDir: string; commonDir: string }> {
+async function gitDirsOf(root: string, dotGit: FileStat, fs: HostFs): Promise<{ gitDir: string; commonDir: string; inRepo: boolean }> {
   let gitDir = join(root, '.git');
+  // A .git directory is the git dir; a .git file (a linked worktree) names one, which may be gone.
+  let inRepo = dotGit.kind === 'dir';
   if (dotGit.kind === 'file') {
     const match = /^gitdir:\s*(.+?)\s*$/m.exec((await fs.readText(gitDir)) ?? '');
     if (match?.[1]) gitDir = isAbsolute(match[1]) ? match[1] : resolve(root, match[1]);
+    inRepo = (await fs.stat(gitDir))?.kind === 'dir';
   }
   // Not a linked worktree (no commondir file): the git dir is the common dir.
   const common = (await fs.readText(join(gitDir, 'commondir')))?.trim();
-  return { gitDir, commonDir: common ? (isAbsolute(common) ? common : resolve(gitDir, common)) : gitDir };
+  return { gitDir, commonDir: common ? (isAbsolute(common) ? common : resolve(gitDir, common)) : gitDir, inRepo };
 }
 
 function projectDirFrom(env: Env, fallback: string): string {
@@ -64,7 +69,7 @@ export async function findRepoAndConstraints(startDir: string, env: Env, fs: Hos
   const repoRoot = found?.root ?? resolve(startDir);
   const projectDir = projectDirFrom(env, repoRoot);
   const [dirs, constraints] = await Promise.all([
-    found ? gitDirsOf(found.root, found.dotGit, fs) : { gitDir: join(repoRoot, '.git'), commonDir: join(repoRoot, '.git') },
+    found ? gitDirsOf(found.root, found.dotGit, fs) : { gitDir: join(repoRoot, '.git'), commonDir: join(repoRoot, '.git'), inRepo: false },
     constraintsFileOf(projectDir, repoRoot, fs),
   ]);
   return { paths: { repoRoot, ...dirs, projectDir }, constraints };
@@ -74,6 +79,6 @@ export async function findRepoAndConstraints(startDir: string, env: Env, fs: Hos
 export async function findRepo(startDir: string, env: Env, fs: HostFs): Promise<RepoPaths> {
   const found = await findRoot(startDir, fs);
   const repoRoot = found?.root ?? resolve(startDir);
-  const dirs = found ? await gitDirsOf(found.root, found.dotGit, fs) : { gitDir: join(repoRoot, '.git'), commonDir: join(repoRoot, '.git') };
+  const dirs = found ? await gitDirsOf(found.root, found.dotGit, fs) : { gitDir: join(repoRoot, '.git'), commonDir: join(repoRoot, '.git'), inRepo: false };
   return { repoRoot, ...dirs, projectDir: projectDirFrom(env, repoRoot) };
 }

@@ -70,7 +70,7 @@ export async function loadConstraintsCached(startDir: string, env: Env, fs: Host
   const entry: CacheEntry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ...(stat.ctimeMs === undefined ? {} : { ctimeMs: stat.ctimeMs }), size: stat.size, data: validated.data, prose: validated.prose };
   cache.memory?.set(file, entry);
   // Outside a repo the "git dir" does not exist: never create one (it would turn the folder into a repo root).
-  if (cache.disk && (await fs.stat(paths.commonDir).catch(() => undefined))?.kind === 'dir') {
+  if (cache.disk && paths.inRepo) {
     await fs.writeText(cachePath(paths.commonDir, file), JSON.stringify(entry)).catch(() => {
       // No writable git dir: parse again next time.
     });

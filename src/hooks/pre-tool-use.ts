@@ -74,7 +74,7 @@ export async function judgePreToolUse(input: HookInput, options: PreToolUseOptio
     if (outside) return refuse(outside.ruleId, outside.reason);
   }
   // Last: a subagent's write that gets this far is allowed, so it claims the checkout (the claim is recorded now).
-  const parallel = await parallelWriters(input, toolName, toolInput as Record<string, unknown>, constraints, context, loaded.commonDir, options);
+  const parallel = loaded.inRepo ? await parallelWriters(input, toolName, toolInput as Record<string, unknown>, constraints, context, loaded.commonDir, options) : undefined;
   if (parallel) return parallel;
   const record = toolRecord(toolName, toolInput as Record<string, unknown>, context, loaded.commonDir, session, (options.now ?? (() => new Date()))());
   // warn-level locks: the call goes ahead, and the model is told to report it.
@@ -94,8 +94,8 @@ async function parallelWriters(
 ): Promise<PreToolUseAnswer | undefined> {
   const policy = constraints.gate.parallelWriters;
   const session = stringOr(input.session_id);
-  // Outside a repo there is no git dir to keep claims in; without a session id, sessions cannot be told apart.
-  if (policy === 'allow' || session === undefined || (await options.fs.stat(commonDir))?.kind !== 'dir') return undefined;
+  // Outside a repo there is no git dir to keep claims in (the caller checks); without a session id, sessions cannot be told apart.
+  if (policy === 'allow' || session === undefined) return undefined;
   const pid = Number(options.env['CLAUDE_PID']);
   const store = hostTrackingStore(options.fs);
   const root = sessionsRoot(commonDir);

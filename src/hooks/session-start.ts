@@ -49,7 +49,7 @@ export async function sessionStart(input: HookInput, env: Env, fs: HostFs, fallb
     // Housekeeping only: a later start sweeps what this one could not.
     await sweepJudgedMarkers(fs, pluginData, { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() }).catch(() => 0);
   }
-  if (input['source'] === 'startup' && (await fs.stat(loaded.commonDir).catch(() => undefined))?.kind === 'dir') {
+  if (input['source'] === 'startup' && loaded.inRepo) {
     try {
       await sweepSessions(hostTrackingStore(fs), sessionsRoot(loaded.commonDir), { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() });
     } catch {

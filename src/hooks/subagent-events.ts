@@ -14,9 +14,9 @@ async function eventOf(input: HookInput, env: Env, fs: HostFs, fallbackCwd: stri
     throw new Error(`${String(input.hook_event_name ?? 'subagent event')} input has no agent_id or session_id; fanout cannot tell which subagent this is`);
   }
   const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : fallbackCwd;
-  const { commonDir } = await findRepo(cwd, env, fs);
+  const { commonDir, inRepo } = await findRepo(cwd, env, fs);
   // Outside a repo there is no checkout to share and no git dir to keep records in (and fanout never makes one).
-  if ((await fs.stat(commonDir))?.kind !== 'dir') return undefined;
+  if (!inRepo) return undefined;
   const agentType = input['agent_type'];
   return { root: sessionsRoot(commonDir), session, agent, agentType: typeof agentType === 'string' ? agentType : undefined, now: Date.now() };
 }
