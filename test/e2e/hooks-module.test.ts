@@ -49,7 +49,7 @@ function resultOf(requests: RecordedRequest[], id: string): { text: string; isEr
 /** A deny from the hooks module, as the model reads it: the tool's error, not a hook error. */
 const moduleDeny = (rule: string) => new RegExp(`^<tool_use_error>\\[fanout:${rule}\\] \\S`);
 
-describe('the hooks module in the real Claude Code CLI', { timeout: 240_000 }, () => {
+describe('the hooks module in the real Claude Code CLI', () => {
   it('judges in-process: denies with fanout\'s reason, lets calls run without a node start, leaves reports to the command hook, and denies everything once the constraints break', async () => {
     const home = tempDir('fanout-e2e-home-');
     mkdirSync(join(home, 'precious'));

@@ -35,7 +35,7 @@ function systemText(request: RecordedRequest | undefined): string {
 }
 
 describe.each(['per-repo', 'plugin'] as const)('fanout installed %s, in the real Claude Code CLI', (install) => {
-  it('SessionStart puts the constraints (summary and prose) into the first request; the commands are offered', { timeout: 120_000 }, async () => {
+  it('SessionStart puts the constraints (summary and prose) into the first request; the commands are offered', async () => {
     const { repo, pluginDir, slash } = setUp(install);
     const api = await startFakeApi([{ text: 'install-e2e-hello' }]);
     const run = await runClaude({ cwd: repo.dir, prompt: 'say hello', api, ...(pluginDir === undefined ? {} : { pluginDir }) });
@@ -50,7 +50,7 @@ describe.each(['per-repo', 'plugin'] as const)('fanout installed %s, in the real
     expect(allText(first ?? ({} as RecordedRequest))).toContain(`- ${slash.slice(1)}: Size a plan with the complexity gate`);
   });
 
-  it('`/orchestrate <small plan>` is refused with the gate\'s reason, before any model request', { timeout: 120_000 }, async () => {
+  it('`/orchestrate <small plan>` is refused with the gate\'s reason, before any model request', async () => {
     const { repo, pluginDir, slash } = setUp(install);
     const api = await startFakeApi([{ text: 'the model should never have been asked' }]);
     const run = await runClaude({ cwd: repo.dir, prompt: `${slash} small-plan.md`, api, allowedTools: ['Bash'], ...(pluginDir === undefined ? {} : { pluginDir }) });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { within } from '../helpers/wait-for.js';
 import { cleanupE2E, killRun, RUN_TOKEN_VAR, trackRun } from './harness/cleanup.js';
 import { allText, feedbackText, findToolResult, requestWithResult, startFakeApi, toolResults, toolResultText, type RecordedRequest, type Turn } from './harness/fake-api.js';
 import { requireHookBundle } from './harness/fanout-hooks.js';
@@ -46,7 +47,7 @@ function turnsFor(batch: string): Turn[] {
   return [own, intrude, { label: `${batch}: done`, when: (r) => findToolResult(r, `toolu_other_${batch}`) !== undefined, text: `${batch} finished` }];
 }
 
-describe('fanout orchestrate with the real Claude Code agent', { timeout: 180_000 }, () => {
+describe('fanout orchestrate with the real Claude Code agent', () => {
   it('each agent edits its batch file in its worktree and is denied outside its batch', async () => {
     const plan = [
       '---',
@@ -86,7 +87,7 @@ describe('fanout orchestrate with the real Claude Code agent', { timeout: 180_00
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    const code = await within(new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c))), { timeoutMs: 170_000, what: 'fanout orchestrate with two claude -p agents to exit', detail: () => `stderr so far:\n${stderr.slice(-3000)}` });
     await killRun(token);
     const describeRun = () => `exit ${code}\nstderr:\n${stderr.slice(-3000)}\nrequests: ${api.requests.length}, unconsumed: ${api.unconsumed().map((t) => t.label).join(', ')}`;
 

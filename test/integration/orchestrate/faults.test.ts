@@ -2,13 +2,14 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, chains, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, repoWithPlan, run, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
+import { agent, chains, dispose, fanoutBranches, filesAt, head, isAlive, markerPids, markers, planText, repoWithPlan, run, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
 afterEach(() => {
+  // Last registered first (stray agents are killed before their markers dir goes), then the repos.
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   for (const repo of repos.splice(0)) dispose(repo);
-  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 function setup(tasks = TWELVE, options: { validate?: string } = {}, files: Record<string, string> = {}) {
@@ -47,17 +48,21 @@ describe('fanout orchestrate: faults', () => {
     const marks = markers();
     cleanups.push(marks.cleanup);
     process.env['FANOUT_TEST_MARKERS'] = marks.dir;
+    // The one wait here that is a time, because the timeout is what is tested: generous enough that the agent
+    // has written its files and ignores SIGTERM long before it, however busy the machine.
+    const timeoutMs = 10_000;
     let outcome;
     try {
-      outcome = await run(repo, { agent: agent('hang', '--ignore-term', '--only', 'cli-1-and-3-more'), timeoutMs: 1500 });
+      outcome = await run(repo, { agent: agent('hang', '--ignore-term', '--only', 'cli-1-and-3-more'), timeoutMs });
     } finally {
       delete process.env['FANOUT_TEST_MARKERS'];
     }
+    const [pid] = markerPids(marks.dir, '.pid');
+    if (pid === undefined) throw new Error(`the agent did not mark itself ready before the ${timeoutMs} ms timeout`);
+    cleanups.push(() => isAlive(pid) && process.kill(pid, 'SIGKILL'));
     const cli = outcome.report.batches.find((b) => b.id === 'cli-1-and-3-more');
     expect(cli?.status).toBe('timeout');
     expect(outcome.report.status).toBe('failed');
-    const { readFileSync } = await import('node:fs');
-    const pid = Number(readFileSync(`${marks.dir}/cli-1-and-3-more.pid`, 'utf8'));
     expect(isAlive(pid)).toBe(false);
     expect(filesAt(repo, cli?.branch ?? '')).toContain('src/cli/f3.ts');
     expect(head(repo, 'main')).toBe(base);
