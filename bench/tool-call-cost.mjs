@@ -6,7 +6,7 @@
 // builds the shell snapshot), minus the same gap with no hooks. Start-up: spawn to first request, minus no hooks
 // (SessionStart hooks, loading a hooks module). Whole session: (wall - wall with no hooks) / N, as issue 13 first
 // measured it. "bare node hook" is the floor of any node-based command hook on this machine right now.
-// BENCH_CALLS (20), BENCH_ROUNDS (5), BENCH_CONFIGS (comma list) tune it.
+// BENCH_CALLS (20), BENCH_ROUNDS (5), BENCH_CONFIGS (comma list), BENCH_BEFORE (an older build to compare) tune it.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -84,6 +84,18 @@ const CONFIGS = {
       return { pluginDir: noModulePlugin };
     },
   },
+  // BENCH_BEFORE=<dir with an older build's dist/cli.mjs>: that build's per-repo install, side by side with this one.
+  ...(process.env.BENCH_BEFORE
+    ? {
+        'per-repo-before': {
+          label: 'per-repo, BENCH_BEFORE build',
+          setUp: (repo) => {
+            execFileSync(process.execPath, [join(process.env.BENCH_BEFORE, 'dist', 'cli.mjs'), 'init', '--dir', repo.dir], { stdio: 'ignore' });
+            return {};
+          },
+        },
+      }
+    : {}),
   'bare-node': {
     label: "bare node hook (node -e '')",
     setUp: () => ({ settings: { hooks: { PreToolUse: [{ matcher: TOOL_MATCHER, hooks: [{ type: 'command', command: "node -e ''", timeout: 10 }] }] } } }),
