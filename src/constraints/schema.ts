@@ -39,12 +39,28 @@ export const GateSchema = z.strictObject({
   parallel_writers: z.optional(z.enum(['allow', 'ask', 'deny'])),
 });
 
+/** How worktrees get the main checkout's installed dependencies and other ignored paths (docs/orchestrate.md). */
+export const PROVISION_HOWS = ['auto', 'reflink', 'hardlink', 'copy', 'symlink', 'none'] as const;
+export const ProvisionHowSchema = z.enum(PROVISION_HOWS);
+
+export const ProvisionSchema = z.union([
+  ProvisionHowSchema,
+  z.strictObject({
+    how: z.optional(ProvisionHowSchema),
+    /** Globs of more git-ignored paths to carry into every worktree. */
+    dirs: z.optional(z.array(z.string().check(z.minLength(1)))),
+    /** Globs of paths never to carry. */
+    skip: z.optional(z.array(z.string().check(z.minLength(1)))),
+  }),
+]);
+
 export const OrchestrateDefaultsSchema = z.strictObject({
   agent: z.optional(z.string()),
   validate: z.optional(z.string()),
   timeout: z.optional(z.string()),
   concurrency: z.optional(z.int().check(z.gte(1))),
   setup: z.optional(z.string()),
+  provision: z.optional(ProvisionSchema),
 });
 
 export const ConstraintsDataSchema = z.strictObject({

@@ -9,9 +9,10 @@ import type { GitResult, GitTask } from './git-tasks.js';
 
 export type Git = <T>(task: GitTask<T>) => Promise<T>;
 
-/** A runner bound to one directory (a repo or one of its worktrees). */
-export function gitIn(cwd: string): Git {
-  return async <T>(task: GitTask<T>): Promise<T> => {
+/** A runner bound to one directory (a repo or one of its worktrees); config: `-c` settings for every command. */
+export function gitIn(cwd: string, config: readonly string[] = []): Git {
+  return async <T>(bare: GitTask<T>): Promise<T> => {
+    const task = config.length === 0 ? bare : { ...bare, config: [...config, ...(bare.config ?? [])] };
     let result: GitResult;
     const started = performance.now();
     try {

@@ -36,17 +36,20 @@ function gitThatDies(signal: string, times: number, match: string): () => string
   const log = join(dir, 'calls.log');
   writeFileSync(log, '');
   // mkdir is atomic: concurrent calls (three batches collecting at once) claim the kills one by one.
+  // Matched and logged without the `-c key=value` settings before the command (fanout passes a worktree's
+  // excludes file that way).
   const script = [
     '#!/bin/sh',
-    'case "$*" in',
+    'command=$(while [ "$1" = "-c" ]; do shift 2; done; printf "%s" "$*")',
+    'case "$command" in',
     '  "$FANOUT_TEST_GIT_MATCH"*)',
     '    i=1',
     '    while [ "$i" -le "$FANOUT_TEST_GIT_TIMES" ]; do',
-    '      if mkdir "$FANOUT_TEST_GIT_LOG.kill.$i" 2>/dev/null; then echo "killed: $*" >> "$FANOUT_TEST_GIT_LOG"; kill -s "$FANOUT_TEST_GIT_SIGNAL" $$; fi',
+    '      if mkdir "$FANOUT_TEST_GIT_LOG.kill.$i" 2>/dev/null; then echo "killed: $command" >> "$FANOUT_TEST_GIT_LOG"; kill -s "$FANOUT_TEST_GIT_SIGNAL" $$; fi',
     '      i=$((i + 1))',
     '    done ;;',
     'esac',
-    'echo "ran: $*" >> "$FANOUT_TEST_GIT_LOG"',
+    'echo "ran: $command" >> "$FANOUT_TEST_GIT_LOG"',
     `exec '${realGit()}' "$@"`,
     '',
   ].join('\n');

@@ -178,6 +178,11 @@ function markerFiles(dir: string, suffix: string): string[] {
   return readdirSync(dir).filter((file) => file.endsWith(suffix) && !file.startsWith('.'));
 }
 
+/** Removed worktrees are deleted by a background process: waits until path is gone. */
+export async function deleted(path: string): Promise<void> {
+  await waitFor(() => !existsSync(path), { timeoutMs: 120_000, what: `the background deletion of ${path}` });
+}
+
 /** Runs the built CLI as a child process. */
 export function startCli(args: string[], cwd: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuns, listRuns } from '../../../src/orchestrate/index.js';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, agentFlag, CLI, cliSync, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, readyAgents, repoWithPlan, resume, run, startCli, TWELVE, worktreeRoot, worktrees } from './helpers.js';
+import { agent, agentFlag, CLI, cliSync, deleted, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, readyAgents, repoWithPlan, resume, run, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
@@ -172,7 +172,7 @@ describe('fanout cleanup', () => {
     git(api, 'commit', '-q', '-m', 'api work');
     await cleanupRuns({ cwd: repo.dir, runId: swept?.runId });
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     expect(fanoutBranches(repo)).toHaveLength(2);
   });
 });

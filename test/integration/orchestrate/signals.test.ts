@@ -8,7 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agentFlag, CLI, dispose, fanoutBranches, filesAt, head, isAlive, markerPids, markers, planText, readJson, readyAgents, repoWithPlan, runDirs, startCli, TWELVE, waitFor, within, worktreeRoot, worktrees } from './helpers.js';
+import { agentFlag, CLI, deleted, dispose, fanoutBranches, filesAt, head, isAlive, markerPids, markers, planText, readJson, readyAgents, repoWithPlan, runDirs, startCli, TWELVE, waitFor, within, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
@@ -47,7 +47,7 @@ describe('fanout orchestrate: interrupted', () => {
       for (const pid of [...agents, ...grandchildren]) expect(isAlive(pid), `process ${pid} of an agent after fanout exited`).toBe(false);
       expect(head(repo, 'main')).toBe(base);
       expect(worktrees(repo)).toEqual([]);
-      expect(existsSync(worktreeRoot(repo))).toBe(false);
+      await deleted(worktreeRoot(repo));
       expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
       // Each agent's files were committed on its branch before the worktree went.
       const branches = fanoutBranches(repo);
@@ -84,7 +84,7 @@ describe('fanout orchestrate: interrupted', () => {
     expect(head(repo, 'main')).not.toBe(base);
     expect(filesAt(repo, 'main').filter((f) => f.startsWith('src/'))).toHaveLength(12);
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
     expect(fanoutBranches(repo)).toEqual([]);
   });
@@ -133,7 +133,7 @@ describe('fanout orchestrate: interrupted', () => {
     }
     // Nothing left uncommitted, so no worktree is kept; nothing merged, so main did not move.
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     expect(head(repo, 'main')).toBe(base);
     expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
   });
