@@ -1,7 +1,7 @@
 // The built hooks module (dist/plugin/fanout-hooks.mjs), run in node through a `$` shaped like Claude Code's: what it
 // denies, what it lets through (and names in the marker file for the plugin's command hook), what it leaves to that
 // command hook, and that every failure denies or hands the call to the command hook, never allows it unjudged.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,43 @@ describe('the hooks module, built', () => {
     expect(sinceless(viaHook.permissionDecisionReason)).toBe(sinceless((refused as { deny: string }).deny));
     // The holder goes on writing.
     expect(await write('toolu_a2', 'agent-a')).toBe('passed');
+  });
+
+  it("keeps an orchestrated agent in its batch as the command hook's --scope does: same denials, same reasons", async () => {
+    const state = host();
+    const scopeFile = join(data as string, 'scope.json');
+    // The agent's worktree: a directory of the checkout, so that a write elsewhere in the repo is the scope's to refuse.
+    const root = `${state.cwd}/wt`;
+    writeFileSync(scopeFile, JSON.stringify({ root, files: ['src/api.ts'] }));
+    // The module takes the scope from FANOUT_SCOPE_FILE; the command hook from --scope.
+    state.env['FANOUT_SCOPE_FILE'] = scopeFile;
+    const module = await loadModule(state);
+    await module.startSession();
+    const { runHook } = await import('../../../src/hooks/main.js');
+    const viaHook = async (tool_name: string, tool_input: Record<string, unknown>) => {
+      const input = { session_id: SESSION, cwd: state.cwd, hook_event_name: 'PreToolUse', tool_name, tool_input };
+      const stdout = (await runHook(['pre-tool-use', '--scope', scopeFile], JSON.stringify(input), { HOME: '/home/dev' })).stdout;
+      return stdout === '' ? 'allow' : (JSON.parse(stdout).hookSpecificOutput.permissionDecisionReason as string);
+    };
+    const calls: Array<[string, Record<string, unknown>]> = [
+      ['Write', { file_path: `${root}/src/api.ts`, content: 'x' }],
+      ['Write', { file_path: `${root}/src/web.ts`, content: 'x' }],
+      ['Bash', { command: "printf 'x' > wt/src/web.ts" }],
+      ['Write', { file_path: `${state.cwd}/README.md`, content: 'x' }],
+      ['Bash', { command: 'echo x > wt/src/api.ts' }],
+    ];
+    const answers: string[] = [];
+    for (const [i, [tool, input]] of calls.entries()) {
+      const answer = await module.toolCall({ tool, tool_use_id: `toolu_scope_${i}`, ...input });
+      answers.push(answer === 'passed' ? 'allow' : answer.deny);
+      expect(answers[i], `${tool} ${JSON.stringify(input)}`).toBe(await viaHook(tool, input));
+    }
+    expect(answers.map((a) => a.match(/^\[fanout:([a-z-]+)\]/)?.[1] ?? a)).toEqual(['allow', 'scope-outside-batch', 'scope-outside-batch', 'scope-outside-worktree', 'allow']);
+    // A scope file the orchestrator did not write whole: denied, in both.
+    writeFileSync(scopeFile, '{"root": "relative"}');
+    const broken = await module.toolCall(bash('toolu_scope_broken', 'ls'));
+    expect(broken).toEqual({ deny: await viaHook('Bash', { command: 'ls' }) });
+    expect((broken as { deny: string }).deny).toMatch(/^\[fanout:scope-invalid\] /);
   });
 
   it('leaves an ask and a warn-level report to the command hook: passes them on unmarked', async () => {
