@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConstraints } from '../constraints/read-constraints.js';
 import { isFanoutError } from '../util/errors.js';
 import { listFiles } from './files.js';
+import { describeGuardPath, lastModuleSession } from './guard-path.js';
 import { perRepoFiles } from './locate-dist.js';
 import { BUNDLE_DIR, readInstallRecord } from './init.js';
 import { PROJECT_SETTINGS, readSettingsFile } from './settings-file.js';
@@ -17,7 +18,7 @@ import { fanoutWiring } from './wiring.js';
 export type CheckLevel = 'ok' | 'warn' | 'problem';
 
 export interface DoctorCheck {
-  /** Stable id: node, git, repo, wiring, bundle, constraints, dry-run. */
+  /** Stable id: node, git, repo, wiring, guard-path (plugin), bundle, constraints, dry-run. */
   id: string;
   level: CheckLevel;
   summary: string;
@@ -55,6 +56,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   }
   const wiring = checkWiring(root, env);
   checks.push(wiring.check);
+  if (wiring.plugin) {
+    const path = describeGuardPath(lastModuleSession(configDirOf(env)), Date.now());
+    checks.push(check('guard-path', 'ok', path.summary, { detail: path.detail }));
+  }
   const bundle = checkBundle(root, options.distDir, wiring.perRepo);
   checks.push(bundle.check);
   checks.push(await checkConstraints(root, env));
@@ -87,7 +92,11 @@ function readJsonQuietly(path: string): unknown {
   }
 }
 
-function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck; perRepo: boolean } {
+function configDirOf(env: NodeJS.ProcessEnv): string {
+  return env['CLAUDE_CONFIG_DIR'] || join(env['HOME'] || homedir(), '.claude');
+}
+
+function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck; perRepo: boolean; plugin?: boolean } {
   let project: unknown;
   try {
     const file = readSettingsFile(join(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
@@ -99,7 +108,7 @@ function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck
       perRepo: false,
     };
   }
-  const configDir = env['CLAUDE_CONFIG_DIR'] || join(env['HOME'] || homedir(), '.claude');
+  const configDir = configDirOf(env);
   const pluginSources: Array<[string, unknown]> = [
     [PROJECT_SETTINGS, project],
     ['.claude/settings.local.json', readJsonQuietly(join(root, '.claude/settings.local.json'))],
@@ -137,7 +146,7 @@ function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck
     };
   }
   if (perRepo) return { check: check('wiring', 'ok', `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.cjs on ${all.join(', ')}`), perRepo };
-  return { check: check('wiring', 'ok', `plugin: ${plugin.join('; ')}`), perRepo };
+  return { check: check('wiring', 'ok', `plugin: ${plugin.join('; ')}`), perRepo, plugin: true };
 }
 
 /** Chunk files hook.cjs loads: a partial copy fails only on the calls that load them, so look for all of them now. */

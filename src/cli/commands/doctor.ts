@@ -9,6 +9,8 @@ Checks that fanout can work in a repository and says how to fix what is wrong:
   node         version 20 or later
   git          present; 2.38+ for merge-tree --write-tree (older: a warning, orchestrate refuses to run)
   wiring       fanout's hooks in .claude/settings.json (per repo) or the fanout plugin enabled
+  guard-path   plugin only: whether its hooks module judges tool calls in-process here (seen in its data dir)
+               or the PreToolUse command hook judges them in node
   bundle       .claude/fanout/ complete (hook.cjs, its chunks, cli.mjs) and the same build as this CLI
   constraints  .claude/constraints.md valid (the same line-accurate errors the hook gives), or absent (defaults)
   dry-run      the installed hook allows \`git status\` and denies \`rm -rf ~\`

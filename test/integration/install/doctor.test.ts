@@ -1,5 +1,5 @@
 // `fanout doctor` on healthy and broken installs, run as the installed CLI would be.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -129,9 +129,18 @@ describe('fanout doctor', () => {
 
   it('accepts the plugin as wiring, and warns when fanout is wired both ways', () => {
     repo = tempRepo({ '.claude/settings.json': '{"enabledPlugins": {"fanout@fanout": true}}\n' });
-    const plugin = doctor(repo.dir);
+    const config = mkdtempSync(join(tmpdir(), 'fanout-doctor-config-'));
+    extraDirs.push(config);
+    const plugin = doctor(repo.dir, { CLAUDE_CONFIG_DIR: config });
     expect(byId(plugin.checks, 'wiring')).toMatchObject({ level: 'ok', summary: expect.stringContaining('plugin: fanout@fanout in .claude/settings.json') });
     expect(byId(plugin.checks, 'dry-run')?.level).toBe('ok');
+    // Which way the guard judges: no session has used the hooks module yet, so the command hook does.
+    expect(byId(plugin.checks, 'guard-path')).toMatchObject({ level: 'ok', summary: expect.stringMatching(/no session here has used fanout's in-process hooks module yet.*PreToolUse command hook judges every call/) });
+    // A session where the module judged calls leaves its marker in the plugin's data dir.
+    mkdirSync(join(config, 'plugins/data/fanout-fanout/judged'), { recursive: true });
+    writeFileSync(join(config, 'plugins/data/fanout-fanout/judged/5f61b454-fcd5-443e-8f2e-4cc565fd0e5f'), 'toolu_01\n');
+    const seen = doctor(repo.dir, { CLAUDE_CONFIG_DIR: config });
+    expect(byId(seen.checks, 'guard-path')?.summary).toMatch(/^plugin guard: in-process, fanout's hooks module judged tool calls in session 5f61b454-fcd5-443e-8f2e-4cc565fd0e5f, the last less than a minute ago/);
     expect(runCli(['init'], { cwd: repo.dir }).code).toBe(0);
     const both = doctor(repo.dir);
     expect(both.code).toBe(0);
