@@ -2,6 +2,7 @@
 // (--plugin-dir <repo root>). Function hooks are early access: these runs fail CI when the API under the module
 // changes, instead of the guard silently dropping out. `node` on PATH is a wrapper that logs each start, so the tests
 // see which calls the module judged in-process (no node start) and which the command hook judged (one start).
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,12 @@ describe('the hooks module in the real Claude Code CLI', () => {
     // node started for the prompt and session hooks and for NOTES.md only: the module judged the other three calls.
     expect(node.starts('hook.cjs pre-tool-use')).toBe(1);
     expect(node.starts('hook.cjs session-start')).toBe(1);
+
+    // `fanout doctor` finds the module's marker where this CLI keeps the plugin's data, and says the guard ran in-process.
+    repo.write({ '.claude/settings.json': '{"enabledPlugins": {"fanout@fanout": true}}\n' });
+    const doctor = spawnSync(process.execPath, [join(FANOUT_ROOT, 'dist/cli.mjs'), 'doctor', '--json'], { cwd: repo.dir, env: { PATH: minimalPath(), HOME: home, CLAUDE_CONFIG_DIR: join(home, '.claude') }, encoding: 'utf8' });
+    const guardPath = (JSON.parse(doctor.stdout) as Array<{ id: string; summary: string }>).find((c) => c.id === 'guard-path');
+    expect(guardPath?.summary, doctor.stdout + doctor.stderr).toMatch(new RegExp(`^plugin guard: in-process, fanout's hooks module judged tool calls in session ${run.json?.session_id ?? '\\S+'},`));
   });
 
   it('denies with the reason when the guard throws, and through its .catch when the guard hangs past the time limit; a worktree subagent\'s Bash still runs', async () => {
