@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { humanRequest } from '../../../src/hooks/human-requests.js';
+import { nodeFs } from '../../../src/util/node-fs.js';
 import type { Verdict } from '../../../src/guard/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-requests-'));
@@ -24,26 +25,25 @@ function scope(name: string, extra: Record<string, unknown>): string {
 }
 
 describe('humanRequest', () => {
-  it('records the request (rule, tool, subject, reason) and denies, telling the agent to finish without it', () => {
+  it('records the request (rule, tool, subject, reason) and denies, telling the agent to finish without it', async () => {
     const requests = join(dir, 'a.requests.jsonl');
-    const out = humanRequest(scope('a', { requests }), 'Bash', ask);
-    expect(typeof out).toBe('string');
-    const decision = JSON.parse(out as string).hookSpecificOutput;
-    expect(decision.permissionDecision).toBe('deny');
-    expect(decision.permissionDecisionReason).toContain('[fanout:add-dependency]');
-    expect(decision.permissionDecisionReason).toContain('Do not try another way around it');
+    const out = await humanRequest(nodeFs, scope('a', { requests }), 'Bash', ask);
+    expect(out).toMatchObject({ decision: 'deny', ruleId: 'add-dependency' });
+    const reason = typeof out === 'object' ? out.reason : '';
+    expect(reason).toContain('[fanout:add-dependency]');
+    expect(reason).toContain('Do not try another way around it');
     expect(JSON.parse(readFileSync(requests, 'utf8').trim())).toMatchObject({ ruleId: 'add-dependency', tool: 'Bash', subject: 'npm install left-pad', reason: '`npm install left-pad` is a stop trigger' });
   });
 
-  it('lets exactly the approved request through, not another command under the same rule', () => {
+  it('lets exactly the approved request through, not another command under the same rule', async () => {
     const requests = join(dir, 'b.requests.jsonl');
     const file = scope('b', { requests, approved: [{ ruleId: 'add-dependency', subject: 'npm install left-pad' }] });
-    expect(humanRequest(file, 'Bash', ask)).toBe('approved');
+    expect(await humanRequest(nodeFs, file, 'Bash', ask)).toBe('approved');
     const other: Verdict = { ...ask, findings: [{ ...ask.findings[0]!, segment: 'npm install is-odd' }] };
-    expect(humanRequest(file, 'Bash', other)).toContain('deny');
+    expect(await humanRequest(nodeFs, file, 'Bash', other)).toMatchObject({ decision: 'deny' });
   });
 
-  it('leaves older scope files (no place for requests) to the plain ask', () => {
-    expect(humanRequest(scope('c', {}), 'Bash', ask)).toBeUndefined();
+  it('leaves older scope files (no place for requests) to the plain ask', async () => {
+    expect(await humanRequest(nodeFs, scope('c', {}), 'Bash', ask)).toBeUndefined();
   });
 });
