@@ -52,6 +52,8 @@ export async function validateTree(run: Run, tree: string, what: string, validat
   const seen = run.validatedTrees.get(tree);
   if (seen !== undefined) {
     const result = await seen.result;
+    // The same batch asked again (validate_batches: always, then the search for a culprit): its own result.
+    if (seen.what === what) return result;
     run.monitor.note(`${what}: the same tree as ${label(seen.what)}, already validated (${result.ok ? 'green' : 'red'}); not run again`);
     return { ...result, sameAs: seen.what };
   }
