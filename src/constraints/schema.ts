@@ -61,6 +61,10 @@ export const OrchestrateDefaultsSchema = z.strictObject({
   concurrency: z.optional(z.int().check(z.gte(1))),
   setup: z.optional(z.string()),
   provision: z.optional(ProvisionSchema),
+  /** When batches' branches are validated on their own: always, only to find the culprit of a red merged result, never. */
+  validate_batches: z.optional(z.enum(['always', 'on-failure', 'never'])),
+  /** How the result lands: one merge commit per batch, or one squashed commit. */
+  land: z.optional(z.enum(['merge', 'squash'])),
 });
 
 export const ConstraintsDataSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { writesInCheckout, type GuardContext } from '../guard/index.js';
 import type { HostFs } from '../util/host-fs.js';
 import { hostTrackingStore } from './host-tracking-store.js';
 import { additionalContext, preToolUseDecision, type HookInput } from './io.js';
+import { humanRequest } from './human-requests.js';
 import { judgeToolCall } from './judge-tool-call.js';
 import { activePlan, readLedgerTail } from './ledger.js';
 import { loadConstraintsCached, type ConstraintsCache } from './load-constraints.js';
@@ -66,7 +67,10 @@ export async function judgePreToolUse(input: HookInput, options: PreToolUseOptio
     sizePlan: async (planPath, planCwd) => (await import('../plan/size-plan-file.js')).sizePlanFile(planPath, planCwd, constraints.gate, fs),
     activePlanDecision: async () => activePlan(await readLedgerTail(fs, loaded.commonDir), session)?.decision,
   });
-  if (verdict.decision !== 'allow') return refuse(verdict.ruleId ?? 'guard', verdict.reason ?? 'blocked by the Phase 0 guard', verdict.decision);
+  // An orchestrated agent runs in print mode, where nobody can answer an ask: the request is recorded for the run's report, or let through once approved.
+  const needsHuman = verdict.decision === 'ask' && options.scopeFile !== undefined ? await humanRequest(fs, options.scopeFile, toolName, verdict) : undefined;
+  if (needsHuman !== undefined && needsHuman !== 'approved') return needsHuman;
+  if (verdict.decision !== 'allow' && needsHuman !== 'approved') return refuse(verdict.ruleId ?? 'guard', verdict.reason ?? 'blocked by the Phase 0 guard', verdict.decision);
   if (options.scopeFile !== undefined) {
     const scope = await readScope(fs, options.scopeFile);
     if ('error' in scope) return refuse('scope-invalid', scope.error);

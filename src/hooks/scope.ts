@@ -10,6 +10,10 @@ export interface Scope {
   protect?: string[];
   runId?: string;
   batch?: string;
+  /** Where this agent's calls that need a person's yes are recorded (JSON lines; src/hooks/human-requests.ts). */
+  requests?: string;
+  /** Requests a person approved (`fanout resume --approve`): these calls go through. */
+  approved?: Array<{ ruleId: string; subject: string }>;
 }
 
 export async function readScope(fs: HostFs, path: string): Promise<Scope | { error: string }> {

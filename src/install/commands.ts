@@ -64,10 +64,21 @@ First decide what the input is:
      Give the Bash call \`timeout: 600000\`; for a long run use \`run_in_background: true\` and check it with
      \`${c.cli} status\` until the run has finished. Progress goes to stderr; the final report is the JSON on
      stdout (also saved as \`report.json\` in the run's directory, \`<git dir>/fanout/runs/<run-id>/\`). Exit 0 means
-     merged; 3 means the complexity gate refused the plan; 1 means failed, conflicting or refused for another reason, and the output says why. Summarise for the user: the status,
-     per batch what was merged or kept and why, what validation said, any conflicts, the branch that holds the
-     result, and the next step (\`${c.cli} resume <run-id>\` for failed batches, ${c.slash('orchestrate-cleanup')}
-     for worktrees or branches left behind).
+     merged; 3 means the complexity gate refused the plan; 1 means failed, conflicting, invalid, needs-human or
+     refused for another reason, and the output says why. Summarise for the user:
+     - the \`status\`, and per batch what was merged or kept and why: each failed batch's \`error.kind\` and
+       \`error.message\` (agent-exit, agent-timeout, setup, provision, validation, out-of-scope, overlap,
+       merge-conflict, needs-human…), with its log path when one is given;
+     - validation: how many times the command ran (\`validation.runs\`), the merged result's verdict, and when it
+       was red what \`validation.blame.message\` says (the batch red on its own, or the combination red together);
+     - **needs-human**: for every \`humanRequests\` entry, its \`id\`, the rule, the exact command or file and the
+       reason; ask the user whether to allow it. Never approve on the user's behalf: only once they say yes, run
+       \`${c.cli} resume <run-id> --approve <id> --json\` (or they do it themselves and you resume without \`--approve\`);
+     - the figures in \`figures\`, each with its label: wall time, the agents' time added up, provisioning,
+       validation (runs and time), merging, and the estimate of one agent doing every batch in turn with the
+       \`ratio\` (above 1 the run beat that estimate, below 1 it was slower: say which);
+     - the branch that holds the result, and \`nextStep\` as the report words it (resume only where it says so;
+       ${c.slash('orchestrate-cleanup')} for worktrees or branches left behind).
    - **direct**: tell the user the gate's reason (parallel agents cost more than they save here), then do the
      work yourself in this session, following the plan's tasks in order. Start no agents.
    - **sequential**: tell the user the reason, then work through the tasks yourself in the order the

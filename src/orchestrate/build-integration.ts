@@ -1,5 +1,6 @@
 // The integration branch without a checkout: for each batch, merge-tree --write-tree then commit-tree with
-// two parents (history shows every batch), and one update-ref at the end.
+// two parents (history shows every batch), and one update-ref at the end. mergeBranches is the same
+// without the ref: combinations of batches are merged that way while looking for the culprit of a red result.
 import { gitTasks, zeroOid } from './git-tasks.js';
 import type { Git } from './run-git.js';
 import type { Conflict } from './run-state.js';
@@ -20,6 +21,14 @@ export interface IntegrationInput {
 export type IntegrationResult = { ok: true; head: string } | { ok: false; conflict: Conflict };
 
 export async function buildIntegration(git: Git, input: IntegrationInput): Promise<IntegrationResult> {
+  const merged = await mergeBranches(git, input);
+  if (!merged.ok) return merged;
+  await git(gitTasks.updateRef(input.ref, merged.head, zeroOid(merged.head), `fanout: integration of run ${input.runId}`));
+  return merged;
+}
+
+/** The same merges, no ref moved: a commit holding the branches merged (a combination tried while looking for a culprit). */
+export async function mergeBranches(git: Git, input: Omit<IntegrationInput, 'ref'>): Promise<IntegrationResult> {
   let head = input.start;
   for (const branch of input.branches) {
     // A batch with no commits of its own: a merge would add nothing.
@@ -33,6 +42,5 @@ export async function buildIntegration(git: Git, input: IntegrationInput): Promi
     }
     head = await git(gitTasks.commitTree(merge.tree, [head, branch.head], `fanout: merge batch ${branch.id}\n\nRun ${input.runId}.`, input.identity));
   }
-  await git(gitTasks.updateRef(input.ref, head, zeroOid(head), `fanout: integration of run ${input.runId}`));
   return { ok: true, head };
 }

@@ -13,6 +13,8 @@ export interface PromptInput {
   validate: string | null;
   /** How many batches run in this run: tells the agent it is not alone. */
   batchCount: number;
+  /** Requests a person approved since the agent's last attempt (fanout resume --approve). */
+  approved?: ReadonlyArray<{ ruleId: string; subject: string }> | undefined;
   /** The batch's own ports, if it has a block. */
   ports?: { base: number; count: number } | null;
 }
@@ -37,7 +39,11 @@ export function buildPrompt(input: PromptInput): string {
       `- Change only these files: ${input.files.join(', ')}. Every other file belongs to another agent or to the user; if one of them needs a change, say so in your final message instead of making it.`,
       '- Stay inside this worktree and use paths relative to it; never write to another checkout of the repository.',
       '- Do not switch branches, rebase, push or delete branches. You may commit on this branch; whatever you leave uncommitted is committed for you when you finish.',
-      input.validate ? `- When you finish, \`${input.validate}\` runs in this worktree and then on the merged result; leave it passing.` : '- Leave the project in a working state: your changes are merged with the other agents\' changes.',
+      input.validate
+        ? `- The project's checks are \`${input.validate}\`: run it in this worktree as you work and before you finish, and leave it passing. fanout runs it once on the merged result of every agent; a red result is traced back to the batch that broke it.`
+        : '- Leave the project in a working state: your changes are merged with the other agents\' changes.',
+      ...(input.approved && input.approved.length > 0 ? [`- A person approved what you were refused earlier; you may now do it: ${input.approved.map((request) => `\`${request.subject}\` (${request.ruleId})`).join(', ')}. Your earlier work is on this branch: carry on from it.`] : []),
+      '- If a call is refused because it needs a person\'s yes, do not look for a way around it: finish what you can without it, and end saying what you needed and why. fanout reports the request to the user.',
       ...(input.ports ? [`- Anything you start that listens (a dev server, a test server) must use your ports, ${input.ports.base}-${input.ports.base + input.ports.count - 1} ($PORT and $FANOUT_PORT_BASE are set): the other agents run at the same time.`] : []),
       '- End with a short summary of what you changed.',
     ].join('\n'),

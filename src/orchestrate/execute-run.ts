@@ -5,6 +5,7 @@ import { check } from './stages/check.js';
 import { cleanUp } from './stages/clean-up.js';
 import { collect } from './stages/collect.js';
 import { fanOut } from './stages/fan-out.js';
+import { findCulprit } from './stages/find-culprit.js';
 import { integrate } from './stages/integrate.js';
 import { land } from './stages/land.js';
 import { provision, startProvisioning } from './stages/provision.js';
@@ -23,22 +24,42 @@ export async function executeRun(ctx: RunContext, rerun: ReadonlySet<string>, ho
   const provisioning = startProvisioning(run);
   try {
     await fanOut(run, rerun);
-    const integrationReady = prepareIntegration(run, provisioning);
+    // The integration worktree is provisioned once the first agents have their worktrees: it is needed only
+    // when they end, and linking it beside theirs would delay their start on a busy machine.
+    const firstWave = Math.min(state.options.concurrency, state.batches.length);
+    let provisioned = 0;
+    let startIntegration = () => {};
+    const integrationReady = new Promise<void>((resolve) => (startIntegration = resolve)).then(() => prepareIntegration(run, provisioning));
+    if (firstWave === 0) startIntegration();
     run.setPhase('agents');
     await eachBatch(run, async (batch) => {
       const agentRuns = rerun.has(batch.id);
-      if (!(await provision(run, provisioning, batch, agentRuns))) return;
+      const ready = await provision(run, provisioning, batch, agentRuns).finally(() => {
+        if (++provisioned === firstWave) startIntegration();
+      });
+      if (!ready) return;
       const agent = agentRuns ? await runAgent(run, batch) : FINISHED_EARLIER;
       if (agent === null || !(await collect(run, batch, agent))) return;
-      await validateBatch(run, batch);
+      // Agents run the validate command themselves as they work; fanout validates each branch on its own only when asked to.
+      if (state.options.validateBatches === 'always') await validateBatch(run, batch);
     });
+    startIntegration();
     const times = agentTimes(state.batches.filter((batch) => rerun.has(batch.id)));
     Object.assign(state, { agentWallMs: times.wallMs, agentTimeMs: times.timeMs });
 
+    const merging = performance.now();
     const checked = run.signal.aborted ? null : await check(run);
-    if (checked?.ready) {
-      const integration = await integrate(run, checked.targetTip);
-      if (integration.ok && (await validateIntegration(run, provisioning, integrationReady))) await land(run, checked.targetTip, integration.head);
+    const integration = checked?.ready ? await integrate(run, checked.targetTip) : null;
+    state.mergeMs = Math.round(performance.now() - merging);
+    if (checked && integration?.ok) {
+      if (await validateIntegration(run, provisioning, integrationReady)) {
+        const landing = performance.now();
+        await land(run, checked.targetTip, integration.head);
+        state.mergeMs += Math.round(performance.now() - landing);
+      } else if (state.options.validateBatches !== 'never' && state.integration.validation?.problem === undefined) {
+        // With always, every batch is green alone already (their trees are not validated again): the combinations remain.
+        await findCulprit(run, checked.targetTip);
+      }
     }
   } catch (error) {
     state.error = messageOf(error);

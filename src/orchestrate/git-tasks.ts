@@ -119,6 +119,18 @@ export const gitTasks = {
     parse: () => undefined,
   }),
 
+  /** Switches this worktree to a commit, detached (a combination of batches tried while looking for a culprit). */
+  switchDetached: (commit: string): GitTask<void> => ({
+    args: ['checkout', '--quiet', '--detach', commit, '--'],
+    parse: () => undefined,
+  }),
+
+  /** The tree a commit records: two commits with the same tree validate the same. */
+  treeOf: (commit: string): GitTask<string> => ({
+    args: ['rev-parse', '--verify', `${commit}^{tree}`],
+    parse: trimmed,
+  }),
+
   addWorktree: (path: string, branch: string): GitTask<void> => ({
     args: ['worktree', 'add', path, branch],
     engine: 'simple-git',

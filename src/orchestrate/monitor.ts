@@ -25,7 +25,7 @@ export interface MonitorOutput {
   isTTY?: boolean;
 }
 
-const FINAL: ReadonlySet<BatchStatus> = new Set(['done', 'failed', 'timeout', 'interrupted', 'invalid', 'conflict', 'merged']);
+const FINAL: ReadonlySet<BatchStatus> = new Set(['done', 'failed', 'timeout', 'interrupted', 'needs-human', 'invalid', 'conflict', 'merged']);
 
 export function createMonitor(out: MonitorOutput, title: string, ids: readonly string[], tty = out.isTTY === true, now: () => number = Date.now): Monitor {
   const rows = new Map<string, MonitorRow>(ids.map((id) => [id, { id, status: 'queued', startedAt: null, endedAt: null, files: null, toolCalls: 0, costUsd: null }]));

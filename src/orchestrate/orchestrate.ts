@@ -29,7 +29,7 @@ import {
 } from './preflight.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
 import { runPaths } from './run-paths.js';
-import { startingRunFields, writeState, type BatchState, type RunState } from './run-state.js';
+import { startingRunFields, writeState, type BatchState, type LandMode, type RunState, type ValidateBatches } from './run-state.js';
 
 export interface OrchestrateOptions extends CommandOverrides {
   cwd: string;
@@ -51,6 +51,8 @@ export interface DryRun {
   forced: boolean;
   agent: string;
   validate: string | null;
+  validateBatches: ValidateBatches;
+  land: LandMode;
   setup: string | null;
   timeoutMs: number;
   concurrency: number;
@@ -140,6 +142,8 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
       forced,
       agent: formatAgent(commands.options.agent),
       validate: commands.options.validate,
+      validateBatches: commands.options.validateBatches ?? 'on-failure',
+      land: commands.options.land ?? 'merge',
       setup: commands.options.setup,
       timeoutMs: commands.options.timeoutMs,
       concurrency: commands.options.concurrency,

@@ -11,7 +11,7 @@ import { FANOUT_IDENTITY, gitTasks } from './git-tasks.js';
 import { parseDuration } from './parse-duration.js';
 import { gitIn, type Git } from './run-git.js';
 import { provisionSettings, type ProvisionHow } from './provision/plan-provision.js';
-import type { RunOptionsState } from './run-state.js';
+import type { LandMode, RunOptionsState, ValidateBatches } from './run-state.js';
 import { findUntrackedCollisions } from './find-untracked-collisions.js';
 import { onPath } from './on-path.js';
 import { formatCommand, splitWords } from './split-words.js';
@@ -107,6 +107,10 @@ export interface CommandOverrides {
   keepWorktrees?: boolean | undefined;
   /** --provision: how worktrees get the installed dependencies (what to carry stays the constraints file's). */
   provision?: ProvisionHow | undefined;
+  /** --validate-batches: when batches' branches are validated on their own. */
+  validateBatches?: ValidateBatches | undefined;
+  /** --land: one merge per batch, or one squashed commit. */
+  land?: LandMode | undefined;
 }
 
 /** Agent, validate and setup commands in force, checked (guard, program found); the defaults applied. */
@@ -159,8 +163,11 @@ export function resolveCommands(
   const setupWords = checked('setup', setup, overrides.setup !== undefined ? '--setup' : source);
   const provisionBase = previous?.provision ?? provisionSettings(defaults.provision);
   const provision = overrides.provision === undefined ? provisionBase : { ...provisionBase, how: overrides.provision };
+  // A resumed run keeps its own choices unless a flag says otherwise; states from before these options validated every batch.
+  const validateBatches = overrides.validateBatches ?? (previous ? (previous.validateBatches ?? 'always') : (defaults.validate_batches ?? 'on-failure'));
+  const land = overrides.land ?? previous?.land ?? defaults.land ?? 'merge';
   return {
-    options: { agent, validate, setup, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, concurrency, keepWorktrees: overrides.keepWorktrees ?? false, provision },
+    options: { agent, validate, setup, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, concurrency, keepWorktrees: overrides.keepWorktrees ?? false, provision, validateBatches, land },
     validateWords,
     setupWords,
     warnings,

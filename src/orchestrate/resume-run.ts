@@ -1,5 +1,6 @@
 // `fanout resume <run-id>`: re-runs the batches whose agent did not finish (from the run's base, a failed
-// attempt's commits kept on their own branch), then steps 5-10 for the whole run.
+// attempt's commits kept on their own branch; a batch that waited for a person carries on from its branch,
+// with what --approve allows), then the rest of the run for every batch.
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadConstraints } from '../constraints/index.js';
@@ -18,7 +19,8 @@ import { excludeConfig } from './provision/exclude-file.js';
 import { DEFAULT_PROVISION } from './provision/plan-provision.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
 import { batchFiles, runPaths, storeDir } from './run-paths.js';
-import { readStateFile, startingRunFields, writeState, type BatchStatus } from './run-state.js';
+import { readStateFile, startingRunFields, writeState, type BatchStatus, type HumanRequest, type RunState } from './run-state.js';
+import { requestsOf } from './build-report.js';
 import { RUN_ID_PATTERN } from './new-run-id.js';
 
 export interface ResumeOptions extends CommandOverrides {
@@ -26,6 +28,8 @@ export interface ResumeOptions extends CommandOverrides {
   runId: string;
   into?: string | undefined;
   dryRun?: boolean | undefined;
+  /** Request ids (from the report: <batch>-<n>) a person approves, or 'all'. */
+  approve?: string[] | undefined;
 }
 
 export interface ResumeDryRun {
@@ -40,7 +44,7 @@ export interface ResumeDryRun {
 }
 
 /** Batches whose agent did not finish: these run again. */
-const RERUN: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'provisioning', 'setup', 'running']);
+const RERUN: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'needs-human', 'queued', 'provisioning', 'setup', 'running']);
 
 export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promise<RunOutcome | ResumeDryRun> {
   const env = hooks.env ?? process.env;
@@ -68,6 +72,7 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   } else if (options.into !== undefined) {
     await assertNewBranch(repo, options.into);
   }
+  const approvals = approvedRequests(state, options.approve ?? []);
   const loaded = await loadConstraints(repo.repoRoot, env);
   if ('error' in loaded) throw new FanoutError('constraints-invalid', `the constraints file is invalid:\n${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands = resolveCommands(options, { planValidate: undefined, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
@@ -130,7 +135,13 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
     batch.worktreeExists = false;
     batch.validation = null;
     batch.error = null;
+    batch.errorKind = null;
+    batch.errorLog = null;
     if (!RERUN.has(batch.status)) continue;
+    // A batch that waited for a person carries on from its branch, with what they approved.
+    batch.continueOnBranch = batch.status === 'needs-human';
+    batch.approved = [...(batch.approved ?? []), ...(approvals.get(batch.id) ?? [])];
+    batch.humanRequests = [];
     Object.assign(batch, { status: 'queued', attempt: batch.attempt + 1, exitCode: null, signal: null, timedOut: false, startedAt: null, durationMs: null, head: null, changedFiles: [], deletedFiles: [], toolCalls: 0, costUsd: null, pid: null });
   }
   writeState(paths.state, state);
@@ -170,4 +181,23 @@ async function rescueWorktrees(repo: Awaited<ReturnType<typeof openRepo>>, runId
   await removeWorktrees(repo.git, candidates, { dir: paths.trash, parents: [] }, result, existsSync(store) ? [store] : []);
   const stuck = result.keptWorktrees[0];
   if (stuck) throw new FanoutError('run-has-worktrees', `could not remove ${stuck.path}: ${stuck.reason}`, { hint: 'its work is committed on its branch; remove the worktree by hand, then resume' });
+}
+
+/** The requests --approve names, by batch; an id that names no open request is refused before anything runs. */
+function approvedRequests(state: RunState, ids: readonly string[]): Map<string, HumanRequest[]> {
+  const open = state.batches.filter((batch) => batch.status === 'needs-human').flatMap((batch) => requestsOf(batch).map((request) => ({ batch: batch.id, request })));
+  const approved = new Map<string, HumanRequest[]>();
+  for (const id of ids) {
+    const matching = id === 'all' ? open : open.filter(({ request }) => request.id === id);
+    if (matching.length === 0) {
+      throw new FanoutError('request-unknown', `--approve ${id}: run ${state.runId} has no open request ${id === 'all' ? 'to approve' : `called ${id}`}`, {
+        hint: open.length > 0 ? `open requests: ${open.map(({ request }) => request.id).join(', ')}` : 'no batch of this run waits for a person',
+      });
+    }
+    for (const { batch, request } of matching) {
+      const { id: _id, ...plain } = request;
+      approved.set(batch, [...(approved.get(batch) ?? []), plain]);
+    }
+  }
+  return approved;
 }

@@ -53,6 +53,8 @@ export function batchFiles(runDir: string, batchId: string) {
     /** The package manager's install when the batch changed its dependencies. */
     depsLog: join(runDir, `${batchId}.install.log`),
     scope: join(runDir, `${batchId}.scope.json`),
+    /** Calls its agent was refused because they need a person's yes, as the guard's hook recorded them. */
+    requests: join(runDir, `${batchId}.requests.jsonl`),
     settings: join(runDir, `${batchId}.settings.json`),
     /** The worktree's own excludes file (see provision/exclude-file.ts). */
     exclude: join(runDir, `${batchId}.exclude`),

@@ -7,7 +7,15 @@ import type { PortBlock } from './allocate-ports.js';
 import type { ProvisionMethod, ProvisionSettings } from './provision/plan-provision.js';
 import type { ProvisionRecord } from './provision/provision-worktree.js';
 
-export type RunStatus = 'running' | 'merged' | 'failed' | 'conflict' | 'invalid' | 'interrupted';
+export type RunStatus = 'running' | 'merged' | 'failed' | 'needs-human' | 'conflict' | 'invalid' | 'interrupted';
+
+/** When batches' branches are validated on their own (docs/orchestrate.md, "Validation"). */
+export type ValidateBatches = 'always' | 'on-failure' | 'never';
+export const VALIDATE_BATCHES: readonly ValidateBatches[] = ['always', 'on-failure', 'never'];
+
+/** How the result reaches the target: one merge commit per batch, or one squashed commit. */
+export type LandMode = 'merge' | 'squash';
+export const LAND_MODES: readonly LandMode[] = ['merge', 'squash'];
 
 export type BatchStatus =
   | 'queued'
@@ -21,13 +29,15 @@ export type BatchStatus =
   | 'failed'
   | 'timeout'
   | 'interrupted'
+  /** Its agent was refused a call that needs a person's yes (a stop trigger, an ask lock, the gate): see humanRequests. */
+  | 'needs-human'
   /** Its validation failed. */
   | 'invalid'
   /** Changed files outside its batch, or a file another batch changed too. */
   | 'conflict'
   | 'merged';
 
-export type Phase = 'fan-out' | 'agents' | 'predict' | 'integrate' | 'land' | 'cleanup' | 'done';
+export type Phase = 'fan-out' | 'agents' | 'predict' | 'integrate' | 'validate' | 'blame' | 'land' | 'cleanup' | 'done';
 
 export interface ValidationResult {
   ok: boolean;
@@ -35,6 +45,59 @@ export interface ValidationResult {
   timedOut: boolean;
   durationMs: number;
   log: string;
+  /** Not run again: the same tree as this one (a batch id, '_integration' or a combination), validated already. */
+  sameAs?: string;
+  /** The dependencies could not be installed (the command that failed): the suite did not run. */
+  installFailed?: string;
+  /** Why there was nothing to validate in (worktree, setup): the suite did not run. */
+  problem?: string;
+}
+
+/** One run of the validate command (or of the install before it), whatever it validated: the run's honest count. */
+export interface SuiteRun {
+  /** A batch id, 'integration', or batch ids joined with '+' (a combination tried while looking for the culprit). */
+  what: string;
+  ok: boolean;
+  durationMs: number;
+  log: string;
+}
+
+/** Why a batch did not make it, by kind (stable ids; the message says what happened, the log where to look). */
+export type BatchErrorKind =
+  | 'worktree'
+  | 'provision'
+  | 'setup'
+  | 'agent-start'
+  | 'agent-exit'
+  | 'agent-timeout'
+  | 'interrupted'
+  | 'collect'
+  | 'needs-human'
+  | 'install'
+  | 'validation'
+  | 'out-of-scope'
+  | 'overlap'
+  | 'merge-conflict'
+  | 'internal';
+
+/** A call the agent was refused because it needs a person's yes; recorded by the guard's hook (src/hooks/human-requests.ts). */
+export interface HumanRequest {
+  ruleId: string;
+  /** The tool the agent called (Bash, Write…). */
+  tool: string;
+  /** The command or file the rule is about. */
+  subject: string;
+  reason: string;
+  at: string;
+}
+
+/** What the search for the culprit of a red merged result found. */
+export interface Blame {
+  /** Batches red on their own. */
+  culprits: string[];
+  /** When every batch is green alone: the smallest combination found that is red (batch ids; 'target' when the target's new commits take part). */
+  combination: string[] | null;
+  message: string;
 }
 
 /** A re-install because the validated tree changed the dependencies. */
@@ -70,8 +133,18 @@ export interface BatchState {
   log: string;
   /** Process group of a running agent (cleanup of a crashed run kills it). */
   pid: number | null;
-  /** Why a batch failed when no exit code says it (setup failed, git failed). */
+  /** Why a batch failed, in words. */
   error: string | null;
+  /** What kind of failure error is (absent in older states). */
+  errorKind?: BatchErrorKind | null;
+  /** The log that shows it, when one was written. */
+  errorLog?: string | null;
+  /** Calls the agent was refused because they need a person's yes (status needs-human). */
+  humanRequests?: HumanRequest[];
+  /** Requests a person approved for this batch (`fanout resume --approve`): its agent's hook lets them through. */
+  approved?: HumanRequest[];
+  /** Resume: its agent carries on from its branch (needs-human) instead of starting again from the base. */
+  continueOnBranch?: boolean;
   validation: ValidationResult | null;
   /** Branches holding the work of earlier failed attempts (kept: never lose work). */
   keptAttempts: string[];
@@ -118,6 +191,10 @@ export interface RunOptionsState {
   keepWorktrees: boolean;
   /** orchestrate.provision (or --provision) in force; absent in older states (auto). */
   provision?: ProvisionSettings;
+  /** orchestrate.validate_batches (or --validate-batches); absent in older states (always, their behaviour). */
+  validateBatches?: ValidateBatches;
+  /** orchestrate.land (or --land); absent in older states (merge). */
+  land?: LandMode;
 }
 
 /** How this execution of the run provisions worktrees, and its store (hardlink: one copy per run). */
@@ -162,6 +239,16 @@ export interface RunState {
   agentTimeMs: number | null;
   wallMs: number | null;
   provisioning?: ProvisioningState | null;
+  /** Every run of the validate command in this execution, in order. */
+  suiteRuns?: SuiteRun[];
+  /** When the merged result was red: which batch (or combination) breaks it. */
+  blame?: Blame | null;
+  /** Time the setup command took, summed over the worktrees it ran in. */
+  setupMs?: number | null;
+  /** Wall time of check + integrate + land (merge-tree, commit-tree, update-ref, the fast-forward). */
+  mergeMs?: number | null;
+  /** The commit the target now points at (the squashed commit with --land squash). */
+  landedCommit?: string | null;
 }
 
 /** What a run (or a resumed one) starts with before any batch runs. */
@@ -179,6 +266,11 @@ export function startingRunFields(options: RunOptionsState, pid: number) {
     agentWallMs: null,
     agentTimeMs: null,
     wallMs: null,
+    suiteRuns: [],
+    blame: null,
+    mergeMs: null,
+    setupMs: null,
+    landedCommit: null,
   } satisfies Partial<RunState>;
 }
 

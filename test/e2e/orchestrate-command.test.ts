@@ -112,8 +112,26 @@ function assertMerged(repo: GitRepo, base: string): void {
   expect(repo.git('status', '--porcelain').trim()).toBe('');
 }
 
+/**
+ * The first batch's agent first asks to add a dependency through Bash: the guard's stop trigger refuses it (print
+ * mode has nobody to ask) and records the request, and the agent ends. Resumed with that request approved, it
+ * is told so and writes its files.
+ */
+function askingAgentTurns(batch: string, files: readonly string[]): Turn[] {
+  const ask = `toolu_ask_${batch}`;
+  return [
+    {
+      label: `${batch}: ask to add a dependency`,
+      when: (r) => allText(r).includes(`batch ${batch})`) && !allText(r).includes('A person approved') && toolResults(r).length === 0,
+      toolUses: [{ id: ask, name: 'Bash', input: { command: 'npm install left-pad', description: 'Add the dependency' } }],
+    },
+    { label: `${batch}: refused, ends`, when: (r) => findToolResult(r, ask) !== undefined, text: `${batch} needs left-pad` },
+    ...agentTurns(batch, files),
+  ];
+}
+
 describe('/orchestrate <12-file plan> with real claude -p agents', () => {
-  it('the session runs fanout orchestrate; three scripted Claude Code agents write their batches; all merged', async () => {
+  it('three scripted Claude Code agents; one is refused a stop trigger: needs-human in the report, then resume --approve merges all', async () => {
     const parsed = parsePlan(TWELVE);
     if (!parsed.ok) throw new Error('fixture plan must parse');
     const { batches } = sizePlan(parsed.plan);
@@ -124,23 +142,46 @@ describe('/orchestrate <12-file plan> with real claude -p agents', () => {
     repo.git('commit', '-q', '-m', 'Add fanout');
     const base = repo.git('rev-parse', 'HEAD').trim();
     const fanout = `node "${join(repo.dir, '.claude/fanout/cli.mjs')}"`;
+    const asking = batches[0]?.id ?? '';
+    const RESUME = 'toolu_orch_resume';
+    // The session reads the run id from the report and resumes with the request approved.
+    const resumeTurn: Turn = { label: 'session: resume --approve' };
+    resumeTurn.when = (r) => {
+      const result = findToolResult(r, RUN);
+      if (result === undefined || findToolResult(r, RESUME) !== undefined) return false;
+      const runId = /"runId": "([^"]+)"/.exec(toolResultText(result))?.[1] ?? 'no-run-id';
+      resumeTurn.toolUses = [{ id: RESUME, name: 'Bash', input: { command: `${fanout} resume ${runId} --approve ${asking}-1 --json`, description: 'Resume with the dependency approved', timeout: 200_000 } }];
+      return true;
+    };
     const api = await startFakeApi([
       {
         label: 'session: orchestrate',
         when: (r) => allText(r).includes('<command-name>/orchestrate</command-name>') && toolResults(r).length === 0,
         toolUses: [{ id: RUN, name: 'Bash', input: { command: `${fanout} orchestrate plans/twelve.md --validate '' --timeout 120s --json`, description: 'Fan the plan out', timeout: 200_000 } }],
       },
-      { label: 'session: done', when: (r) => findToolResult(r, RUN) !== undefined, text: 'orchestrate-e2e-done' },
-      ...batches.flatMap((batch) => agentTurns(batch.id, batch.files)),
+      resumeTurn,
+      { label: 'session: done', when: (r) => findToolResult(r, RESUME) !== undefined, text: 'orchestrate-e2e-done' },
+      ...batches.flatMap((batch, i) => (i === 0 ? askingAgentTurns(batch.id, batch.files) : agentTurns(batch.id, batch.files))),
     ]);
     const run = await runClaude({ cwd: repo.dir, prompt: '/orchestrate plans/twelve.md', api, timeoutMs: 220_000, env: { FANOUT_CLAUDE_BIN: CLAUDE_BIN } });
     const ran = run.requests.find((r) => findToolResult(r, RUN));
     const output = toolResultText(findToolResult(ran ?? (run.requests[0] as never), RUN) ?? { type: 'none' });
-    const why = `${describeRun(run)}\nunconsumed: ${api.unconsumed().map((t) => t.label).join(', ')}\norchestrate output: ${output.slice(-3000)}`;
+    const resumed = run.requests.find((r) => findToolResult(r, RESUME));
+    const resumeOutput = toolResultText(findToolResult(resumed ?? (run.requests[0] as never), RESUME) ?? { type: 'none' });
+    const why = `${describeRun(run)}\nunconsumed: ${api.unconsumed().map((t) => t.label).join(', ')}\norchestrate output: ${output.slice(-3000)}\nresume output: ${resumeOutput.slice(-3000)}`;
     expect(run.exitCode, why).toBe(0);
     expect(run.json?.result, why).toBe('orchestrate-e2e-done');
     expect(api.unconsumed(), why).toEqual([]);
-    expect(output, why).toMatch(/"status": "merged"/);
+    // The report the session summarises: the batch needs a human, with the exact request and how to approve it.
+    const report = JSON.parse(output.slice(output.indexOf('{'))) as { status: string; nextStep: string; batches: Array<{ id: string; status: string; error: { kind: string } | null; humanRequests: Array<{ id: string; ruleId: string; subject: string }> }> };
+    expect(report.status, why).toBe('needs-human');
+    const waiting = report.batches.find((b) => b.id === asking);
+    expect(waiting?.status).toBe('needs-human');
+    expect(waiting?.error?.kind).toBe('needs-human');
+    expect(waiting?.humanRequests).toEqual([expect.objectContaining({ id: `${asking}-1`, ruleId: 'add-dependency', subject: 'npm install left-pad' })]);
+    expect(report.batches.filter((b) => b.id !== asking).map((b) => b.status)).toEqual(['done', 'done']);
+    expect(report.nextStep).toContain(`--approve ${asking}-1`);
+    expect(resumeOutput, why).toMatch(/"status": "merged"/);
     // Each file was written by the Claude Code agent of its batch, not by a fixture.
     for (const batch of batches) for (const file of batch.files) expect(repo.git('show', `main:${file}`)).toBe(`// ${file}: written by claude for ${batch.id}\n`);
     assertMerged(repo, base);

@@ -14,13 +14,19 @@ Options:
                          (default: claude -p … --settings <fanout's guard + a scope hook>)
   --concurrency N        agents at once (default: the number of batches, at most max_agents)
   --max-agents N         at most N parallel batches (default: gate.max_agents of the constraints file, else 4)
-  --validate '<cmd>'     run in each worktree, then on the merged result (default: the plan's); '' for none
+  --validate '<cmd>'     the project's checks (default: the plan's); '' for none. Agents are told to run it
+                         as they work; fanout runs it once, on the merged result
+  --validate-batches <when>  when each batch's branch is validated on its own: on-failure (default: only
+                         when the merged result is red, to find the batch or combination that breaks it),
+                         always (every batch as it finishes, then the merged result), never
   --setup '<cmd>'        run in each new worktree before its agent (after provisioning), e.g. 'make gen'
   --provision <how>      how worktrees get the installed dependencies and other ignored paths:
                          auto (default: reflink where the filesystem has it, else hardlink), reflink,
                          hardlink, copy, symlink or none; what to carry: orchestrate.provision
   --timeout <duration>   per agent and per validate run: 90s, 10m, 1h (default: 30m)
   --into <branch>        leave the result on this new branch instead of moving the current one
+  --land merge|squash    merge: one merge commit per batch (default); squash: one commit with the plan's
+                         title and the batches listed, and no branch of the run left behind
   --keep-worktrees       keep the worktrees (and their branches) after the run
   --dry-run              print what would happen; create nothing
   --force                fan out even when the complexity gate says direct or sequential
@@ -28,7 +34,8 @@ Options:
 
 Commands are split into words the way a shell splits them ('…', "…", backslashes) but never run through
 a shell: pipes, redirections, $ and backticks are refused; put such steps in a script.
-Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup, provision}).
+Defaults may come from the constraints file (orchestrate: {agent, validate, validate_batches, land, timeout,
+concurrency, setup, provision}). At most as many validate runs at once as the machine has cores.
 Every worktree gets the main checkout's installed dependencies (every node_modules, .venv, venv) and the
 files .worktreeinclude names, and its own block of ports (FANOUT_PORT_BASE, PORT); --dry-run lists them.
 Run state, logs and reports: <git common dir>/fanout/runs/<run-id>/; worktrees: <repo>.fanout/<run-id>/ beside the repo.
@@ -41,6 +48,8 @@ export const RUN_FLAGS = {
   validate: { type: 'string' },
   setup: { type: 'string' },
   provision: { type: 'string' },
+  'validate-batches': { type: 'string' },
+  land: { type: 'string' },
   timeout: { type: 'string' },
   into: { type: 'string' },
   'keep-worktrees': { type: 'boolean' },
@@ -54,6 +63,8 @@ export interface RunFlagValues {
   validate?: string | undefined;
   setup?: string | undefined;
   provision?: string | undefined;
+  'validate-batches'?: string | undefined;
+  land?: string | undefined;
   timeout?: string | undefined;
   'keep-worktrees'?: boolean | undefined;
 }
@@ -76,6 +87,8 @@ export async function runOverrides(command: string, values: RunFlagValues) {
   const hows = ['auto', 'reflink', 'hardlink', 'copy', 'symlink', 'none'] as const;
   const provision = values.provision === undefined ? undefined : hows.find((how) => how === values.provision);
   if (values.provision !== undefined && provision === undefined) throw new UsageError(`${command}: --provision must be one of ${hows.join(', ')}, got '${values.provision}'`);
+  const validateBatches = oneOf(command, '--validate-batches', ['always', 'on-failure', 'never'] as const, values['validate-batches']);
+  const land = oneOf(command, '--land', ['merge', 'squash'] as const, values.land);
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = parseDuration(values.timeout);
@@ -89,7 +102,16 @@ export async function runOverrides(command: string, values: RunFlagValues) {
     concurrency: values.concurrency === undefined ? undefined : count(command, '--concurrency', values.concurrency),
     keepWorktrees: values['keep-worktrees'],
     provision,
+    validateBatches,
+    land,
   };
+}
+
+function oneOf<T extends string>(command: string, flag: string, allowed: readonly T[], value: string | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  const found = allowed.find((option) => option === value);
+  if (found === undefined) throw new UsageError(`${command}: ${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return found;
 }
 
 export function count(command: string, flag: string, value: string): number {
@@ -129,7 +151,8 @@ function formatDryRun(dry: DryRun, formatDuration: (ms: number) => string): stri
     `Base:        ${dry.base} (${dry.repoRoot})`,
     `Lands on:    ${dry.target ?? '(none)'}`,
     `Agent:       ${dry.agent}`,
-    `Validate:    ${dry.validate ?? '(none)'}`,
+    `Validate:    ${dry.validate === null ? '(none)' : `${dry.validate} (batches on their own: ${dry.validateBatches})`}`,
+    `Land:        ${dry.land}`,
     ...(dry.setup === null ? [] : [`Setup:       ${dry.setup}`]),
     `Timeout:     ${formatDuration(dry.timeoutMs)} per agent`,
     `Concurrency: ${dry.concurrency}`,
@@ -152,7 +175,13 @@ function formatDryRun(dry: DryRun, formatDuration: (ms: number) => string): stri
   for (const batch of dry.batches) {
     lines.push(`  ${batch.id}`, `    branch:   ${batch.branch}`, `    worktree: ${batch.worktree}`, `    ports:    ${ports(batch.ports)}`, `    tasks:    ${batch.tasks.join(' → ')}`, `    files:    ${batch.files.join(', ')}`);
   }
-  lines.push('', `Then: check every branch pairwise with git merge-tree, validate, merge into ${dry.integrationBranch}, validate again (ports ${ports(dry.integrationPorts)}), fast-forward ${dry.target ?? 'the target'}.`);
+  const validation =
+    dry.validate === null
+      ? 'no validation'
+      : dry.validateBatches === 'always'
+        ? `validate each batch as it finishes, then the merged result (ports ${ports(dry.integrationPorts)})`
+        : `validate the merged result once (ports ${ports(dry.integrationPorts)})${dry.validateBatches === 'on-failure' ? '; if it is red, validate the batches to find the culprit' : ''}`;
+  lines.push('', `Then: check every branch pairwise with git merge-tree, merge into ${dry.integrationBranch}, ${validation}, ${dry.land === 'squash' ? `land one squashed commit on ${dry.target ?? 'the target'}` : `fast-forward ${dry.target ?? 'the target'}`}.`);
   for (const note of dry.notes) lines.push(`Note: ${note}`);
   for (const warning of dry.warnings) lines.push(`Guard warning: ${warning}`);
   return lines.join('\n');

@@ -6,23 +6,25 @@ import { RUN_FLAGS, runOverrides } from './orchestrate.js';
 const usage = `Usage: fanout resume <run-id> [options]
 
 Re-runs only the batches whose agent failed, timed out or was interrupted, each from the run's base commit
-(a failed attempt's commits stay on fanout/<run-id>/<batch>-attempt-N), then does the rest of the run for
-every batch: collect, check for conflicts, validate, merge, land, clean up, report.
+(a failed attempt's commits stay on fanout/<run-id>/<batch>-attempt-N), and the batches that need a human,
+each from its own branch; then does the rest of the run for every batch: collect, check for conflicts,
+validate (every batch it re-validates is provisioned and set up again), merge, land, clean up, report.
 
 Options (as for orchestrate; unset ones keep the run's values):
-  --agent '<cmd>'  --concurrency N  --validate '<cmd>'  --setup '<cmd>'  --provision <how>  --timeout <duration>
-  --into <branch>  --keep-worktrees  --dry-run  --json
+  --approve <id>   allow a request the report lists under "Needs a human" (e.g. api-1), or all; repeatable
+  --agent '<cmd>'  --concurrency N  --validate '<cmd>'  --validate-batches <when>  --setup '<cmd>'
+  --provision <how>  --land merge|squash  --timeout <duration>  --into <branch>  --keep-worktrees  --dry-run  --json
 
 \`fanout status\` lists the runs. Exit codes as for orchestrate.`;
 
 export const command: Command = {
   usage,
   async run(argv) {
-    const { values, positionals } = parseFlags('resume', argv, RUN_FLAGS);
+    const { values, positionals } = parseFlags('resume', argv, { ...RUN_FLAGS, approve: { type: 'string', multiple: true } });
     if (positionals.length !== 1) throw new UsageError('resume: expected one run id', 'run `fanout status` to list the runs, then `fanout resume <run-id>`');
     const overrides = await runOverrides('resume', values);
     const { resumeRun } = await import('../../orchestrate/index.js');
-    const outcome = await resumeRun({ ...overrides, cwd: process.cwd(), runId: positionals[0] ?? '', into: values.into, dryRun: values['dry-run'] }, { progress: process.stderr, tty: process.stderr.isTTY === true, handleSignals: true });
+    const outcome = await resumeRun({ ...overrides, cwd: process.cwd(), runId: positionals[0] ?? '', into: values.into, dryRun: values['dry-run'], approve: values.approve }, { progress: process.stderr, tty: process.stderr.isTTY === true, handleSignals: true });
     if ('dryRun' in outcome) {
       const text = [
         `Dry run: nothing was changed.`,

@@ -5,10 +5,10 @@ import { findScopeConflicts } from '../find-scope-conflicts.js';
 import { gitTasks } from '../git-tasks.js';
 import { predictMerges } from '../predict-merges.js';
 import type { BatchState, BatchStatus } from '../run-state.js';
-import type { Run } from './start-run.js';
+import { failBatch, type Run } from './start-run.js';
 
 /** Statuses of a batch whose agent did not finish its work (or never ran). */
-export const AGENT_FAILED: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'provisioning', 'setup', 'running']);
+export const AGENT_FAILED: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'needs-human', 'queued', 'provisioning', 'setup', 'running']);
 
 export function agentFinished(batch: BatchState): boolean {
   return !AGENT_FAILED.has(batch.status) && batch.head !== null;
@@ -40,7 +40,7 @@ export async function check(run: Run): Promise<CheckResult> {
   for (const conflict of conflicts) {
     for (const id of conflict.batches) {
       const batch = state.batches.find((b) => b.id === id);
-      if (batch && (batch.status === 'done' || batch.status === 'invalid')) run.setStatus(batch, 'conflict');
+      if (batch && (batch.status === 'done' || batch.status === 'invalid')) failBatch(run, batch, 'conflict', conflict.kind === 'merge' ? 'merge-conflict' : conflict.kind, conflict.message);
     }
   }
   run.save();

@@ -34,7 +34,9 @@ export async function cleanUp(run: Run, provisioning: Provisioning): Promise<Cle
     const removed = new Set(cleanup.removedWorktrees);
     for (const batch of state.batches) if (removed.has(batch.worktree)) batch.worktreeExists = false;
     if (state.integration.worktree && removed.has(state.integration.worktree)) state.integration.worktree = null;
-    const mergedInto = state.landed && state.into !== null ? (state.integration.head ?? undefined) : ((await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ''}`))) ?? state.base);
+    // A squashed landing holds the integration tree in one commit: what the integration branch contains has landed.
+    const mergedInto =
+      state.landed && (state.into !== null || state.options.land === 'squash') ? (state.integration.head ?? undefined) : ((await repo.git(gitTasks.resolveCommit(`refs/heads/${state.startBranch ?? ''}`))) ?? state.base);
     await sweepBranches(repo.git, state.runId, mergedInto, cleanup);
   } catch (error) {
     state.error ??= `cleanup failed: ${messageOf(error)}`;
@@ -45,6 +47,7 @@ export async function cleanUp(run: Run, provisioning: Provisioning): Promise<Cle
 }
 
 
+/** What happened to every branch of the run, in words that fit it, and what to do about the kept ones. */
 function cleanupNotes(state: RunState, cleanup: CleanupResult): string[] {
   const notes: string[] = [];
   if (state.landed && state.integration.landedInstall) {
@@ -54,13 +57,29 @@ function cleanupNotes(state: RunState, cleanup: CleanupResult): string[] {
   for (const { branch, reason } of cleanup.keptBranches) {
     const batch = byBranch.get(branch);
     const attemptOf = state.batches.find((b) => b.keptAttempts.includes(branch));
-    if (batch) notes.push(`Kept branch ${branch}: the work of batch ${batch.id} (${batch.status}); ${reason}. Resume with \`fanout resume ${state.runId}\`, or merge or delete it yourself.`);
+    if (batch) notes.push(`Kept branch ${branch}: the work of batch ${batch.id} (${batch.status}); ${reason}.${RESUMABLE.has(batch.status) ? ` \`fanout resume ${state.runId}\` carries on from it.` : ''}`);
     else if (attemptOf) notes.push(`Kept branch ${branch}: an earlier, failed attempt of batch ${attemptOf.id}; delete it when you no longer need it.`);
     else if (branch === state.integration.branch) notes.push(`Kept branch ${branch}: every batch merged, ${state.integration.validation?.ok === false ? 'but validation failed there' : 'not landed'}; ${reason}.`);
     else notes.push(`Kept branch ${branch}: ${reason}.`);
   }
   for (const { path, reason } of cleanup.keptWorktrees) notes.push(`Kept worktree ${path}: ${reason}.`);
-  for (const batch of state.batches) if (batch.error && batch.status !== 'merged') notes.push(`${batch.id}: ${batch.error}`);
-  if (cleanup.deletedBranches.length > 0) notes.push(`Deleted ${cleanup.deletedBranches.length} merged branch${cleanup.deletedBranches.length === 1 ? '' : 'es'} of the run.`);
+  const deleted = new Set(cleanup.deletedBranches);
+  const empty = state.batches.filter((batch) => deleted.has(batch.branch) && (batch.head === null || batch.head === state.base));
+  const landed = state.batches.filter((batch) => deleted.has(batch.branch) && !empty.includes(batch));
+  if (landed.length > 0) {
+    const how = state.options.land === 'squash' ? 'their work is in the squashed commit' : `merged into ${state.into ?? state.startBranch ?? 'the target'}`;
+    notes.push(`Deleted ${plural(landed.length, 'batch branch', 'batch branches')} (${how}): ${landed.map((batch) => batch.id).join(', ')}.`);
+  }
+  if (empty.length > 0) notes.push(`Deleted ${plural(empty.length, 'batch branch', 'batch branches')} that never got a commit (nothing to keep): ${empty.map((batch) => batch.id).join(', ')}.`);
+  if (deleted.has(state.integration.branch)) notes.push(`Deleted the integration branch ${state.integration.branch} (${state.landed ? 'landed' : 'nothing on it beyond the target'}).`);
+  const others = cleanup.deletedBranches.filter((branch) => !byBranch.has(branch) && branch !== state.integration.branch);
+  if (others.length > 0) notes.push(`Deleted ${others.join(', ')} (contained in ${state.into ?? state.startBranch ?? 'the target'}).`);
   return notes;
+}
+
+/** A batch in one of these states gets its agent run again by `fanout resume`. */
+const RESUMABLE: ReadonlySet<string> = new Set(['failed', 'timeout', 'interrupted', 'needs-human', 'queued', 'provisioning', 'setup', 'running']);
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -5,9 +5,11 @@ import { freeBranch } from '../free-branch.js';
 import { gitTasks, zeroOid } from '../git-tasks.js';
 import { gitIn } from '../run-git.js';
 import { worktreeGit } from './provision.js';
-import type { BatchState } from '../run-state.js';
-import type { AgentOutcome } from './run-agent.js';
-import { messageOf, type Run } from './start-run.js';
+import { readFileSync } from 'node:fs';
+import { batchFiles } from '../run-paths.js';
+import type { BatchState, HumanRequest } from '../run-state.js';
+import { FINISHED_EARLIER, type AgentOutcome } from './run-agent.js';
+import { failBatch, messageOf, recordError, type Run } from './start-run.js';
 
 /**
  * Commits the agent's leftovers and records what the branch changed; sets the batch's status from the
@@ -16,6 +18,18 @@ import { messageOf, type Run } from './start-run.js';
  */
 export async function collect(run: Run, batch: BatchState, agent: AgentOutcome): Promise<boolean> {
   const saved = await saveWork(run, batch, agent.how);
+  if (agent !== FINISHED_EARLIER) {
+    batch.continueOnBranch = false;
+    const requests = readRequests(batchFiles(run.paths.runDir, batch.id).requests);
+    batch.humanRequests = requests;
+    // The agent was refused what only a person can allow: that, not how it ended, is why the batch stopped.
+    if (requests.length > 0 && agent.status !== 'interrupted') {
+      const first = requests[0] as HumanRequest;
+      const more = requests.length > 1 ? ` (and ${requests.length - 1} more)` : '';
+      failBatch(run, batch, 'needs-human', 'needs-human', `its agent needs a person's yes: ${first.ruleId} for \`${first.subject}\`${more}; its work so far is kept on ${batch.branch}`, batch.log);
+      return false;
+    }
+  }
   const status = saved ? agent.status : agent.status === 'done' ? 'failed' : agent.status;
   if (status !== 'done') {
     run.setStatus(batch, status);
@@ -36,12 +50,12 @@ async function saveWork(run: Run, batch: BatchState, how: string): Promise<boole
       await git(gitTasks.commit(`fanout: WIP of batch ${batch.id} (agent ${how})\n\nCommitted by fanout: the agent left these changes uncommitted. Run ${state.runId}, attempt ${batch.attempt}.`, run.identity));
     }
   } catch (error) {
-    batch.error = `could not commit the agent's work (${messageOf(error)}); it stays uncommitted in ${batch.worktree}`;
+    recordError(batch, 'collect', `could not commit the agent's work (${messageOf(error)}); it stays uncommitted in ${batch.worktree}`);
     return false;
   }
   const strayed = await adoptHead(run, batch);
   if (strayed !== null) {
-    batch.error = strayed;
+    recordError(batch, 'collect', strayed);
     return false;
   }
   const ref = `refs/heads/${batch.branch}`;
@@ -80,4 +94,29 @@ async function adoptHead(run: Run, batch: BatchState): Promise<string | null> {
     await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, headCommit, zeroOid(headCommit), `fanout: keep the agent's detached HEAD of ${batch.id}`));
   }
   return `the agent left its worktree on ${where}, which does not build on ${batch.branch}; its work is kept on branch ${kept}`;
+}
+
+/** The requests the guard's hook recorded for this attempt, each (rule, subject) once, in order. */
+function readRequests(file: string): HumanRequest[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const seen = new Set<string>();
+  const requests: HumanRequest[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const request = JSON.parse(line) as HumanRequest;
+      const key = `${request.ruleId}\0${request.subject}`;
+      if (typeof request.ruleId !== 'string' || typeof request.subject !== 'string' || seen.has(key)) continue;
+      seen.add(key);
+      requests.push(request);
+    } catch {
+      // A torn line: skip it.
+    }
+  }
+  return requests;
 }

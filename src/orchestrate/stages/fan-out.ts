@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { freeBranch } from '../free-branch.js';
 import { gitTasks, zeroOid } from '../git-tasks.js';
 import type { BatchState } from '../run-state.js';
-import { messageOf, type Run } from './start-run.js';
+import { messageOf, recordError, type Run } from './start-run.js';
 
 export async function fanOut(run: Run, rerun: ReadonlySet<string>): Promise<void> {
   run.setPhase('fan-out');
@@ -18,7 +18,7 @@ export async function fanOut(run: Run, rerun: ReadonlySet<string>): Promise<void
       await addWorktree(run, batch, rerun.has(batch.id));
     } catch (error) {
       // A Ctrl-C reaches the `git worktree add` child too (same process group); git undoes it, the batch is interrupted.
-      if (!run.signal.aborted) batch.error = `its worktree could not be created: ${messageOf(error)}`;
+      if (!run.signal.aborted) recordError(batch, 'worktree', `its worktree could not be created: ${messageOf(error)}`);
     }
     run.save();
   }
@@ -47,7 +47,7 @@ async function addWorktree(run: Run, batch: BatchState, rerun: boolean): Promise
   const { repo, state } = run;
   const ref = `refs/heads/${batch.branch}`;
   const tip = run.fresh ? undefined : await repo.git(gitTasks.resolveCommit(ref));
-  if (rerun && tip !== undefined && tip !== state.base) {
+  if (rerun && tip !== undefined && tip !== state.base && batch.continueOnBranch !== true) {
     // A failed attempt's commits are kept on their own branch; the new attempt starts from the base again.
     const kept = await freeBranch(repo.git, `${batch.branch}-attempt-${batch.attempt - 1}`);
     await repo.git(gitTasks.updateRef(`refs/heads/${kept}`, tip, zeroOid(tip), `fanout: keep attempt ${batch.attempt - 1} of ${batch.id}`));

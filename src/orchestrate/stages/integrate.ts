@@ -1,13 +1,15 @@
 // Integrate: the batches' branches merged, in plan order, into fanout/<run-id>/integration without a
 // checkout (merge-tree --write-tree, commit-tree with two parents, one update-ref; see build-integration.ts).
 import { buildIntegration } from '../build-integration.js';
-import type { Run } from './start-run.js';
+import { formatDuration } from '../parse-duration.js';
+import { failBatch, type Run } from './start-run.js';
 
 export type Integration = { ok: true; head: string } | { ok: false };
 
 export async function integrate(run: Run, targetTip: string): Promise<Integration> {
   const { state, repo } = run;
   run.setPhase('integrate');
+  const started = performance.now();
   const integration = await buildIntegration(repo.git, {
     runId: state.runId,
     start: targetTip,
@@ -18,10 +20,12 @@ export async function integrate(run: Run, targetTip: string): Promise<Integratio
   });
   if (!integration.ok) {
     state.conflicts.push(integration.conflict);
+    for (const batch of state.batches.filter((b) => integration.conflict.batches.includes(b.id))) failBatch(run, batch, 'conflict', 'merge-conflict', integration.conflict.message);
     run.save();
     return { ok: false };
   }
   state.integration.head = integration.head;
+  run.monitor.note(`merged ${state.batches.length} branch${state.batches.length === 1 ? '' : 'es'} into ${state.integration.branch} in ${formatDuration(performance.now() - started)}`);
   run.save();
   return { ok: true, head: integration.head };
 }

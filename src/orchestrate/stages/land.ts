@@ -1,6 +1,7 @@
 // Land, only once everything is green: the branch checked out at the start is fast-forwarded to the
 // integration result (after checking it is still checked out and has not moved), or the new --into branch
-// is created there. Anything unexpected leaves the user's branch where it is and says why.
+// is created there. With --land squash, the result is first made one commit on the target's tip, holding the
+// merged tree. Anything unexpected leaves the user's branch where it is and says why.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findUntrackedCollisions } from '../find-untracked-collisions.js';
@@ -8,12 +9,15 @@ import { gitTasks, zeroOid } from '../git-tasks.js';
 import { projectPackageManager, readProjectDependencies } from '../provision/check-dependencies.js';
 import { changesDependencies, suggestedInstall } from '../provision/package-manager.js';
 import { formatCommand } from '../split-words.js';
+import type { RunState } from '../run-state.js';
 import { messageOf, type Run } from './start-run.js';
 
 /** True when the result landed; otherwise state.error says why not. */
-export async function land(run: Run, targetTip: string, head: string): Promise<boolean> {
+export async function land(run: Run, targetTip: string, merged: string): Promise<boolean> {
   const { state, repo } = run;
   run.setPhase('land');
+  // --land squash: the merged tree as one commit on the target, its message the plan's title and the batches.
+  const head = state.options.land === 'squash' ? await repo.git(gitTasks.commitTree(await repo.git(gitTasks.treeOf(merged)), [targetTip], squashMessage(state), run.identity)) : merged;
   if (state.into !== null) {
     await repo.git(gitTasks.updateRef(`refs/heads/${state.into}`, head, zeroOid(head), `fanout: result of run ${state.runId}`));
   } else {
@@ -46,6 +50,8 @@ export async function land(run: Run, targetTip: string, head: string): Promise<b
     }
   }
   state.landed = true;
+  state.landedCommit = head;
+  run.monitor.note(`${state.into ?? state.startBranch}: ${state.options.land === 'squash' ? 'one squashed commit' : 'fast-forwarded'} at ${head.slice(0, 10)}`);
   for (const batch of state.batches) batch.status = 'merged';
   // fanout installs in worktrees only: the user's node_modules is theirs to update.
   if (changesDependencies((await repo.git(gitTasks.changedFiles(targetTip, head))).files)) {
@@ -54,4 +60,10 @@ export async function land(run: Run, targetTip: string, head: string): Promise<b
   }
   run.save();
   return true;
+}
+
+/** The plan's title, then every batch with its tasks and files: what one squashed commit says it holds. */
+export function squashMessage(state: RunState): string {
+  const batches = state.batches.map((batch) => `- ${batch.id}: ${batch.tasks.map((task) => task.id).join(', ')} (${batch.changedFiles.join(', ') || 'no files changed'})`);
+  return `${state.title}\n\nBatches of fanout run ${state.runId}, squashed into one commit:\n${batches.join('\n')}\n`;
 }

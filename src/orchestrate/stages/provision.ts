@@ -13,7 +13,7 @@ import { formatDuration } from '../parse-duration.js';
 import { gitIn, type Git } from '../run-git.js';
 import { batchFiles, INTEGRATION_ID, storeDir } from '../run-paths.js';
 import type { BatchState } from '../run-state.js';
-import { messageOf, type Run } from './start-run.js';
+import { failBatch, messageOf, recordError, type Run } from './start-run.js';
 
 /** What the preflight found to carry into every worktree. */
 export interface ProvisionContext {
@@ -69,7 +69,7 @@ export async function provision(run: Run, provisioning: Provisioning, batch: Bat
     return false;
   }
   if (!batch.worktreeExists) {
-    batch.error ??= 'its worktree could not be created';
+    if (batch.error === null) recordError(batch, 'worktree', 'its worktree could not be created');
     run.setStatus(batch, 'failed');
     return false;
   }
@@ -81,8 +81,7 @@ export async function provision(run: Run, provisioning: Provisioning, batch: Bat
       if (agentRuns) run.setStatus(batch, 'interrupted');
       return false;
     }
-    batch.error = `its worktree could not be provisioned: ${messageOf(error)}`;
-    run.setStatus(batch, 'failed');
+    failBatch(run, batch, 'failed', 'provision', `its worktree could not be provisioned: ${messageOf(error)}`);
     return false;
   }
   if (batch.provision.items.length > 0) run.monitor.note(`${batch.id}: ${describeRecord(batch.provision)}`);

@@ -33,6 +33,7 @@ export function report(run: Run): RunOutcome {
 
 export function runStatus(state: RunState, interrupted: boolean): RunStatus {
   if (interrupted) return 'interrupted';
+  if (state.batches.some((batch) => batch.status === 'needs-human')) return 'needs-human';
   if (!state.batches.every(agentFinished)) return 'failed';
   if (state.conflicts.length > 0) return 'conflict';
   if (state.batches.some((batch) => batch.status === 'invalid') || state.integration.validation?.ok === false) return 'invalid';

@@ -1,7 +1,7 @@
 // Run agents: in a batch's worktree, the setup command (if any), then the agent with the batch's prompt,
 // its scope and settings files, and the batch in its environment. It returns how the agent ended; collect
 // then commits whatever it left, whatever that was.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { agentSettings, defaultAgentArgs } from '../agent-command.js';
 import { portEnv } from '../allocate-ports.js';
 import { buildPrompt } from '../build-prompt.js';
@@ -15,7 +15,7 @@ import { gitTasks } from '../git-tasks.js';
 import { appendExcludes } from '../provision/exclude-file.js';
 import { describeExit, succeeded } from './process-outcome.js';
 import { worktreeGit, worktreeGitEnv } from './provision.js';
-import type { Run } from './start-run.js';
+import { failBatch, recordError, type Run } from './start-run.js';
 
 export interface AgentOutcome {
   /** The batch's status if its work is saved. */
@@ -32,23 +32,9 @@ export async function runAgent(run: Run, batch: BatchState): Promise<AgentOutcom
   const { state } = run;
   const files = batchFiles(run.paths.runDir, batch.id);
   batch.log = files.log;
-  if (run.setupWords !== null) {
-    run.setStatus(batch, 'setup');
-    const setup = await runProcess({ argv: run.setupWords, cwd: batch.worktree, env: batchEnv(run, batch), marker: `${state.runId}/${batch.id}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
-    if (!succeeded(setup)) {
-      batch.error = `the setup command ${describeExit(setup)}; see ${files.setupLog}`;
-      run.setStatus(batch, setup.interrupted ? 'interrupted' : 'failed');
-      return null;
-    }
-    const clash = await setAsideSetupOutput(run, batch);
-    if (clash !== null) {
-      batch.error = clash;
-      run.setStatus(batch, 'failed');
-      return null;
-    }
-  }
+  if (!(await runSetup(run, batch))) return null;
   writeAgentFiles(run, batch);
-  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length, ports: batch.ports ?? null });
+  const prompt = buildPrompt({ title: state.title, context: state.context, runId: state.runId, batchId: batch.id, branch: batch.branch, tasks: batch.tasks, files: batch.files, validate: state.options.validate, batchCount: state.batches.length, ports: batch.ports ?? null, approved: batch.approved });
   const command = state.options.agent ?? defaultAgentArgs(files.settings, run.env);
   const progress = emptyProgress();
   batch.startedAt = new Date().toISOString();
@@ -74,12 +60,39 @@ export async function runAgent(run: Run, batch: BatchState): Promise<AgentOutcom
   });
   Object.assign(batch, { pid: null, exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs, toolCalls: progress.toolCalls, costUsd: progress.costUsd });
   run.monitor.update(batch.id, { endedAt: Date.now() });
-  if (result.error) batch.error = `the agent could not start: ${result.error}`;
-  else if (result.timedOut) batch.error = `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped`;
-  else if (!result.interrupted && result.exitCode !== 0) batch.error = `the agent ${describeExit(result)}; see ${files.log}`;
+  if (result.error) recordError(batch, 'agent-start', `the agent could not start: ${result.error}`, files.log);
+  else if (result.timedOut) recordError(batch, 'agent-timeout', `the agent ran past the ${formatDuration(state.options.timeoutMs)} timeout and was stopped; see ${files.log}`, files.log);
+  else if (result.interrupted) recordError(batch, 'interrupted', `the agent was stopped by ${run.interruptedBy() ?? 'an interrupt'}; its work so far is committed`, files.log);
+  else if (result.exitCode !== 0) recordError(batch, 'agent-exit', `the agent ${describeExit(result)}; see ${files.log}`, files.log);
   const how = result.interrupted ? 'interrupted' : result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
   const status = result.interrupted ? 'interrupted' : result.timedOut ? 'timeout' : succeeded(result) ? 'done' : 'failed';
   return { status, how };
+}
+
+/**
+ * The setup command in a batch's worktree, once per execution of the run: before its agent, or before its
+ * validation when its agent finished earlier (resume). False when it failed (the batch is failed, with why).
+ */
+export async function runSetup(run: Run, batch: BatchState): Promise<boolean> {
+  if (run.setupWords === null || run.setupDone.has(batch.worktree)) return true;
+  const files = batchFiles(run.paths.runDir, batch.id);
+  const before = batch.status;
+  run.setStatus(batch, 'setup');
+  const setup = await runProcess({ argv: run.setupWords, cwd: batch.worktree, env: batchEnv(run, batch), marker: `${run.state.runId}/${batch.id}/setup`, log: files.setupLog, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+  run.state.setupMs = (run.state.setupMs ?? 0) + setup.durationMs;
+  if (!succeeded(setup)) {
+    failBatch(run, batch, setup.interrupted ? 'interrupted' : 'failed', setup.interrupted ? 'interrupted' : 'setup', `the setup command ${describeExit(setup)}; see ${files.setupLog}`, files.setupLog);
+    return false;
+  }
+  const clash = await setAsideSetupOutput(run, batch);
+  if (clash !== null) {
+    failBatch(run, batch, 'failed', 'setup', clash, files.setupLog);
+    return false;
+  }
+  run.setupDone.add(batch.worktree);
+  run.monitor.note(`${batch.id}: setup done in ${formatDuration(setup.durationMs)}`);
+  run.setStatus(batch, before);
+  return true;
 }
 
 /** What every process in a batch's worktree (setup, agent, validation) finds in its environment. */
@@ -125,6 +138,9 @@ function writeAgentFiles(run: Run, batch: BatchState): void {
   const files = batchFiles(run.paths.runDir, batch.id);
   // protect: the main checkout and the other worktrees stay off limits even when they live under a temp root.
   const protect = [run.state.repoRoot, run.paths.worktreesRoot];
-  writeFileSync(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run.state.runId, batch: batch.id }, null, 2)}\n`);
+  // A fresh attempt starts with no request; the ones a person approved go through.
+  rmSync(files.requests, { force: true });
+  const approved = (batch.approved ?? []).map(({ ruleId, subject }) => ({ ruleId, subject }));
+  writeFileSync(files.scope, `${JSON.stringify({ root: batch.worktree, files: batch.files, protect, runId: run.state.runId, batch: batch.id, requests: files.requests, approved }, null, 2)}\n`);
   if (run.hookBundle !== null) writeFileSync(files.settings, `${JSON.stringify(agentSettings(run.hookBundle, files.scope), null, 2)}\n`);
 }

@@ -1,8 +1,11 @@
 // What every stage of a run is handed: the run's record (state.json, saved as it changes), where things go,
 // the repo, the commands, and the run's live edges (progress, the interrupt signal). startRun wires those up
 // (signal handlers, the monitor); Run.end takes them down and releases the lock.
-import type { BatchState, BatchStatus, Phase, RunState } from '../run-state.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { BatchErrorKind, BatchState, BatchStatus, Phase, RunState, ValidationResult } from '../run-state.js';
 import { writeState } from '../run-state.js';
+import { createLimiter, type Limiter } from '../create-limiter.js';
 import { createMonitor, type Monitor, type MonitorOutput } from '../monitor.js';
 import { mapLimit } from '../predict-merges.js';
 import type { RepoContext } from '../preflight.js';
@@ -21,6 +24,8 @@ export interface RunHooks {
   /** Between SIGTERM and SIGKILL when stopping a process group. */
   killGraceMs?: number | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** How many validate runs may run at once (default: the machine's cores); tests set it. */
+  cores?: number | undefined;
 }
 
 /** What `fanout orchestrate` and `fanout resume` hand the run once their preflight passed. */
@@ -47,6 +52,12 @@ export interface Run extends RunContext {
   monitor: Monitor;
   /** performance.now() when the run started. */
   startedAt: number;
+  /** Every run of the validate command goes through this: at most one per core at once (agents have their own concurrency). */
+  validation: Limiter;
+  /** Worktrees whose setup command has run in this execution (each gets it once, before its first agent or validation). */
+  setupDone: Set<string>;
+  /** Trees validated in this execution, by tree id: the same tree is never validated twice (one batch, --force). */
+  validatedTrees: Map<string, { what: string; result: Promise<ValidationResult> }>;
   /** What interrupted the run, if anything did. */
   interruptedBy(): NodeJS.Signals | 'abort' | undefined;
   save(): void;
@@ -98,6 +109,9 @@ export function startRun(ctx: RunContext, hooks: RunHooks): Run {
     killGraceMs: hooks.killGraceMs ?? 3000,
     monitor,
     startedAt: performance.now(),
+    validation: createLimiter(hooks.cores ?? availableParallelism()),
+    setupDone: new Set(),
+    validatedTrees: new Map(),
     interruptedBy: () => received,
     save,
     setPhase(phase) {
@@ -128,10 +142,22 @@ export async function eachBatch(run: Run, fn: (batch: BatchState) => Promise<voi
     try {
       await fn(batch);
     } catch (error) {
-      batch.error = `fanout failed while running it: ${messageOf(error)}`;
-      run.setStatus(batch, 'failed');
+      failBatch(run, batch, 'failed', 'internal', `fanout failed while running it: ${messageOf(error)}`);
     }
   });
+}
+
+/** Records why a batch stopped (the report carries kind, message and the log, if it was written) and sets its status. */
+export function failBatch(run: Run, batch: BatchState, status: BatchStatus, kind: BatchErrorKind, message: string, log: string | null = null): void {
+  recordError(batch, kind, message, log);
+  run.setStatus(batch, status);
+}
+
+/** The same without a status: the stage that ends the batch sets it. */
+export function recordError(batch: BatchState, kind: BatchErrorKind, message: string, log: string | null = null): void {
+  batch.error = message;
+  batch.errorKind = kind;
+  batch.errorLog = log !== null && existsSync(log) ? log : null;
 }
 
 export function messageOf(error: unknown): string {

@@ -1,7 +1,8 @@
-// Validate: the validate command in a batch's worktree, or on the merged result in the integration
-// worktree. Dependencies follow the change: when the tree being validated changed a manifest or lockfile,
-// the project's package manager installs them there first. Each call stands alone, so the driver decides
-// which trees are validated and when.
+// Validate: the validate command on the merged result in the integration worktree, or on a batch's branch
+// in its worktree. Every run of it goes through the run's limiter (at most one per core at once), is counted
+// and shown; the same tree is never validated twice. Dependencies follow the change: when the tree being
+// validated changed a manifest or lockfile, the project's package manager installs them there first. The
+// driver decides which trees are validated and when (find-culprit.ts when the merged result is red).
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { portEnv } from '../allocate-ports.js';
@@ -16,25 +17,71 @@ import { formatCommand } from '../split-words.js';
 import { integrationWorktree } from './fan-out.js';
 import { describeExit, succeeded } from './process-outcome.js';
 import { provisionIntegration, worktreeGit, worktreeGitEnv, type Provisioning } from './provision.js';
-import { batchEnv } from './run-agent.js';
-import { messageOf, type Run } from './start-run.js';
+import { batchEnv, runSetup } from './run-agent.js';
+import { failBatch, messageOf, type Run } from './start-run.js';
 
-/** Validates a batch's branch in its worktree: done when green, invalid when red. */
+/**
+ * Validates a batch's branch on its own, in its worktree (its setup run first if this execution has not run
+ * it there yet): done when green, invalid when red. With validate_batches: always, as each batch finishes;
+ * otherwise only while looking for the culprit of a red merged result.
+ */
 export async function validateBatch(run: Run, batch: BatchState): Promise<void> {
-  if (run.validateWords === null || run.signal.aborted) return;
+  if (run.validateWords === null || run.signal.aborted || batch.head === null) return;
+  if (!(await runSetup(run, batch))) return;
   run.setStatus(batch, 'validating');
   const files = batchFiles(run.paths.runDir, batch.id);
   const env = batchEnv(run, batch);
-  const install = await installChangedDependencies(run, batch.worktree, batch.changedFiles, files.depsLog, `${run.state.runId}/${batch.id}/install`, env);
-  batch.install = install;
-  if (install !== null && !install.ok) {
-    batch.validation = { ok: false, exitCode: install.exitCode, timedOut: false, durationMs: install.durationMs, log: install.log };
-    batch.error = `installing the changed dependencies (\`${install.command}\`) failed, so it was not validated; see ${install.log}`;
-  } else {
-    batch.validation = await runValidation(run, batch.worktree, files.validateLog, `${run.state.runId}/${batch.id}/validate`, env);
-  }
+  const tree = await run.repo.git(gitTasks.treeOf(batch.head));
+  batch.validation = await validateTree(run, tree, batch.id, async () => {
+    const install = await installChangedDependencies(run, batch.worktree, batch.changedFiles, files.depsLog, `${run.state.runId}/${batch.id}/install`, env);
+    batch.install = install;
+    if (install !== null && !install.ok) return { ok: false, exitCode: install.exitCode, timedOut: false, durationMs: install.durationMs, log: install.log, installFailed: install.command };
+    return runSuite(run, batch.id, batch.worktree, files.validateLog, `${run.state.runId}/${batch.id}/validate`, env);
+  });
   if (run.signal.aborted) return;
-  run.setStatus(batch, batch.validation.ok ? 'done' : 'invalid');
+  if (batch.validation.ok) run.setStatus(batch, 'done');
+  else if (batch.validation.installFailed !== undefined) failBatch(run, batch, 'invalid', 'install', `installing the changed dependencies (\`${batch.validation.installFailed}\`) failed, so it was not validated; see ${batch.validation.log}`, batch.validation.log);
+  else failBatch(run, batch, 'invalid', 'validation', `\`${run.state.options.validate}\` ${batch.validation.timedOut ? 'timed out' : `exited with ${batch.validation.exitCode ?? '-'}`} on its own branch; see ${batch.validation.log}`, batch.validation.log);
+}
+
+/**
+ * The same tree is validated once per execution: a run with one batch (or --force on a small plan) merges
+ * into a tree its batch already validated, and the search for a culprit meets trees it has seen.
+ */
+export async function validateTree(run: Run, tree: string, what: string, validate: () => Promise<ValidationResult>): Promise<ValidationResult> {
+  const seen = run.validatedTrees.get(tree);
+  if (seen !== undefined) {
+    const result = await seen.result;
+    // The same batch asked again (validate_batches: always, then the search for a culprit): its own result.
+    if (seen.what === what) return result;
+    run.monitor.note(`${what}: the same tree as ${label(seen.what)}, already validated (${result.ok ? 'green' : 'red'}); not run again`);
+    return { ...result, sameAs: seen.what };
+  }
+  const result = validate();
+  run.validatedTrees.set(tree, { what, result });
+  return result;
+}
+
+/** One run of the validate command: at most one per core at once, counted in state.suiteRuns, shown as it starts and ends. */
+export function runSuite(run: Run, what: string, cwd: string, log: string, marker: string, env: Record<string, string>): Promise<ValidationResult> {
+  return run.validation.run(async () => {
+    if (run.signal.aborted) return { ok: false, exitCode: null, timedOut: false, durationMs: 0, log };
+    run.monitor.note(`validating ${label(what)}: \`${run.state.options.validate}\``);
+    const result = await runProcess({ argv: run.validateWords ?? [], cwd, env, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
+    const validation = { ok: succeeded(result), exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, log };
+    if (!result.interrupted) {
+      run.state.suiteRuns = [...(run.state.suiteRuns ?? []), { what, ok: validation.ok, durationMs: validation.durationMs, log }];
+      run.monitor.note(`${label(what)}: ${validation.ok ? 'green' : `red (${describeExit(result)})`} in ${formatDuration(result.durationMs)}`);
+    }
+    run.save();
+    return validation;
+  });
+}
+
+/** How progress lines and the report name what was validated. */
+export function label(what: string): string {
+  if (what === INTEGRATION_ID) return 'the merged result';
+  return what.includes('+') ? `the combination ${what.split('+').join(' + ')}` : `batch ${what}`;
 }
 
 /**
@@ -42,7 +89,7 @@ export async function validateBatch(run: Run, batch: BatchState): Promise<void> 
  * until the integration branch exists. Never rejects: validateIntegration reports what went wrong.
  */
 export function prepareIntegration(run: Run, provisioning: Provisioning): Promise<string | null> {
-  if (run.validateWords === null || !run.state.integration.worktree) return Promise.resolve(null);
+  if (run.validateWords === null || !run.state.integration.worktree || run.signal.aborted) return Promise.resolve(null);
   const path = run.state.integration.worktree;
   return provisionIntegration(run, provisioning, path).then(
     () => null,
@@ -54,50 +101,72 @@ export function prepareIntegration(run: Run, provisioning: Provisioning): Promis
 export async function validateIntegration(run: Run, provisioning: Provisioning, prepared: Promise<string | null>): Promise<boolean> {
   const { state, paths, repo } = run;
   if (run.validateWords === null) return !run.signal.aborted;
-  run.monitor.note(`validating the merged result on ${state.integration.branch}`);
+  run.setPhase('validate');
   const failed = (error: string, log: string) => {
     state.integration.validation = { ok: false, exitCode: null, timedOut: false, durationMs: 0, log };
     state.error = `the merged result could not be validated: ${error}`;
     run.save();
     return false;
   };
-  let problem = await prepared;
-  if (problem !== null) return failed(problem, integrationValidateLog(paths.runDir));
-  let cwd = state.integration.worktree;
-  try {
-    if (!cwd) {
-      // Not made during fan-out (it failed there): made now, provisioned now.
-      const path = integrationWorktree(run);
-      await repo.git(gitTasks.addWorktreeDetached(path, state.base));
-      cwd = realpathSync(path);
-      state.integration.worktree = cwd;
-      run.save();
-      problem = await prepareIntegration(run, provisioning);
-      if (problem !== null) return failed(problem, integrationValidateLog(paths.runDir));
+  const head = state.integration.head;
+  if (head === null) return failed('there is no merged result', integrationValidateLog(paths.runDir));
+  const tree = await repo.git(gitTasks.treeOf(head));
+  const cwd = await readyIntegrationWorktree(run, provisioning, prepared);
+  if (typeof cwd !== 'string') return failed(cwd.problem, integrationValidateLog(paths.runDir));
+  state.integration.validation = await validateTree(run, tree, INTEGRATION_ID, async () => {
+    try {
+      await worktreeGit(run, cwd, INTEGRATION_ID)(gitTasks.switchTo(state.integration.branch));
+    } catch (error) {
+      return { ok: false, exitCode: null, timedOut: false, durationMs: 0, log: integrationValidateLog(paths.runDir), problem: `its worktree could not be checked out (${messageOf(error)})` };
     }
-    await worktreeGit(run, cwd, INTEGRATION_ID)(gitTasks.switchTo(state.integration.branch));
-  } catch (error) {
-    return failed(`its worktree could not be checked out (${messageOf(error)})`, integrationValidateLog(paths.runDir));
-  }
+    const merged = (await repo.git(gitTasks.changedFiles(state.base, head))).files;
+    return validateIn(run, cwd, merged, INTEGRATION_ID);
+  });
+  const validation = state.integration.validation;
+  if (validation.problem !== undefined) state.error = `the merged result could not be validated: ${validation.problem}`;
+  run.save();
+  return validation.ok && !run.signal.aborted;
+}
+
+/**
+ * Validates a tree checked out in the integration worktree (the merged result, or a combination of
+ * batches): dependencies installed if the tree changed them, the setup command once, then the suite.
+ */
+export async function validateIn(run: Run, cwd: string, changed: readonly string[], what: string): Promise<ValidationResult> {
+  const { state, paths } = run;
   const env = { FANOUT_RUN_ID: state.runId, FANOUT_BATCH: '', ...portEnv(state.integration.ports), ...worktreeGitEnv(run, INTEGRATION_ID) };
   const files = batchFiles(paths.runDir, INTEGRATION_ID);
-  const merged = state.integration.head === null ? [] : (await repo.git(gitTasks.changedFiles(state.base, state.integration.head))).files;
-  const install = await installChangedDependencies(run, cwd, merged, files.depsLog, `${state.runId}/${INTEGRATION_ID}/install`, env);
-  state.integration.install = install;
-  if (install !== null && !install.ok) return failed(`installing the changed dependencies (\`${install.command}\`) failed; see ${install.log}`, install.log);
+  const install = await installChangedDependencies(run, cwd, changed, files.depsLog, `${state.runId}/${INTEGRATION_ID}/install`, env);
+  if (what === INTEGRATION_ID) state.integration.install = install;
+  if (install !== null && !install.ok) return { ok: false, exitCode: install.exitCode, timedOut: false, durationMs: install.durationMs, log: install.log, installFailed: install.command, problem: `installing the changed dependencies (\`${install.command}\`) failed; see ${install.log}` };
   // Validation needs what the setup provides here as in the batches' worktrees.
-  if (run.setupWords !== null) {
+  if (run.setupWords !== null && !run.setupDone.has(cwd)) {
     const setup = await runProcess({ argv: run.setupWords, cwd, env, marker: `${state.runId}/${INTEGRATION_ID}/setup`, log: files.setupLog, timeoutMs: state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
-    if (!succeeded(setup)) {
-      state.integration.validation = { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log: files.setupLog };
-      state.error = `the setup command ${describeExit(setup)} in the integration worktree; see ${files.setupLog}`;
-      run.save();
-      return false;
-    }
+    state.setupMs = (state.setupMs ?? 0) + setup.durationMs;
+    if (!succeeded(setup)) return { ok: false, exitCode: setup.exitCode, timedOut: setup.timedOut, durationMs: setup.durationMs, log: files.setupLog, problem: `the setup command ${describeExit(setup)} in the integration worktree; see ${files.setupLog}` };
+    run.setupDone.add(cwd);
   }
-  state.integration.validation = await runValidation(run, cwd, files.validateLog, `${state.runId}/${INTEGRATION_ID}/validate`, env);
-  run.save();
-  return state.integration.validation.ok && !run.signal.aborted;
+  const log = what === INTEGRATION_ID ? files.validateLog : join(paths.runDir, `_combination-${what}.validate.log`);
+  return runSuite(run, what, cwd, log, `${state.runId}/${INTEGRATION_ID}/validate`, env);
+}
+
+/** The integration worktree, made and provisioned if fan-out could not; or what went wrong. */
+async function readyIntegrationWorktree(run: Run, provisioning: Provisioning, prepared: Promise<string | null>): Promise<string | { problem: string }> {
+  const { state, repo } = run;
+  let problem = await prepared;
+  if (problem !== null) return { problem };
+  if (state.integration.worktree) return state.integration.worktree;
+  try {
+    // Not made during fan-out (it failed there): made now, provisioned now.
+    const path = integrationWorktree(run);
+    await repo.git(gitTasks.addWorktreeDetached(path, state.base));
+    state.integration.worktree = realpathSync(path);
+    run.save();
+  } catch (error) {
+    return { problem: `its worktree could not be made (${messageOf(error)})` };
+  }
+  problem = await prepareIntegration(run, provisioning);
+  return problem === null ? state.integration.worktree : { problem };
 }
 
 /**
@@ -144,7 +213,3 @@ function readManifest(dir: string): Record<string, unknown> | undefined {
   }
 }
 
-async function runValidation(run: Run, cwd: string, log: string, marker: string, env: Record<string, string>): Promise<ValidationResult> {
-  const result = await runProcess({ argv: run.validateWords ?? [], cwd, env, marker, log, timeoutMs: run.state.options.timeoutMs, signal: run.signal, killGraceMs: run.killGraceMs });
-  return { ok: succeeded(result), exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, log };
-}

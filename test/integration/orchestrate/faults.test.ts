@@ -117,10 +117,10 @@ describe('fanout orchestrate: faults', () => {
     await expectNothingLeft(repo);
   });
 
-  it('a batch whose validation fails in its own worktree: invalid, no integration branch', async () => {
+  it('validate_batches: always, a batch whose validation fails in its own worktree: invalid, no integration branch', async () => {
     const tasks = chains(['alpha', 'beta'], 5);
     const { repo, base } = setup(tasks, { validate: `${VALIDATE} --fail-if-all src/beta/f5.ts` });
-    const outcome = await run(repo, { agent: agent('write-files'), validate: undefined });
+    const outcome = await run(repo, { agent: agent('write-files'), validate: undefined, validateBatches: 'always' });
     expect(outcome.report.status).toBe('invalid');
     expect(outcome.report.batches.map((b) => b.status).sort()).toEqual(['done', 'invalid']);
     expect(outcome.state.integration.head).toBeNull();

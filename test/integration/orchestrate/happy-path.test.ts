@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, branches, capture, deleted, dispose, fanoutBranches, filesAt, head, planText, readJson, repoWithPlan, run, runDirs, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
+import { join } from 'node:path';
+import { agent, branches, capture, deleted, markers, dispose, fanoutBranches, filesAt, head, planText, readJson, repoWithPlan, run, runDirs, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
@@ -11,7 +12,9 @@ afterEach(() => {
 
 describe('fanout orchestrate: happy path', () => {
   it('merges 12 files in 3 batches into main and leaves no worktree or batch branch', async () => {
-    const repo = repoWithPlan(planText('Twelve files', TWELVE, { validate: VALIDATE }));
+    const counter = markers();
+    const calls = join(counter.dir, 'validate-calls.jsonl');
+    const repo = repoWithPlan(planText('Twelve files', TWELVE, { validate: `${VALIDATE} --args-log ${calls}` }));
     repos.push(repo);
     const base = head(repo);
     const progress = capture();
@@ -24,7 +27,7 @@ describe('fanout orchestrate: happy path', () => {
       expect(batch.status).toBe('merged');
       expect(batch.changedFiles.sort()).toEqual([...batch.files].sort());
       expect(batch.exitCode).toBe(0);
-      expect(existsSync(batch.log)).toBe(true);
+      expect(batch.log !== null && existsSync(batch.log)).toBe(true);
     }
     // Every planned file is on main, which moved by fast-forward from the base.
     const onMain = filesAt(repo, 'main');
@@ -42,9 +45,20 @@ describe('fanout orchestrate: happy path', () => {
     expect(branches(repo)).toEqual(['main']);
     expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
     expect(repo.git('status', '--porcelain')).toBe('');
-    // Validation ran on each batch and on the integration branch.
-    expect(outcome.report.validation?.batches.map((v) => v.ok)).toEqual([true, true, true]);
+    // A green run validates once, on the merged result: the validate command ran exactly once, in the integration worktree.
+    const ran = readFileSync(calls, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { cwd: string });
+    counter.cleanup();
+    expect(ran).toHaveLength(1);
+    expect(ran[0]?.cwd).toMatch(/integration$/);
+    expect(outcome.report.validation?.batches).toEqual([]);
     expect(outcome.report.validation?.integration?.ok).toBe(true);
+    expect(outcome.report.validation?.runs.map((r) => r.what)).toEqual(['_integration']);
+    expect(outcome.report.figures.validationRuns).toBe(1);
+    // Progress for every phase, without a terminal: provisioning aside (nothing to carry here), merging and validation with its time.
+    expect(progress.text).toMatch(/merged 3 branches into fanout\/\S+\/integration in /);
+    expect(progress.text).toMatch(/the merged result: green in \d/);
+    expect(outcome.summary).toMatch(/Validation: `.*` ran 1 time/);
+    expect(outcome.summary).toMatch(/Against one agent doing every batch in turn, validating once \(estimate, /);
   });
 
   it('writes report.json with exactly the documented keys, report.md and state.json', async () => {
@@ -57,12 +71,16 @@ describe('fanout orchestrate: happy path', () => {
     expect(runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
     const dir = `${repo.dir}/.git/fanout/runs/${runId}`;
     const report = readJson<Record<string, unknown>>(`${dir}/report.json`);
-    expect(Object.keys(report).sort()).toEqual(['base', 'batches', 'conflicts', 'runId', 'speedup', 'status', 'target', 'validation'].sort());
+    expect(Object.keys(report).sort()).toEqual(['base', 'batches', 'conflicts', 'figures', 'land', 'landedCommit', 'nextStep', 'runId', 'status', 'target', 'validation'].sort());
     expect(report['target']).toBe('main');
     expect(report['validation']).toBeNull();
     const batches = report['batches'] as Array<Record<string, unknown>>;
-    for (const batch of batches) expect(Object.keys(batch).sort()).toEqual(['branch', 'changedFiles', 'durationMs', 'exitCode', 'files', 'id', 'log', 'status'].sort());
-    expect(typeof report['speedup']).toBe('number');
+    for (const batch of batches) expect(Object.keys(batch).sort()).toEqual(['branch', 'changedFiles', 'durationMs', 'error', 'exitCode', 'files', 'humanRequests', 'id', 'log', 'status'].sort());
+    const figures = report['figures'] as Record<string, number | null>;
+    expect(Object.keys(figures).sort()).toEqual(['agentTimeMs', 'agentWindowMs', 'mergeMs', 'provisioningMs', 'ratio', 'sequentialEstimateMs', 'setupMs', 'validationMs', 'validationRuns', 'wallMs'].sort());
+    expect(figures['sequentialEstimateMs']).toBe(figures['agentTimeMs']);
+    expect(typeof figures['ratio']).toBe('number');
+    expect(report['nextStep']).toBeNull();
     expect(readFileSync(`${dir}/report.md`, 'utf8')).toContain(`# fanout run ${runId}: merged`);
     expect(readJson<{ status: string; phase: string }>(`${dir}/state.json`)).toMatchObject({ status: 'merged', phase: 'done' });
     // The agents committed themselves: no WIP commit was needed.

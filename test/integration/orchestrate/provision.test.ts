@@ -49,7 +49,7 @@ describe('provisioning: zero configuration', () => {
     const before = treeDigest(join(repo.dir, 'node_modules'));
     const progress = capture();
     // The agent commits with `git add -A` itself: only the excludes keep node_modules out of its commit.
-    const outcome = await run(repo, { agent: agent('tamper'), validate: undefined, force: true }, progress);
+    const outcome = await run(repo, { agent: agent('tamper'), validate: undefined, validateBatches: 'always', force: true }, progress);
     expect(outcome.report.status, progress.text).toBe('merged');
     expect(progress.text).toContain('every worktree gets node_modules (orchestrate.provision: auto)');
     // Validated in each batch's worktree and in the integration worktree, each with is-number installed.
@@ -148,7 +148,7 @@ describe('provisioning: dependencies follow the change', () => {
     const repo = npmRepo(tasks, { validate: CHECK_DEPS });
     const before = treeDigest(join(repo.dir, 'node_modules'));
     const progress = capture();
-    const outcome = await run(repo, { agent: agent('add-dependency', '--in', 'deps', '--package', 'is-odd@3.0.1'), validate: undefined, force: true }, progress);
+    const outcome = await run(repo, { agent: agent('add-dependency', '--in', 'deps', '--package', 'is-odd@3.0.1'), validate: undefined, validateBatches: 'always', force: true }, progress);
     const deps = outcome.state.batches.find((batch) => batch.id === 'deps');
     expect(outcome.report.status, `${progress.text}\n${deps?.install ? readFileSync(deps.install.log, 'utf8') : ''}`).toBe('merged');
     expect(deps?.install).toMatchObject({ ok: true, command: 'npm ci --prefer-offline --no-audit --no-fund' });
@@ -180,7 +180,7 @@ describe('provisioning: a pnpm-style layout', () => {
     symlinkSync(join(repo.dir, store), join(repo.dir, 'node_modules/abs-left-pad'));
     const before = treeDigest(join(repo.dir, 'node_modules'));
     const progress = capture();
-    const outcome = await run(repo, { agent: agent('tamper'), validate: undefined, force: true }, progress);
+    const outcome = await run(repo, { agent: agent('tamper'), validate: undefined, validateBatches: 'always', force: true }, progress);
     expect(outcome.report.status, progress.text).toBe('merged');
     const seen = readdirSync(marks).filter((name) => name.endsWith('.layout.json'));
     expect(seen).toHaveLength(4);
@@ -206,7 +206,7 @@ describe('ports', () => {
     const locked = Array.from({ length: 638 }, (_, i) => 20005 + 20 * i);
     const constraints = ['---', 'ports:', ...locked.map((port) => `  "${port}": test service`), '---', ''].join('\n');
     const repo = npmRepo(THREE, { validate: `${CHECK_DEPS} --record ${marks}`, files: { '.claude/constraints.md': constraints } });
-    const outcome = await run(repo, { agent: agent('tamper'), validate: undefined, force: true, setup: `node ${join(ROOT, 'test', 'fixtures', 'scripts', 'record-env.cjs')} ${marks}` });
+    const outcome = await run(repo, { agent: agent('tamper'), validate: undefined, validateBatches: 'always', force: true, setup: `node ${join(ROOT, 'test', 'fixtures', 'scripts', 'record-env.cjs')} ${marks}` });
     expect(outcome.report.status).toBe('merged');
     const blocks = [...outcome.state.batches.map((batch) => batch.ports), outcome.state.integration.ports];
     const bases = blocks.map((block) => block?.base);

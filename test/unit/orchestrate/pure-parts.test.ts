@@ -76,7 +76,7 @@ describe('buildPrompt', () => {
     expect(prompt).toContain('   Expire after 1h.');
     expect(prompt).toContain('Change only these files: src/reset.ts, src/routes/reset.ts.');
     expect(prompt).toContain('2 other agents');
-    expect(prompt).toContain('`npm test` runs in this worktree');
+    expect(prompt).toContain("The project's checks are `npm test`: run it in this worktree as you work and before you finish");
     expect(prompt).toContain('batch reset-service-and-1-more)');
   });
 });
