@@ -12768,7 +12768,7 @@ function judgeTargets(an2) {
   for (const t2 of an2.targets) {
     const path7 = t2.path;
     if (path7.kind === "unknown") {
-      an2.certain = false;
+      an2.uncertain();
       if (t2.op !== "delete" || !t2.recursive) continue;
       if (path7.relative && !/^(?:\.{1,2}(?:\/|$)|\*|\.\/\*)/.test(path7.display)) continue;
       an2.add("rm-unknown-target", "ask", `${t2.via} ${path7.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t2.segment);
@@ -12920,15 +12920,181 @@ var init_flags = __esm({
   }
 });
 
+// src/guard/stdin-content.ts
+function decodes(inv) {
+  const args = inv.args.slice(1).map((a2) => a2.value);
+  switch (inv.name) {
+    case "base64":
+    case "base32":
+    case "basenc":
+      return args.some((a2) => /^-[a-zA-Z]*[dD]/.test(a2) || a2 === "--decode");
+    case "openssl":
+      return args.includes("-d") || args.includes("base64") || args.includes("-base64");
+    case "xxd":
+      return args.some((a2) => /^-[a-z]*r/.test(a2));
+    case "uudecode":
+    case "gunzip":
+    case "zcat":
+    case "bunzip2":
+    case "bzcat":
+    case "unxz":
+    case "xzcat":
+    case "rev":
+    case "tr":
+      return true;
+    case "gzip":
+    case "bzip2":
+    case "xz":
+    case "zstd":
+    case "brotli":
+      return args.some((a2) => /^-[a-z]*d/.test(a2) || a2 === "--decompress");
+    case "printf":
+      return args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a2));
+    case "echo":
+      return args.some((a2) => /^-[a-zA-Z]*e/.test(a2)) && args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a2));
+    default:
+      return false;
+  }
+}
+function isNetwork(inv) {
+  return NETWORK.has(inv.name);
+}
+function pipeContent(producers) {
+  let taint;
+  for (const p2 of producers) {
+    if (!p2) continue;
+    if (isNetwork(p2) || p2.args.some((a2) => a2.taint === "network")) return { taint: "network", literal: void 0 };
+    if (decodes(p2) || p2.args.some((a2) => a2.taint === "decode")) taint = "decode";
+  }
+  if (taint) return { taint, literal: void 0 };
+  const only = producers.length === 1 ? producers[0] : void 0;
+  if (only && only.name === "cat" && only.args.length === 1 && only.stdin?.kind === "text") return { taint: only.stdin.taint, literal: only.stdin.text };
+  if (only && (only.name === "echo" || only.name === "printf") && only.args.slice(1).every(isKnown)) {
+    const words2 = only.args.slice(1).map((a2) => a2.value);
+    while (words2[0]?.startsWith("-") && only.name === "echo") words2.shift();
+    return { taint: void 0, literal: words2.join(" ") };
+  }
+  return { taint: void 0, literal: void 0 };
+}
+function printedContent(inv) {
+  const words2 = inv.args.slice(1);
+  const taint = words2.find((a2) => a2.taint)?.taint;
+  if (isNetwork(inv)) return { text: "", taint: "network" };
+  if (decodes(inv)) {
+    const literal2 = inv.stdin?.kind === "text" || inv.stdin?.kind === "pipe" && pipeContent(inv.stdin.producers).literal !== void 0;
+    return STRONG_DECODERS.has(inv.name) || literal2 ? { text: "", taint: "decode" } : void 0;
+  }
+  if (inv.name === "echo") {
+    while (words2[0] && /^-[neE]+$/.test(words2[0].value)) words2.shift();
+    return { text: words2.map((w2) => w2.value).join(" "), taint };
+  }
+  if (inv.name === "printf" && words2[0]) return { text: printfText(words2[0].value, words2.slice(1).map((w2) => w2.value)), taint };
+  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "text" && (inv.name === "tee" || words2.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
+  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "pipe") {
+    const content = pipeContent(inv.stdin.producers);
+    if (content.taint || content.literal !== void 0) return { text: content.literal ?? "", taint: content.taint };
+  }
+  return void 0;
+}
+function printfText(format2, args) {
+  const unescaped = format2.replace(/\\([nt\\])/g, (_m, c5) => c5 === "n" ? "\n" : c5 === "t" ? "	" : "\\");
+  let out = "";
+  let next = 0;
+  do {
+    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? "");
+  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 1e5);
+  return out;
+}
+function stdinCode(inv) {
+  const stdin = inv.stdin;
+  if (stdin === void 0) return { kind: "none" };
+  if (stdin.kind === "text") return stdin.taint ? { kind: "taint", taint: stdin.taint } : { kind: "text", text: stdin.text };
+  const content = pipeContent(stdin.producers);
+  if (content.taint) return { kind: "taint", taint: content.taint };
+  if (content.literal !== void 0) return { kind: "text", text: content.literal };
+  return { kind: "unknown" };
+}
+function taintFinding(ctx, taint, segment, verb) {
+  if (taint === "network") {
+    ctx.add("pipe-to-shell", "deny", `this ${verb} content downloaded from the network as code, unseen. Download it to a file, read it, then run that file.`, segment);
+  } else {
+    ctx.add("decode-to-shell", "deny", `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
+  }
+}
+var STRONG_DECODERS, NETWORK;
+var init_stdin_content = __esm({
+  "src/guard/stdin-content.ts"() {
+    "use strict";
+    init_resolve_word();
+    STRONG_DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode"]);
+    NETWORK = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "nc", "ncat", "netcat", "socat", "ssh", "telnet", "lwp-request", "lwp-download", "GET", "ftp", "tftp"]);
+  }
+});
+
+// src/guard/list-items.ts
+function below(dir) {
+  const base = dir.value.replace(/\/+$/, "") || "/";
+  return { ...dir, value: `${base === "/" ? "" : base}/${UNKNOWN}`, globAt: -1 };
+}
+function capItems(items) {
+  return items.length <= MAX_XARGS_ITEMS ? items : [...items.slice(0, MAX_XARGS_ITEMS), { text: "(more items)", value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
+}
+function xargsItems(inv) {
+  if (!inv.unwrapped.xargs || inv.unwrapped.xargs.consumed) return [];
+  const stdin = inv.stdin;
+  if (stdin?.kind === "text") return capItems(stdin.text.split(/\s+/).filter(Boolean).map((v2) => ({ text: v2, value: v2, globAt: -1, taint: stdin.taint })));
+  const producer = stdin?.kind === "pipe" && stdin.producers.length === 1 ? stdin.producers[0] : void 0;
+  if (producer && (producer.name === "echo" || producer.name === "printf") && producer.args.length > 1) {
+    return capItems(producer.args.slice(1).filter((a2) => !a2.value.startsWith("-")).flatMap((a2) => a2.value.split(/\s+/).filter(Boolean).map((v2) => ({ ...a2, value: v2 }))));
+  }
+  if (producer && (producer.name === "find" || producer.name === "fd" || producer.name === "ls" || producer.name === "grep" || producer.name === "rg")) {
+    const roots = [];
+    if (producer.name === "find") {
+      for (const a2 of producer.args.slice(1)) {
+        if (/^[-(!]/.test(a2.value)) break;
+        roots.push(a2);
+      }
+    } else if (producer.name === "ls") roots.push(...operands(producer.args.slice(1)));
+    return (roots.length > 0 ? roots : [literalArg(".")]).map(below);
+  }
+  const taint = stdin?.kind === "pipe" ? pipeContent(stdin.producers).taint : void 0;
+  return [{ text: "(stdin)", value: UNKNOWN, globAt: -1, taint }];
+}
+var MAX_XARGS_ITEMS;
+var init_list_items = __esm({
+  "src/guard/list-items.ts"() {
+    "use strict";
+    init_flags();
+    init_resolve_word();
+    init_stdin_content();
+    MAX_XARGS_ITEMS = 4096;
+  }
+});
+
+// src/guard/rule-context.ts
+var EVERY_COMMAND, NO_COMMAND, UNKNOWN_NAME;
+var init_rule_context = __esm({
+  "src/guard/rule-context.ts"() {
+    "use strict";
+    EVERY_COMMAND = "*";
+    NO_COMMAND = "<no-command>";
+    UNKNOWN_NAME = "<unknown-name>";
+  }
+});
+
 // src/guard/rules-agents.ts
+function agentRuns(an2) {
+  return an2.memory("agents", () => ({ runs: [], reasons: [] }));
+}
 function ruleClaude(inv, an2) {
   const rest = inv.args.slice(1);
   const headless = rest.some((a2) => a2.value === "-p" || a2.value === "--print" || /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a2.value));
   if (!headless) return;
-  an2.claudeRuns.push(inv);
+  const agents = agentRuns(an2);
+  agents.runs.push(inv);
   const xargs = inv.unwrapped.xargs;
-  if (xargs && xargs.parallel !== 1) an2.parallelReasons.push(`xargs -P ${xargs.parallel === 0 ? "0 (unlimited)" : xargs.parallel}`);
-  if (inv.background && inv.inLoop) an2.parallelReasons.push("a loop that starts each in the background");
+  if (xargs && xargs.parallel !== 1) agents.reasons.push(`xargs -P ${xargs.parallel === 0 ? "0 (unlimited)" : xargs.parallel}`);
+  if (inv.background && inv.inLoop) agents.reasons.push("a loop that starts each in the background");
 }
 function ruleGnuParallel(inv, an2) {
   const rest = inv.args.slice(1);
@@ -12945,7 +13111,7 @@ function ruleGnuParallel(inv, an2) {
   const end = rest.findIndex((a2, k2) => k2 >= i2 && /^:::[:+]?$/.test(a2.value));
   const template = rest.slice(i2, end === -1 ? void 0 : end);
   if (template.length === 0) return;
-  const before = an2.claudeRuns.length;
+  const before = agentRuns(an2).runs.length;
   const inputs = [];
   if (end !== -1 && rest[end]?.value !== "::::") {
     for (const a2 of rest.slice(end + 1)) {
@@ -12963,7 +13129,7 @@ function ruleGnuParallel(inv, an2) {
     if (filled.length === 1 && /\s/.test(filled[0].value)) an2.runShellString(filled[0], [], inv);
     else an2.invoke(filled, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
   }
-  if (an2.claudeRuns.length > before) an2.parallelReasons.push("GNU parallel");
+  if (agentRuns(an2).runs.length > before) agentRuns(an2).reasons.push("GNU parallel");
 }
 function fillTemplate(template, input) {
   const single = template.length === 1 && /\s/.test(template[0].value);
@@ -12977,9 +13143,9 @@ function shellWord(value) {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 function judgeAgents(an2) {
-  const runs = an2.claudeRuns;
+  const { runs, reasons: why } = agentRuns(an2);
   if (runs.length === 0) return;
-  const reasons = [...new Set(an2.parallelReasons)];
+  const reasons = [...new Set(why)];
   if (runs.length >= 2 && runs.some((r2) => r2.background)) reasons.push(`${runs.length} runs, ${runs.filter((r2) => r2.background).length} in the background with &`);
   if (reasons.length === 0) return;
   if (an2.context.activePlanDecision?.() === "parallel") return;
@@ -13014,12 +13180,7 @@ function ruleFanout(inv, an2) {
   }
   an2.add("gate-small-plan", "deny", `the complexity gate sized ${plan.value} as ${sizing.decision}, not parallel: ${sizing.reason}. ${sizing.recommendation} fanout orchestrate is for plans that need parallel agents.`, inv.segment);
 }
-function fanoutViaNode(inv, an2, script, rest) {
-  if (!/(?:^|\/)cli\.mjs$/.test(script.value) || rest[0]?.value !== "orchestrate") return false;
-  an2.invoke([literalArg("fanout"), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: void 0 });
-  return true;
-}
-var PARALLEL_VALUED, REPLACEMENT, HAS_REPLACEMENT, ORCHESTRATE_VALUED;
+var PARALLEL_VALUED, REPLACEMENT, HAS_REPLACEMENT, ORCHESTRATE_VALUED, agentRules;
 var init_rules_agents = __esm({
   "src/guard/rules-agents.ts"() {
     "use strict";
@@ -13029,6 +13190,257 @@ var init_rules_agents = __esm({
     REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/g;
     HAS_REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/;
     ORCHESTRATE_VALUED = ["--agent", "--concurrency", "--max-agents", "--validate", "--timeout", "--into"];
+    agentRules = [
+      { name: "claude", commands: ["claude", "claude-code"], check: ruleClaude, finish: judgeAgents },
+      { name: "gnu-parallel", commands: ["parallel"], check: ruleGnuParallel },
+      { name: "fanout", commands: ["fanout"], check: ruleFanout }
+    ];
+  }
+});
+
+// src/guard/rules-database.ts
+function destructiveSql(text) {
+  const match = DESTRUCTIVE_SQL.exec(text.length > 2e5 ? text.slice(0, 2e5) : text);
+  return match ? match[0].replace(/\s+/g, " ").trim() : void 0;
+}
+function statements(inv) {
+  const rest = inv.args.slice(1);
+  const flags = STATEMENT_FLAGS[inv.name] ?? [];
+  const out = [];
+  for (let i2 = 0; i2 < rest.length; i2++) {
+    const a2 = rest[i2];
+    for (const flag of flags) {
+      if (a2.value === flag && rest[i2 + 1]) out.push(rest[i2 + 1].value);
+      else if (flag.startsWith("--") && a2.value.startsWith(`${flag}=`)) out.push(a2.value.slice(flag.length + 1));
+    }
+  }
+  if (inv.name === "sqlite3" || inv.name === "sqlite" || inv.name === "duckdb") out.push(rest.filter((a2) => !a2.value.startsWith("-")).slice(1).map((a2) => a2.value).join(" "));
+  if (inv.name === "redis-cli") out.push(rest.map((a2) => a2.value).join(" "));
+  const stdin = stdinCode(inv);
+  if (stdin.kind === "text") out.push(stdin.text);
+  return out;
+}
+function ruleDatabaseClient(inv, an2) {
+  for (const sql of statements(inv)) {
+    const found = destructiveSql(sql);
+    if (found) {
+      an2.add("sql-destructive", "ask", `${inv.name} runs '${found}', which deletes data that git cannot bring back; a human should confirm (and take a backup first).`, inv.segment);
+      return;
+    }
+  }
+}
+function ruleDatabaseTool(inv, an2) {
+  const words2 = inv.args.slice(1).map((a2) => a2.value);
+  let what;
+  switch (inv.name) {
+    case "dropdb":
+      if (!words2.includes("--help")) what = "dropdb";
+      break;
+    case "rails":
+    case "rake":
+      what = words2.find((w2) => /^db:(?:drop|reset|purge|schema:load|structure:load|setup)(?::|$)/.test(w2));
+      if (what) what = `${inv.name} ${what}`;
+      break;
+    case "prisma":
+      if (words2[0] === "migrate" && words2[1] === "reset") what = "prisma migrate reset";
+      else if (words2[0] === "db" && words2[1] === "push" && hasLong(inv.args, "--force-reset", "--accept-data-loss")) what = "prisma db push --force-reset";
+      break;
+    case "artisan":
+      what = words2.find((w2) => /^(?:migrate:(?:fresh|reset|refresh)|db:wipe)$/.test(w2));
+      if (what) what = `artisan ${what}`;
+      break;
+    case "manage.py":
+    case "django-admin":
+      if (words2[0] === "flush" || words2[0] === "reset_db" || words2[0] === "sqlflush") what = `${inv.name} ${words2[0]}`;
+      break;
+  }
+  if (what) {
+    an2.add("database-drop", "ask", `${what} drops or wipes a database; its data is not in git. A human should confirm (and take a backup first).`, inv.segment);
+  }
+}
+var DESTRUCTIVE_SQL, STATEMENT_FLAGS, databaseRules;
+var init_rules_database = __esm({
+  "src/guard/rules-database.ts"() {
+    "use strict";
+    init_flags();
+    init_stdin_content();
+    DESTRUCTIVE_SQL = /\b(?:drop\s+(?:table|database|schema|view|materialized\s+view|index|user|role|collection|keyspace|owned)\b|truncate\s+(?:table\s+)?[\w."`[]|delete\s+from\s+[\w."`[\]]+\s*(?:;|$)|alter\s+table\s+[\w."`[\]]+\s+drop\b)|\bflush(?:all|db)\b|\.dropDatabase\s*\(|\.drop\s*\(\s*\)|\.(?:deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/im;
+    STATEMENT_FLAGS = {
+      psql: ["-c", "--command"],
+      mysql: ["-e", "--execute"],
+      mariadb: ["-e", "--execute"],
+      sqlcmd: ["-Q", "-q"],
+      "clickhouse-client": ["-q", "--query"],
+      mongo: ["--eval"],
+      mongosh: ["--eval"],
+      cockroach: ["-e", "--execute"],
+      duckdb: ["-c", "-cmd"],
+      sqlite3: ["-cmd"],
+      sqlite: ["-cmd"]
+    };
+    databaseRules = [
+      { name: "database-client", commands: ["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "mongo", "mongosh", "redis-cli", "duckdb", "cockroach"], check: ruleDatabaseClient },
+      { name: "database-tool", commands: ["dropdb", "rails", "rake", "prisma", "artisan", "manage.py", "django-admin"], check: ruleDatabaseTool }
+    ];
+  }
+});
+
+// src/guard/rules-exec.ts
+function shellStdin(inv, an2) {
+  const code = stdinCode(inv);
+  if (code.kind === "taint") taintFinding(an2, code.taint, inv.segment, "runs");
+  else if (code.kind === "text") an2.source(code.text, cloneState(inv.state), inv.depth + 1, inv.segment);
+  else if (code.kind === "unknown") an2.uncertain();
+}
+function ruleShell(inv, an2) {
+  const rest = inv.args.slice(1);
+  let command12 = false;
+  let readStdin = false;
+  let i2 = 0;
+  for (; i2 < rest.length; i2++) {
+    const v2 = rest[i2].value;
+    if (v2 === "--" || v2 === "-") {
+      i2++;
+      break;
+    }
+    if (SHELL_VALUED.has(v2)) {
+      i2++;
+      continue;
+    }
+    if (v2 === "--command" || v2 === "--init-command") {
+      command12 = true;
+      continue;
+    }
+    if (v2.startsWith("--")) continue;
+    if (/^[-+][a-zA-Z]+$/.test(v2)) {
+      if (v2.startsWith("-") && v2.includes("c")) command12 = true;
+      if (v2.includes("s")) readStdin = true;
+      continue;
+    }
+    break;
+  }
+  const operands2 = [...rest.slice(i2), ...inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv) : []];
+  if (command12) {
+    const code = operands2[0];
+    if (code) an2.runShellString(code, operands2.slice(1), inv);
+    return;
+  }
+  const script = operands2[0];
+  if (script && !readStdin) {
+    if (script.taint) {
+      taintFinding(an2, script.taint, inv.segment, "runs");
+      return;
+    }
+    if (script.value !== "/dev/stdin") {
+      if (!an2.runWrittenScript(script, operands2.slice(1), inv)) an2.uncertain();
+      return;
+    }
+  }
+  shellStdin(inv, an2);
+}
+function ruleEval(inv, an2) {
+  const words2 = inv.args.slice(1);
+  if (words2.length === 0) return;
+  const code = {
+    text: words2.map((w2) => w2.text).join(" "),
+    value: words2.map((w2) => w2.value).join(" "),
+    globAt: -1,
+    taint: words2.find((w2) => w2.taint)?.taint
+  };
+  an2.runShellString(code, [], inv);
+}
+function ruleSource(inv, an2) {
+  const file = inv.args[1];
+  if (!file) return;
+  if (file.taint) {
+    taintFinding(an2, file.taint, inv.segment, "sources");
+    return;
+  }
+  if (file.value === "/dev/stdin" || file.value === "-") {
+    shellStdin(inv, an2);
+    return;
+  }
+  if (!an2.runWrittenScript(file, inv.args.slice(2), inv)) an2.uncertain();
+}
+function ruleUnknownName(inv, an2) {
+  const name = inv.args[0];
+  if (name.taint) {
+    taintFinding(an2, name.taint, inv.segment, "runs");
+    return;
+  }
+  an2.uncertain();
+  const rest = inv.args.slice(1);
+  const destructive = rest.some((a2) => /^-[a-zA-Z]*[rRfd]/.test(a2.value) && !a2.value.startsWith("--")) || hasLong(rest, "--recursive", "--force", "--delete", "--no-preserve-root", "--hard");
+  for (const arg of rest) {
+    if (arg.value.startsWith("-") || arg.value.includes("://")) continue;
+    const path7 = an2.path(arg, inv);
+    if (path7.kind === "unknown") continue;
+    const abs = path7.kind === "exact" ? path7.abs : path7.base;
+    const cls = classifyAbs(abs, an2.constraints, an2.context);
+    const severe = SEVERE.has(cls) || abs === an2.context.home;
+    if (severe || destructive && cls === "outside") {
+      const shown = name.value.replace(new RegExp(UNKNOWN, "g"), "\u2026") || name.text;
+      an2.add(
+        "unknown-command-name",
+        "deny",
+        `the program '${name.text}' is only known when the command runs (it comes from a variable or substitution fanout cannot resolve${shown !== name.text ? `: ${shown}` : ""}), and it is pointed at ${abs}${destructive ? " with destructive flags" : ""}; fanout blocks an unknown program aimed at a dangerous target. Write the command name literally so it can be checked.`,
+        inv.segment
+      );
+      return;
+    }
+  }
+}
+function ruleRootShell(inv, an2) {
+  if (inv.args.length === 0 && inv.unwrapped.rootShell && !inv.unwrapped.shellString) shellStdin(inv, an2);
+}
+function ruleCrontab(inv, an2) {
+  const rest = inv.args.slice(1);
+  if (rest.some((a2) => a2.value === "-l" || a2.value === "--help")) return;
+  if (rest.some((a2) => /^-[a-z]*r/.test(a2.value))) {
+    an2.add("crontab-change", "deny", "crontab -r deletes every scheduled job of this user, outside the project, with no copy. Leave the crontab alone; ask a human.", inv.segment);
+    return;
+  }
+  const code = stdinCode(inv);
+  if (code.kind === "text") {
+    for (const line of code.text.split("\n")) {
+      const command12 = /^\s*(?:@\w+|(?:\S+\s+){5})(.*)$/.exec(line)?.[1];
+      if (command12 && !line.trimStart().startsWith("#")) an2.source(command12, cloneState(inv.state), inv.depth + 1, inv.segment);
+    }
+  } else if (code.kind === "taint") taintFinding(an2, code.taint, inv.segment, "schedules");
+  an2.add("crontab-change", "ask", "crontab replaces this user's scheduled jobs, outside the project, with commands that run later without the guard; a human should confirm. Show the crontab lines to the user instead.", inv.segment);
+}
+function rulePackageBin(inv, an2) {
+  const bin = inv.args[1];
+  if (!bin || !PACKAGE_BINS.has(bin.value)) return;
+  an2.invoke(inv.args.slice(1), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: inv.stdin });
+}
+function ruleWrittenScript(inv, an2) {
+  const program2 = inv.args[0];
+  if (inv.name !== "" && program2?.value.includes("/")) an2.runWrittenScript(program2, inv.args.slice(1), inv);
+}
+var SHELL_VALUED, SEVERE, PACKAGE_BINS, execRules;
+var init_rules_exec = __esm({
+  "src/guard/rules-exec.ts"() {
+    "use strict";
+    init_classify_path();
+    init_flags();
+    init_list_items();
+    init_rule_context();
+    init_resolve_word();
+    init_stdin_content();
+    SHELL_VALUED = /* @__PURE__ */ new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
+    SEVERE = /* @__PURE__ */ new Set(["root", "ancestor", "repo-root", "git", "disk"]);
+    PACKAGE_BINS = /* @__PURE__ */ new Set(["rimraf", "del-cli", "prisma", "knex", "sequelize", "sequelize-cli", "typeorm", "drizzle-kit", "claude", "fanout", "terraform", "cdk"]);
+    execRules = [
+      { name: "written-script", commands: ["*"], check: ruleWrittenScript },
+      { name: "root-shell", commands: [NO_COMMAND], check: ruleRootShell },
+      { name: "unknown-command-name", commands: [UNKNOWN_NAME], check: ruleUnknownName },
+      { name: "shell", commands: ["bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "rbash"], check: ruleShell },
+      { name: "eval", commands: ["eval"], check: ruleEval },
+      { name: "source", commands: ["source", "."], check: ruleSource },
+      { name: "crontab", commands: ["crontab"], check: ruleCrontab },
+      { name: "package-bin", commands: ["yarn", "pnpm", "bun"], check: rulePackageBin }
+    ];
   }
 });
 
@@ -13042,34 +13454,6 @@ function write(an2, inv, args, via, copyFrom) {
     if (copyFrom) target.copyFrom = copyFrom.map((a2) => an2.path(a2, inv));
     an2.target(target);
   }
-}
-function below(dir) {
-  const base = dir.value.replace(/\/+$/, "") || "/";
-  return { ...dir, value: `${base === "/" ? "" : base}/${UNKNOWN}`, globAt: -1 };
-}
-function capItems(items) {
-  return items.length <= MAX_XARGS_ITEMS ? items : [...items.slice(0, MAX_XARGS_ITEMS), { text: "(more items)", value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
-}
-function xargsItems(inv) {
-  if (!inv.unwrapped.xargs || inv.unwrapped.xargs.consumed) return [];
-  const stdin = inv.stdin;
-  if (stdin?.kind === "text") return capItems(stdin.text.split(/\s+/).filter(Boolean).map((v2) => ({ text: v2, value: v2, globAt: -1, taint: stdin.taint })));
-  const producer = stdin?.kind === "pipe" && stdin.producers.length === 1 ? stdin.producers[0] : void 0;
-  if (producer && (producer.name === "echo" || producer.name === "printf") && producer.args.length > 1) {
-    return capItems(producer.args.slice(1).filter((a2) => !a2.value.startsWith("-")).flatMap((a2) => a2.value.split(/\s+/).filter(Boolean).map((v2) => ({ ...a2, value: v2 }))));
-  }
-  if (producer && (producer.name === "find" || producer.name === "fd" || producer.name === "ls" || producer.name === "grep" || producer.name === "rg")) {
-    const roots = [];
-    if (producer.name === "find") {
-      for (const a2 of producer.args.slice(1)) {
-        if (/^[-(!]/.test(a2.value)) break;
-        roots.push(a2);
-      }
-    } else if (producer.name === "ls") roots.push(...operands(producer.args.slice(1)));
-    return (roots.length > 0 ? roots : [literalArg(".")]).map(below);
-  }
-  const taint = stdin?.kind === "pipe" ? pipeContent(stdin.producers).taint : void 0;
-  return [{ text: "(stdin)", value: UNKNOWN, globAt: -1, taint }];
 }
 function ruleRm(inv, an2) {
   const rest = inv.args.slice(1);
@@ -13124,15 +13508,15 @@ function ruleFind(inv, an2) {
     for (const start of starts) {
       const placeholder = filtered ? within(start) : start;
       const argv = command12.map((a2) => a2.value === "{}" || a2.value.includes("{}") ? { ...placeholder, text: a2.text, value: a2.value === "{}" ? placeholder.value : a2.value.replace("{}", placeholder.value) } : a2);
-      const before = an2.targets.length;
-      an2.invoke(argv, { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
+      const { targets } = an2.capture(() => an2.invoke(argv, { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 }));
       const startPath = an2.path(start, inv);
-      for (const t2 of an2.targets.slice(before)) {
+      for (const t2 of targets) {
         if (filtered) t2.filters = filters;
         else if (t2.op === "write" && t2.path.kind === "exact" && startPath.kind === "exact" && t2.path.abs === startPath.abs) {
           t2.path = an2.path(within(start), inv);
           t2.filters = ["*"];
         }
+        an2.target(t2);
       }
     }
   }
@@ -13289,249 +13673,34 @@ function rulePermissions(inv, an2) {
     }
   }
 }
-var MAX_XARGS_ITEMS;
+var fileRules;
 var init_rules_files = __esm({
   "src/guard/rules-files.ts"() {
     "use strict";
-    init_analyze_command();
     init_classify_path();
     init_flags();
+    init_list_items();
     init_resolve_word();
-    MAX_XARGS_ITEMS = 4096;
+    init_stdin_content();
+    fileRules = [
+      { name: "rm", commands: ["rm", "rimraf", "del-cli"], check: ruleRm },
+      { name: "unlink", commands: ["rmdir", "unlink"], check: ruleUnlink },
+      { name: "shred", commands: ["shred"], check: ruleShred },
+      { name: "find", commands: ["find"], check: ruleFind },
+      { name: "copy", commands: ["cp", "mv", "install"], check: ruleCopy },
+      { name: "link", commands: ["ln"], check: ruleLink },
+      { name: "touch", commands: ["touch", "truncate", "tee"], check: ruleTouchLike },
+      { name: "sed-in-place", commands: ["sed", "perl"], check: ruleSedInPlace },
+      { name: "dd", commands: ["dd"], check: ruleDd },
+      { name: "download", commands: ["curl", "wget"], check: ruleDownload },
+      { name: "rsync", commands: ["rsync"], check: ruleRsync },
+      { name: "archive", commands: ["tar", "unzip"], check: ruleArchive },
+      { name: "permissions", commands: ["chmod", "chown", "chgrp", "setfacl"], check: rulePermissions }
+    ];
   }
 });
 
-// src/guard/rules-exec.ts
-function stdinCode(inv) {
-  const stdin = inv.stdin;
-  if (stdin === void 0) return { kind: "none" };
-  if (stdin.kind === "text") return stdin.taint ? { kind: "taint", taint: stdin.taint } : { kind: "text", text: stdin.text };
-  const content = pipeContent(stdin.producers);
-  if (content.taint) return { kind: "taint", taint: content.taint };
-  if (content.literal !== void 0) return { kind: "text", text: content.literal };
-  return { kind: "unknown" };
-}
-function shellStdin(inv, an2) {
-  const code = stdinCode(inv);
-  if (code.kind === "taint") taintFinding(an2, code.taint, inv.segment, "runs");
-  else if (code.kind === "text") an2.source(code.text, cloneState(inv.state), inv.depth + 1, inv.segment);
-  else if (code.kind === "unknown") an2.certain = false;
-}
-function ruleShell(inv, an2) {
-  const rest = inv.args.slice(1);
-  let command12 = false;
-  let readStdin = false;
-  let i2 = 0;
-  for (; i2 < rest.length; i2++) {
-    const v2 = rest[i2].value;
-    if (v2 === "--" || v2 === "-") {
-      i2++;
-      break;
-    }
-    if (SHELL_VALUED.has(v2)) {
-      i2++;
-      continue;
-    }
-    if (v2 === "--command" || v2 === "--init-command") {
-      command12 = true;
-      continue;
-    }
-    if (v2.startsWith("--")) continue;
-    if (/^[-+][a-zA-Z]+$/.test(v2)) {
-      if (v2.startsWith("-") && v2.includes("c")) command12 = true;
-      if (v2.includes("s")) readStdin = true;
-      continue;
-    }
-    break;
-  }
-  const operands2 = [...rest.slice(i2), ...inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv) : []];
-  if (command12) {
-    const code = operands2[0];
-    if (code) an2.runShellString(code, operands2.slice(1), inv);
-    return;
-  }
-  const script = operands2[0];
-  if (script && !readStdin) {
-    if (script.taint) {
-      taintFinding(an2, script.taint, inv.segment, "runs");
-      return;
-    }
-    if (script.value !== "/dev/stdin") {
-      if (!an2.runWrittenScript(script, operands2.slice(1), inv)) an2.certain = false;
-      return;
-    }
-  }
-  shellStdin(inv, an2);
-}
-function ruleEval(inv, an2) {
-  const words2 = inv.args.slice(1);
-  if (words2.length === 0) return;
-  const code = {
-    text: words2.map((w2) => w2.text).join(" "),
-    value: words2.map((w2) => w2.value).join(" "),
-    globAt: -1,
-    taint: words2.find((w2) => w2.taint)?.taint
-  };
-  an2.runShellString(code, [], inv);
-}
-function ruleSource(inv, an2) {
-  const file = inv.args[1];
-  if (!file) return;
-  if (file.taint) {
-    taintFinding(an2, file.taint, inv.segment, "sources");
-    return;
-  }
-  if (file.value === "/dev/stdin" || file.value === "-") {
-    shellStdin(inv, an2);
-    return;
-  }
-  if (!an2.runWrittenScript(file, inv.args.slice(2), inv)) an2.certain = false;
-}
-function ruleUnknownName(inv, an2) {
-  const name = inv.args[0];
-  if (name.taint) {
-    taintFinding(an2, name.taint, inv.segment, "runs");
-    return;
-  }
-  an2.certain = false;
-  const rest = inv.args.slice(1);
-  const destructive = rest.some((a2) => /^-[a-zA-Z]*[rRfd]/.test(a2.value) && !a2.value.startsWith("--")) || hasLong(rest, "--recursive", "--force", "--delete", "--no-preserve-root", "--hard");
-  for (const arg of rest) {
-    if (arg.value.startsWith("-") || arg.value.includes("://")) continue;
-    const path7 = an2.path(arg, inv);
-    if (path7.kind === "unknown") continue;
-    const abs = path7.kind === "exact" ? path7.abs : path7.base;
-    const cls = classifyAbs(abs, an2.constraints, an2.context);
-    const severe = SEVERE.has(cls) || abs === an2.context.home;
-    if (severe || destructive && cls === "outside") {
-      const shown = name.value.replace(new RegExp(UNKNOWN, "g"), "\u2026") || name.text;
-      an2.add(
-        "unknown-command-name",
-        "deny",
-        `the program '${name.text}' is only known when the command runs (it comes from a variable or substitution fanout cannot resolve${shown !== name.text ? `: ${shown}` : ""}), and it is pointed at ${abs}${destructive ? " with destructive flags" : ""}; fanout blocks an unknown program aimed at a dangerous target. Write the command name literally so it can be checked.`,
-        inv.segment
-      );
-      return;
-    }
-  }
-}
-function ruleRootShell(inv, an2) {
-  if (inv.args.length === 0 && inv.unwrapped.rootShell && !inv.unwrapped.shellString) shellStdin(inv, an2);
-}
-function ruleCrontab(inv, an2) {
-  const rest = inv.args.slice(1);
-  if (rest.some((a2) => a2.value === "-l" || a2.value === "--help")) return;
-  if (rest.some((a2) => /^-[a-z]*r/.test(a2.value))) {
-    an2.add("crontab-change", "deny", "crontab -r deletes every scheduled job of this user, outside the project, with no copy. Leave the crontab alone; ask a human.", inv.segment);
-    return;
-  }
-  const code = stdinCode(inv);
-  if (code.kind === "text") {
-    for (const line of code.text.split("\n")) {
-      const command12 = /^\s*(?:@\w+|(?:\S+\s+){5})(.*)$/.exec(line)?.[1];
-      if (command12 && !line.trimStart().startsWith("#")) an2.source(command12, cloneState(inv.state), inv.depth + 1, inv.segment);
-    }
-  } else if (code.kind === "taint") taintFinding(an2, code.taint, inv.segment, "schedules");
-  an2.add("crontab-change", "ask", "crontab replaces this user's scheduled jobs, outside the project, with commands that run later without the guard; a human should confirm. Show the crontab lines to the user instead.", inv.segment);
-}
-var SHELL_VALUED, SEVERE;
-var init_rules_exec = __esm({
-  "src/guard/rules-exec.ts"() {
-    "use strict";
-    init_analyze_command();
-    init_classify_path();
-    init_flags();
-    init_rules_files();
-    init_resolve_word();
-    SHELL_VALUED = /* @__PURE__ */ new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
-    SEVERE = /* @__PURE__ */ new Set(["root", "ancestor", "repo-root", "git", "disk"]);
-  }
-});
-
-// src/guard/rules-database.ts
-function destructiveSql(text) {
-  const match = DESTRUCTIVE_SQL.exec(text.length > 2e5 ? text.slice(0, 2e5) : text);
-  return match ? match[0].replace(/\s+/g, " ").trim() : void 0;
-}
-function statements(inv) {
-  const rest = inv.args.slice(1);
-  const flags = STATEMENT_FLAGS[inv.name] ?? [];
-  const out = [];
-  for (let i2 = 0; i2 < rest.length; i2++) {
-    const a2 = rest[i2];
-    for (const flag of flags) {
-      if (a2.value === flag && rest[i2 + 1]) out.push(rest[i2 + 1].value);
-      else if (flag.startsWith("--") && a2.value.startsWith(`${flag}=`)) out.push(a2.value.slice(flag.length + 1));
-    }
-  }
-  if (inv.name === "sqlite3" || inv.name === "sqlite" || inv.name === "duckdb") out.push(rest.filter((a2) => !a2.value.startsWith("-")).slice(1).map((a2) => a2.value).join(" "));
-  if (inv.name === "redis-cli") out.push(rest.map((a2) => a2.value).join(" "));
-  const stdin = stdinCode(inv);
-  if (stdin.kind === "text") out.push(stdin.text);
-  return out;
-}
-function ruleDatabaseClient(inv, an2) {
-  for (const sql of statements(inv)) {
-    const found = destructiveSql(sql);
-    if (found) {
-      an2.add("sql-destructive", "ask", `${inv.name} runs '${found}', which deletes data that git cannot bring back; a human should confirm (and take a backup first).`, inv.segment);
-      return;
-    }
-  }
-}
-function ruleDatabaseTool(inv, an2) {
-  const words2 = inv.args.slice(1).map((a2) => a2.value);
-  let what;
-  switch (inv.name) {
-    case "dropdb":
-      if (!words2.includes("--help")) what = "dropdb";
-      break;
-    case "rails":
-    case "rake":
-      what = words2.find((w2) => /^db:(?:drop|reset|purge|schema:load|structure:load|setup)(?::|$)/.test(w2));
-      if (what) what = `${inv.name} ${what}`;
-      break;
-    case "prisma":
-      if (words2[0] === "migrate" && words2[1] === "reset") what = "prisma migrate reset";
-      else if (words2[0] === "db" && words2[1] === "push" && hasLong(inv.args, "--force-reset", "--accept-data-loss")) what = "prisma db push --force-reset";
-      break;
-    case "artisan":
-      what = words2.find((w2) => /^(?:migrate:(?:fresh|reset|refresh)|db:wipe)$/.test(w2));
-      if (what) what = `artisan ${what}`;
-      break;
-    case "manage.py":
-    case "django-admin":
-      if (words2[0] === "flush" || words2[0] === "reset_db" || words2[0] === "sqlflush") what = `${inv.name} ${words2[0]}`;
-      break;
-  }
-  if (what) {
-    an2.add("database-drop", "ask", `${what} drops or wipes a database; its data is not in git. A human should confirm (and take a backup first).`, inv.segment);
-  }
-}
-var DESTRUCTIVE_SQL, STATEMENT_FLAGS;
-var init_rules_database = __esm({
-  "src/guard/rules-database.ts"() {
-    "use strict";
-    init_flags();
-    init_rules_exec();
-    DESTRUCTIVE_SQL = /\b(?:drop\s+(?:table|database|schema|view|materialized\s+view|index|user|role|collection|keyspace|owned)\b|truncate\s+(?:table\s+)?[\w."`[]|delete\s+from\s+[\w."`[\]]+\s*(?:;|$)|alter\s+table\s+[\w."`[\]]+\s+drop\b)|\bflush(?:all|db)\b|\.dropDatabase\s*\(|\.drop\s*\(\s*\)|\.(?:deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/im;
-    STATEMENT_FLAGS = {
-      psql: ["-c", "--command"],
-      mysql: ["-e", "--execute"],
-      mariadb: ["-e", "--execute"],
-      sqlcmd: ["-Q", "-q"],
-      "clickhouse-client": ["-q", "--query"],
-      mongo: ["--eval"],
-      mongosh: ["--eval"],
-      cockroach: ["-e", "--execute"],
-      duckdb: ["-c", "-cmd"],
-      sqlite3: ["-cmd"],
-      sqlite: ["-cmd"]
-    };
-  }
-});
-
-// src/guard/rules-git.ts
+// src/guard/parse-git.ts
 function parseGit(args, cwd) {
   const config3 = /* @__PURE__ */ new Map();
   const globals = [];
@@ -13559,6 +13728,16 @@ function parseGit(args, cwd) {
   }
   return { sub: args[i2]?.value ?? "", rest: args.slice(i2 + 1), config: config3, cwd: where, globals };
 }
+var GLOBAL_VALUED;
+var init_parse_git = __esm({
+  "src/guard/parse-git.ts"() {
+    "use strict";
+    init_classify_path();
+    GLOBAL_VALUED = /* @__PURE__ */ new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env", "--list-cmds", "--attr-source"]);
+  }
+});
+
+// src/guard/rules-git.ts
 function deny(an2, inv, ruleId, message2) {
   an2.add(ruleId, "deny", message2, inv.segment);
 }
@@ -13606,14 +13785,14 @@ function ruleGitFilterRepo(inv, an2) {
   if (inv.args.some((a2) => a2.value === "--help" || a2.value === "--analyze")) return;
   filterRepo(parseGit([literalArg("git"), literalArg("filter-repo")], inv.state.cwd), inv, an2);
 }
-var GLOBAL_VALUED, COMMAND_KEYS, looksLikePath, reset, checkout, restore, clean, stash, worktree, switchBranch, PROTECTED, branchOf, PUSH_VALUED, push, branch, updateRef, reflog, filterBranch, filterRepo, gc, clone2, config2, rm, COMMAND_ENV, SUBCOMMANDS;
+var COMMAND_KEYS, looksLikePath, reset, checkout, restore, clean, stash, worktree, switchBranch, PROTECTED, branchOf, PUSH_VALUED, push, branch, updateRef, reflog, filterBranch, filterRepo, gc, clone2, config2, rm, COMMAND_ENV, SUBCOMMANDS, gitRules;
 var init_rules_git = __esm({
   "src/guard/rules-git.ts"() {
     "use strict";
     init_classify_path();
     init_flags();
+    init_parse_git();
     init_resolve_word();
-    GLOBAL_VALUED = /* @__PURE__ */ new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env", "--list-cmds", "--attr-source"]);
     COMMAND_KEYS = /^(?:core\.(?:pager|editor|sshcommand|fsmonitor|askpass)|sequence\.editor|pager\.[\w.-]+|diff\.external|diff\.[\w.-]+\.(?:command|textconv)|merge\.[\w.-]+\.driver|filter\.[\w.-]+\.(?:clean|smudge|process)|credential\.helper|gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|core\.gitproxy)$/;
     looksLikePath = (v2) => v2 === "." || v2 === ".." || /^\.{1,2}\//.test(v2) || /[*?[]/.test(v2) || /\.[A-Za-z][A-Za-z0-9]*$/.test(v2) || v2.endsWith("/");
     reset = (git, inv, an2) => {
@@ -13808,6 +13987,10 @@ var init_rules_git = __esm({
       ["prune", gc],
       ["clone", clone2]
     ]);
+    gitRules = [
+      { name: "git", commands: ["git"], check: ruleGit },
+      { name: "git-filter-repo", commands: ["git-filter-repo"], check: ruleGitFilterRepo }
+    ];
   }
 });
 
@@ -13876,17 +14059,14 @@ function toHost(path7, mounts) {
 }
 function inContainer(command12, mounts, workdir, inv, an2, where) {
   if (command12.length === 0) return;
-  const targets = an2.targets.length;
-  const findings = an2.findings.length;
   const state = cloneState(inv.state);
   state.cwd = workdir;
-  an2.invoke(command12, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
-  const inner = an2.targets.splice(targets);
-  for (const target of inner) {
+  const inner = an2.capture(() => an2.invoke(command12, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 }));
+  for (const target of inner.targets) {
     const host = toHost(target.path, mounts);
-    if (host) an2.targets.push({ ...target, path: host, via: `${where}: ${target.via}` });
+    if (host) an2.target({ ...target, path: host, via: `${where}: ${target.via}` });
   }
-  for (const finding of an2.findings.slice(findings)) finding.message = `inside \`${where}\`: ${finding.message}`;
+  for (const finding of inner.findings) finding.message = `inside \`${where}\`: ${finding.message}`;
 }
 function hostMountRisk(mounts, an2) {
   return mounts.find((m2) => {
@@ -13996,7 +14176,7 @@ function ruleCloud(inv, an2) {
   }
   if (what) an2.add("cloud-delete", "ask", `${what} deletes cloud resources or data that git cannot bring back; a human should confirm.`, inv.segment);
 }
-var RUN_VALUED, EXEC_VALUED, GLOBAL_VALUED2, BROAD_KINDS;
+var RUN_VALUED, EXEC_VALUED, GLOBAL_VALUED2, BROAD_KINDS, infraRules;
 var init_rules_infra = __esm({
   "src/guard/rules-infra.ts"() {
     "use strict";
@@ -14094,6 +14274,12 @@ var init_rules_infra = __esm({
     EXEC_VALUED = /* @__PURE__ */ new Set(["-e", "--env", "--env-file", "-w", "--workdir", "-u", "--user", "--detach-keys"]);
     GLOBAL_VALUED2 = /* @__PURE__ */ new Set(["-H", "--host", "--context", "-c", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey", "--url", "--connection", "--remote"]);
     BROAD_KINDS = /^(?:namespaces?|ns|nodes?|no|persistentvolumes?|pv|persistentvolumeclaims?|pvc|customresourcedefinitions?|crds?|clusterroles?|clusterrolebindings?|storageclass(?:es)?|sc|mutatingwebhookconfigurations?|validatingwebhookconfigurations?)$/;
+    infraRules = [
+      { name: "container", commands: ["docker", "podman", "nerdctl"], check: ruleContainer },
+      { name: "kubectl", commands: ["kubectl", "oc"], check: ruleKubectl },
+      { name: "terraform", commands: ["terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf"], check: ruleTerraform },
+      { name: "cloud", commands: ["aws", "gsutil", "gcloud", "az"], check: ruleCloud }
+    ];
   }
 });
 
@@ -14211,7 +14397,7 @@ function withoutLiterals(expr) {
 }
 function taintOf(expr) {
   const bare = withoutLiterals(expr);
-  if (NETWORK.test(bare) || /https?:\/\//.test(expr) && /\b(?:get|open|fetch|read|request)\b/i.test(bare)) return "network";
+  if (NETWORK2.test(bare) || /https?:\/\//.test(expr) && /\b(?:get|open|fetch|read|request)\b/i.test(bare)) return "network";
   if (DECODE.test(bare) || DECODE_LITERAL.test(expr)) return "decode";
   return void 0;
 }
@@ -14366,7 +14552,7 @@ function scanCode(codeIn, env) {
     }
   }
   const bare = withoutLiterals(code);
-  if (/[(,]\s*(?:eval|exec|Function)\s*\)/.test(bare)) ctx.effects.push({ kind: "eval", fn: "eval", code: { value: UNKNOWN, taint: NETWORK.test(bare) || /https?:\/\//.test(code) ? "network" : DECODE.test(bare) ? "decode" : void 0 } });
+  if (/[(,]\s*(?:eval|exec|Function)\s*\)/.test(bare)) ctx.effects.push({ kind: "eval", fn: "eval", code: { value: UNKNOWN, taint: NETWORK2.test(bare) || /https?:\/\//.test(code) ? "network" : DECODE.test(bare) ? "decode" : void 0 } });
   return ctx.effects;
 }
 function stringMask(code) {
@@ -14380,7 +14566,7 @@ function stringMask(code) {
   }
   return mask;
 }
-var MAX_SCAN_CHARS, MAX_MATCHES_PER_SINK, MAX_VARS, HOME, CWD, NETWORK, DECODE, DECODE_LITERAL, PATH_API, isQuote, postfixIf, path, str2, element, recursiveOpt, DELETE_REC, SINKS, LANGS, langOf;
+var MAX_SCAN_CHARS, MAX_MATCHES_PER_SINK, MAX_VARS, HOME, CWD, NETWORK2, DECODE, DECODE_LITERAL, PATH_API, isQuote, postfixIf, path, str2, element, recursiveOpt, DELETE_REC, SINKS, LANGS, langOf;
 var init_scan_code = __esm({
   "src/guard/scan-code.ts"() {
     "use strict";
@@ -14390,7 +14576,7 @@ var init_scan_code = __esm({
     MAX_VARS = 512;
     HOME = /os\.homedir\s*\(\s*\)|\bhomedir\s*\(\s*\)|Path\.home\s*\(\s*\)|expanduser\s*\(\s*(?:["']~["']|["']~\/)|process\.env\.HOME\b|process\.env\[["']HOME["']\]|environ\s*\[\s*["']HOME["']\s*\]|environ\.get\s*\(\s*["']HOME["']|getenv\s*\(\s*["']HOME["']|\$ENV\s*\{\s*["']?HOME["']?\s*\}|ENV\s*\[\s*["']HOME["']\s*\]|ENV\.fetch\s*\(\s*["']HOME["']|Dir\.home\b|File\.expand_path\s*\(\s*["']~|Deno\.env\.get\s*\(\s*["']HOME["']|\$_SERVER\s*\[\s*["']HOME["']\s*\]|\$_ENV\s*\[\s*["']HOME["']\s*\]|Sys\.getenv\s*\(\s*["']HOME["']|path\.expand\s*\(\s*["']~|os\.getenv\s*\(\s*["']HOME["']|Bun\.env\.HOME\b/;
     CWD = /os\.getcwd\s*\(\s*\)|process\.cwd\s*\(\s*\)|Dir\.pwd\b|Path\.cwd\s*\(\s*\)|Deno\.cwd\s*\(\s*\)|getcwd\s*\(\s*\)|__dirname\b/;
-    NETWORK = /urlopen|urllib|\brequests\.(?:get|post|request)|httpx|http\.client|\bfetch\s*\(|https?:\/\/|\bhttps?\.get\b|axios|LWP::|HTTP::Tiny|Net::HTTP|open-uri|URI\.open|URI\.parse|file_get_contents\s*\(\s*["']https?|curl_exec|socket\.|\bcurl\b|\bwget\b/;
+    NETWORK2 = /urlopen|urllib|\brequests\.(?:get|post|request)|httpx|http\.client|\bfetch\s*\(|https?:\/\/|\bhttps?\.get\b|axios|LWP::|HTTP::Tiny|Net::HTTP|open-uri|URI\.open|URI\.parse|file_get_contents\s*\(\s*["']https?|curl_exec|socket\.|\bcurl\b|\bwget\b/;
     DECODE = /b64decode|base64|\batob\s*\(|fromCharCode|\bunhexlify|codecs\.decode|zlib\.(?:decompress|inflate|gunzip)|Base64\.decode64|decode_base64|\bgzinflate|str_rot13|hex2bin|bytes\.fromhex|\[::-1\]|\.reverse\(\)|\bchr\s*\(/;
     DECODE_LITERAL = /Buffer\.from\s*\([^)]*["'](?:base64|hex)["']|\.decode\s*\(\s*["'](?:base64|hex|rot13)|\bunpack\s*\(\s*["'][mu]|\bpack\s*\(\s*["']H/;
     PATH_API = /* @__PURE__ */ new Set([
@@ -14636,7 +14822,7 @@ function applyEffects(effects, lang, inv, an2, depth) {
       case "shell":
         if (effect.code.taint) taintFinding(an2, effect.code.taint, inv.segment, `runs (through ${effect.fn})`);
         else if (effect.code.value !== UNKNOWN) an2.runShellString(toArg(effect.code), [], inv);
-        else an2.certain = false;
+        else an2.uncertain();
         break;
       case "argv": {
         const tainted = effect.argv.find((a2) => a2.taint);
@@ -14647,13 +14833,13 @@ function applyEffects(effects, lang, inv, an2, depth) {
       case "eval":
         if (effect.code.taint) taintFinding(an2, effect.code.taint, inv.segment, `evaluates (through ${effect.fn})`);
         else if (!effect.code.value.includes(UNKNOWN) && depth < 3) applyEffects(scanCode(effect.code.value, { lang, home: an2.context.home }), lang, inv, an2, depth + 1);
-        else an2.certain = false;
+        else an2.uncertain();
         break;
       case "opaque":
-        an2.certain = false;
+        an2.uncertain();
         break;
       case "unread":
-        an2.certain = false;
+        an2.uncertain();
         an2.add("too-complex", "deny", `this ${inv.name} code is longer than fanout reads (${MAX_SCAN_CHARS / 1e3} KB, or more than a few hundred calls of one kind), and the unread part calls ${effect.fn}; fanout does not clear code it has not read. Write the code to a file, review it, and run the file.`, inv.segment);
         break;
     }
@@ -14664,18 +14850,18 @@ function scan2(code, lang, inv, an2) {
 }
 function knownScript(script, rest, inv, an2) {
   const base = posix6.basename(script.value);
-  if (fanoutViaNode(inv, an2, script, rest)) return true;
-  if (base === "manage.py" || base === "artisan") {
-    an2.invoke([literalArg(base), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: void 0 });
-    return true;
-  }
+  const cli = /(?:^|\/)cli\.mjs$/.test(script.value) && rest[0]?.value === "orchestrate" ? "fanout" : void 0;
+  const program2 = cli ?? (base === "manage.py" || base === "artisan" ? base : void 0);
+  if (program2 === void 0) return false;
+  an2.invoke([literalArg(program2), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: void 0 });
+  return true;
   return false;
 }
 function ruleInterpreter(inv, an2) {
   const key = inv.name.startsWith("pypy") ? "python" : inv.name.replace(/(?:\d+(?:\.\d+)*)?$/, "");
   const lang = langOf(key);
   if (!lang) return;
-  an2.certain = false;
+  an2.uncertain();
   let args = inv.args.slice(1);
   if (key === "deno") {
     const sub = args[0]?.value;
@@ -14750,7 +14936,7 @@ function ruleAwk(inv, an2) {
       const written = file ? an2.writtenScript(file, inv) : void 0;
       if (written?.taint) taintFinding(an2, written.taint, inv.segment, "runs");
       program2 = written ? literalArg(written.text) : void 0;
-      if (!written) an2.certain = false;
+      if (!written) an2.uncertain();
       break;
     }
     if (v2 === "-e" || v2 === "--source") {
@@ -14772,7 +14958,7 @@ function ruleAwk(inv, an2) {
   }
   const code = program2.value;
   if (!/system|\||>/.test(code)) return;
-  an2.certain = false;
+  an2.uncertain();
   let runs = 0;
   const run = (cmd) => {
     if (cmd === UNKNOWN || cmd === "") return;
@@ -14797,14 +14983,12 @@ function ruleAwk(inv, an2) {
     an2.target({ op: "write", arg, path: an2.path(arg, inv), recursive: false, segment: inv.segment, via: `awk print ${m2[1]}` });
   }
 }
-var FLAGS, toArg, AWK_VALUED, AWK_STRING, AWK_SHELLS;
+var FLAGS, toArg, AWK_VALUED, AWK_STRING, AWK_SHELLS, interpreterRules;
 var init_rules_interpreters = __esm({
   "src/guard/rules-interpreters.ts"() {
     "use strict";
-    init_analyze_command();
     init_resolve_word();
-    init_rules_agents();
-    init_rules_exec();
+    init_stdin_content();
     init_scan_code();
     FLAGS = {
       py: { code: /^-[a-zA-Z]*c$/, valued: /* @__PURE__ */ new Set(["-W", "-X", "-Q", "--check-hash-based-pycs"]) },
@@ -14819,6 +15003,10 @@ var init_rules_interpreters = __esm({
     AWK_VALUED = /* @__PURE__ */ new Set(["-F", "-v", "--assign", "--field-separator", "-i", "--include", "-l", "--load", "-W"]);
     AWK_STRING = /"(?:[^"\\\n]|\\.)*"/g;
     AWK_SHELLS = /^(?:ba|da|z|k)?sh$/;
+    interpreterRules = [
+      { name: "interpreter", commands: ["python", "node", "perl", "ruby", "php", "deno", "bun", "lua", "Rscript", "osascript", "pwsh"], check: ruleInterpreter },
+      { name: "awk", commands: ["awk", "gawk", "mawk", "nawk"], check: ruleAwk }
+    ];
   }
 });
 
@@ -14921,22 +15109,22 @@ function ruleChroot(inv, an2) {
   if (!root || command12.length === 0) return;
   const rootPath = an2.path(root, inv);
   const base = rootPath.kind === "exact" ? rootPath.abs : rootPath.kind === "within" ? rootPath.base : void 0;
-  const before = an2.targets.length;
-  an2.invoke(command12, { state: { ...inv.state, cwd: "/" }, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
-  for (const target of an2.targets.slice(before)) {
+  const { targets } = an2.capture(() => an2.invoke(command12, { state: { ...inv.state, cwd: "/" }, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 }));
+  for (const target of targets) {
     const path7 = target.path;
-    if (path7.kind === "unknown") continue;
-    if (base === void 0) {
-      target.path = { kind: "unknown", display: path7.display, relative: false };
-      continue;
+    if (path7.kind !== "unknown") {
+      if (base === void 0) target.path = { kind: "unknown", display: path7.display, relative: false };
+      else {
+        const inner = path7.kind === "exact" ? path7.abs : path7.base;
+        const host = posix7.join(base, inner);
+        target.path = path7.kind === "exact" ? { ...path7, abs: host } : { ...path7, base: host };
+        target.via = `chroot ${base}: ${target.via}`;
+      }
     }
-    const inner = path7.kind === "exact" ? path7.abs : path7.base;
-    const host = posix7.join(base, inner);
-    target.path = path7.kind === "exact" ? { ...path7, abs: host } : { ...path7, base: host };
-    target.via = `chroot ${base}: ${target.via}`;
+    an2.target(target);
   }
 }
-var READ_ONLY, WRITES, HELP, POWER;
+var READ_ONLY, WRITES, HELP, POWER, systemRules;
 var init_rules_system = __esm({
   "src/guard/rules-system.ts"() {
     "use strict";
@@ -14953,6 +15141,14 @@ var init_rules_system = __esm({
     WRITES = /^(?:mklabel|mkpart|rm|resizepart|rescue|--delete|--zap|--zap-all|-[zZdno]|--clear|--new)$/;
     HELP = /^(?:-h|--help|-V|--version|--usage)$/;
     POWER = /* @__PURE__ */ new Set(["poweroff", "reboot", "halt", "kexec", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate", "emergency", "rescue", "soft-reboot", "kill-session", "kill-user", "terminate-session", "terminate-user"]);
+    systemRules = [
+      { name: "disk-tool", commands: ["mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "wipefs", "fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "parted", "blkdiscard", "hdparm", "badblocks", "cryptsetup"], check: ruleDiskTool },
+      { name: "shutdown", commands: ["shutdown", "reboot", "halt", "poweroff"], check: ruleShutdown },
+      { name: "init", commands: ["init", "telinit"], check: ruleInit },
+      { name: "systemctl", commands: ["systemctl", "loginctl"], check: ruleSystemctl },
+      { name: "kill", commands: ["kill", "pkill", "killall", "killall5"], check: ruleKill },
+      { name: "chroot", commands: ["chroot"], check: ruleChroot }
+    ];
   }
 });
 
@@ -15075,13 +15271,13 @@ function ruleBashPorts(inv, an2) {
     an2.add("port-locked", "ask", portMessage({ port, service, line: 0 }, `\`${inv.args.map((a2) => a2.value).join(" ")}\``), inv.segment);
   }
 }
-var words, NPM_VALUED, PIP_VALUED, RUNNABLE, addDependency, createMigration, PRIVILEGED, sudo, gitPush, publish, deploy, BUILTIN_MATCHERS, PORT_VARS;
+var words, NPM_VALUED, PIP_VALUED, RUNNABLE, addDependency, createMigration, PRIVILEGED, sudo, gitPush, publish, deploy, BUILTIN_MATCHERS, PORT_VARS, triggerRules;
 var init_rules_triggers = __esm({
   "src/guard/rules-triggers.ts"() {
     "use strict";
     init_flags();
     init_judge_ports();
-    init_rules_git();
+    init_parse_git();
     words = (inv) => inv.args.slice(1).map((a2) => a2.value);
     NPM_VALUED = ["--registry", "--prefix", "-w", "--workspace", "--tag", "--omit", "--include", "--cache", "--userconfig", "--save-prefix", "-C", "--dir", "--filter", "-F"];
     PIP_VALUED = ["-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links", "--upgrade-strategy", "--python-version", "--platform", "--only-binary", "--no-binary", "--python", "-p", "--src", "--trusted-host", "--cache-dir", "--log", "--proxy", "--timeout", "--retries", "--group", "-g"];
@@ -15311,15 +15507,14 @@ var init_rules_triggers = __esm({
       deploy
     };
     PORT_VARS = /* @__PURE__ */ new Set(["PORT", "HTTP_PORT", "SERVER_PORT", "APP_PORT", "LISTEN_PORT"]);
+    triggerRules = [
+      { name: "stop-triggers", commands: ["*"], check: ruleStopTriggers },
+      { name: "bash-ports", commands: ["*"], check: ruleBashPorts }
+    ];
   }
 });
 
-// src/guard/rules.ts
-function rulePackageBin(inv, an2) {
-  const bin = inv.args[1];
-  if (!bin || !PACKAGE_BINS.has(bin.value)) return;
-  an2.invoke(inv.args.slice(1), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: inv.stdin });
-}
+// src/guard/rule-registry.ts
 function ruleKey(name) {
   if (name.startsWith("mkfs.")) return "mkfs";
   const versioned = /^(python|pypy|pip|perl|ruby|php|node|lua)(?:\d+(?:\.\d+)*)?$/.exec(name);
@@ -15327,20 +15522,21 @@ function ruleKey(name) {
   if (name.endsWith(".exe")) return ruleKey(name.slice(0, -4));
   return name;
 }
-function runRules(inv, an2) {
-  if (inv.args.length === 0) ruleRootShell(inv, an2);
-  else if (inv.name === "") ruleUnknownName(inv, an2);
-  else {
-    if (inv.args[0]?.value.includes("/")) an2.runWrittenScript(inv.args[0], inv.args.slice(1), inv);
-    for (const rule of RULES.get(ruleKey(inv.name)) ?? []) rule(inv, an2);
-  }
-  ruleStopTriggers(inv, an2);
-  ruleBashPorts(inv, an2);
+function rulesFor(inv) {
+  const key = inv.args.length === 0 ? NO_COMMAND : inv.name === "" ? UNKNOWN_NAME : ruleKey(inv.name);
+  return [...BY_NAME.get(key) ?? [], ...FOR_EVERY];
 }
-var TABLE, PACKAGE_BINS, RULES;
-var init_rules = __esm({
-  "src/guard/rules.ts"() {
+function runRules(inv, ctx) {
+  for (const module2 of rulesFor(inv)) module2.check(inv, ctx);
+}
+function finishRules(ctx) {
+  for (const module2 of WITH_FINISH) module2.finish?.(ctx);
+}
+var RULE_MODULES, BY_NAME, FOR_EVERY, WITH_FINISH;
+var init_rule_registry = __esm({
+  "src/guard/rule-registry.ts"() {
     "use strict";
+    init_rule_context();
     init_rules_agents();
     init_rules_database();
     init_rules_exec();
@@ -15350,51 +15546,13 @@ var init_rules = __esm({
     init_rules_interpreters();
     init_rules_system();
     init_rules_triggers();
-    TABLE = [
-      [["rm", "rimraf", "del-cli"], [ruleRm]],
-      [["rmdir", "unlink"], [ruleUnlink]],
-      [["shred"], [ruleShred]],
-      [["find"], [ruleFind]],
-      [["cp", "mv", "install"], [ruleCopy]],
-      [["ln"], [ruleLink]],
-      [["touch", "truncate", "tee"], [ruleTouchLike]],
-      [["sed"], [ruleSedInPlace]],
-      [["dd"], [ruleDd]],
-      [["curl", "wget"], [ruleDownload]],
-      [["rsync"], [ruleRsync]],
-      [["tar", "unzip"], [ruleArchive]],
-      [["chmod", "chown", "chgrp", "setfacl"], [rulePermissions]],
-      [["bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "rbash"], [ruleShell]],
-      [["eval"], [ruleEval]],
-      [["source", "."], [ruleSource]],
-      [["python", "node", "perl", "ruby", "php", "deno", "bun", "lua", "Rscript", "osascript", "pwsh"], [ruleInterpreter]],
-      [["perl"], [ruleSedInPlace]],
-      [["awk", "gawk", "mawk", "nawk"], [ruleAwk]],
-      [["git"], [ruleGit]],
-      [["git-filter-repo"], [ruleGitFilterRepo]],
-      [["mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "wipefs", "fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "parted", "blkdiscard", "hdparm", "badblocks", "cryptsetup"], [ruleDiskTool]],
-      [["shutdown", "reboot", "halt", "poweroff"], [ruleShutdown]],
-      [["init", "telinit"], [ruleInit]],
-      [["systemctl", "loginctl"], [ruleSystemctl]],
-      [["kill", "pkill", "killall", "killall5"], [ruleKill]],
-      [["chroot"], [ruleChroot]],
-      [["crontab"], [ruleCrontab]],
-      [["docker", "podman", "nerdctl"], [ruleContainer]],
-      [["kubectl", "oc"], [ruleKubectl]],
-      [["terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf"], [ruleTerraform]],
-      [["aws", "gsutil", "gcloud", "az"], [ruleCloud]],
-      [["psql", "mysql", "mariadb", "sqlite3", "sqlite", "sqlcmd", "clickhouse-client", "mongo", "mongosh", "redis-cli", "duckdb", "cockroach"], [ruleDatabaseClient]],
-      [["dropdb", "rails", "rake", "prisma", "artisan", "manage.py", "django-admin"], [ruleDatabaseTool]],
-      [["claude", "claude-code"], [ruleClaude]],
-      [["parallel"], [ruleGnuParallel]],
-      [["fanout"], [ruleFanout]],
-      [["yarn", "pnpm", "bun"], [rulePackageBin]]
-    ];
-    PACKAGE_BINS = /* @__PURE__ */ new Set(["rimraf", "del-cli", "prisma", "knex", "sequelize", "sequelize-cli", "typeorm", "drizzle-kit", "claude", "fanout", "terraform", "cdk"]);
-    RULES = /* @__PURE__ */ new Map();
-    for (const [names, rules] of TABLE) {
-      for (const name of names) RULES.set(name, [...RULES.get(name) ?? [], ...rules]);
+    RULE_MODULES = [...execRules, ...interpreterRules, ...fileRules, ...gitRules, ...systemRules, ...infraRules, ...databaseRules, ...agentRules, ...triggerRules];
+    BY_NAME = /* @__PURE__ */ new Map();
+    for (const module2 of RULE_MODULES) {
+      for (const name of module2.commands) BY_NAME.set(name, [...BY_NAME.get(name) ?? [], module2]);
     }
+    FOR_EVERY = BY_NAME.get(EVERY_COMMAND) ?? [];
+    WITH_FINISH = RULE_MODULES.filter((m2) => m2.finish !== void 0);
   }
 });
 
@@ -15616,61 +15774,6 @@ var init_unwrap_command = __esm({
 
 // src/guard/analyze-command.ts
 import { posix as posix9 } from "node:path";
-function decodes(inv) {
-  const args = inv.args.slice(1).map((a2) => a2.value);
-  switch (inv.name) {
-    case "base64":
-    case "base32":
-    case "basenc":
-      return args.some((a2) => /^-[a-zA-Z]*[dD]/.test(a2) || a2 === "--decode");
-    case "openssl":
-      return args.includes("-d") || args.includes("base64") || args.includes("-base64");
-    case "xxd":
-      return args.some((a2) => /^-[a-z]*r/.test(a2));
-    case "uudecode":
-    case "gunzip":
-    case "zcat":
-    case "bunzip2":
-    case "bzcat":
-    case "unxz":
-    case "xzcat":
-    case "rev":
-    case "tr":
-      return true;
-    case "gzip":
-    case "bzip2":
-    case "xz":
-    case "zstd":
-    case "brotli":
-      return args.some((a2) => /^-[a-z]*d/.test(a2) || a2 === "--decompress");
-    case "printf":
-      return args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a2));
-    case "echo":
-      return args.some((a2) => /^-[a-zA-Z]*e/.test(a2)) && args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a2));
-    default:
-      return false;
-  }
-}
-function isNetwork(inv) {
-  return NETWORK2.has(inv.name);
-}
-function pipeContent(producers) {
-  let taint;
-  for (const p2 of producers) {
-    if (!p2) continue;
-    if (isNetwork(p2) || p2.args.some((a2) => a2.taint === "network")) return { taint: "network", literal: void 0 };
-    if (decodes(p2) || p2.args.some((a2) => a2.taint === "decode")) taint = "decode";
-  }
-  if (taint) return { taint, literal: void 0 };
-  const only = producers.length === 1 ? producers[0] : void 0;
-  if (only && only.name === "cat" && only.args.length === 1 && only.stdin?.kind === "text") return { taint: only.stdin.taint, literal: only.stdin.text };
-  if (only && (only.name === "echo" || only.name === "printf") && only.args.slice(1).every(isKnown)) {
-    const words2 = only.args.slice(1).map((a2) => a2.value);
-    while (words2[0]?.startsWith("-") && only.name === "echo") words2.shift();
-    return { taint: void 0, literal: words2.join(" ") };
-  }
-  return { taint: void 0, literal: void 0 };
-}
 function dangerWord(text) {
   const sample = text.length > 2e5 ? text.slice(0, 2e5) : text;
   return DANGER_WORD.exec(sample)?.[1];
@@ -15678,35 +15781,6 @@ function dangerWord(text) {
 function shorten(text) {
   const flat = text.length > 400 ? `${text.slice(0, 200)} \u2026 ${text.slice(-120)}` : text;
   return flat.replace(/\u0000/g, "\u2026").trim();
-}
-function printedContent(inv) {
-  const words2 = inv.args.slice(1);
-  const taint = words2.find((a2) => a2.taint)?.taint;
-  if (isNetwork(inv)) return { text: "", taint: "network" };
-  if (decodes(inv)) {
-    const literal2 = inv.stdin?.kind === "text" || inv.stdin?.kind === "pipe" && pipeContent(inv.stdin.producers).literal !== void 0;
-    return STRONG_DECODERS.has(inv.name) || literal2 ? { text: "", taint: "decode" } : void 0;
-  }
-  if (inv.name === "echo") {
-    while (words2[0] && /^-[neE]+$/.test(words2[0].value)) words2.shift();
-    return { text: words2.map((w2) => w2.value).join(" "), taint };
-  }
-  if (inv.name === "printf" && words2[0]) return { text: printfText(words2[0].value, words2.slice(1).map((w2) => w2.value)), taint };
-  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "text" && (inv.name === "tee" || words2.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
-  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "pipe") {
-    const content = pipeContent(inv.stdin.producers);
-    if (content.taint || content.literal !== void 0) return { text: content.literal ?? "", taint: content.taint };
-  }
-  return void 0;
-}
-function printfText(format2, args) {
-  const unescaped = format2.replace(/\\([nt\\])/g, (_m, c5) => c5 === "n" ? "\n" : c5 === "t" ? "	" : "\\");
-  let out = "";
-  let next = 0;
-  do {
-    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? "");
-  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 1e5);
-  return out;
 }
 function positionalArgs(state) {
   const args = [];
@@ -15722,13 +15796,6 @@ function splitFields(word, args) {
     return arg.value.split(/[ \t\n]+/).filter(Boolean).map((value) => ({ ...arg, value, globAt: arg.globAt === -1 ? -1 : value.search(/[*?[]/) }));
   });
 }
-function taintFinding(an2, taint, segment, verb) {
-  if (taint === "network") {
-    an2.add("pipe-to-shell", "deny", `this ${verb} content downloaded from the network as code, unseen. Download it to a file, read it, then run that file.`, segment);
-  } else {
-    an2.add("decode-to-shell", "deny", `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
-  }
-}
 function initialState(context) {
   return newState(context.cwd);
 }
@@ -15742,28 +15809,26 @@ function analyzeShell(command12, constraints, context) {
   analysis.source(command12, initialState(context), 0, command12);
   analysis.uncalledFunctions();
   judgeTargets(analysis);
-  judgeAgents(analysis);
+  finishRules(analysis);
   return analysis;
 }
-var MAX_DEPTH, MAX_STEPS, MAX_COMMAND_CHARS, STRONG_DECODERS, PIPE_WINDOW, CWD_BUILTINS, NETWORK2, DANGER_WORD, Analysis;
+var MAX_DEPTH, MAX_STEPS, MAX_COMMAND_CHARS, PIPE_WINDOW, CWD_BUILTINS, DANGER_WORD, Analysis;
 var init_analyze_command = __esm({
   "src/guard/analyze-command.ts"() {
     "use strict";
     init_parser();
     init_classify_path();
-    init_resolve_word();
     init_judge_targets();
-    init_rules();
-    init_rules_agents();
-    init_rules_files();
+    init_list_items();
+    init_resolve_word();
+    init_rule_registry();
+    init_stdin_content();
     init_unwrap_command();
     MAX_DEPTH = 10;
     MAX_STEPS = 2e4;
     MAX_COMMAND_CHARS = 4 * 1024 * 1024;
-    STRONG_DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode"]);
     PIPE_WINDOW = 32;
     CWD_BUILTINS = /* @__PURE__ */ new Set(["cd", "pushd", "popd"]);
-    NETWORK2 = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "nc", "ncat", "netcat", "socat", "ssh", "telnet", "lwp-request", "lwp-download", "GET", "ftp", "tftp"]);
     DANGER_WORD = /(?:^|[\s;&|(){}`'"=\\])(rm|rmdir|unlink|shred|dd|mkfs(?:\.\w+)?|mke2fs|wipefs|fdisk|sfdisk|parted|chmod|chown|kill|pkill|killall|shutdown|reboot|halt|poweroff|sudo|doas|su|eval|exec|curl|wget|find|mv|cp|truncate|git|python[\d.]*|node|perl|ruby|bash|sh|zsh|dash|docker|podman|claude|xargs|fanout|tee)(?=$|[\s;&|(){}`'"\\])/;
     Analysis = class {
       constructor(constraints, context) {
@@ -15776,9 +15841,6 @@ var init_analyze_command = __esm({
       targets = [];
       /** False once something writes where the guard cannot see (unknown names, evals of unknown text, interpreters). */
       certain = true;
-      claudeRuns = [];
-      /** Why the claude runs above run at the same time (xargs -P, GNU parallel, & in a loop). */
-      parallelReasons = [];
       steps = 0;
       loops = 0;
       overBudget = false;
@@ -15792,6 +15854,20 @@ var init_analyze_command = __esm({
       target(target) {
         if (target.path.kind !== "exact") this.certain = false;
         this.targets.push(target);
+      }
+      uncertain() {
+        this.certain = false;
+      }
+      capture(run) {
+        const targets = this.targets.length;
+        const findings = this.findings.length;
+        run();
+        return { targets: this.targets.splice(targets), findings: this.findings.slice(findings) };
+      }
+      memories = /* @__PURE__ */ new Map();
+      memory(key, init) {
+        if (!this.memories.has(key)) this.memories.set(key, init());
+        return this.memories.get(key);
       }
       /** Resolves a path argument against the invocation's working directory. */
       path(arg, inv) {

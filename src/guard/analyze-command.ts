@@ -4,13 +4,16 @@ import { posix } from 'node:path';
 import { forEachChild, parse, type Command, type CompoundList, type ParsedScript, type PipelineNode, type AndOr, type Redirection, type SyntaxNode, type Word } from 'unbash';
 import type { Constraints } from '../constraints/schema.js';
 import { classifyAbs, pathOf, type PathInfo } from './classify-path.js';
+import { judgeTargets } from './judge-targets.js';
+import { xargsItems } from './list-items.js';
 import { cloneState, expandBraces, isKnown, literalArg, lookupVar, newState, resolveWord, UNKNOWN, type Arg, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
-import { judgeTargets, type Target } from './judge-targets.js';
-import { runRules } from './rules.js';
-import { judgeAgents } from './rules-agents.js';
-import { xargsItems } from './rules-files.js';
+import type { InvokeAt, Invocation, RuleContext, Stdin, Target, WrittenFile } from './rule-context.js';
+import { finishRules, runRules } from './rule-registry.js';
+import { decodes, isNetwork, pipeContent, printedContent, taintFinding } from './stdin-content.js';
 import type { Finding, GuardContext, Severity } from './types.js';
-import { commandName, unwrapCommand, type Unwrapped } from './unwrap-command.js';
+import { commandName, unwrapCommand } from './unwrap-command.js';
+
+export type { Invocation, Stdin } from './rule-context.js';
 
 /** Nested shells, evals and substitutions deeper than this are not unpacked. */
 export const MAX_DEPTH = 10;
@@ -19,100 +22,11 @@ export const MAX_STEPS = 20_000;
 /** Longer commands are not analysed at all. */
 export const MAX_COMMAND_CHARS = 4 * 1024 * 1024;
 
-export type Stdin =
-  | { kind: 'text'; text: string; taint: Taint | undefined }
-  | { kind: 'pipe'; producers: Array<Invocation | undefined> };
-
-/** One command that would run, after wrappers are peeled off. */
-export interface Invocation {
-  args: Arg[];
-  /** Basename of args[0]; '' when the name is unknowable. */
-  name: string;
-  wrappers: string[];
-  unwrapped: Unwrapped;
-  state: ShellState;
-  /** Source text of the command, shortened for messages. */
-  segment: string;
-  background: boolean;
-  stdin: Stdin | undefined;
-  /** Assignments in front of the command (VAR=x cmd). */
-  assigns: Map<string, Arg>;
-  depth: number;
-  /** Inside a for/while/until body: it may run many times. */
-  inLoop: boolean;
-}
-
-/** Decoders whose output is never plain text a person wrote. */
-const STRONG_DECODERS = new Set(['base64', 'base32', 'basenc', 'openssl', 'xxd', 'uudecode']);
-
 /** Pipeline stages a stage's stdin keeps track of (beyond these, only the network/decoding ones). */
 const PIPE_WINDOW = 32;
 
 /** Builtins that only change the shell's directory: they print nothing a substitution would capture. */
 const CWD_BUILTINS = new Set(['cd', 'pushd', 'popd']);
-
-const NETWORK = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'telnet', 'lwp-request', 'lwp-download', 'GET', 'ftp', 'tftp']);
-
-/** Commands whose output is decoded or unpacked content (as opposed to text written in the command). */
-export function decodes(inv: Invocation): boolean {
-  const args = inv.args.slice(1).map((a) => a.value);
-  switch (inv.name) {
-    case 'base64':
-    case 'base32':
-    case 'basenc':
-      return args.some((a) => /^-[a-zA-Z]*[dD]/.test(a) || a === '--decode');
-    case 'openssl':
-      return args.includes('-d') || args.includes('base64') || args.includes('-base64');
-    case 'xxd':
-      return args.some((a) => /^-[a-z]*r/.test(a));
-    case 'uudecode':
-    case 'gunzip':
-    case 'zcat':
-    case 'bunzip2':
-    case 'bzcat':
-    case 'unxz':
-    case 'xzcat':
-    case 'rev':
-    case 'tr':
-      return true;
-    case 'gzip':
-    case 'bzip2':
-    case 'xz':
-    case 'zstd':
-    case 'brotli':
-      return args.some((a) => /^-[a-z]*d/.test(a) || a === '--decompress');
-    case 'printf':
-      return args.some((a) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a));
-    case 'echo':
-      return args.some((a) => /^-[a-zA-Z]*e/.test(a)) && args.some((a) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a));
-    default:
-      return false;
-  }
-}
-
-export function isNetwork(inv: Invocation): boolean {
-  return NETWORK.has(inv.name);
-}
-
-/** What a pipe carries into a command: network or decoded content, a known literal, or unknown. */
-export function pipeContent(producers: Array<Invocation | undefined>): { taint: Taint | undefined; literal: string | undefined } {
-  let taint: Taint | undefined;
-  for (const p of producers) {
-    if (!p) continue;
-    if (isNetwork(p) || p.args.some((a) => a.taint === 'network')) return { taint: 'network', literal: undefined };
-    if (decodes(p) || p.args.some((a) => a.taint === 'decode')) taint = 'decode';
-  }
-  if (taint) return { taint, literal: undefined };
-  const only = producers.length === 1 ? producers[0] : undefined;
-  // `cat <<EOF | sh`: cat passes its heredoc on unchanged.
-  if (only && only.name === 'cat' && only.args.length === 1 && only.stdin?.kind === 'text') return { taint: only.stdin.taint, literal: only.stdin.text };
-  if (only && (only.name === 'echo' || only.name === 'printf') && only.args.slice(1).every(isKnown)) {
-    const words = only.args.slice(1).map((a) => a.value);
-    while (words[0]?.startsWith('-') && only.name === 'echo') words.shift();
-    return { taint: undefined, literal: words.join(' ') };
-  }
-  return { taint: undefined, literal: undefined };
-}
 
 const DANGER_WORD =
   /(?:^|[\s;&|(){}`'"=\\])(rm|rmdir|unlink|shred|dd|mkfs(?:\.\w+)?|mke2fs|wipefs|fdisk|sfdisk|parted|chmod|chown|kill|pkill|killall|shutdown|reboot|halt|poweroff|sudo|doas|su|eval|exec|curl|wget|find|mv|cp|truncate|git|python[\d.]*|node|perl|ruby|bash|sh|zsh|dash|docker|podman|claude|xargs|fanout|tee)(?=$|[\s;&|(){}`'"\\])/;
@@ -128,14 +42,11 @@ function shorten(text: string): string {
   return flat.replace(/\u0000/g, '…').trim();
 }
 
-export class Analysis {
+export class Analysis implements RuleContext {
   readonly findings: Finding[] = [];
   readonly targets: Target[] = [];
   /** False once something writes where the guard cannot see (unknown names, evals of unknown text, interpreters). */
   certain = true;
-  claudeRuns: Invocation[] = [];
-  /** Why the claude runs above run at the same time (xargs -P, GNU parallel, & in a loop). */
-  readonly parallelReasons: string[] = [];
   private steps = 0;
   private loops = 0;
   private overBudget = false;
@@ -156,6 +67,24 @@ export class Analysis {
   target(target: Target): void {
     if (target.path.kind !== 'exact') this.certain = false;
     this.targets.push(target);
+  }
+
+  uncertain(): void {
+    this.certain = false;
+  }
+
+  capture(run: () => void): { targets: Target[]; findings: Finding[] } {
+    const targets = this.targets.length;
+    const findings = this.findings.length;
+    run();
+    return { targets: this.targets.splice(targets), findings: this.findings.slice(findings) };
+  }
+
+  private readonly memories = new Map<string, unknown>();
+
+  memory<T>(key: string, init: () => T): T {
+    if (!this.memories.has(key)) this.memories.set(key, init());
+    return this.memories.get(key) as T;
   }
 
   /** Resolves a path argument against the invocation's working directory. */
@@ -526,10 +455,10 @@ export class Analysis {
    * Files this command writes with content it shows (`echo … > f.sh`, `cat > f.sh <<EOF`, `tee`, `curl -o`), by absolute
    * path: running such a file later in the same command runs that content, so it is analysed like `bash -c`.
    */
-  private readonly written = new Map<string, { text: string; taint: Taint | undefined }>();
+  private readonly written = new Map<string, WrittenFile>();
 
   /** Records what a command wrote to a file; undefined content (unknowable) forgets the file. */
-  remember(abs: string, content: { text: string; taint: Taint | undefined } | undefined, append: boolean): void {
+  remember(abs: string, content: WrittenFile | undefined, append: boolean): void {
     const before = append ? this.written.get(abs) : undefined;
     if (content === undefined) {
       if (!append) this.written.delete(abs);
@@ -540,7 +469,7 @@ export class Analysis {
   }
 
   /** What a script file written earlier in this command holds, if the guard saw it written. */
-  writtenScript(arg: Arg, inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
+  writtenScript(arg: Arg, inv: Invocation): WrittenFile | undefined {
     if (this.written.size === 0) return undefined;
     const path = pathOf(arg, inv.state.cwd);
     return path.kind === 'exact' ? this.written.get(path.abs) : undefined;
@@ -561,7 +490,7 @@ export class Analysis {
   }
 
   /** Runs the rules on an argv (from the parser, or built by a rule: find -exec, git aliases, interpreter calls). */
-  invoke(argv: Arg[], at: { state: ShellState; depth: number; segment: string; background: boolean; stdin: Stdin | undefined; assigns?: Map<string, Arg>; xargs?: Unwrapped['xargs'] }): Invocation | undefined {
+  invoke(argv: Arg[], at: InvokeAt): Invocation | undefined {
     if (argv.length === 0) return undefined;
     const unwrapped = unwrapCommand(argv);
     if (at.xargs && !unwrapped.xargs) unwrapped.xargs = at.xargs;
@@ -593,7 +522,7 @@ export class Analysis {
       const judged = items.length <= 64 ? items : [...items.slice(0, 64), literalArg(UNKNOWN)];
       for (const item of judged) {
         const argv = unwrapped.args.map((a) => (a.value.includes(marker) ? { ...a, value: a.value.split(marker).join(item.value), taint: a.taint ?? item.taint } : a));
-        this.invoke(argv, { state, depth: at.depth, segment: at.segment, background: at.background, stdin: undefined, assigns: inv.assigns, xargs: { ...(unwrapped.xargs as NonNullable<Unwrapped['xargs']>), replace: undefined, consumed: true } });
+        this.invoke(argv, { state, depth: at.depth, segment: at.segment, background: at.background, stdin: undefined, assigns: inv.assigns, xargs: { ...(unwrapped.xargs as NonNullable<InvokeAt['xargs']>), replace: undefined, consumed: true } });
       }
       return inv;
     }
@@ -680,40 +609,6 @@ export class Analysis {
   }
 }
 
-/** What a command prints to stdout when the guard can tell: echo/printf of known words, cat of its heredoc, a download. */
-export function printedContent(inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
-  const words = inv.args.slice(1);
-  const taint = words.find((a) => a.taint)?.taint;
-  if (isNetwork(inv)) return { text: '', taint: 'network' };
-  if (decodes(inv)) {
-    // A real decoder, or tr/rev/gunzip … of text written in the command, is obfuscation; tr -d '\r' < file is not.
-    const literal = inv.stdin?.kind === 'text' || (inv.stdin?.kind === 'pipe' && pipeContent(inv.stdin.producers).literal !== undefined);
-    return STRONG_DECODERS.has(inv.name) || literal ? { text: '', taint: 'decode' } : undefined;
-  }
-  if (inv.name === 'echo') {
-    while (words[0] && /^-[neE]+$/.test(words[0].value)) words.shift();
-    return { text: words.map((w) => w.value).join(' '), taint };
-  }
-  if (inv.name === 'printf' && words[0]) return { text: printfText(words[0].value, words.slice(1).map((w) => w.value)), taint };
-  if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'text' && (inv.name === 'tee' || words.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
-  if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'pipe') {
-    const content = pipeContent(inv.stdin.producers);
-    if (content.taint || content.literal !== undefined) return { text: content.literal ?? '', taint: content.taint };
-  }
-  return undefined;
-}
-
-/** printf's output, near enough to analyse as code: escapes decoded, %-directives filled in order (the format reused). */
-function printfText(format: string, args: string[]): string {
-  const unescaped = format.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-  let out = '';
-  let next = 0;
-  do {
-    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? '');
-  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 100_000);
-  return out;
-}
-
 /** `"$@"` inside `bash -c '…' _ a b`: the positional arguments, one word each (unknown when none are bound). */
 function positionalArgs(state: ShellState): Arg[] {
   const args: Arg[] = [];
@@ -735,14 +630,6 @@ function splitFields(word: Word, args: Arg[]): Arg[] {
   });
 }
 
-export function taintFinding(an: Analysis, taint: Taint, segment: string, verb: string): void {
-  if (taint === 'network') {
-    an.add('pipe-to-shell', 'deny', `this ${verb} content downloaded from the network as code, unseen. Download it to a file, read it, then run that file.`, segment);
-  } else {
-    an.add('decode-to-shell', 'deny', `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
-  }
-}
-
 export function lookup(name: string, state: ShellState, context: GuardContext): string {
   return lookupVar(name, { state, home: context.home, projectDir: context.projectDir, substitute: () => ({ value: UNKNOWN, taint: undefined }) });
 }
@@ -762,6 +649,6 @@ export function analyzeShell(command: string, constraints: Constraints, context:
   analysis.source(command, initialState(context), 0, command);
   analysis.uncalledFunctions();
   judgeTargets(analysis);
-  judgeAgents(analysis);
+  finishRules(analysis);
   return analysis;
 }

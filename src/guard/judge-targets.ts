@@ -2,23 +2,19 @@
 import { posix } from 'node:path';
 import type { LockedPath } from '../constraints/schema.js';
 import { globToRegExp, matchGlob } from '../util/glob.js';
-import type { Analysis } from './analyze-command.js';
+import type { RuleContext, Target } from './rule-context.js';
 import { classifyAbs, repoRelative, underHome, type PathClass, type PathInfo } from './classify-path.js';
-import type { Arg } from './resolve-word.js';
 import type { Severity } from './types.js';
 
-export interface Target {
-  op: 'write' | 'delete';
-  arg: Arg;
-  path: PathInfo;
-  recursive: boolean;
-  segment: string;
-  /** How the command writes: 'rm', 'redirect >', 'cp', 'mv source', 'find -delete' … */
-  via: string;
-  /** cp/ln/install sources, for "seeding a locked file from its template". */
-  copyFrom?: PathInfo[];
-  /** find with -name/-path filters: only matching paths below the base are touched. */
-  filters?: string[];
+export type { Target } from './rule-context.js';
+
+/** What judging targets needs of an analysis. */
+export interface TargetJudge {
+  readonly targets: readonly Target[];
+  readonly constraints: RuleContext['constraints'];
+  readonly context: RuleContext['context'];
+  add: RuleContext['add'];
+  uncertain(): void;
 }
 
 /** Directories that hold only generated files: deleting them is ordinary work. */
@@ -59,7 +55,7 @@ export function lockFor(rel: string, locked: LockedPath[]): LockedPath | undefin
   return ENV_FLOOR;
 }
 
-function judgeLocked(an: Analysis, t: Target, abs: string): void {
+function judgeLocked(an: TargetJudge, t: Target, abs: string): void {
   const rel = repoRelative(abs, an.context);
   if (rel === undefined) return;
   const lock = lockFor(rel, an.constraints.locked);
@@ -89,7 +85,7 @@ function judgeLocked(an: Analysis, t: Target, abs: string): void {
   an.add(lockRule(rel), severity, `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t.segment);
 }
 
-function judgeWriteTriggers(an: Analysis, t: Target, abs: string): void {
+function judgeWriteTriggers(an: TargetJudge, t: Target, abs: string): void {
   const rel = repoRelative(abs, an.context);
   if (rel === undefined || t.op !== 'write') return;
   for (const trigger of an.constraints.stopTriggers) {
@@ -105,7 +101,7 @@ export function isMigrationPath(rel: string): boolean {
   return /(?:^|\/)(?:migrations|migration)\//.test(rel) || /(?:^|\/)db\/migrate\//.test(rel);
 }
 
-function deleteClass(an: Analysis, t: Target, cls: PathClass, abs: string, within: { rest: string } | undefined): void {
+function deleteClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, within: { rest: string } | undefined): void {
   const shown = t.path.display;
   const boundary = an.constraints.boundary;
   switch (cls) {
@@ -167,7 +163,7 @@ function deleteClass(an: Analysis, t: Target, cls: PathClass, abs: string, withi
   }
 }
 
-function writeClass(an: Analysis, t: Target, cls: PathClass, abs: string, within: boolean): void {
+function writeClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, within: boolean): void {
   const shown = t.path.display;
   const boundary = an.constraints.boundary;
   switch (cls) {
@@ -192,11 +188,11 @@ function writeClass(an: Analysis, t: Target, cls: PathClass, abs: string, within
   }
 }
 
-export function judgeTargets(an: Analysis): void {
+export function judgeTargets(an: TargetJudge): void {
   for (const t of an.targets) {
     const path = t.path;
     if (path.kind === 'unknown') {
-      an.certain = false;
+      an.uncertain();
       if (t.op !== 'delete' || !t.recursive) continue;
       if (path.relative && !/^(?:\.{1,2}(?:\/|$)|\*|\.\/\*)/.test(path.display)) continue;
       an.add('rm-unknown-target', 'ask', `${t.via} ${path.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t.segment);

@@ -1,63 +1,21 @@
 // git: commands that destroy uncommitted work or rewrite/destroy history, after global options and inline aliases.
-import type { Analysis, Invocation } from './analyze-command.js';
 import { classifyAbs, pathOf } from './classify-path.js';
 import { hasLong, hasShort, longValue, operands } from './flags.js';
+import { parseGit, type GitCall } from './parse-git.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { cloneState, literalArg, UNKNOWN, type Arg, type ShellState } from './resolve-word.js';
-
-export interface GitCall {
-  /** The subcommand ('' when there is none). */
-  sub: string;
-  /** Arguments after the subcommand. */
-  rest: Arg[];
-  /** `-c key=value` pairs, keys lower-cased. */
-  config: Map<string, Arg>;
-  /** Where git works: -C and --work-tree applied; undefined when unknowable. */
-  cwd: string | undefined;
-  /** Global options, as given (to re-run an alias with them). */
-  globals: Arg[];
-}
-
-const GLOBAL_VALUED = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--super-prefix', '--config-env', '--list-cmds', '--attr-source']);
-
-export function parseGit(args: Arg[], cwd: string | undefined): GitCall {
-  const config = new Map<string, Arg>();
-  const globals: Arg[] = [];
-  let where = cwd;
-  let i = 1;
-  for (; i < args.length; i++) {
-    const a = args[i] as Arg;
-    const v = a.value;
-    if (!v.startsWith('-')) break;
-    globals.push(a);
-    const eq = v.indexOf('=');
-    const flag = v.startsWith('--') && eq !== -1 ? v.slice(0, eq) : v;
-    if (!GLOBAL_VALUED.has(flag)) continue;
-    const value = flag !== v ? { ...a, value: v.slice(eq + 1) } : args[++i];
-    if (value === undefined) break;
-    if (flag === v) globals.push(value);
-    if (flag === '-C' || flag === '--work-tree') {
-      const dir = pathOf(value, where);
-      where = dir.kind === 'exact' ? dir.abs : undefined;
-    } else if (flag === '-c') {
-      const at = value.value.indexOf('=');
-      const key = (at === -1 ? value.value : value.value.slice(0, at)).toLowerCase();
-      config.set(key, { ...value, value: at === -1 ? 'true' : value.value.slice(at + 1) });
-    }
-  }
-  return { sub: args[i]?.value ?? '', rest: args.slice(i + 1), config, cwd: where, globals };
-}
 
 /** Config keys whose value git runs as a shell command. */
 const COMMAND_KEYS = /^(?:core\.(?:pager|editor|sshcommand|fsmonitor|askpass)|sequence\.editor|pager\.[\w.-]+|diff\.external|diff\.[\w.-]+\.(?:command|textconv)|merge\.[\w.-]+\.driver|filter\.[\w.-]+\.(?:clean|smudge|process)|credential\.helper|gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|core\.gitproxy)$/;
 
-type GitRule = (git: GitCall, inv: Invocation, an: Analysis) => void;
+type GitRule = (git: GitCall, inv: Invocation, an: RuleContext) => void;
 
-function deny(an: Analysis, inv: Invocation, ruleId: string, message: string): void {
+function deny(an: RuleContext, inv: Invocation, ruleId: string, message: string): void {
   an.add(ruleId, 'deny', message, inv.segment);
 }
 
 /** Destroying local work is harmless in a scratch repo under a temp root. */
-function scratch(git: GitCall, an: Analysis): boolean {
+function scratch(git: GitCall, an: RuleContext): boolean {
   if (git.cwd === undefined) return false;
   const cls = classifyAbs(git.cwd, an.constraints, an.context);
   return cls === 'temp' || cls === 'temp-root';
@@ -286,7 +244,7 @@ function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-function runGit(args: Arg[], inv: Invocation, an: Analysis, aliasDepth: number): void {
+function runGit(args: Arg[], inv: Invocation, an: RuleContext, aliasDepth: number): void {
   const git = parseGit(args, inv.state.cwd);
   if (aliasDepth === 0) {
     for (const name of COMMAND_ENV) {
@@ -316,12 +274,17 @@ function runGit(args: Arg[], inv: Invocation, an: Analysis, aliasDepth: number):
   rule(git, state, an);
 }
 
-export function ruleGit(inv: Invocation, an: Analysis): void {
+export function ruleGit(inv: Invocation, an: RuleContext): void {
   runGit(inv.args, inv, an, 0);
 }
 
 /** The git-filter-repo script called directly. */
-export function ruleGitFilterRepo(inv: Invocation, an: Analysis): void {
+export function ruleGitFilterRepo(inv: Invocation, an: RuleContext): void {
   if (inv.args.some((a) => a.value === '--help' || a.value === '--analyze')) return;
   filterRepo(parseGit([literalArg('git'), literalArg('filter-repo')], inv.state.cwd), inv, an);
 }
+
+export const gitRules: RuleModule[] = [
+  { name: 'git', commands: ['git'], check: ruleGit },
+  { name: 'git-filter-repo', commands: ['git-filter-repo'], check: ruleGitFilterRepo },
+];

@@ -1,9 +1,9 @@
 // The machine itself: disk and partition tools, shutdown, killing every process.
 import { posix } from 'node:path';
-import type { Analysis, Invocation } from './analyze-command.js';
 import { classifyAbs } from './classify-path.js';
 import { hasLong, hasShort, operands } from './flags.js';
 import type { Arg } from './resolve-word.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 
 /** Per tool, flags and words that only list or inspect (fdisk -l, parted print, wipefs without -a …). */
 const READ_ONLY: Record<string, RegExp> = {
@@ -19,7 +19,7 @@ const WRITES = /^(?:mklabel|mkpart|rm|resizepart|rescue|--delete|--zap|--zap-all
 const HELP = /^(?:-h|--help|-V|--version|--usage)$/;
 
 /** mkfs, wipefs, fdisk, parted …: denied unless every operand is a plain file in the repo or a temp root (a disk image). */
-export function ruleDiskTool(inv: Invocation, an: Analysis): void {
+export function ruleDiskTool(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (rest.length === 0 || rest.some((a) => HELP.test(a.value))) return;
   const readOnly = READ_ONLY[inv.name];
@@ -45,13 +45,13 @@ export function ruleDiskTool(inv: Invocation, an: Analysis): void {
   an.add('disk-format', 'deny', `${inv.name} rewrites disks and partition tables (${device}); one wrong device name erases the machine's data. fanout never lets an agent touch disks; ask a human to do it.`, inv.segment);
 }
 
-export function ruleShutdown(inv: Invocation, an: Analysis): void {
+export function ruleShutdown(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (rest.some((a) => a.value === '-c' || a.value === '--help' || a.value === '--show')) return;
   an.add('system-shutdown', 'deny', `${inv.name} takes the machine down, killing every session and process on it. Never shut down or reboot from an agent; ask a human.`, inv.segment);
 }
 
-export function ruleInit(inv: Invocation, an: Analysis): void {
+export function ruleInit(inv: Invocation, an: RuleContext): void {
   const level = inv.args[1]?.value;
   if (level !== undefined && /^[06sS]$/.test(level)) {
     an.add('system-shutdown', 'deny', `${inv.name} ${level} halts or reboots the machine (or drops it to single-user mode). Never change the run level from an agent; ask a human.`, inv.segment);
@@ -60,7 +60,7 @@ export function ruleInit(inv: Invocation, an: Analysis): void {
 
 const POWER = new Set(['poweroff', 'reboot', 'halt', 'kexec', 'suspend', 'hibernate', 'hybrid-sleep', 'suspend-then-hibernate', 'emergency', 'rescue', 'soft-reboot', 'kill-session', 'kill-user', 'terminate-session', 'terminate-user']);
 
-export function ruleSystemctl(inv: Invocation, an: Analysis): void {
+export function ruleSystemctl(inv: Invocation, an: RuleContext): void {
   const verb = inv.args.slice(1).find((a) => !a.value.startsWith('-'))?.value;
   if (verb === undefined) return;
   if (POWER.has(verb) || (verb === 'isolate' && inv.args.some((a) => /^(?:rescue|emergency|poweroff|reboot|halt)(?:\.target)?$/.test(a.value)))) {
@@ -69,7 +69,7 @@ export function ruleSystemctl(inv: Invocation, an: Analysis): void {
 }
 
 /** kill -9 -1 / kill -- -1 signal every process the user may signal; killall5 does the same. */
-export function ruleKill(inv: Invocation, an: Analysis): void {
+export function ruleKill(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (inv.name === 'killall5') {
     an.add('kill-all-processes', 'deny', 'killall5 signals every process on the machine. Kill the specific process by its PID instead.', inv.segment);
@@ -120,7 +120,7 @@ export function ruleKill(inv: Invocation, an: Analysis): void {
 }
 
 /** chroot NEWROOT cmd …: the command's absolute paths live under NEWROOT. */
-export function ruleChroot(inv: Invocation, an: Analysis): void {
+export function ruleChroot(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   let i = 0;
   while (i < rest.length && (rest[i] as Arg).value.startsWith('-')) i += /^--(?:userspec|groups)$/.test((rest[i] as Arg).value) ? 2 : 1;
@@ -129,18 +129,27 @@ export function ruleChroot(inv: Invocation, an: Analysis): void {
   if (!root || command.length === 0) return;
   const rootPath = an.path(root, inv);
   const base = rootPath.kind === 'exact' ? rootPath.abs : rootPath.kind === 'within' ? rootPath.base : undefined;
-  const before = an.targets.length;
-  an.invoke(command, { state: { ...inv.state, cwd: '/' }, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
-  for (const target of an.targets.slice(before)) {
+  const { targets } = an.capture(() => an.invoke(command, { state: { ...inv.state, cwd: '/' }, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined }));
+  for (const target of targets) {
     const path = target.path;
-    if (path.kind === 'unknown') continue;
-    if (base === undefined) {
-      target.path = { kind: 'unknown', display: path.display, relative: false };
-      continue;
+    if (path.kind !== 'unknown') {
+      if (base === undefined) target.path = { kind: 'unknown', display: path.display, relative: false };
+      else {
+        const inner = path.kind === 'exact' ? path.abs : path.base;
+        const host = posix.join(base, inner);
+        target.path = path.kind === 'exact' ? { ...path, abs: host } : { ...path, base: host };
+        target.via = `chroot ${base}: ${target.via}`;
+      }
     }
-    const inner = path.kind === 'exact' ? path.abs : path.base;
-    const host = posix.join(base, inner);
-    target.path = path.kind === 'exact' ? { ...path, abs: host } : { ...path, base: host };
-    target.via = `chroot ${base}: ${target.via}`;
+    an.target(target);
   }
 }
+
+export const systemRules: RuleModule[] = [
+  { name: 'disk-tool', commands: ['mkfs', 'mke2fs', 'mkswap', 'mkdosfs', 'mkntfs', 'wipefs', 'fdisk', 'sfdisk', 'cfdisk', 'gdisk', 'sgdisk', 'parted', 'blkdiscard', 'hdparm', 'badblocks', 'cryptsetup'], check: ruleDiskTool },
+  { name: 'shutdown', commands: ['shutdown', 'reboot', 'halt', 'poweroff'], check: ruleShutdown },
+  { name: 'init', commands: ['init', 'telinit'], check: ruleInit },
+  { name: 'systemctl', commands: ['systemctl', 'loginctl'], check: ruleSystemctl },
+  { name: 'kill', commands: ['kill', 'pkill', 'killall', 'killall5'], check: ruleKill },
+  { name: 'chroot', commands: ['chroot'], check: ruleChroot },
+];

@@ -1,10 +1,10 @@
 // Stop triggers: operations a human must approve (ask), matched on the analysed invocation, never on raw text.
 // Built-in ids have matchers here; custom triggers give `command: 'words * words'` (or `write:` globs, judged with targets).
-import type { Analysis, Invocation } from './analyze-command.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { hasLong, hasShort, operands } from './flags.js';
 import { portMessage } from './judge-ports.js';
 import type { Arg } from './resolve-word.js';
-import { parseGit } from './rules-git.js';
+import { parseGit } from './parse-git.js';
 
 type Matcher = (inv: Invocation) => string | undefined;
 
@@ -282,7 +282,7 @@ export function matchCommandPattern(pattern: string, inv: Invocation): string | 
   return undefined;
 }
 
-export function ruleStopTriggers(inv: Invocation, an: Analysis): void {
+export function ruleStopTriggers(inv: Invocation, an: RuleContext): void {
   for (const trigger of an.constraints.stopTriggers) {
     let matched: string | undefined;
     if (trigger.command !== undefined) matched = inv.args.length > 0 ? matchCommandPattern(trigger.command, inv) : undefined;
@@ -295,7 +295,7 @@ export function ruleStopTriggers(inv: Invocation, an: Analysis): void {
 const PORT_VARS = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'APP_PORT', 'LISTEN_PORT']);
 
 /** `PORT=5432 npm start`, `--port 5432`, `python -m http.server 5432`, `docker run -p 5432:80`: binds a locked port. */
-export function ruleBashPorts(inv: Invocation, an: Analysis): void {
+export function ruleBashPorts(inv: Invocation, an: RuleContext): void {
   const ports = an.constraints.ports;
   if (Object.keys(ports).length === 0 || inv.args.length === 0) return;
   const bound: number[] = [];
@@ -316,3 +316,8 @@ export function ruleBashPorts(inv: Invocation, an: Analysis): void {
     an.add('port-locked', 'ask', portMessage({ port, service, line: 0 }, `\`${inv.args.map((a) => a.value).join(' ')}\``), inv.segment);
   }
 }
+
+export const triggerRules: RuleModule[] = [
+  { name: 'stop-triggers', commands: ['*'], check: ruleStopTriggers },
+  { name: 'bash-ports', commands: ['*'], check: ruleBashPorts },
+];
