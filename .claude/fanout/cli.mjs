@@ -7737,10 +7737,10 @@ var init_lexer = __esm({
             }
             if (next === CH_GT) {
               this.pos += 2;
-              const append = this.pos < this.srcEnd && src.charCodeAt(this.pos) === CH_GT;
-              if (append)
+              const append2 = this.pos < this.srcEnd && src.charCodeAt(this.pos) === CH_GT;
+              if (append2)
                 this.pos++;
-              return this.readRedirectTarget(out, append ? "&>>" : "&>", tokenStart);
+              return this.readRedirectTarget(out, append2 ? "&>>" : "&>", tokenStart);
             }
             this.pos++;
             setToken(out, Token.Amp, "&", tokenStart, this.pos);
@@ -11493,13 +11493,13 @@ var init_parser = __esm({
           const prefix = this.tok.next(LexContext.CommandStart);
           const pos2 = prefix.pos;
           const keywordEnd = prefix.end;
-          let posix11;
+          let posix12;
           let endOfOptions;
           if (isTime) {
             let flag = this.tok.peek(LexContext.CommandStart);
             if (flag.token === Token.Word && flag.keywordEligible && flag.value === "-p") {
               this.tok.next(LexContext.CommandStart);
-              posix11 = { pos: flag.pos, end: flag.end };
+              posix12 = { pos: flag.pos, end: flag.end };
               flag = this.tok.peek(LexContext.CommandStart);
             }
             if (flag.token === Token.Word && flag.keywordEligible && flag.value === "--") {
@@ -11509,7 +11509,7 @@ var init_parser = __esm({
           }
           if (prefixes === void 0)
             prefixes = [];
-          prefixes.push(isTime ? { type: "Time", pos: pos2, end: endOfOptions?.end ?? posix11?.end ?? keywordEnd, keywordEnd, posix: posix11, endOfOptions } : { type: "Negation", pos: pos2, end: keywordEnd });
+          prefixes.push(isTime ? { type: "Time", pos: pos2, end: endOfOptions?.end ?? posix12?.end ?? keywordEnd, keywordEnd, posix: posix12, endOfOptions } : { type: "Negation", pos: pos2, end: keywordEnd });
         }
         const command12 = this.pipelineCommands();
         if (!prefixes)
@@ -12318,10 +12318,32 @@ var init_parser = __esm({
 // src/guard/resolve-word.ts
 import { posix } from "node:path";
 function cloneState(state) {
-  return { cwd: state.cwd, vars: new Map(state.vars), taints: new Map(state.taints), aliases: new Map(state.aliases) };
+  return { cwd: state.cwd, vars: new Map(state.vars), taints: new Map(state.taints), aliases: new Map(state.aliases), arrays: new Map(state.arrays), lists: new Map(state.lists), globs: new Set(state.globs) };
 }
 function newState(cwd) {
-  return { cwd, vars: /* @__PURE__ */ new Map(), taints: /* @__PURE__ */ new Map(), aliases: /* @__PURE__ */ new Map() };
+  return { cwd, vars: /* @__PURE__ */ new Map(), taints: /* @__PURE__ */ new Map(), aliases: /* @__PURE__ */ new Map(), arrays: /* @__PURE__ */ new Map(), lists: /* @__PURE__ */ new Map(), globs: /* @__PURE__ */ new Set() };
+}
+function setVar(state, name, value, taint, list2, glob = false) {
+  state.vars.set(name, value);
+  state.arrays.delete(name);
+  if (glob) state.globs.add(name);
+  else state.globs.delete(name);
+  if (taint) state.taints.set(name, taint);
+  else state.taints.delete(name);
+  if (list2) state.lists.set(name, list2);
+  else state.lists.delete(name);
+}
+function setArray(state, name, values, elements = []) {
+  state.arrays.set(name, values);
+  state.vars.set(name, values[0] ?? "");
+  const taint = elements.find((a2) => a2.taint)?.taint;
+  const list2 = elements.find((a2) => a2.list)?.list;
+  if (taint) state.taints.set(name, taint);
+  else state.taints.delete(name);
+  if (list2) state.lists.set(name, list2);
+  else state.lists.delete(name);
+  if (elements.some((a2) => a2.globAt !== -1)) state.globs.add(name);
+  else state.globs.delete(name);
 }
 function isKnown(arg) {
   return !arg.value.includes(UNKNOWN);
@@ -12352,6 +12374,8 @@ function lookupVar(name, env) {
       return posix.basename(env.home);
     case "CLAUDE_PROJECT_DIR":
       return env.projectDir;
+    case "IFS":
+      return DEFAULT_IFS;
     default:
       return UNKNOWN;
   }
@@ -12373,11 +12397,174 @@ function expandAfterName(text, env) {
   const rest = expandTilde(match[2], env);
   return rest === void 0 ? void 0 : match[1] + rest;
 }
-function addParts(parts, env, acc, first) {
+function append(acc, value, quoted, env, glob = false) {
+  if (acc.globAt === -1 && (glob || !quoted && /[*?[]/.test(value))) acc.globAt = acc.value.length + Math.max(0, value.search(/[*?[]/));
+  if (!quoted && acc.splits.length < MAX_SPLITS) {
+    const ifs = lookupVar("IFS", env);
+    const separators = ifs === UNKNOWN ? DEFAULT_IFS : ifs;
+    if (separators !== "") {
+      for (let i2 = 0; i2 < value.length; i2++) {
+        if (separators.includes(value[i2])) {
+          acc.splits.push(acc.value.length + i2);
+          if (acc.splits.length >= MAX_SPLITS) {
+            acc.value += UNKNOWN;
+            return;
+          }
+        }
+      }
+    }
+  }
+  acc.value += value;
+}
+function globRegex(pattern) {
+  if (pattern.length > 128 || (pattern.match(/\*/g) ?? []).length > 4) return void 0;
+  let out = "";
+  for (let i2 = 0; i2 < pattern.length; i2++) {
+    const c5 = pattern[i2];
+    if (c5 === "*") out += "[^]*";
+    else if (c5 === "?") out += "[^]";
+    else if (c5 === "[") {
+      const close = pattern.indexOf("]", i2 + 2);
+      if (close === -1) out += "\\[";
+      else {
+        const body = pattern.slice(i2 + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        out += `[${body}]`;
+        i2 = close;
+      }
+    } else if (c5 === "\\" && i2 + 1 < pattern.length) out += pattern[++i2].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    else out += c5.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return out;
+}
+function removePattern(value, pattern, operator) {
+  if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || value.length > MAX_PATTERN_VALUE) return UNKNOWN;
+  const source = globRegex(pattern);
+  if (source === void 0) return UNKNOWN;
+  const re2 = new RegExp(`^(?:${source})$`);
+  const prefix = operator.startsWith("#");
+  const longest = operator.length === 2;
+  const lengths = [...Array(value.length + 1).keys()];
+  if (longest) lengths.reverse();
+  for (const n2 of lengths) {
+    const part = prefix ? value.slice(0, n2) : value.slice(value.length - n2);
+    if (re2.test(part)) return prefix ? value.slice(n2) : value.slice(0, value.length - n2);
+  }
+  return value;
+}
+function replacePattern(value, pattern, replacement, operator) {
+  if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || pattern === "") return value.includes(UNKNOWN) ? UNKNOWN : value;
+  if (value.length > MAX_PATTERN_VALUE) return UNKNOWN;
+  const source = globRegex(pattern);
+  if (source === void 0) return UNKNOWN;
+  const anchored = operator === "/#" ? `^(?:${source})` : operator === "/%" ? `(?:${source})$` : source;
+  const re2 = new RegExp(anchored, operator === "//" ? "g" : "");
+  return value.replace(re2, () => replacement);
+}
+function integer2(word, env) {
+  if (word === void 0) return void 0;
+  const text = resolveWord(word, env).value.trim();
+  return /^-?\d{1,9}$/.test(text) ? Number(text) : void 0;
+}
+function slice(value, offset, length) {
+  const start = offset < 0 ? Math.max(0, value.length + offset) : offset;
+  if (length === void 0) return value.slice(start);
+  const end = length < 0 ? value.length + length : start + length;
+  return end < start ? "" : value.slice(start, end);
+}
+function positionalValues(state) {
+  const values = [];
+  for (let i2 = 1; state.vars.has(String(i2)); i2++) values.push(state.vars.get(String(i2)));
+  return values.length > 0 ? values : [UNKNOWN];
+}
+function parameterValues(part, env) {
+  const name = part.parameter;
+  if (name === "@" || name === "*") return { values: positionalValues(env.state), array: true };
+  const array2 = env.state.arrays.get(name);
+  if (part.index !== void 0) {
+    const index = part.index.value;
+    if (index === "@" || index === "*") return { values: array2 ?? [lookupVar(name, env)], array: true };
+    const n2 = integer2(part.index, env);
+    if (n2 === void 0) return { values: [UNKNOWN], array: false };
+    if (array2) return { values: [(n2 < 0 ? array2[array2.length + n2] : array2[n2]) ?? ""], array: false };
+    return { values: [n2 === 0 ? lookupVar(name, env) : ""], array: false };
+  }
+  return { values: [lookupVar(name, env)], array: false };
+}
+function operate(own2, part, env) {
+  const op = part.operation;
+  if (op === void 0) return own2;
+  switch (op.type) {
+    case "Default": {
+      const empty = own2 === "" || own2.includes(UNKNOWN);
+      if (/^:?[-=]$/.test(op.operator)) {
+        return own2.includes(UNKNOWN) || own2 === "" && op.operator.startsWith(":") ? resolveWord(op.operand, env).value : own2;
+      }
+      if (/^:?\+$/.test(op.operator)) {
+        if (own2.includes(UNKNOWN)) return UNKNOWN;
+        return (op.operator === ":+" ? !empty : true) ? resolveWord(op.operand, env).value : "";
+      }
+      return own2;
+    }
+    case "Remove":
+      return removePattern(own2, resolveWord(op.operand, env).value, op.operator);
+    case "Replace":
+      return replacePattern(own2, resolveWord(op.pattern, env).value, resolveWord(op.replacement, env).value, op.operator);
+    case "Slice": {
+      if (own2.includes(UNKNOWN)) return UNKNOWN;
+      const offset = integer2(op.offset, env);
+      const length = op.length === void 0 ? void 0 : integer2(op.length, env);
+      if (offset === void 0 || op.length !== void 0 && length === void 0) return UNKNOWN;
+      return slice(own2, offset, length);
+    }
+    case "CaseModification":
+      if (op.operand !== void 0) return own2.includes(UNKNOWN) ? UNKNOWN : own2;
+      if (op.operator === "^^") return own2.toUpperCase();
+      if (op.operator === ",,") return own2.toLowerCase();
+      if (op.operator === "^") return own2.charAt(0).toUpperCase() + own2.slice(1);
+      return own2.charAt(0).toLowerCase() + own2.slice(1);
+    default:
+      return UNKNOWN;
+  }
+}
+function parameterExpansion(part, env, acc, quoted) {
+  if (part.prefix === "!") {
+    const target = part.index === void 0 && part.operation === void 0 ? lookupVar(part.parameter, env) : UNKNOWN;
+    if (!/^[A-Za-z_]\w*$/.test(target)) {
+      acc.value += UNKNOWN;
+      return;
+    }
+    parameterExpansion({ ...part, prefix: void 0, parameter: target }, env, acc, quoted);
+    return;
+  }
+  const { values, array: array2 } = parameterValues(part, env);
+  if (part.prefix === "#") {
+    const v2 = array2 ? String(values.length) : values[0]?.includes(UNKNOWN) ? UNKNOWN : String(values[0]?.length ?? 0);
+    acc.value += v2;
+    return;
+  }
+  acc.taint ??= env.state.taints.get(part.parameter);
+  acc.list ??= env.state.lists.get(part.parameter);
+  let results = values.map((v2) => operate(spend(v2, env), part, env));
+  if (array2 && part.operation?.type === "Slice") {
+    const offset = integer2(part.operation.offset, env);
+    const length = part.operation.length === void 0 ? void 0 : integer2(part.operation.length, env);
+    results = offset === void 0 ? [UNKNOWN] : values.slice(offset < 0 ? values.length + offset : offset, length === void 0 ? void 0 : (offset < 0 ? values.length + offset : offset) + length);
+  }
+  const star = part.index?.value === "*" || part.parameter === "*";
+  results.forEach((value, i2) => {
+    if (i2 > 0) {
+      if (quoted && star) acc.value += (lookupVar("IFS", env) || " ").charAt(0);
+      else if (quoted) acc.breaks.push(acc.value.length);
+      else append(acc, " ", false, env);
+    }
+    append(acc, value, quoted, env, part.operation === void 0 && env.state.globs.has(part.parameter));
+  });
+}
+function addParts(parts, env, acc, first, quoted) {
   parts.forEach((part, index) => {
     switch (part.type) {
       case "Literal": {
-        const tilde = first && index === 0 ? expandTilde(part.text, env) ?? expandAfterName(part.text, env) : void 0;
+        const tilde = first && index === 0 && !quoted ? expandTilde(part.text, env) ?? expandAfterName(part.text, env) : void 0;
         acc.value += tilde ?? part.value;
         break;
       }
@@ -12387,32 +12574,28 @@ function addParts(parts, env, acc, first) {
         break;
       case "DoubleQuoted":
       case "LocaleString":
-        addParts(part.parts, env, acc, false);
+        addParts(part.parts, env, acc, false, true);
         break;
-      case "SimpleExpansion":
-        acc.value += spend(lookupVar(part.text.slice(1), env), env);
-        acc.taint ??= env.state.taints.get(part.text.slice(1));
-        break;
-      case "ParameterExpansion": {
-        if (part.prefix !== void 0 || part.index !== void 0) {
-          acc.value += UNKNOWN;
+      case "SimpleExpansion": {
+        const name = part.text.slice(1);
+        if (name === "@" || name === "*") {
+          parameterExpansion({ type: "ParameterExpansion", text: part.text, parameter: name, parameterPos: part.pos, parameterEnd: part.end, pos: part.pos, end: part.end, prefix: void 0, index: void 0, operation: void 0 }, env, acc, quoted);
           break;
         }
-        const own2 = spend(lookupVar(part.parameter, env), env);
-        acc.taint ??= env.state.taints.get(part.parameter);
-        const op = part.operation;
-        if (op === void 0) acc.value += own2;
-        else if (op.type === "Default" && /^:?[-=]$/.test(op.operator)) {
-          acc.value += own2.includes(UNKNOWN) || own2 === "" && op.operator.startsWith(":") ? resolveWord(op.operand, env).value : own2;
-        } else if (op.type === "Default" && /^:?\?$/.test(op.operator)) acc.value += own2;
-        else acc.value += UNKNOWN;
+        append(acc, spend(lookupVar(name, env), env), quoted, env, env.state.globs.has(name));
+        acc.taint ??= env.state.taints.get(name);
+        acc.list ??= env.state.lists.get(name);
         break;
       }
+      case "ParameterExpansion":
+        parameterExpansion(part, env, acc, quoted);
+        break;
       case "CommandExpansion":
       case "ProcessSubstitution": {
         const out = env.substitute(part.script, part.text, part.type === "ProcessSubstitution");
-        acc.value += spend(out.value, env);
+        append(acc, spend(out.value, env), quoted || part.type === "ProcessSubstitution", env);
         acc.taint ??= out.taint;
+        acc.list ??= out.list;
         break;
       }
       case "ArithmeticExpansion":
@@ -12427,14 +12610,49 @@ function addParts(parts, env, acc, first) {
     }
   });
 }
-function resolveWord(word, env) {
-  const acc = { value: "", globAt: -1, taint: void 0 };
+function resolveAcc(word, env) {
+  const acc = { value: "", globAt: -1, taint: void 0, list: void 0, splits: [], breaks: [] };
   if (word.parts === void 0) {
     acc.value = (word.text.startsWith("~") ? expandTilde(word.text, env) : expandAfterName(word.text, env)) ?? word.value;
   } else {
-    addParts(word.parts, env, acc, true);
+    addParts(word.parts, env, acc, true, false);
   }
-  return { text: word.text, value: acc.value, globAt: acc.globAt, taint: acc.taint };
+  return acc;
+}
+function resolveWord(word, env) {
+  const acc = resolveAcc(word, env);
+  return { text: word.text, value: acc.value, globAt: acc.globAt, taint: acc.taint, ...acc.list ? { list: acc.list } : {} };
+}
+function expandWord(word, env) {
+  const acc = resolveAcc(word, env);
+  const base = { text: word.text, value: acc.value, globAt: acc.globAt, taint: acc.taint, ...acc.list ? { list: acc.list } : {} };
+  const fields = splitAt(base, acc);
+  return fields.flatMap((field) => expandBraces(field).map((arg) => arg !== field && arg.value.startsWith("~") ? { ...arg, value: expandTilde(arg.value, env) ?? arg.value } : arg));
+}
+function splitAt(arg, acc) {
+  if (acc.splits.length === 0 && acc.breaks.length === 0) return [arg];
+  const cuts = [...acc.splits.map((p2) => [p2, "split"]), ...acc.breaks.map((p2) => [p2, "break"])].sort((a2, b3) => a2[0] - b3[0]);
+  const out = [];
+  const field = (from, to2) => {
+    const value = arg.value.slice(from, to2);
+    const globAt = arg.globAt === -1 || arg.globAt >= to2 || arg.globAt < from ? -1 : value.search(/[*?[]/);
+    out.push({ ...arg, value, globAt });
+  };
+  let start = 0;
+  let keepEmpty = false;
+  for (const [p2, kind] of cuts) {
+    if (kind === "break") {
+      if (p2 > start || keepEmpty || out.length === 0) field(start, p2);
+      start = p2;
+      keepEmpty = true;
+    } else {
+      if (p2 > start) field(start, p2);
+      start = p2 + 1;
+      keepEmpty = false;
+    }
+  }
+  if (arg.value.length > start || keepEmpty) field(start, arg.value.length);
+  return out;
 }
 function expandBraces(arg) {
   if (arg.globAt === -1 || !arg.value.includes("{")) return [arg];
@@ -12477,17 +12695,22 @@ function expandBraces(arg) {
     }
   };
   walk(arg.value);
+  if (out.length === 1 && out[0] === arg.value) return [arg];
   return out.map((value) => {
     const restored = value.replace(/\u0001/g, "{").replace(/\u0002/g, "}");
     const globAt = restored.search(/[*?[]/);
-    return { text: arg.text, value: restored, globAt, taint: arg.taint };
+    return { ...arg, value: restored, globAt };
   });
 }
-var UNKNOWN;
+var UNKNOWN, NUL, DEFAULT_IFS, MAX_SPLITS, MAX_PATTERN_VALUE;
 var init_resolve_word = __esm({
   "src/guard/resolve-word.ts"() {
     "use strict";
     UNKNOWN = "\0";
+    NUL = "\uE000";
+    DEFAULT_IFS = " 	\n";
+    MAX_SPLITS = 65536;
+    MAX_PATTERN_VALUE = 4096;
   }
 });
 
@@ -12551,6 +12774,721 @@ var init_classify_path = __esm({
     "use strict";
     init_resolve_word();
     DISK = /^\/dev\/(?:sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d|sr\d|nbd\d)/;
+  }
+});
+
+// src/guard/flags.ts
+function optionArgs(args) {
+  const end = args.findIndex((a2) => a2.value === "--");
+  return end === -1 ? args : args.slice(0, end);
+}
+function hasShort(args, letter, valued = []) {
+  const opts = optionArgs(args);
+  for (let i2 = 0; i2 < opts.length; i2++) {
+    const v2 = opts[i2].value;
+    if (!/^-[a-zA-Z0-9]/.test(v2) || v2.startsWith("--")) continue;
+    for (let k2 = 1; k2 < v2.length; k2++) {
+      const c5 = v2[k2];
+      if (c5 === letter) return true;
+      if (valued.includes(`-${c5}`)) {
+        if (k2 === v2.length - 1) i2++;
+        break;
+      }
+    }
+  }
+  return false;
+}
+function hasLong(args, ...names) {
+  return optionArgs(args).some((a2) => names.some((n2) => a2.value === n2 || a2.value.startsWith(`${n2}=`)));
+}
+function longValue(args, name) {
+  const opts = optionArgs(args);
+  for (let i2 = 0; i2 < opts.length; i2++) {
+    const v2 = opts[i2].value;
+    if (v2 === name) return opts[i2 + 1]?.value;
+    if (v2.startsWith(`${name}=`)) return v2.slice(name.length + 1);
+  }
+  return void 0;
+}
+function shortValue(args, flag) {
+  const opts = optionArgs(args);
+  for (let i2 = 0; i2 < opts.length; i2++) {
+    const a2 = opts[i2];
+    if (a2.value === flag) return opts[i2 + 1];
+    if (a2.value.startsWith(flag) && !a2.value.startsWith("--") && a2.value.length > flag.length) return { ...a2, value: a2.value.slice(flag.length) };
+  }
+  return void 0;
+}
+function operands(args, valued = []) {
+  const out = [];
+  let afterDashes = false;
+  for (let i2 = 0; i2 < args.length; i2++) {
+    const a2 = args[i2];
+    if (afterDashes) {
+      out.push(a2);
+      continue;
+    }
+    if (a2.value === "--") {
+      afterDashes = true;
+      continue;
+    }
+    if (a2.value.startsWith("-") && a2.value !== "-") {
+      if (valued.includes(a2.value)) i2++;
+      else if (!a2.value.startsWith("--") && valued.some((v2) => v2.length === 2 && a2.value.length === 2 && a2.value === v2)) i2++;
+      continue;
+    }
+    out.push(a2);
+  }
+  return out;
+}
+function canonicalLongOptions(name, args) {
+  const known = GNU_LONG[name];
+  if (!known || !args.some((a2) => a2.value.startsWith("--") && a2.value.length > 2)) return args;
+  const end = args.findIndex((a2) => a2.value === "--");
+  return args.map((arg, i2) => {
+    const m2 = /^--([a-z][a-z0-9-]*)(=[^]*)?$/.exec(arg.value);
+    if (!m2 || end !== -1 && i2 > end || known.includes(m2[1])) return arg;
+    const matches = known.filter((o3) => o3.startsWith(m2[1]));
+    return matches.length === 1 ? { ...arg, value: `--${matches[0]}${m2[2] ?? ""}` } : arg;
+  });
+}
+var GNU_LONG;
+var init_flags = __esm({
+  "src/guard/flags.ts"() {
+    "use strict";
+    GNU_LONG = {
+      rm: ["force", "interactive", "one-file-system", "no-preserve-root", "preserve-root", "recursive", "dir", "verbose", "help", "version"],
+      rmdir: ["ignore-fail-on-non-empty", "parents", "verbose", "help", "version"],
+      shred: ["force", "iterations", "random-source", "size", "remove", "verbose", "exact", "zero", "help", "version"],
+      chmod: ["changes", "silent", "quiet", "verbose", "no-preserve-root", "preserve-root", "reference", "recursive", "help", "version"],
+      chown: ["changes", "dereference", "no-dereference", "from", "silent", "quiet", "reference", "recursive", "verbose", "preserve-root", "no-preserve-root", "help", "version"],
+      chgrp: ["changes", "dereference", "no-dereference", "silent", "quiet", "reference", "recursive", "verbose", "preserve-root", "no-preserve-root", "help", "version"],
+      cp: ["archive", "attributes-only", "backup", "copy-contents", "debug", "force", "interactive", "link", "dereference", "no-clobber", "no-dereference", "preserve", "no-preserve", "parents", "recursive", "reflink", "remove-destination", "sparse", "strip-trailing-slashes", "symbolic-link", "suffix", "target-directory", "no-target-directory", "update", "verbose", "one-file-system", "context", "help", "version"],
+      mv: ["backup", "debug", "exchange", "force", "interactive", "no-clobber", "no-copy", "strip-trailing-slashes", "suffix", "target-directory", "no-target-directory", "update", "verbose", "context", "help", "version"],
+      xargs: ["null", "arg-file", "delimiter", "eof", "replace", "max-lines", "max-args", "max-procs", "interactive", "process-slot-var", "no-run-if-empty", "max-chars", "show-limits", "verbose", "exit", "open-tty", "help", "version"],
+      sed: ["quiet", "silent", "debug", "expression", "file", "follow-symlinks", "in-place", "line-length", "posix", "regexp-extended", "separate", "sandbox", "unbuffered", "null-data", "zero-terminated", "help", "version"],
+      tee: ["append", "ignore-interrupts", "output-error", "help", "version"],
+      truncate: ["no-create", "io-blocks", "reference", "size", "help", "version"],
+      systemctl: ["force", "ignore-inhibitors", "quiet", "no-block", "no-wall", "no-ask-password", "host", "machine", "user", "system", "now", "when", "message", "check-inhibitors", "dry-run", "help", "version"],
+      shutdown: ["help", "halt", "poweroff", "reboot", "kexec", "no-wall", "wall", "dry-run", "show"],
+      pkill: ["signal", "count", "delimiter", "list-name", "list-full", "echo", "inverse", "lightweight", "ignore-case", "full", "pgroup", "group", "newest", "oldest", "older", "parent", "session", "terminal", "euid", "uid", "exact", "pidfile", "logpidfile", "runstates", "cgroup", "ns", "nslist", "queue", "require-handler", "help", "version"],
+      killall: ["exact", "ignore-case", "process-group", "younger-than", "older-than", "interactive", "list", "quiet", "regexp", "signal", "user", "verbose", "version", "wait", "ns", "context"]
+    };
+  }
+});
+
+// src/guard/parse-git.ts
+function parseGit(args, cwd, env = /* @__PURE__ */ new Map()) {
+  const config3 = /* @__PURE__ */ new Map();
+  const globals = [];
+  let where = cwd;
+  const dirOf = (value) => {
+    const dir = pathOf(value, where);
+    return dir.kind === "exact" ? dir.abs : void 0;
+  };
+  const envTree = env.get("GIT_WORK_TREE");
+  const envDir = env.get("GIT_DIR");
+  let gitDir = envDir ? dirOf(envDir) ?? "\0" : void 0;
+  if (envTree) where = dirOf(envTree);
+  let i2 = 1;
+  for (; i2 < args.length; i2++) {
+    const a2 = args[i2];
+    const v2 = a2.value;
+    if (!v2.startsWith("-")) break;
+    globals.push(a2);
+    const eq = v2.indexOf("=");
+    const flag = v2.startsWith("--") && eq !== -1 ? v2.slice(0, eq) : v2;
+    if (!GLOBAL_VALUED.has(flag)) continue;
+    const value = flag !== v2 ? { ...a2, value: v2.slice(eq + 1) } : args[++i2];
+    if (value === void 0) break;
+    if (flag === v2) globals.push(value);
+    if (flag === "-C" || flag === "--work-tree") {
+      where = dirOf(value);
+    } else if (flag === "--git-dir") {
+      gitDir = dirOf(value) ?? "\0";
+    } else if (flag === "-c") {
+      const at2 = value.value.indexOf("=");
+      const key = (at2 === -1 ? value.value : value.value.slice(0, at2)).toLowerCase();
+      config3.set(key, { ...value, value: at2 === -1 ? "true" : value.value.slice(at2 + 1) });
+    }
+  }
+  const sub = args[i2]?.value ?? "";
+  return { sub, rest: canonicalOptions(sub, args.slice(i2 + 1)), config: config3, cwd: where, gitDir, globals };
+}
+function canonicalOptions(sub, rest) {
+  const known = LONG_OPTIONS[sub];
+  if (!known) return rest;
+  const end = rest.findIndex((a2) => a2.value === "--");
+  return rest.map((arg, i2) => {
+    const m2 = /^--([a-z][a-z0-9-]*)(=[^]*)?$/.exec(arg.value);
+    if (!m2 || end !== -1 && i2 > end || known.includes(m2[1])) return arg;
+    const matches = known.filter((o3) => o3.startsWith(m2[1]));
+    return matches.length === 1 ? { ...arg, value: `--${matches[0]}${m2[2] ?? ""}` } : arg;
+  });
+}
+var GLOBAL_VALUED, no, LONG_OPTIONS;
+var init_parse_git = __esm({
+  "src/guard/parse-git.ts"() {
+    "use strict";
+    init_classify_path();
+    GLOBAL_VALUED = /* @__PURE__ */ new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env", "--list-cmds", "--attr-source"]);
+    no = (names) => names.split(" ").flatMap((n2) => [n2, `no-${n2}`]);
+    LONG_OPTIONS = {
+      reset: no("quiet refresh mixed soft hard merge keep recurse-submodules patch intent-to-add pathspec-from-file pathspec-file-nul"),
+      push: no("verbose quiet repo all mirror delete tags dry-run porcelain force force-with-lease force-if-includes recurse-submodules receive-pack exec set-upstream progress prune verify follow-tags signed atomic push-option ipv4 ipv6"),
+      clean: no("quiet dry-run interactive exclude force"),
+      branch: [...no("verbose quiet track set-upstream-to unset-upstream color remotes abbrev all delete move copy list show-current create-reflog edit-description column sort points-at ignore-case recurse-submodules format force"), "contains", "no-contains", "merged", "no-merged"],
+      checkout: no("guess overlay quiet recurse-submodules progress merge conflict detach track orphan ignore-other-worktrees ours theirs patch ignore-skip-worktree-bits pathspec-from-file pathspec-file-nul force"),
+      switch: no("create force-create guess discard-changes quiet recurse-submodules progress merge conflict detach track orphan ignore-other-worktrees force"),
+      restore: no("source staged worktree ignore-unmerged overlay quiet recurse-submodules progress merge conflict ours theirs patch ignore-skip-worktree-bits pathspec-from-file pathspec-file-nul"),
+      rm: no("dry-run quiet cached ignore-unmatch sparse pathspec-from-file pathspec-file-nul force"),
+      gc: no("quiet prune cruft aggressive keep-largest-pack auto force"),
+      prune: no("dry-run verbose progress expire exclude-promisor-objects"),
+      "update-ref": no("deref stdin create-reflog"),
+      stash: no("keep-index staged patch quiet include-untracked all message pathspec-from-file pathspec-file-nul index")
+    };
+  }
+});
+
+// src/guard/stdin-content.ts
+function decodes(inv) {
+  const args = inv.args.slice(1).map((a2) => a2.value);
+  switch (inv.name) {
+    case "base64":
+    case "base32":
+    case "basenc":
+      return args.some((a2) => /^-[a-zA-Z]*[dD]/.test(a2) || a2 === "--decode");
+    case "openssl":
+      return args.includes("-d") || args.includes("base64") || args.includes("-base64");
+    case "xxd":
+      return args.some((a2) => /^-[a-z]*r/.test(a2));
+    case "uudecode":
+    case "gunzip":
+    case "zcat":
+    case "bunzip2":
+    case "bzcat":
+    case "unxz":
+    case "xzcat":
+    case "rev":
+    case "tr":
+      return true;
+    case "gzip":
+    case "bzip2":
+    case "xz":
+    case "zstd":
+    case "brotli":
+      return args.some((a2) => /^-[a-z]*d/.test(a2) || a2 === "--decompress");
+    case "printf": {
+      const rest = args[0] === "-v" ? args.slice(2) : args;
+      const format2 = rest[0] === "--" ? rest[1] : rest[0];
+      const escaped = (a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a2);
+      return format2 !== void 0 && (escaped(format2) || format2.includes("%b") && rest.some(escaped));
+    }
+    case "echo":
+      return args.some((a2) => /^-[a-zA-Z]*e/.test(a2)) && args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a2));
+    default:
+      return false;
+  }
+}
+function isNetwork(inv) {
+  return NETWORK.has(inv.name);
+}
+function pipeContent(producers) {
+  let taint;
+  for (const p2 of producers) {
+    if (!p2) continue;
+    if (isNetwork(p2) || p2.emits === "network" || p2.args.some((a2) => a2.taint === "network")) return { taint: "network", literal: void 0 };
+    if (decodes(p2) || p2.emits === "decode" || p2.args.some((a2) => a2.taint === "decode")) taint = "decode";
+  }
+  if (taint) return { taint, literal: void 0 };
+  const only = producers.length === 1 ? producers[0] : void 0;
+  if (only && only.name === "cat" && only.args.length === 1 && only.stdin?.kind === "text") return { taint: only.stdin.taint, literal: only.stdin.text };
+  if (only && (only.name === "echo" || only.name === "printf") && only.args.slice(1).every(isKnown)) {
+    const printed = printedContent(only);
+    if (printed) return { taint: printed.taint, literal: printed.text };
+  }
+  if (only?.printed) return { taint: only.printed.taint, literal: only.printed.text };
+  return { taint: void 0, literal: void 0 };
+}
+function printedContent(inv) {
+  const words2 = inv.args.slice(1);
+  const taint = words2.find((a2) => a2.taint)?.taint;
+  if (isNetwork(inv)) return { text: "", taint: "network" };
+  if (decodes(inv)) {
+    const literal2 = inv.stdin?.kind === "text" || inv.stdin?.kind === "pipe" && pipeContent(inv.stdin.producers).literal !== void 0;
+    return STRONG_DECODERS.has(inv.name) || literal2 ? { text: "", taint: "decode" } : void 0;
+  }
+  if (inv.printed) return inv.printed;
+  if (inv.name === "echo") {
+    let escapes = false;
+    while (words2[0] && /^-[neE]+$/.test(words2[0].value)) escapes = words2.shift().value.includes("e") || escapes;
+    const text = words2.map((w2) => w2.value).join(" ");
+    return { text: escapes ? unescape(text) : text, taint };
+  }
+  if (inv.name === "printf" && words2[0]) {
+    const rest = words2[0].value === "--" ? words2.slice(1) : words2;
+    if (rest[0]?.value === "-v") return { text: "", taint };
+    if (rest[0]) return { text: printfText(rest[0].value, rest.slice(1).map((w2) => w2.value)), taint };
+  }
+  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "text" && (inv.name === "tee" || words2.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
+  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "pipe") {
+    const content = pipeContent(inv.stdin.producers);
+    if (content.taint || content.literal !== void 0) return { text: content.literal ?? "", taint: content.taint };
+  }
+  return void 0;
+}
+function unescape(text) {
+  return text.replace(/\\(x[0-9a-fA-F]{1,2}|0[0-7]{0,3}|[1-7][0-7]{0,2}|.)/g, (whole, c5) => {
+    if (c5.startsWith("x")) return parseInt(c5.slice(1), 16) === 0 ? NUL : String.fromCharCode(parseInt(c5.slice(1), 16));
+    if (/^[0-7]/.test(c5)) {
+      const code = parseInt(c5, 8) & 255;
+      return code === 0 ? NUL : String.fromCharCode(code);
+    }
+    return ESCAPES[c5] ?? whole;
+  });
+}
+function printfText(format2, args) {
+  const unescaped = unescape(format2);
+  const consumes = (unescaped.match(DIRECTIVE) ?? []).filter((d2) => d2 !== "%%").length;
+  let out = "";
+  let next = 0;
+  do {
+    out += unescaped.replace(DIRECTIVE, (directive) => {
+      if (directive === "%%") return "%";
+      const value = args[next++] ?? "";
+      return directive.endsWith("b") ? unescape(value) : value;
+    });
+  } while (next < args.length && consumes > 0 && out.length < 1e5);
+  return out;
+}
+function stdinCode(inv) {
+  const stdin = inv.stdin;
+  if (stdin === void 0) return { kind: "none" };
+  if (stdin.kind === "text") return stdin.taint ? { kind: "taint", taint: stdin.taint } : { kind: "text", text: stdin.text };
+  const content = pipeContent(stdin.producers);
+  if (content.taint) return { kind: "taint", taint: content.taint };
+  if (content.literal !== void 0) return { kind: "text", text: content.literal };
+  return { kind: "unknown" };
+}
+function taintFinding(ctx, taint, segment, verb) {
+  if (taint === "network") {
+    ctx.add("pipe-to-shell", "deny", `this ${verb} content downloaded from the network as code, unseen. Download it to a file, read it, then run that file.`, segment);
+  } else {
+    ctx.add("decode-to-shell", "deny", `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
+  }
+}
+var STRONG_DECODERS, NETWORK, ESCAPES, DIRECTIVE;
+var init_stdin_content = __esm({
+  "src/guard/stdin-content.ts"() {
+    "use strict";
+    init_resolve_word();
+    STRONG_DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode"]);
+    NETWORK = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "nc", "ncat", "netcat", "socat", "ssh", "telnet", "lwp-request", "lwp-download", "GET", "ftp", "tftp"]);
+    ESCAPES = { n: "\n", t: "	", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", e: "\x1B", "\\": "\\", "'": "'", '"': '"' };
+    DIRECTIVE = /%[-+ #0-9.*]*[sbdiqcxXouaAeEfgG%]/g;
+  }
+});
+
+// src/guard/list-items.ts
+function below(dir) {
+  const base = dir.value.replace(/\/+$/, "") || "/";
+  return { ...dir, value: `${base === "/" ? "" : base}/${UNKNOWN}`, globAt: -1 };
+}
+function capItems(items) {
+  return items.length <= MAX_LIST_ITEMS ? items : [...items.slice(0, MAX_LIST_ITEMS), { text: "(more items)", value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
+}
+function findSelection(find) {
+  const rest = find.args.slice(1);
+  const firstExpr = rest.findIndex((a2) => /^[-(!]/.test(a2.value) && !/^-[HLP]$/.test(a2.value));
+  const roots = (firstExpr === -1 ? rest : rest.slice(0, firstExpr)).filter((a2) => !/^-[HLP]$/.test(a2.value));
+  const expr = firstExpr === -1 ? [] : rest.slice(firstExpr);
+  const filters = [];
+  let filtered = false;
+  for (let i2 = 0; i2 < expr.length; i2++) {
+    const v2 = expr[i2].value;
+    if (!FIND_NARROWING.test(v2)) continue;
+    filtered = true;
+    if (FIND_NAME_TESTS.test(v2)) filters.push(expr[i2 + 1]?.value ?? "*");
+  }
+  const empty = expr.some((a2) => a2.value === "-empty");
+  return { roots: roots.length > 0 ? roots : [literalArg(".")], filters: filtered ? filters.length > 0 ? filters : empty ? void 0 : ["*"] : void 0, filtered, empty };
+}
+function keepsAll(inv) {
+  const args = inv.args.slice(1).map((a2) => a2.value);
+  switch (inv.name) {
+    case "sort":
+    case "uniq":
+    case "cut":
+    case "tr":
+    case "cat":
+    case "tac":
+    case "xargs":
+      return true;
+    case "sed":
+      return !args.some((a2) => /^-[a-z]*n/.test(a2) || /\bd\s*$|\/d$/.test(a2)) || args.includes("1d");
+    case "awk":
+    case "gawk":
+    case "mawk":
+      return args.some((a2) => /^\s*\{\s*print\s+\$\d+\s*\}\s*$/.test(a2));
+    case "tail":
+      return args.some((a2) => /^\+\d+$/.test(a2) || /^-n\+?\d*$/.test(a2)) && args.some((a2) => /^\+[12]$/.test(a2) || a2 === "-n+2" || a2 === "+2");
+    default:
+      return false;
+  }
+}
+function matchesEveryProcess(pattern) {
+  if (EVERYTHING.test(pattern)) return true;
+  if (pattern.length > 100) return false;
+  try {
+    const re2 = new RegExp(pattern);
+    return ["", "bash", "node", "claude", "systemd", "sshd", "init", "python3"].every((name) => re2.test(name));
+  } catch {
+    return false;
+  }
+}
+function processList(inv) {
+  const rest = inv.args.slice(1);
+  const from = inv.args.map((a2) => a2.value).join(" ");
+  if (inv.name === "ps") {
+    const all = rest.some((a2) => /^-[a-zA-Z]*[eA]/.test(a2.value) || /^[a-zA-Z]*x/.test(a2.value) || /^a/.test(a2.value)) && !rest.some((a2) => /^-[a-zA-Z]*[pCuUgGts]$/.test(a2.value) || a2.value === "--pid");
+    return { source: "processes", from, all };
+  }
+  if (inv.name === "pgrep" || inv.name === "pidof") {
+    const patterns = operands(rest, ["-u", "-U", "-g", "-G", "-P", "-s", "-t", "-F", "--euid", "--uid", "--pgroup", "--group", "--parent", "--session", "--terminal", "--pidfile", "-d", "--delimiter"]);
+    const inverse2 = hasShort(rest, "v") || hasLong(rest, "--inverse");
+    const byUser = hasShort(rest, "u") || hasShort(rest, "U") || hasLong(rest, "--euid", "--uid");
+    const all = inv.name === "pgrep" && (inverse2 || patterns.some((p2) => matchesEveryProcess(p2.value)) || byUser && patterns.length === 0);
+    return { source: "processes", from, all };
+  }
+  return void 0;
+}
+function listOrigin(producers) {
+  const first = producers[0];
+  if (!first) return void 0;
+  const from = first.args.map((a2) => a2.value).join(" ");
+  let found;
+  if (first.name === "git") {
+    const git = parseGit(first.runs ?? first.args, first.state.cwd);
+    const sub = git.sub;
+    const rest = git.rest;
+    const pathspec = operands(rest, ["-x", "--exclude", "-X", "--exclude-from", "--exclude-per-directory", "--with-tree", "--format", "-e"]).length > 0;
+    if (sub === "ls-files") {
+      const others = hasShort(rest, "o") || hasLong(rest, "--others");
+      const ignored = hasShort(rest, "i") || hasLong(rest, "--ignored");
+      const deleted = hasShort(rest, "d") || hasLong(rest, "--deleted");
+      const some = hasShort(rest, "m") || hasShort(rest, "u") || hasShort(rest, "k") || hasLong(rest, "--modified", "--unmerged", "--killed");
+      if (others) found = { origin: { source: ignored ? "ignored" : "untracked", from }, roots: [literalArg(".")] };
+      else if (!deleted) found = { origin: { source: "tracked", from, ...pathspec || some ? { filters: ["?"] } : {} }, roots: [literalArg(".")] };
+    } else if (sub === "clean" && (hasShort(rest, "n") || hasLong(rest, "--dry-run"))) {
+      const ignoredOnly = hasShort(rest, "X");
+      found = { origin: { source: ignoredOnly ? "ignored" : "untracked", from }, roots: [literalArg(".")] };
+    } else if (sub === "status" && (hasShort(rest, "s") || hasLong(rest, "--porcelain", "--short"))) {
+      found = { origin: { source: "untracked", from }, roots: [literalArg(".")] };
+    } else if (sub === "diff" && hasLong(rest, "--name-only", "--name-status")) {
+      found = { origin: { source: "tracked", from, filters: ["?"] }, roots: [literalArg(".")] };
+    }
+  } else if (first.name === "find") {
+    const selection = findSelection(first);
+    const filters = selection.filtered ? selection.filters : ["*"];
+    found = { origin: { source: "found", from, ...filters ? { filters } : {} }, roots: selection.roots };
+  } else if (first.name === "fd" || first.name === "fdfind") {
+    found = { origin: { source: "found", from }, roots: [literalArg(".")] };
+  } else if (first.name === "ls") {
+    const ops = operands(first.args.slice(1), ["-I", "--ignore", "-w", "--width", "--format", "--sort", "--time", "--color", "--block-size", "-T", "--tabsize", "--hide"]);
+    found = { origin: { source: "found", from }, roots: ops.length > 0 ? ops : [literalArg(".")] };
+  } else {
+    const processes = processList(first);
+    if (processes) found = { origin: processes, roots: [] };
+  }
+  if (!found) return void 0;
+  for (const stage of producers.slice(1)) {
+    if (!stage) return void 0;
+    if (keepsAll(stage)) continue;
+    const origin = found.origin;
+    if (origin.source === "processes") found = { ...found, origin: { ...origin, all: false } };
+    else if (origin.source === "tracked" || origin.source === "untracked" || origin.source === "ignored") found = { ...found, origin: { ...origin, filters: ["?"] } };
+  }
+  return found;
+}
+function splitItems(text, delimiter2, taint) {
+  const parts = delimiter2 === void 0 ? text.split(/\s+/) : text.split(delimiter2);
+  return capItems(parts.filter(Boolean).map((v2) => ({ text: v2, value: v2, globAt: -1, taint })));
+}
+function stdinText(stdin) {
+  if (stdin?.kind === "text") return { text: stdin.text, taint: stdin.taint };
+  if (stdin?.kind !== "pipe" || stdin.producers.length !== 1) return void 0;
+  const producer = stdin.producers[0];
+  if (!producer) return void 0;
+  const printed = printedContent(producer);
+  if (printed && !printed.taint && printed.text !== "") return printed;
+  return void 0;
+}
+function producerItems(stdin) {
+  if (stdin?.kind === "text") return stdin.items;
+  const producer = stdin?.kind === "pipe" && stdin.producers.length === 1 ? stdin.producers[0] : void 0;
+  return producer ? printedItems(producer) : void 0;
+}
+function printedItems(producer) {
+  if (producer.printed) return producer.printed.items;
+  const args = producer.args.slice(1);
+  if (producer.name === "printf") {
+    const rest = args[0]?.value === "--" ? args.slice(1) : args;
+    const format2 = rest[0];
+    if (!format2 || !/^%s(?:\\n|\\0| |\n)$/.test(format2.value)) return void 0;
+    return rest.slice(1).filter((a2) => a2.globAt !== -1 || !/\s/.test(a2.value));
+  }
+  if (producer.name === "echo" && !args.some((a2) => a2.value.startsWith("-"))) return args.filter((a2) => a2.globAt !== -1 || !/\s/.test(a2.value)).length === args.length ? args : void 0;
+  return void 0;
+}
+function stdinItems(inv, delimiter2) {
+  const items = producerItems(inv.stdin);
+  if (items?.some((a2) => a2.globAt !== -1)) return capItems(items);
+  const text = stdinText(inv.stdin);
+  if (text) return splitItems(text.text, delimiter2, text.taint);
+  const stdin = inv.stdin;
+  if (stdin?.kind === "pipe") {
+    const list2 = listOrigin(stdin.producers.filter((p2, i2, all) => i2 >= all.length - 8 || i2 === 0));
+    if (list2 && list2.origin.source === "processes") return [{ text: list2.origin.from, value: UNKNOWN, globAt: -1, taint: void 0, list: list2.origin }];
+    if (list2) return list2.roots.map((root) => ({ ...below(root), text: list2.origin.from, list: list2.origin }));
+    const producer = stdin.producers.length === 1 ? stdin.producers[0] : void 0;
+    if (producer && (producer.name === "ls" || producer.name === "grep" || producer.name === "rg")) {
+      const roots = producer.name === "ls" ? operands(producer.args.slice(1)) : [];
+      return (roots.length > 0 ? roots : [literalArg(".")]).map(below);
+    }
+  }
+  const taint = stdin?.kind === "pipe" ? pipeContent(stdin.producers).taint : void 0;
+  return [{ text: "(stdin)", value: UNKNOWN, globAt: -1, taint }];
+}
+function xargsItems(inv, ctx) {
+  const xargs = inv.unwrapped.xargs;
+  if (!xargs || xargs.consumed) return [];
+  if (xargs.argFile) {
+    const written = ctx?.writtenScript(xargs.argFile, inv);
+    if (written?.items) return capItems(written.items);
+    if (written) return splitItems(written.text, xargs.delimiter, written.taint);
+    return [{ text: `(${xargs.argFile.value})`, value: UNKNOWN, globAt: -1, taint: void 0 }];
+  }
+  return stdinItems(inv, xargs.delimiter);
+}
+var MAX_LIST_ITEMS, FIND_NAME_TESTS, FIND_NARROWING, EVERYTHING;
+var init_list_items = __esm({
+  "src/guard/list-items.ts"() {
+    "use strict";
+    init_flags();
+    init_parse_git();
+    init_resolve_word();
+    init_stdin_content();
+    MAX_LIST_ITEMS = 4096;
+    FIND_NAME_TESTS = /^-(?:i?name|i?path|i?wholename|i?regex)$/;
+    FIND_NARROWING = /^-(?:i?name|i?path|i?wholename|i?regex|type|mtime|mmin|atime|amin|ctime|cmin|newer|size|empty|user|group|perm|links|inum|samefile)$/;
+    EVERYTHING = /^(?:|\.|\.\*|\.\+|\^|\$|\^\.\*\$?|\.\*\$|\^\.\+|\[\^?\]\*?)$/;
+  }
+});
+
+// src/guard/builtin-effects.ts
+import { posix as posix3 } from "node:path";
+function tempDirOf(dir, target, host) {
+  if (dir.kind !== "within" || target.globAt !== -1 || /(?:^|\/)\.\.(?:\/|$)/.test(dir.rest)) return void 0;
+  const cls = host.classify(dir.base);
+  return cls === "temp" || cls === "temp-root" ? posix3.join(dir.base, dir.rest) : void 0;
+}
+function readOptions(args) {
+  const out = { names: [], array: void 0, delimiter: "\n", raw: false };
+  for (let i2 = 0; i2 < args.length; i2++) {
+    const v2 = args[i2].value;
+    if (v2 === "--") {
+      out.names.push(...args.slice(i2 + 1).map((a2) => a2.value));
+      break;
+    }
+    if (/^-[a-zA-Z]+$/.test(v2)) {
+      for (let k2 = 1; k2 < v2.length; k2++) {
+        const letter = v2[k2];
+        if (letter === "r") out.raw = true;
+        if ("adinNptu".includes(letter)) {
+          const value = k2 < v2.length - 1 ? v2.slice(k2 + 1) : args[++i2]?.value;
+          if (letter === "a") out.array = value;
+          if (letter === "d") out.delimiter = value === "" || value === void 0 ? NUL : value[0];
+          break;
+        }
+      }
+      continue;
+    }
+    out.names.push(v2);
+  }
+  if (out.names.length === 0 && out.array === void 0) out.names.push("REPLY");
+  return out;
+}
+function readFields(line, count3, ifs) {
+  const whitespace = [...ifs].filter((c5) => " 	\n".includes(c5)).join("");
+  const trimmed2 = whitespace ? line.replace(new RegExp(`^[${whitespace}]+|[${whitespace}]+$`, "g"), "") : line;
+  if (count3 <= 1) return [trimmed2];
+  const fields = [];
+  let rest = trimmed2;
+  const separator = new RegExp(`[${ifs.replace(/[\\\]^-]/g, "\\$&") || " "}]+`);
+  while (fields.length < count3 - 1) {
+    const m2 = separator.exec(rest);
+    if (!m2) break;
+    fields.push(rest.slice(0, m2.index));
+    rest = rest.slice(m2.index + m2[0].length);
+  }
+  fields.push(rest);
+  return fields;
+}
+function read(inv, state, host) {
+  const options2 = readOptions(inv.args.slice(1));
+  const text = stdinText(inv.stdin);
+  const ifsAssign = inv.assigns.get("IFS");
+  const ifs = ifsAssign ? ifsAssign.value : lookupVar("IFS", { state, home: host.home, projectDir: host.projectDir });
+  const list2 = inv.stdin?.kind === "pipe" ? listOrigin(inv.stdin.producers)?.origin : void 0;
+  if (text === void 0) {
+    for (const name of options2.names) if (NAME.test(name)) setVar(state, name, UNKNOWN, void 0, list2);
+    if (options2.array && NAME.test(options2.array)) {
+      setArray(state, options2.array, [UNKNOWN]);
+      if (list2) state.lists.set(options2.array, list2);
+    }
+    return;
+  }
+  const line = text.text.split(options2.delimiter)[0] ?? "";
+  if (options2.array && NAME.test(options2.array)) {
+    const separators = ifs === UNKNOWN ? DEFAULT_IFS : ifs;
+    setArray(state, options2.array, separators === "" ? [line] : line.split(new RegExp(`[${separators.replace(/[\\\]^-]/g, "\\$&")}]+`)).filter(Boolean));
+  }
+  const fields = readFields(line, options2.names.length, ifs === UNKNOWN ? DEFAULT_IFS : ifs);
+  options2.names.forEach((name, i2) => {
+    if (NAME.test(name)) setVar(state, name, fields[i2] ?? "", text.taint);
+  });
+}
+function mapfile(inv, state) {
+  const args = inv.args.slice(1);
+  let delimiter2 = "\n";
+  let count3 = 0;
+  let skip = 0;
+  let name = "MAPFILE";
+  for (let i2 = 0; i2 < args.length; i2++) {
+    const v2 = args[i2].value;
+    if (/^-[dnOsucC]$/.test(v2)) {
+      const value = args[++i2]?.value ?? "";
+      if (v2 === "-d") delimiter2 = value === "" ? NUL : value[0];
+      if (v2 === "-n") count3 = Number(value) || 0;
+      if (v2 === "-s") skip = Number(value) || 0;
+      continue;
+    }
+    if (v2.startsWith("-")) continue;
+    name = v2;
+  }
+  if (!NAME.test(name)) return;
+  const globbed = producerItems(inv.stdin);
+  if (globbed?.some((a2) => a2.globAt !== -1)) {
+    setArray(state, name, globbed.map((a2) => a2.value));
+    state.globs.add(name);
+    return;
+  }
+  const text = stdinText(inv.stdin);
+  const list2 = inv.stdin?.kind === "pipe" ? listOrigin(inv.stdin.producers)?.origin : void 0;
+  if (text === void 0) {
+    setArray(state, name, [UNKNOWN]);
+    if (list2) state.lists.set(name, list2);
+    return;
+  }
+  let lines2 = text.text.split(delimiter2);
+  if (lines2[lines2.length - 1] === "") lines2.pop();
+  lines2 = lines2.slice(skip);
+  if (count3 > 0) lines2 = lines2.slice(0, count3);
+  setArray(state, name, lines2);
+}
+function setPositional(state, args) {
+  for (let i2 = 1; state.vars.has(String(i2)); i2++) state.vars.delete(String(i2));
+  args.forEach((arg, i2) => setVar(state, String(i2 + 1), arg.value, arg.taint, arg.list, arg.globAt !== -1));
+}
+function builtinEffects(inv, state, host) {
+  switch (inv.name) {
+    case "cd":
+    case "pushd": {
+      const target = inv.args.slice(1).find((a2) => !a2.value.startsWith("-") || a2.value === "-");
+      if (target === void 0) {
+        state.cwd = host.home;
+        return;
+      }
+      if (target.value === "-") {
+        state.cwd = void 0;
+        return;
+      }
+      const dir = pathOf(target, state.cwd);
+      state.cwd = dir.kind === "exact" ? dir.abs : tempDirOf(dir, target, host);
+      state.vars.delete("PWD");
+      return;
+    }
+    case "popd":
+      state.cwd = void 0;
+      return;
+    case "alias":
+      for (const arg of inv.args.slice(1)) {
+        const eq = arg.value.indexOf("=");
+        if (eq > 0) state.aliases.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
+      }
+      return;
+    case "export":
+    case "declare":
+    case "typeset":
+    case "local":
+    case "readonly":
+      for (const arg of inv.args.slice(1)) {
+        const eq = arg.value.indexOf("=");
+        const name = arg.value.slice(0, eq);
+        if (eq > 0 && NAME.test(name) && !state.arrays.has(name)) setVar(state, name, arg.value.slice(eq + 1), arg.taint, arg.list);
+      }
+      return;
+    case "unset": {
+      if (inv.args.some((a2) => a2.value === "-f")) return;
+      for (const arg of inv.args.slice(1)) if (NAME.test(arg.value)) setVar(state, arg.value, "");
+      return;
+    }
+    case "read":
+      read(inv, state, host);
+      return;
+    case "mapfile":
+    case "readarray":
+      mapfile(inv, state);
+      return;
+    case "printf": {
+      const args = inv.args.slice(1);
+      const v2 = args.findIndex((a2) => a2.value === "-v");
+      const name = args[v2 + 1]?.value;
+      if (v2 === -1 || name === void 0 || !NAME.test(name)) return;
+      const rest = args.slice(v2 + 2).filter((a2, i2) => !(i2 === 0 && a2.value === "--"));
+      const format2 = rest[0];
+      setVar(state, name, format2 ? printfText(format2.value, rest.slice(1).map((a2) => a2.value)) : "", rest.find((a2) => a2.taint)?.taint);
+      return;
+    }
+    case "set": {
+      const dashes = inv.args.findIndex((a2) => a2.value === "--");
+      if (dashes !== -1) setPositional(state, inv.args.slice(dashes + 1));
+      return;
+    }
+    case "shift": {
+      const n2 = Number(inv.args[1]?.value ?? "1") || 1;
+      const values = [];
+      for (let i2 = 1 + n2; state.vars.has(String(i2)); i2++) {
+        const name = String(i2);
+        const value = state.vars.get(name);
+        values.push({ text: `$${name}`, value, globAt: state.globs.has(name) ? Math.max(0, value.search(/[*?[]/)) : -1, taint: state.taints.get(name), list: state.lists.get(name) });
+      }
+      setPositional(state, values);
+      return;
+    }
+    default:
+      return;
+  }
+}
+var NAME;
+var init_builtin_effects = __esm({
+  "src/guard/builtin-effects.ts"() {
+    "use strict";
+    init_classify_path();
+    init_list_items();
+    init_resolve_word();
+    init_stdin_content();
+    NAME = /^[A-Za-z_]\w*$/;
   }
 });
 
@@ -12629,14 +13567,14 @@ var init_glob2 = __esm({
 });
 
 // src/guard/judge-targets.ts
-import { posix as posix3 } from "node:path";
+import { posix as posix4 } from "node:path";
 function lockRule(rel) {
-  return /^\.env/i.test(posix3.basename(rel)) ? "write-env-file" : "locked-file";
+  return /^\.env/i.test(posix4.basename(rel)) ? "write-env-file" : "locked-file";
 }
 function lockFor(rel, locked) {
   const lock = locked.find((l3) => matchGlob(l3.path, rel) && !(l3.except ?? []).some((except) => matchGlob(except, rel)));
   if (lock) return lock;
-  const base = posix3.basename(rel);
+  const base = posix4.basename(rel);
   if (!ENV_FILE.test(base) || ENV_TEMPLATE.test(base)) return void 0;
   if (locked.some((l3) => (l3.except ?? []).some((except) => matchGlob(except, rel)))) return void 0;
   return ENV_FLOOR;
@@ -12648,10 +13586,10 @@ function judgeLocked(an2, t2, abs) {
   if (!lock) return;
   const verb = t2.op === "delete" ? "deletes" : "writes";
   if (lock.level === "block" && t2.copyFrom && t2.copyFrom.length > 0) {
-    const base = posix3.basename(rel);
+    const base = posix4.basename(rel);
     const fromTemplate = t2.copyFrom.every((src) => {
       if (src.kind !== "exact") return false;
-      const name = posix3.basename(src.abs);
+      const name = posix4.basename(src.abs);
       const srcRel = repoRelative(src.abs, an2.context);
       const srcLock = srcRel === void 0 ? void 0 : lockFor(srcRel, an2.constraints.locked);
       return (name.startsWith(`${base}.`) || TEMPLATE.test(name)) && srcLock?.level !== "block";
@@ -12713,9 +13651,9 @@ function deleteClass(an2, t2, cls, abs, within) {
     }
     case "inside": {
       if (within || t2.filters || !t2.recursive) return;
-      const rel = posix3.relative(boundary, abs);
-      if (!rel.includes("/") && !BUILD_DIRS.has(rel) && t2.via !== "mv source") {
-        an2.add("rm-repo-top-level", "ask", `${t2.via} ${shown} recursively deletes ${rel}/, a top-level directory of the project; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t2.segment);
+      const rel = posix4.relative(boundary, abs);
+      if (!rel.includes("/") && !BUILD_DIRS.has(rel) && t2.via !== "mv source" && !looksLikeFile(rel, t2.arg.value)) {
+        an2.add("rm-repo-top-level", "ask", `${t2.via} ${shown} recursively deletes ${rel} at the top of the project, with everything under it; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t2.segment);
       }
       return;
     }
@@ -12740,9 +13678,17 @@ function deleteClass(an2, t2, cls, abs, within) {
     }
   }
 }
+function looksLikeFile(name, written) {
+  if (written.endsWith("/")) return false;
+  return FILE_NAMES.test(name) || /^[^.][^/]*\.(?:[A-Za-z][A-Za-z0-9]{0,9}|[a-z]+\d)$/.test(name);
+}
 function writeClass(an2, t2, cls, abs, within) {
   const shown = t2.path.display;
   const boundary = an2.constraints.boundary;
+  if (MACHINE_SWITCHES.has(abs)) {
+    an2.add("system-shutdown", "deny", `${t2.via} ${shown} writes ${abs}, which reboots, powers off or suspends the machine at once. Never do that from an agent; ask a human.`, t2.segment);
+    return;
+  }
   switch (cls) {
     case "git":
       an2.add("write-git-dir", "deny", `${t2.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t2.segment);
@@ -12764,8 +13710,29 @@ function writeClass(an2, t2, cls, abs, within) {
       return;
   }
 }
+function judgeListed(an2, t2) {
+  const list2 = t2.arg.list;
+  if (!list2 || t2.op !== "delete") return false;
+  const from = `\`${list2.from.length > 80 ? `${list2.from.slice(0, 77)}\u2026` : list2.from}\``;
+  switch (list2.source) {
+    case "untracked":
+      an2.add("git-clean", "deny", `${t2.via} deletes the untracked files ${from} lists: new work that was never committed, which git cannot bring back (what \`git clean -f\` does). Look at the list, then delete specific files by name, or commit first.`, t2.segment);
+      return true;
+    case "ignored":
+      an2.add("git-clean-ignored", "ask", `${t2.via} deletes the ignored files ${from} lists (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Delete the build directories by name.`, t2.segment);
+      return true;
+    case "tracked":
+      if (list2.filters) return false;
+      an2.add("git-rm-force", "deny", `${t2.via} deletes every tracked file ${from} lists, with their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`, t2.segment);
+      return true;
+    default:
+      return false;
+  }
+}
 function judgeTargets(an2) {
-  for (const t2 of an2.targets) {
+  for (const listed of an2.targets) {
+    if (judgeListed(an2, listed)) continue;
+    const t2 = listed.arg.list?.source === "found" && listed.filters === void 0 && listed.arg.list.filters ? { ...listed, filters: listed.arg.list.filters } : listed;
     const path7 = t2.path;
     if (path7.kind === "unknown") {
       an2.uncertain();
@@ -12787,7 +13754,7 @@ function judgeTargets(an2) {
 function fileTarget(abs, op, via) {
   return { op, arg: { text: abs, value: abs, globAt: -1, taint: void 0 }, path: { kind: "exact", abs, display: abs }, recursive: false, segment: abs, via };
 }
-var BUILD_DIRS, HOME_CACHES, TEMPLATE, LEVEL, ENV_FLOOR, ENV_FILE, ENV_TEMPLATE;
+var BUILD_DIRS, HOME_CACHES, TEMPLATE, LEVEL, ENV_FLOOR, ENV_FILE, ENV_TEMPLATE, FILE_NAMES, MACHINE_SWITCHES;
 var init_judge_targets = __esm({
   "src/guard/judge-targets.ts"() {
     "use strict";
@@ -12847,227 +13814,8 @@ var init_judge_targets = __esm({
     };
     ENV_FILE = /^\.env(?:\.[^/]+)?$/i;
     ENV_TEMPLATE = /\.(?:example|sample|template|dist|defaults?|tmpl|tpl)$/i;
-  }
-});
-
-// src/guard/flags.ts
-function optionArgs(args) {
-  const end = args.findIndex((a2) => a2.value === "--");
-  return end === -1 ? args : args.slice(0, end);
-}
-function hasShort(args, letter, valued = []) {
-  const opts = optionArgs(args);
-  for (let i2 = 0; i2 < opts.length; i2++) {
-    const v2 = opts[i2].value;
-    if (!/^-[a-zA-Z0-9]/.test(v2) || v2.startsWith("--")) continue;
-    for (let k2 = 1; k2 < v2.length; k2++) {
-      const c5 = v2[k2];
-      if (c5 === letter) return true;
-      if (valued.includes(`-${c5}`)) {
-        if (k2 === v2.length - 1) i2++;
-        break;
-      }
-    }
-  }
-  return false;
-}
-function hasLong(args, ...names) {
-  return optionArgs(args).some((a2) => names.some((n2) => a2.value === n2 || a2.value.startsWith(`${n2}=`)));
-}
-function longValue(args, name) {
-  const opts = optionArgs(args);
-  for (let i2 = 0; i2 < opts.length; i2++) {
-    const v2 = opts[i2].value;
-    if (v2 === name) return opts[i2 + 1]?.value;
-    if (v2.startsWith(`${name}=`)) return v2.slice(name.length + 1);
-  }
-  return void 0;
-}
-function shortValue(args, flag) {
-  const opts = optionArgs(args);
-  for (let i2 = 0; i2 < opts.length; i2++) {
-    const a2 = opts[i2];
-    if (a2.value === flag) return opts[i2 + 1];
-    if (a2.value.startsWith(flag) && !a2.value.startsWith("--") && a2.value.length > flag.length) return { ...a2, value: a2.value.slice(flag.length) };
-  }
-  return void 0;
-}
-function operands(args, valued = []) {
-  const out = [];
-  let afterDashes = false;
-  for (let i2 = 0; i2 < args.length; i2++) {
-    const a2 = args[i2];
-    if (afterDashes) {
-      out.push(a2);
-      continue;
-    }
-    if (a2.value === "--") {
-      afterDashes = true;
-      continue;
-    }
-    if (a2.value.startsWith("-") && a2.value !== "-") {
-      if (valued.includes(a2.value)) i2++;
-      else if (!a2.value.startsWith("--") && valued.some((v2) => v2.length === 2 && a2.value.length === 2 && a2.value === v2)) i2++;
-      continue;
-    }
-    out.push(a2);
-  }
-  return out;
-}
-var init_flags = __esm({
-  "src/guard/flags.ts"() {
-    "use strict";
-  }
-});
-
-// src/guard/stdin-content.ts
-function decodes(inv) {
-  const args = inv.args.slice(1).map((a2) => a2.value);
-  switch (inv.name) {
-    case "base64":
-    case "base32":
-    case "basenc":
-      return args.some((a2) => /^-[a-zA-Z]*[dD]/.test(a2) || a2 === "--decode");
-    case "openssl":
-      return args.includes("-d") || args.includes("base64") || args.includes("-base64");
-    case "xxd":
-      return args.some((a2) => /^-[a-z]*r/.test(a2));
-    case "uudecode":
-    case "gunzip":
-    case "zcat":
-    case "bunzip2":
-    case "bzcat":
-    case "unxz":
-    case "xzcat":
-    case "rev":
-    case "tr":
-      return true;
-    case "gzip":
-    case "bzip2":
-    case "xz":
-    case "zstd":
-    case "brotli":
-      return args.some((a2) => /^-[a-z]*d/.test(a2) || a2 === "--decompress");
-    case "printf":
-      return args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a2));
-    case "echo":
-      return args.some((a2) => /^-[a-zA-Z]*e/.test(a2)) && args.some((a2) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a2));
-    default:
-      return false;
-  }
-}
-function isNetwork(inv) {
-  return NETWORK.has(inv.name);
-}
-function pipeContent(producers) {
-  let taint;
-  for (const p2 of producers) {
-    if (!p2) continue;
-    if (isNetwork(p2) || p2.args.some((a2) => a2.taint === "network")) return { taint: "network", literal: void 0 };
-    if (decodes(p2) || p2.args.some((a2) => a2.taint === "decode")) taint = "decode";
-  }
-  if (taint) return { taint, literal: void 0 };
-  const only = producers.length === 1 ? producers[0] : void 0;
-  if (only && only.name === "cat" && only.args.length === 1 && only.stdin?.kind === "text") return { taint: only.stdin.taint, literal: only.stdin.text };
-  if (only && (only.name === "echo" || only.name === "printf") && only.args.slice(1).every(isKnown)) {
-    const words2 = only.args.slice(1).map((a2) => a2.value);
-    while (words2[0]?.startsWith("-") && only.name === "echo") words2.shift();
-    return { taint: void 0, literal: words2.join(" ") };
-  }
-  return { taint: void 0, literal: void 0 };
-}
-function printedContent(inv) {
-  const words2 = inv.args.slice(1);
-  const taint = words2.find((a2) => a2.taint)?.taint;
-  if (isNetwork(inv)) return { text: "", taint: "network" };
-  if (decodes(inv)) {
-    const literal2 = inv.stdin?.kind === "text" || inv.stdin?.kind === "pipe" && pipeContent(inv.stdin.producers).literal !== void 0;
-    return STRONG_DECODERS.has(inv.name) || literal2 ? { text: "", taint: "decode" } : void 0;
-  }
-  if (inv.name === "echo") {
-    while (words2[0] && /^-[neE]+$/.test(words2[0].value)) words2.shift();
-    return { text: words2.map((w2) => w2.value).join(" "), taint };
-  }
-  if (inv.name === "printf" && words2[0]) return { text: printfText(words2[0].value, words2.slice(1).map((w2) => w2.value)), taint };
-  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "text" && (inv.name === "tee" || words2.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
-  if ((inv.name === "cat" || inv.name === "tee") && inv.stdin?.kind === "pipe") {
-    const content = pipeContent(inv.stdin.producers);
-    if (content.taint || content.literal !== void 0) return { text: content.literal ?? "", taint: content.taint };
-  }
-  return void 0;
-}
-function printfText(format2, args) {
-  const unescaped = format2.replace(/\\([nt\\])/g, (_m, c5) => c5 === "n" ? "\n" : c5 === "t" ? "	" : "\\");
-  let out = "";
-  let next = 0;
-  do {
-    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? "");
-  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 1e5);
-  return out;
-}
-function stdinCode(inv) {
-  const stdin = inv.stdin;
-  if (stdin === void 0) return { kind: "none" };
-  if (stdin.kind === "text") return stdin.taint ? { kind: "taint", taint: stdin.taint } : { kind: "text", text: stdin.text };
-  const content = pipeContent(stdin.producers);
-  if (content.taint) return { kind: "taint", taint: content.taint };
-  if (content.literal !== void 0) return { kind: "text", text: content.literal };
-  return { kind: "unknown" };
-}
-function taintFinding(ctx, taint, segment, verb) {
-  if (taint === "network") {
-    ctx.add("pipe-to-shell", "deny", `this ${verb} content downloaded from the network as code, unseen. Download it to a file, read it, then run that file.`, segment);
-  } else {
-    ctx.add("decode-to-shell", "deny", `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
-  }
-}
-var STRONG_DECODERS, NETWORK;
-var init_stdin_content = __esm({
-  "src/guard/stdin-content.ts"() {
-    "use strict";
-    init_resolve_word();
-    STRONG_DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode"]);
-    NETWORK = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "nc", "ncat", "netcat", "socat", "ssh", "telnet", "lwp-request", "lwp-download", "GET", "ftp", "tftp"]);
-  }
-});
-
-// src/guard/list-items.ts
-function below(dir) {
-  const base = dir.value.replace(/\/+$/, "") || "/";
-  return { ...dir, value: `${base === "/" ? "" : base}/${UNKNOWN}`, globAt: -1 };
-}
-function capItems(items) {
-  return items.length <= MAX_XARGS_ITEMS ? items : [...items.slice(0, MAX_XARGS_ITEMS), { text: "(more items)", value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
-}
-function xargsItems(inv) {
-  if (!inv.unwrapped.xargs || inv.unwrapped.xargs.consumed) return [];
-  const stdin = inv.stdin;
-  if (stdin?.kind === "text") return capItems(stdin.text.split(/\s+/).filter(Boolean).map((v2) => ({ text: v2, value: v2, globAt: -1, taint: stdin.taint })));
-  const producer = stdin?.kind === "pipe" && stdin.producers.length === 1 ? stdin.producers[0] : void 0;
-  if (producer && (producer.name === "echo" || producer.name === "printf") && producer.args.length > 1) {
-    return capItems(producer.args.slice(1).filter((a2) => !a2.value.startsWith("-")).flatMap((a2) => a2.value.split(/\s+/).filter(Boolean).map((v2) => ({ ...a2, value: v2 }))));
-  }
-  if (producer && (producer.name === "find" || producer.name === "fd" || producer.name === "ls" || producer.name === "grep" || producer.name === "rg")) {
-    const roots = [];
-    if (producer.name === "find") {
-      for (const a2 of producer.args.slice(1)) {
-        if (/^[-(!]/.test(a2.value)) break;
-        roots.push(a2);
-      }
-    } else if (producer.name === "ls") roots.push(...operands(producer.args.slice(1)));
-    return (roots.length > 0 ? roots : [literalArg(".")]).map(below);
-  }
-  const taint = stdin?.kind === "pipe" ? pipeContent(stdin.producers).taint : void 0;
-  return [{ text: "(stdin)", value: UNKNOWN, globAt: -1, taint }];
-}
-var MAX_XARGS_ITEMS;
-var init_list_items = __esm({
-  "src/guard/list-items.ts"() {
-    "use strict";
-    init_flags();
-    init_resolve_word();
-    init_stdin_content();
-    MAX_XARGS_ITEMS = 4096;
+    FILE_NAMES = /^(?:Makefile|GNUmakefile|Dockerfile|Containerfile|LICENSE|LICENCE|COPYING|README|CHANGELOG|AUTHORS|NOTICE|Gemfile|Procfile|Rakefile|Jenkinsfile|Vagrantfile|Brewfile|Pipfile|Justfile|Taskfile|CODEOWNERS)$/;
+    MACHINE_SWITCHES = /* @__PURE__ */ new Set(["/proc/sysrq-trigger", "/sys/power/state", "/sys/power/disk"]);
   }
 });
 
@@ -13111,6 +13859,7 @@ function ruleGnuParallel(inv, an2) {
   const end = rest.findIndex((a2, k2) => k2 >= i2 && /^:::[:+]?$/.test(a2.value));
   const template = rest.slice(i2, end === -1 ? void 0 : end);
   if (template.length === 0) return;
+  const nul = rest.slice(0, i2).some((a2) => a2.value === "-0" || a2.value === "--null");
   const before = agentRuns(an2).runs.length;
   const inputs = [];
   if (end !== -1 && rest[end]?.value !== "::::") {
@@ -13123,6 +13872,7 @@ function ruleGnuParallel(inv, an2) {
       inputs.push(a2);
     }
   }
+  if (end === -1 && inv.stdin) inputs.push(...stdinItems(inv, nul ? NUL : "\n").slice(0, 64));
   for (const input of inputs.length > 0 ? inputs : [void 0]) {
     const filled = input ? fillTemplate(template, input) : template;
     const state = cloneState(inv.state);
@@ -13185,6 +13935,7 @@ var init_rules_agents = __esm({
   "src/guard/rules-agents.ts"() {
     "use strict";
     init_flags();
+    init_list_items();
     init_resolve_word();
     PARALLEL_VALUED = /* @__PURE__ */ new Set(["-j", "--jobs", "-P", "--max-procs", "--joblog", "-S", "--sshlogin", "--delay", "--timeout", "-N", "-n", "--max-args", "--results", "--tmpdir", "--workdir", "-a", "--arg-file", "--colsep", "-C", "-d", "--delimiter", "-I", "--rpl", "--tagstring", "--memfree", "--load", "--retries", "--halt", "--env", "--sshloginfile", "--basefile", "--return", "-L", "--max-lines", "-s", "--max-chars", "-E"]);
     REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/g;
@@ -13319,7 +14070,7 @@ function ruleShell(inv, an2) {
     }
     break;
   }
-  const operands2 = [...rest.slice(i2), ...inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv) : []];
+  const operands2 = [...rest.slice(i2), ...inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv, an2) : []];
   if (command12) {
     const code = operands2[0];
     if (code) an2.runShellString(code, operands2.slice(1), inv);
@@ -13458,16 +14209,16 @@ function write(an2, inv, args, via, copyFrom) {
 function ruleRm(inv, an2) {
   const rest = inv.args.slice(1);
   const recursive = inv.name === "rm" ? hasShort(rest, "r") || hasShort(rest, "R") || hasLong(rest, "--recursive") : true;
-  const targets = [...operands(rest), ...xargsItems(inv)];
+  const targets = [...operands(rest), ...xargsItems(inv, an2)];
   del(an2, inv, targets, recursive, inv.name === "rm" ? recursive ? "rm -r" : "rm" : inv.name);
 }
 function ruleUnlink(inv, an2) {
-  del(an2, inv, [...operands(inv.args.slice(1)), ...xargsItems(inv)], false, inv.name);
+  del(an2, inv, [...operands(inv.args.slice(1)), ...xargsItems(inv, an2)], false, inv.name);
 }
 function ruleShred(inv, an2) {
   const rest = inv.args.slice(1);
-  const files = operands(rest, ["-n", "-s", "--iterations", "--size", "--random-source"]);
-  const removes = hasShort(rest, "u") || hasLong(rest, "--remove");
+  const files = [...operands(rest, ["-n", "-s", "--iterations", "--size", "--random-source"]), ...xargsItems(inv, an2)];
+  const removes = hasShort(rest, "u", ["-n", "-s"]) || hasLong(rest, "--remove");
   for (const arg of files) {
     if (removes) del(an2, inv, [arg], false, "shred -u");
     else write(an2, inv, [arg], "shred");
@@ -13526,7 +14277,7 @@ function ruleCopy(inv, an2) {
   const valued = ["-t", "--target-directory", "-S", "--suffix", "-m", "--mode", "-o", "--owner", "-g", "--group", "--backup"];
   const targetDir = shortValue(rest, "-t") ?? (longValue(rest, "--target-directory") !== void 0 ? literalArg(longValue(rest, "--target-directory")) : void 0);
   const ops = operands(rest, valued);
-  const items = [...ops, ...xargsItems(inv).filter(() => !inv.unwrapped.xargs?.replace)];
+  const items = [...ops, ...xargsItems(inv, an2).filter(() => !inv.unwrapped.xargs?.replace)];
   let sources;
   let dest;
   if (targetDir) {
@@ -13569,13 +14320,13 @@ function ruleTouchLike(inv, an2) {
   if (inv.name === "tee") {
     files = files.filter((a2) => a2.value !== "-");
     const content = printedContent(inv);
-    const append = hasShort(rest, "a") || hasLong(rest, "--append");
+    const append2 = hasShort(rest, "a") || hasLong(rest, "--append");
     for (const file of files) {
       const path7 = an2.path(file, inv);
-      if (path7.kind === "exact") an2.remember(path7.abs, content, append);
+      if (path7.kind === "exact") an2.remember(path7.abs, content, append2);
     }
   }
-  write(an2, inv, [...files, ...inv.unwrapped.xargs ? xargsItems(inv) : []], inv.name);
+  write(an2, inv, [...files, ...inv.unwrapped.xargs ? xargsItems(inv, an2) : []], inv.name);
 }
 function ruleSedInPlace(inv, an2) {
   const rest = inv.args.slice(1);
@@ -13595,7 +14346,7 @@ function ruleSedInPlace(inv, an2) {
       else if (!a2.value.startsWith("-")) files.push(a2);
     }
   } else if (!hasScriptFlag) files = files.slice(1);
-  write(an2, inv, [...files, ...xargsItems(inv)], `${inv.name} -i`);
+  write(an2, inv, [...files, ...xargsItems(inv, an2)], `${inv.name} -i`);
 }
 function ruleDd(inv, an2) {
   for (const a2 of inv.args.slice(1)) {
@@ -13658,7 +14409,7 @@ function rulePermissions(inv, an2) {
   const files = reference || acl ? ops : ops.slice(1);
   const rule = inv.name === "chmod" || acl ? "chmod-outside-repo" : "chown-outside-repo";
   const recursive = hasShort(rest, "R") || hasLong(rest, "--recursive");
-  for (const arg of [...files, ...xargsItems(inv)]) {
+  for (const arg of [...files, ...xargsItems(inv, an2)]) {
     const path7 = an2.path(arg, inv);
     if (path7.kind === "unknown") {
       if (recursive && !path7.relative) an2.add(rule, "ask", `${inv.name} -R on ${path7.display}, a path unknown until the command runs; use a literal path inside the project.`, inv.segment);
@@ -13700,57 +14451,24 @@ var init_rules_files = __esm({
   }
 });
 
-// src/guard/parse-git.ts
-function parseGit(args, cwd) {
-  const config3 = /* @__PURE__ */ new Map();
-  const globals = [];
-  let where = cwd;
-  let i2 = 1;
-  for (; i2 < args.length; i2++) {
-    const a2 = args[i2];
-    const v2 = a2.value;
-    if (!v2.startsWith("-")) break;
-    globals.push(a2);
-    const eq = v2.indexOf("=");
-    const flag = v2.startsWith("--") && eq !== -1 ? v2.slice(0, eq) : v2;
-    if (!GLOBAL_VALUED.has(flag)) continue;
-    const value = flag !== v2 ? { ...a2, value: v2.slice(eq + 1) } : args[++i2];
-    if (value === void 0) break;
-    if (flag === v2) globals.push(value);
-    if (flag === "-C" || flag === "--work-tree") {
-      const dir = pathOf(value, where);
-      where = dir.kind === "exact" ? dir.abs : void 0;
-    } else if (flag === "-c") {
-      const at2 = value.value.indexOf("=");
-      const key = (at2 === -1 ? value.value : value.value.slice(0, at2)).toLowerCase();
-      config3.set(key, { ...value, value: at2 === -1 ? "true" : value.value.slice(at2 + 1) });
-    }
-  }
-  return { sub: args[i2]?.value ?? "", rest: args.slice(i2 + 1), config: config3, cwd: where, globals };
-}
-var GLOBAL_VALUED;
-var init_parse_git = __esm({
-  "src/guard/parse-git.ts"() {
-    "use strict";
-    init_classify_path();
-    GLOBAL_VALUED = /* @__PURE__ */ new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env", "--list-cmds", "--attr-source"]);
-  }
-});
-
 // src/guard/rules-git.ts
 function deny(an2, inv, ruleId, message2) {
   an2.add(ruleId, "deny", message2, inv.segment);
 }
 function scratch(git, an2) {
-  if (git.cwd === void 0) return false;
-  const cls = classifyAbs(git.cwd, an2.constraints, an2.context);
-  return cls === "temp" || cls === "temp-root";
+  if (git.cwd === void 0 || !isTemp(git.cwd, an2)) return false;
+  return git.gitDir === void 0 || isTemp(git.gitDir, an2);
+}
+function gitAliases(an2) {
+  return an2.memory("git-aliases", () => /* @__PURE__ */ new Map());
 }
 function shellQuote(value) {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 function runGit(args, inv, an2, aliasDepth) {
-  const git = parseGit(args, inv.state.cwd);
+  const env = new Map(inv.assigns);
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE"]) if (!env.has(name) && inv.state.vars.has(name)) env.set(name, literalArg(inv.state.vars.get(name)));
+  const git = parseGit(args, inv.state.cwd, env);
   if (aliasDepth === 0) {
     for (const name of COMMAND_ENV) {
       const value = inv.assigns.get(name) ?? (inv.state.vars.has(name) ? literalArg(inv.state.vars.get(name)) : void 0);
@@ -13762,14 +14480,18 @@ function runGit(args, inv, an2, aliasDepth) {
       an2.runShellString(value.value.startsWith("!") ? { ...value, value: value.value.slice(1) } : value, [], inv);
     }
   }
-  const alias = git.config.get(`alias.${git.sub.toLowerCase()}`);
+  const alias = git.config.get(`alias.${git.sub.toLowerCase()}`) ?? (SUBCOMMANDS.has(git.sub) ? void 0 : gitAliases(an2).get(git.sub.toLowerCase()));
   if (alias && aliasDepth < 5) {
     if (alias.value.startsWith("!")) {
       const code = `${alias.value.slice(1)} ${git.rest.map((a2) => shellQuote(a2.value)).join(" ")}`;
-      an2.runShellString({ ...alias, value: code.trim() }, [], inv);
+      const top = git.cwd !== void 0 && (git.cwd === an2.context.repoRoot || git.cwd.startsWith(`${an2.context.repoRoot}/`)) ? an2.context.repoRoot : git.cwd;
+      if (/^[\w ./=:,@%+-]+$/.test(code.trim())) inv.runs = code.trim().split(/\s+/).map((w2) => literalArg(w2));
+      an2.runShellString({ ...alias, value: code.trim() }, [], { ...inv, state: { ...cloneState(inv.state), cwd: top } });
     } else {
       const words2 = alias.value.split(/\s+/).filter(Boolean).map((w2) => ({ ...alias, value: w2 }));
-      runGit([args[0], ...git.globals, ...words2, ...git.rest], inv, an2, aliasDepth + 1);
+      const expanded = [args[0], ...git.globals, ...words2, ...git.rest];
+      inv.runs = expanded;
+      runGit(expanded, inv, an2, aliasDepth + 1);
     }
     return;
   }
@@ -13785,15 +14507,17 @@ function ruleGitFilterRepo(inv, an2) {
   if (inv.args.some((a2) => a2.value === "--help" || a2.value === "--analyze")) return;
   filterRepo(parseGit([literalArg("git"), literalArg("filter-repo")], inv.state.cwd), inv, an2);
 }
-var COMMAND_KEYS, looksLikePath, reset, checkout, restore, clean, stash, worktree, switchBranch, PROTECTED, branchOf, PUSH_VALUED, push, branch, updateRef, reflog, filterBranch, filterRepo, gc, clone2, config2, rm, COMMAND_ENV, SUBCOMMANDS, gitRules;
+var COMMAND_KEYS, isTemp, looksLikePath, reset, checkout, restore, clean, stash, worktree, switchBranch, PROTECTED, branchOf, PUSH_VALUED, push, branch, updateRef, reflog, filterBranch, filterRepo, gc, clone2, config2, rm, readTree, submodule, COMMAND_ENV, SUBCOMMANDS, gitRules;
 var init_rules_git = __esm({
   "src/guard/rules-git.ts"() {
     "use strict";
     init_classify_path();
     init_flags();
+    init_list_items();
     init_parse_git();
     init_resolve_word();
     COMMAND_KEYS = /^(?:core\.(?:pager|editor|sshcommand|fsmonitor|askpass)|sequence\.editor|pager\.[\w.-]+|diff\.external|diff\.[\w.-]+\.(?:command|textconv)|merge\.[\w.-]+\.driver|filter\.[\w.-]+\.(?:clean|smudge|process)|credential\.helper|gpg\.program|gpg\.\w+\.program|uploadpack\.packobjectshook|core\.gitproxy)$/;
+    isTemp = (abs, an2) => ["temp", "temp-root"].includes(classifyAbs(abs, an2.constraints, an2.context));
     looksLikePath = (v2) => v2 === "." || v2 === ".." || /^\.{1,2}\//.test(v2) || /[*?[]/.test(v2) || /\.[A-Za-z][A-Za-z0-9]*$/.test(v2) || v2.endsWith("/");
     reset = (git, inv, an2) => {
       if (!hasLong(git.rest, "--hard") || scratch(git, an2)) return;
@@ -13883,6 +14607,11 @@ var init_rules_git = __esm({
         deny(an2, inv, "git-push-delete-main", `this deletes the remote ${mainDeleted} branch, the project's history for everyone. Never delete main/master remotely; delete feature branches by name instead.`);
         return;
       }
+      const remoteDeleted = deleted.filter((b3) => b3 !== "");
+      if (remoteDeleted.length > 0 || deleting && refspecs.length === 0) {
+        const which = remoteDeleted.length > 0 ? remoteDeleted.join(", ") : "a branch";
+        an2.add("git-push-delete-branch", "ask", `this deletes the branch ${which} on the remote${remote ? ` ${remote.value}` : ""}, for everyone who uses it, and commits only it holds may be lost; a human should confirm.`, inv.segment);
+      }
       if (hasLong(rest, "--force-with-lease", "--force-if-includes")) {
         const lease = longValue(rest, "--force-with-lease");
         const leased = lease?.includes(":") ? branchOf(lease.slice(0, lease.indexOf(":"))) : lease;
@@ -13905,6 +14634,13 @@ var init_rules_git = __esm({
       const forceDelete = hasShort(rest, "D") || (hasShort(rest, "d") || hasLong(rest, "--delete")) && (hasShort(rest, "f") || hasLong(rest, "--force"));
       if (forceDelete && !scratch(git, an2)) {
         deny(an2, inv, "git-branch-force-delete", "git branch -D deletes a branch even when its commits are merged nowhere, losing them. Use `git branch -d`, which refuses to delete unmerged work; merge or push the branch first.");
+        return;
+      }
+      const force = hasShort(rest, "f", ["-u", "-t"]) || hasLong(rest, "--force");
+      const other = hasShort(rest, "d") || hasShort(rest, "m") || hasShort(rest, "M") || hasShort(rest, "c") || hasShort(rest, "C") || hasLong(rest, "--delete", "--move", "--copy", "--list", "--edit-description", "--set-upstream-to", "--unset-upstream") || hasShort(rest, "l");
+      const name = operands(rest, ["-u", "--set-upstream-to", "--sort", "--points-at", "--format", "--contains", "--no-contains", "--merged", "--no-merged"])[0];
+      if (force && !other && name && !scratch(git, an2)) {
+        deny(an2, inv, "git-branch-force-move", `git branch --force ${name.value} moves an existing branch ${name.value} to another commit; the commits only it pointed to are lost from the branch. Create a new branch instead, or merge; ask a human before moving a branch by force.`);
       }
     };
     updateRef = (git, inv, an2) => {
@@ -13939,15 +14675,22 @@ var init_rules_git = __esm({
     };
     config2 = (git, inv, an2) => {
       const rest = git.rest;
-      if (hasLong(rest, "--get", "--get-all", "--get-regexp", "--get-urlmatch", "--list", "--unset", "--unset-all", "--remove-section", "--rename-section", "--edit") || hasShort(rest, "l") || hasShort(rest, "e")) return;
+      if (hasLong(rest, "--unset", "--unset-all")) {
+        const key2 = operands(rest, ["-f", "--file", "--blob"])[0]?.value.toLowerCase();
+        if (key2?.startsWith("alias.")) gitAliases(an2).delete(key2.slice(6));
+        return;
+      }
+      if (hasLong(rest, "--get", "--get-all", "--get-regexp", "--get-urlmatch", "--list", "--remove-section", "--rename-section", "--edit") || hasShort(rest, "l") || hasShort(rest, "e")) return;
       let ops = operands(rest, ["-f", "--file", "--blob", "-t", "--type", "--default", "--comment", "--value"]);
       if (["set", "get", "list", "unset", "edit", "rename-section", "remove-section"].includes(ops[0]?.value ?? "")) {
         if (ops[0]?.value !== "set") return;
         ops = ops.slice(1);
       }
+      const aliases = gitAliases(an2);
       const [key, value] = ops;
       if (!key || !value) return;
       const name = key.value.toLowerCase();
+      if (name.startsWith("alias.")) aliases.set(name.slice(6), value);
       if (name.startsWith("alias.") && value.value.startsWith("!")) an2.runShellString({ ...value, value: value.value.slice(1) }, [], inv);
       else if (COMMAND_KEYS.test(name)) an2.runShellString(value.value.startsWith("!") ? { ...value, value: value.value.slice(1) } : value, [], inv);
     };
@@ -13955,7 +14698,7 @@ var init_rules_git = __esm({
       const rest = git.rest;
       if (hasLong(rest, "--cached", "--dry-run") || hasShort(rest, "n") || !(hasShort(rest, "f") || hasLong(rest, "--force")) || scratch(git, an2)) return;
       const recursive = hasShort(rest, "r");
-      for (const spec of operands(rest, ["--pathspec-from-file"])) {
+      for (const spec of [...operands(rest, ["--pathspec-from-file"]), ...xargsItems(inv, an2)]) {
         const whole = /^:\/?\*?$/.test(spec.value) ? { kind: "exact", abs: an2.context.repoRoot } : pathOf(spec, git.cwd);
         const everything = whole.kind === "exact" && whole.abs === an2.context.repoRoot || whole.kind === "within" && whole.base === an2.context.repoRoot && /^\*\/?$/.test(whole.rest);
         if (everything && recursive) {
@@ -13964,7 +14707,25 @@ var init_rules_git = __esm({
         }
         const state = { ...cloneState(inv.state), cwd: git.cwd };
         an2.target({ op: "delete", arg: spec, path: an2.path(spec, { ...inv, state }), recursive, segment: inv.segment, via: "git rm -f" });
+        an2.add("git-rm-force", "ask", `git rm -f ${spec.value} deletes tracked files from the working tree, and -f throws away the uncommitted changes they hold; a human should confirm. Commit or \`git stash\` first; \`git rm\` without -f refuses to lose changes, and \`git rm --cached\` only stops tracking.`, inv.segment);
       }
+    };
+    readTree = (git, inv, an2) => {
+      const rest = git.rest;
+      if (scratch(git, an2)) return;
+      if (git.sub === "read-tree" && hasShort(rest, "u") && (hasLong(rest, "--reset") || hasShort(rest, "m"))) {
+        deny(an2, inv, "git-reset-hard", "git read-tree -u --reset overwrites the working tree with another tree, destroying uncommitted changes (what git reset --hard does). Commit or `git stash` first.");
+      } else if (git.sub === "checkout-index" && (hasShort(rest, "f") || hasLong(rest, "--force")) && (hasShort(rest, "a") || hasLong(rest, "--all") || operands(rest, ["--prefix", "--stage"]).length > 0)) {
+        deny(an2, inv, "git-checkout-discard", "git checkout-index -f overwrites working-tree files with the staged version, destroying their uncommitted changes. Commit or `git stash` first.");
+      }
+    };
+    submodule = (git, inv, an2) => {
+      const rest = git.rest.filter((a2) => a2.value !== "--quiet" && a2.value !== "-q");
+      if (rest[0]?.value !== "foreach") return;
+      const words2 = rest.slice(1).filter((a2, i2) => !(i2 === 0 && a2.value === "--recursive"));
+      if (words2.length === 0) return;
+      const code = { text: words2.map((w2) => w2.text).join(" "), value: words2.map((w2) => w2.value).join(" "), globAt: -1, taint: words2.find((w2) => w2.taint)?.taint };
+      an2.runShellString(code, [], { ...inv, state: { ...cloneState(inv.state), cwd: void 0 } });
     };
     COMMAND_ENV = ["GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "GIT_PROXY_COMMAND", "PAGER", "EDITOR", "VISUAL"];
     SUBCOMMANDS = /* @__PURE__ */ new Map([
@@ -13985,7 +14746,10 @@ var init_rules_git = __esm({
       ["filter-repo", filterRepo],
       ["gc", gc],
       ["prune", gc],
-      ["clone", clone2]
+      ["clone", clone2],
+      ["read-tree", readTree],
+      ["checkout-index", readTree],
+      ["submodule", submodule]
     ]);
     gitRules = [
       { name: "git", commands: ["git"], check: ruleGit },
@@ -13995,7 +14759,7 @@ var init_rules_git = __esm({
 });
 
 // src/guard/rules-infra.ts
-import { posix as posix4 } from "node:path";
+import { posix as posix5 } from "node:path";
 function splitOptions(args, valued) {
   let i2 = 0;
   for (; i2 < args.length; i2++) {
@@ -14035,7 +14799,7 @@ function mountsOf(options2, inv, an2) {
     if (!/^[/.~]/.test(source) && !source.includes("\0")) continue;
     const path7 = an2.path({ ...volume, value: source }, inv);
     const host = path7.kind === "exact" ? path7.abs : path7.kind === "within" ? path7.base : "/";
-    mounts.push({ host, container: posix4.resolve("/", target), readOnly: /(?:^|,)ro(?:,|$)/.test(flags ?? "") });
+    mounts.push({ host, container: posix5.resolve("/", target), readOnly: /(?:^|,)ro(?:,|$)/.test(flags ?? "") });
   }
   for (const spec of optionValues(options2, ["--mount"])) {
     const fields = new Map(spec.value.split(",").map((kv) => [kv.split("=")[0] ?? "", kv.includes("=") ? kv.slice(kv.indexOf("=") + 1) : "true"]));
@@ -14045,7 +14809,7 @@ function mountsOf(options2, inv, an2) {
     if (!source || !target) continue;
     const path7 = an2.path(literalArg(source), inv);
     const host = path7.kind === "exact" ? path7.abs : path7.kind === "within" ? path7.base : "/";
-    mounts.push({ host, container: posix4.resolve("/", target), readOnly: fields.has("readonly") || fields.has("ro") });
+    mounts.push({ host, container: posix5.resolve("/", target), readOnly: fields.has("readonly") || fields.has("ro") });
   }
   return mounts;
 }
@@ -14054,7 +14818,7 @@ function toHost(path7, mounts) {
   const inner = path7.kind === "exact" ? path7.abs : path7.base;
   const mount = mounts.filter((m2) => isInside(m2.container, inner)).sort((a2, b3) => b3.container.length - a2.container.length)[0];
   if (!mount || mount.readOnly) return void 0;
-  const host = posix4.join(mount.host, posix4.relative(mount.container, inner));
+  const host = posix5.join(mount.host, posix5.relative(mount.container, inner));
   return path7.kind === "exact" ? { kind: "exact", abs: host, display: `${path7.display} (host ${host})` } : { ...path7, base: host, display: `${path7.display} (host ${host})` };
 }
 function inContainer(command12, mounts, workdir, inv, an2, where) {
@@ -14089,13 +14853,13 @@ function containerRun(inv, an2, args, where) {
     }
     return;
   }
-  inContainer(command12, mounts, posix4.resolve("/", workdir), inv, an2, where);
+  inContainer(command12, mounts, posix5.resolve("/", workdir), inv, an2, where);
 }
 function containerExec(inv, an2, args, where) {
   const { options: options2, word: container, rest } = splitOptions(args, EXEC_VALUED);
   if (!container) return;
   const workdir = optionValues(options2, ["-w", "--workdir"])[0]?.value ?? "/";
-  inContainer(rest, [], posix4.resolve("/", workdir), inv, an2, where);
+  inContainer(rest, [], posix5.resolve("/", workdir), inv, an2, where);
 }
 function volumeDelete(inv, an2, what) {
   an2.add("docker-volume-delete", "ask", `${what} deletes Docker volumes, which hold databases and other data that exists nowhere else; a human should confirm. Remove containers and images (docker rm, docker image prune) without touching volumes.`, inv.segment);
@@ -14284,7 +15048,7 @@ var init_rules_infra = __esm({
 });
 
 // src/guard/scan-code.ts
-import { posix as posix5 } from "node:path";
+import { posix as posix6 } from "node:path";
 function endOfString(code, i2) {
   const q3 = code[i2];
   if ((q3 === '"' || q3 === "'") && code.startsWith(q3.repeat(3), i2)) {
@@ -14436,7 +15200,8 @@ function substitute(expr, vars) {
   return out;
 }
 function evalExpr(exprIn, vars, env, asPath) {
-  const expr = substitute(exprIn, vars);
+  const resolved = substitute(exprIn, vars);
+  const expr = asPath && !isQuote(resolved.trim()[0]) ? resolved.replace(/\brequire\s*\(\s*(["'])(?:node:)?[\w/-]+\1\s*\)/g, "") : resolved;
   const taint = taintOf(expr);
   const lits = literals(expr, env);
   const bare = withoutLiterals(expr);
@@ -14449,14 +15214,14 @@ function evalExpr(exprIn, vars, env, asPath) {
   }
   let value;
   const parts = lits.map((l3) => l3.replace(/^~(?=\/|$)/, ""));
-  if (home) value = posix5.join(env.home, ...parts);
+  if (home) value = posix6.join(env.home, ...parts);
   else if (lits.length > 0) {
     const first = lits[0].replace(/^~(?=\/|$)/, env.home);
-    value = lits.length > 1 && /join|\/|\+|,|catfile/.test(bare) ? posix5.join(first, ...lits.slice(1)) : first;
+    value = lits.length > 1 && /join|\/|\+|,|catfile/.test(bare) ? posix6.join(first, ...lits.slice(1)) : first;
     if (unknownParts && !first.startsWith("/")) value = UNKNOWN;
   } else if (CWD.test(expr)) value = ".";
   else return { value: UNKNOWN, taint };
-  if (unknownParts && value !== UNKNOWN) value = posix5.join(value, UNKNOWN);
+  if (unknownParts && value !== UNKNOWN) value = posix6.join(value, UNKNOWN);
   return { value, taint };
 }
 function listElements(expr) {
@@ -14514,9 +15279,23 @@ function backtickShells(code, ctx) {
     }
   }
 }
+function forkLoop(bare, lang) {
+  const fork = FORKS[lang];
+  if (fork && (lang === "pl" || lang === "rb") && POSTFIX.test(bare)) return "fork";
+  const loop = ENDLESS.exec(bare);
+  if (!loop) return void 0;
+  const body = bare.slice(loop.index);
+  const forked = fork?.exec(body);
+  if (forked) return forked[0].trim();
+  const spawned = SPAWNS[lang]?.exec(body);
+  if (spawned && !PAUSE.test(body)) return spawned[0].trim();
+  return void 0;
+}
 function scanCode(codeIn, env) {
   const code = codeIn.length > MAX_SCAN_CHARS ? codeIn.slice(0, MAX_SCAN_CHARS) : codeIn;
   const ctx = { code, env, vars: assignments(code), effects: [] };
+  const bomb = forkLoop(withoutLiterals(code), env.lang);
+  if (bomb) ctx.effects.push({ kind: "fork-bomb", fn: bomb });
   const inString = stringMask(code);
   for (const sink of SINKS) {
     if (sink.langs && !sink.langs.includes(env.lang)) continue;
@@ -14566,7 +15345,7 @@ function stringMask(code) {
   }
   return mask;
 }
-var MAX_SCAN_CHARS, MAX_MATCHES_PER_SINK, MAX_VARS, HOME, CWD, NETWORK2, DECODE, DECODE_LITERAL, PATH_API, isQuote, postfixIf, path, str2, element, recursiveOpt, DELETE_REC, SINKS, LANGS, langOf;
+var MAX_SCAN_CHARS, MAX_MATCHES_PER_SINK, MAX_VARS, HOME, CWD, NETWORK2, DECODE, DECODE_LITERAL, PATH_API, isQuote, postfixIf, path, str2, element, recursiveOpt, DELETE_REC, SINKS, FORKS, SPAWNS, ENDLESS, POSTFIX, PAUSE, LANGS, langOf;
 var init_scan_code = __esm({
   "src/guard/scan-code.ts"() {
     "use strict";
@@ -14652,7 +15431,11 @@ var init_scan_code = __esm({
     postfixIf = (code, i2) => code.startsWith("if", i2) && /\s/.test(code[i2 - 1] ?? "") && !/\w/.test(code[i2 + 2] ?? "");
     path = (ctx, expr) => expr === void 0 ? { value: UNKNOWN, taint: void 0 } : evalExpr(expr, ctx.vars, ctx.env, true);
     str2 = (ctx, expr) => expr === void 0 ? { value: UNKNOWN, taint: void 0 } : evalExpr(expr, ctx.vars, ctx.env, false);
-    element = (ctx, expr) => HOME.test(substitute(expr, ctx.vars)) ? path(ctx, expr) : str2(ctx, expr);
+    element = (ctx, expr) => {
+      const resolved = substitute(expr, ctx.vars);
+      const literal2 = withoutLiterals(resolved).trim() === '""';
+      return !literal2 && HOME.test(resolved) ? path(ctx, expr) : str2(ctx, expr);
+    };
     recursiveOpt = (args) => args.slice(1).some((a2) => /recursive\s*[:=]\s*(?:true|TRUE|True|1)|\{\s*recursive\b|:recursive\s*=>\s*true/.test(a2));
     DELETE_REC = /^(?:rmtree|remove_tree|rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure|rimraf|removeSync|remove|emptyDirSync|emptyDir|rmrf)$/;
     SINKS = [
@@ -14768,13 +15551,34 @@ var init_scan_code = __esm({
         }
       }
     ];
+    FORKS = {
+      py: /\bos\.fork(?:pty)?\s*\(|\bfork\s*\(/,
+      pl: /\bfork\b/,
+      rb: /\bfork\b/,
+      js: /\b(?:cluster\.)?fork\s*\(/,
+      php: /\bpcntl_fork\s*\(/,
+      lua: void 0,
+      r: void 0
+    };
+    SPAWNS = {
+      py: /\b(?:Popen|spawnl?v?p?e?|Process)\s*\(|\bos\.spawn/,
+      pl: /\bexec\b|\bsystem\s*\(.*&/,
+      rb: /\bspawn\s*\(|Process\.spawn/,
+      js: /\b(?:spawn|exec|execFile)\s*\(|new\s+Worker\s*\(/,
+      php: /\bproc_open\s*\(|\bpopen\s*\(/,
+      lua: void 0,
+      r: void 0
+    };
+    ENDLESS = /\bwhile\s*\(\s*(?:true|True|TRUE|1|!0)\s*\)|\bwhile\s+(?:True|true|1)\s*(?::|do\b|;|\n|$)|\bfor\s*\(\s*;\s*;\s*\)|\bloop\s*(?:\{|do\b)|\buntil\s*\(?\s*(?:false|0)\s*\)?\s*(?:\{|do\b|;|\n)|\bwhile\s*\(\s*\)/;
+    POSTFIX = /\bfork\s+(?:while|until|for)\b|\b(?:while|until)\s+fork\b|\bfork\s+for\b/;
+    PAUSE = /\bsleep\b|\bwait(?:pid)?\s*\(|\.wait\s*\(|\bjoin\s*\(|\bcommunicate\s*\(|\bawait\b|Sync\s*\(/;
     LANGS = { python: "py", node: "js", deno: "js", bun: "js", perl: "pl", ruby: "rb", php: "php", lua: "lua", Rscript: "r" };
     langOf = (name) => LANGS[name];
   }
 });
 
 // src/guard/rules-interpreters.ts
-import { posix as posix6 } from "node:path";
+import { posix as posix7 } from "node:path";
 function parseArgs2(args, lang) {
   const { code, valued } = FLAGS[lang];
   const parsed = { codes: [], script: void 0, scriptArgs: [], module: void 0, moduleArgs: [] };
@@ -14827,7 +15631,7 @@ function applyEffects(effects, lang, inv, an2, depth) {
       case "argv": {
         const tainted = effect.argv.find((a2) => a2.taint);
         if (tainted?.taint) taintFinding(an2, tainted.taint, inv.segment, `runs (through ${effect.fn})`);
-        else if (effect.argv.length > 0) an2.invoke(effect.argv.map(toArg), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: void 0 });
+        else if (effect.argv.length > 0) an2.invoke(effect.argv.map(toArg), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: inv.stdin });
         break;
       }
       case "eval":
@@ -14837,6 +15641,9 @@ function applyEffects(effects, lang, inv, an2, depth) {
         break;
       case "opaque":
         an2.uncertain();
+        break;
+      case "fork-bomb":
+        an2.add("fork-bomb", "deny", `this ${inv.name} code calls ${effect.fn} in an endless loop: every copy starts more, until the machine runs out of processes (a fork bomb). Remove the loop, or bound it and wait for each process.`, inv.segment);
         break;
       case "unread":
         an2.uncertain();
@@ -14849,7 +15656,7 @@ function scan2(code, lang, inv, an2) {
   applyEffects(scanCode(code, { lang, home: an2.context.home }), lang, inv, an2, 0);
 }
 function knownScript(script, rest, inv, an2) {
-  const base = posix6.basename(script.value);
+  const base = posix7.basename(script.value);
   const cli = /(?:^|\/)cli\.mjs$/.test(script.value) && rest[0]?.value === "orchestrate" ? "fanout" : void 0;
   const program2 = cli ?? (base === "manage.py" || base === "artisan" ? base : void 0);
   if (program2 === void 0) return false;
@@ -15011,7 +15818,7 @@ var init_rules_interpreters = __esm({
 });
 
 // src/guard/rules-system.ts
-import { posix as posix7 } from "node:path";
+import { posix as posix8 } from "node:path";
 function ruleDiskTool(inv, an2) {
   const rest = inv.args.slice(1);
   if (rest.length === 0 || rest.some((a2) => HELP.test(a2.value))) return;
@@ -15041,16 +15848,43 @@ function ruleShutdown(inv, an2) {
 }
 function ruleInit(inv, an2) {
   const level = inv.args[1]?.value;
-  if (level !== void 0 && /^[06sS]$/.test(level)) {
+  if (level !== void 0 && /^[016sS]$/.test(level)) {
     an2.add("system-shutdown", "deny", `${inv.name} ${level} halts or reboots the machine (or drops it to single-user mode). Never change the run level from an agent; ask a human.`, inv.segment);
   }
 }
 function ruleSystemctl(inv, an2) {
-  const verb = inv.args.slice(1).find((a2) => !a2.value.startsWith("-"))?.value;
-  if (verb === void 0) return;
-  if (POWER.has(verb) || verb === "isolate" && inv.args.some((a2) => /^(?:rescue|emergency|poweroff|reboot|halt)(?:\.target)?$/.test(a2.value))) {
-    an2.add("system-shutdown", "deny", `${inv.name} ${verb} takes the machine (or every session) down. Never do that from an agent; ask a human.`, inv.segment);
+  const rest = inv.args.slice(1);
+  let at2 = -1;
+  for (let i2 = 0; i2 < rest.length; i2++) {
+    const v2 = rest[i2].value;
+    if (!v2.startsWith("-")) {
+      at2 = i2;
+      break;
+    }
+    if (SYSTEMCTL_VALUED.has(v2)) i2++;
   }
+  const verb = rest[at2]?.value;
+  if (verb === void 0 || rest.some((a2) => a2.value === "--help" || a2.value === "-h")) return;
+  const units = rest.slice(at2 + 1).filter((a2) => !a2.value.startsWith("-"));
+  const starts = /^(?:start|restart|isolate|reload-or-restart|try-restart)$/.test(verb) && units.some((u3) => POWER_TARGET.test(u3.value));
+  if (POWER.has(verb) || starts) {
+    an2.add("system-shutdown", "deny", `${inv.name} ${verb}${starts ? ` ${units.map((u3) => u3.value).join(" ")}` : ""} takes the machine (or every session) down. Never do that from an agent; ask a human.`, inv.segment);
+  }
+}
+function ruleDbusPower(inv, an2) {
+  const words2 = inv.args.slice(1).map((a2) => a2.value);
+  if (!words2.some((w2) => /login1|systemd1/.test(w2))) return;
+  const call = words2.find((w2) => /(?:^|\.)(?:PowerOff|Reboot|Halt|KExec|Suspend|Hibernate|HybridSleep|SuspendThenHibernate|SoftReboot|TerminateUser|KillUser|TerminateSeat)(?:$|\b)/.test(w2));
+  if (call) an2.add("system-shutdown", "deny", `${inv.name} calls ${call}, which takes the machine (or every session) down. Never do that from an agent; ask a human.`, inv.segment);
+}
+function valueOf(args, flag) {
+  for (let i2 = 0; i2 < args.length; i2++) {
+    const v2 = args[i2].value;
+    if (v2 === flag) return args[i2 + 1]?.value;
+    if (flag.startsWith("--") && v2.startsWith(`${flag}=`)) return v2.slice(flag.length + 1);
+    if (!flag.startsWith("--") && v2.startsWith(flag) && v2.length > flag.length && !v2.startsWith("--")) return v2.slice(flag.length);
+  }
+  return void 0;
 }
 function ruleKill(inv, an2) {
   const rest = inv.args.slice(1);
@@ -15060,13 +15894,23 @@ function ruleKill(inv, an2) {
   }
   if (inv.name !== "kill") {
     if (inv.name === "pkill" || inv.name === "killall") {
-      const patterns = operands(rest, ["-s", "--signal", "-u", "--euid", "-U", "--uid", "-g", "--pgroup", "-G", "--group", "-P", "--parent", "-t", "--terminal", "-o", "-y", "--younger-than", "--older-than", "-n"]);
-      const byUser = hasShort(rest, "u") || hasLong(rest, "--euid", "--user");
-      const everything = patterns.some((p2) => /^(?:\.\*?|\.\+|\^|\$|\^\.\*\$?)$/.test(p2.value));
-      if (everything || byUser && patterns.length === 0) {
-        an2.add("kill-all-processes", "deny", `${inv.name} with ${everything ? "a pattern that matches every process" : "only a user"} kills every process of that user, including Claude Code itself. Kill the specific process by name or PID.`, inv.segment);
+      const flags = rest.filter((a2) => !/^-(?:\d+|[A-Z][A-Z0-9+-]*|SIG\w+)$/.test(a2.value));
+      const patterns = operands(flags, ["-s", "--signal", "-u", "--euid", "--user", "-U", "--uid", "-g", "--pgroup", "-G", "--group", "-P", "--parent", "-t", "--terminal", "-o", "-y", "--younger-than", "--older-than", "-n", "--ns", "--nslist", "-F", "--pidfile", "--session", "-O", "--older", "-d", "--delimiter"]);
+      const byUser = hasShort(flags, "u", ["-s", "-g", "-G", "-P", "-t", "-o", "-y", "-n", "-F", "-U"]) || hasShort(flags, "U", ["-s", "-g", "-G", "-P", "-t", "-o", "-y", "-n", "-F"]) || hasLong(flags, "--euid", "--uid", "--user");
+      const inverse2 = inv.name === "pkill" && (hasShort(flags, "v", ["-s", "-u", "-U", "-g", "-G", "-P", "-t", "-F"]) || hasLong(flags, "--inverse"));
+      const everything = patterns.some((p2) => matchesEveryProcess(p2.value));
+      const own2 = inv.name === "pkill" && ["-s", "--session", "-g", "--pgroup"].some((f3) => valueOf(flags, f3) === "0");
+      const initChildren = inv.name === "pkill" && ["-P", "--parent"].some((f3) => valueOf(flags, f3) === "1");
+      if (everything || inverse2 || own2 || initChildren || byUser && patterns.length === 0) {
+        const why = inverse2 ? "an inverted pattern (-v), which matches nearly every process" : own2 ? "your own session or process group" : initChildren ? "every child of init (pid 1)" : everything ? "a pattern that matches every process" : "only a user";
+        an2.add("kill-all-processes", "deny", `${inv.name} with ${why} kills every process it can, including Claude Code itself. Kill the specific process by name or PID.`, inv.segment);
       }
     }
+    return;
+  }
+  const listed = [...rest, ...xargsItems(inv, an2)].find((a2) => a2.list?.source === "processes" && a2.list.all);
+  if (listed?.list) {
+    an2.add("kill-all-processes", "deny", `kill signals every process \`${listed.list.from}\` lists, which is every process you may signal, including Claude Code itself. Kill the specific process by its PID.`, inv.segment);
     return;
   }
   const pids = [];
@@ -15098,6 +15942,8 @@ function ruleKill(inv, an2) {
   }
   if (pids.some((p2) => p2 === "-1" || p2 === "0" || p2 === "-0")) {
     an2.add("kill-all-processes", "deny", `kill ${rest.map((a2) => a2.value).join(" ")} signals every process you may signal (pid -1) or your whole process group, including Claude Code itself. Kill the specific process by its PID.`, inv.segment);
+  } else if (pids.includes("1")) {
+    an2.add("kill-all-processes", "deny", `kill ${rest.map((a2) => a2.value).join(" ")} signals init (pid 1); killing it takes the whole machine down. Kill the specific process by its PID.`, inv.segment);
   }
 }
 function ruleChroot(inv, an2) {
@@ -15116,7 +15962,7 @@ function ruleChroot(inv, an2) {
       if (base === void 0) target.path = { kind: "unknown", display: path7.display, relative: false };
       else {
         const inner = path7.kind === "exact" ? path7.abs : path7.base;
-        const host = posix7.join(base, inner);
+        const host = posix8.join(base, inner);
         target.path = path7.kind === "exact" ? { ...path7, abs: host } : { ...path7, base: host };
         target.via = `chroot ${base}: ${target.via}`;
       }
@@ -15124,12 +15970,13 @@ function ruleChroot(inv, an2) {
     an2.target(target);
   }
 }
-var READ_ONLY, WRITES, HELP, POWER, systemRules;
+var READ_ONLY, WRITES, HELP, POWER, POWER_TARGET, SYSTEMCTL_VALUED, systemRules;
 var init_rules_system = __esm({
   "src/guard/rules-system.ts"() {
     "use strict";
     init_classify_path();
     init_flags();
+    init_list_items();
     READ_ONLY = {
       fdisk: /^(?:-l|--list|-s|--getsz|-x|--list-details)$/,
       sfdisk: /^(?:-l|--list|-s|--show-size|-d|--dump|-J|--json|-V|--verify|-g|--show-geometry|--list-free|-F)$/,
@@ -15140,14 +15987,17 @@ var init_rules_system = __esm({
     };
     WRITES = /^(?:mklabel|mkpart|rm|resizepart|rescue|--delete|--zap|--zap-all|-[zZdno]|--clear|--new)$/;
     HELP = /^(?:-h|--help|-V|--version|--usage)$/;
-    POWER = /* @__PURE__ */ new Set(["poweroff", "reboot", "halt", "kexec", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate", "emergency", "rescue", "soft-reboot", "kill-session", "kill-user", "terminate-session", "terminate-user"]);
+    POWER = /* @__PURE__ */ new Set(["poweroff", "reboot", "halt", "kexec", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate", "emergency", "rescue", "soft-reboot", "kill-session", "kill-user", "terminate-session", "terminate-user", "terminate-seat"]);
+    POWER_TARGET = /^(?:rescue|emergency|poweroff|reboot|halt|kexec|shutdown|exit|soft-reboot|sleep|suspend|hibernate)(?:\.target)?$/;
+    SYSTEMCTL_VALUED = /* @__PURE__ */ new Set(["-H", "--host", "-M", "--machine", "-t", "--type", "-p", "--property", "--state", "-s", "--signal", "--kill-whom", "--kill-value", "--job-mode", "--root", "--image", "-n", "--lines", "-o", "--output", "--what", "--reboot-argument", "--timestamp", "--when", "--message", "--boot-loader-menu", "--boot-loader-entry", "--preset-mode", "--marked", "--check-inhibitors"]);
     systemRules = [
       { name: "disk-tool", commands: ["mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs", "wipefs", "fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "parted", "blkdiscard", "hdparm", "badblocks", "cryptsetup"], check: ruleDiskTool },
       { name: "shutdown", commands: ["shutdown", "reboot", "halt", "poweroff"], check: ruleShutdown },
       { name: "init", commands: ["init", "telinit"], check: ruleInit },
       { name: "systemctl", commands: ["systemctl", "loginctl"], check: ruleSystemctl },
       { name: "kill", commands: ["kill", "pkill", "killall", "killall5"], check: ruleKill },
-      { name: "chroot", commands: ["chroot"], check: ruleChroot }
+      { name: "chroot", commands: ["chroot"], check: ruleChroot },
+      { name: "dbus-power", commands: ["dbus-send", "busctl", "gdbus", "qdbus"], check: ruleDbusPower }
     ];
   }
 });
@@ -15557,11 +16407,11 @@ var init_rule_registry = __esm({
 });
 
 // src/guard/unwrap-command.ts
-import { posix as posix8 } from "node:path";
+import { posix as posix9 } from "node:path";
 function commandName(arg) {
   if (arg === void 0) return "";
   if (arg.globAt !== -1 && /[*?[]/.test(arg.value.slice(arg.globAt))) return "";
-  if (isKnown(arg)) return posix8.basename(arg.value);
+  if (isKnown(arg)) return posix9.basename(arg.value);
   const slash = arg.value.lastIndexOf("/");
   const base = slash === -1 ? "" : arg.value.slice(slash + 1);
   return base !== "" && !base.includes(UNKNOWN) ? base : "";
@@ -15580,6 +16430,11 @@ function takeOptions(args, start, spec, out) {
     }
     if (out.name === "xargs" && /^-[ile]/.test(value)) {
       if (value.startsWith("-i")) out.xargsReplace = value.slice(2) || "{}";
+      i2++;
+      continue;
+    }
+    if (out.name === "xargs" && (value === "--null" || /^-[0rtxp]+$/.test(value))) {
+      if (value === "--null" || value.includes("0")) out.xargsDelimiter = NUL;
       i2++;
       continue;
     }
@@ -15611,6 +16466,8 @@ function takeOptions(args, start, spec, out) {
       if (out.name === "xargs") {
         if (key === "-I" || key === "--replace" || key === "-i") out.xargsReplace = got?.value ?? "{}";
         if (key === "-P" || key === "--max-procs") out.xargsParallel = Number(got?.value ?? "1");
+        if ((key === "-d" || key === "--delimiter") && got) out.xargsDelimiter = got.value === "\\n" ? "\n" : got.value === "\\0" ? NUL : got.value;
+        if ((key === "-a" || key === "--arg-file") && got) out.xargsArgFile = got;
       }
       i2++;
       continue;
@@ -15657,7 +16514,7 @@ function unwrapCommand(argv) {
       if (shell) out.shell = shell;
     }
     if (out.xargsReplace !== void 0 || out.xargsParallel !== void 0 || name === "xargs") {
-      result.xargs = { replace: out.xargsReplace, parallel: out.xargsParallel ?? 1 };
+      result.xargs = { replace: out.xargsReplace, parallel: out.xargsParallel ?? 1, delimiter: out.xargsDelimiter, argFile: out.xargsArgFile };
     }
     if (out.chdir) result.chdir = out.chdir;
     if (out.shell) {
@@ -15773,7 +16630,7 @@ var init_unwrap_command = __esm({
 });
 
 // src/guard/analyze-command.ts
-import { posix as posix9 } from "node:path";
+import { posix as posix10 } from "node:path";
 function dangerWord(text) {
   const sample = text.length > 2e5 ? text.slice(0, 2e5) : text;
   return DANGER_WORD.exec(sample)?.[1];
@@ -15782,19 +16639,17 @@ function shorten(text) {
   const flat = text.length > 400 ? `${text.slice(0, 200)} \u2026 ${text.slice(-120)}` : text;
   return flat.replace(/\u0000/g, "\u2026").trim();
 }
-function positionalArgs(state) {
-  const args = [];
-  for (let i2 = 1; state.vars.has(String(i2)); i2++) args.push(literalArg(state.vars.get(String(i2))));
-  return args.length > 0 ? args : [literalArg(UNKNOWN)];
+function readClause(node) {
+  const only = node.kind === "while" && node.clause.commands.length === 1 ? node.clause.commands[0]?.command : void 0;
+  return only?.type === "Command" && only.name?.value === "read" ? only : void 0;
 }
-function splitFields(word, args) {
-  const parts = word.parts ?? [];
-  const unquotedExpansion = parts.some((p2) => p2.type === "SimpleExpansion" || p2.type === "ParameterExpansion" || p2.type === "CommandExpansion");
-  if (!unquotedExpansion || parts.some((p2) => p2.type === "SingleQuoted" || p2.type === "DoubleQuoted" || p2.type === "AnsiCQuoted")) return args;
-  return args.flatMap((arg) => {
-    if (!/[ \t\n]/.test(arg.value)) return [arg];
-    return arg.value.split(/[ \t\n]+/).filter(Boolean).map((value) => ({ ...arg, value, globAt: arg.globAt === -1 ? -1 : value.search(/[*?[]/) }));
-  });
+function endless(node, source) {
+  const only = node.clause.commands.length === 1 ? node.clause.commands[0]?.command : void 0;
+  if (only?.type === "ArithmeticCommand") return node.kind === "while" && /^\(\(\s*[1-9]\d*\s*\)\)$/.test(source.slice(only.pos, only.end));
+  if (only?.type !== "Command" || !only.name) return false;
+  const name = only.name.value;
+  if (node.kind === "until") return name === "false" && only.args.length === 0;
+  return (name === "true" || name === ":") && only.args.length === 0 || (name === "[" || name === "test") && only.args.length >= 1 && /^[1-9]\d*$/.test(only.args[0]?.type === "Word" ? only.args[0].value : "");
 }
 function initialState(context) {
   return newState(context.cwd);
@@ -15817,6 +16672,8 @@ var init_analyze_command = __esm({
   "src/guard/analyze-command.ts"() {
     "use strict";
     init_parser();
+    init_builtin_effects();
+    init_flags();
     init_classify_path();
     init_judge_targets();
     init_list_items();
@@ -15834,6 +16691,7 @@ var init_analyze_command = __esm({
       constructor(constraints, context) {
         this.constraints = constraints;
         this.context = context;
+        this.builtinHost = { home: context.home, projectDir: context.projectDir, classify: (abs) => classifyAbs(abs, constraints, context) };
       }
       constraints;
       context;
@@ -15845,6 +16703,7 @@ var init_analyze_command = __esm({
       loops = 0;
       overBudget = false;
       seen = /* @__PURE__ */ new Set();
+      builtinHost;
       add(ruleId, severity, message2, segment) {
         const key = `${ruleId}\0${segment}`;
         if (this.seen.has(key)) return;
@@ -15911,8 +16770,9 @@ var init_analyze_command = __esm({
         }
         for (const statement of script.commands) this.node(statement.command, src, state, depth, statement.background === true);
       }
-      list(list2, src, state, depth, background) {
-        for (const statement of list2.commands) this.node(statement.command, src, state, depth, background || statement.background === true);
+      /** A list of statements; stdin piped into a group (`… | { x; bash; }`) is there for whichever of them reads it. */
+      list(list2, src, state, depth, background, stdin) {
+        for (const statement of list2.commands) this.node(statement.command, src, state, depth, background || statement.background === true, stdin);
       }
       step(src, node) {
         if (++this.steps <= MAX_STEPS) return true;
@@ -15949,11 +16809,11 @@ var init_analyze_command = __esm({
           case "Command":
             return this.command(node, src, state, depth, background, stdin);
           case "Subshell":
-            this.list(node.body, src, cloneState(state), depth, background);
-            return void 0;
-          case "BraceGroup":
-            this.list(node.body, src, state, depth, background);
-            return void 0;
+          case "BraceGroup": {
+            const from = this.invocationsSeen.length;
+            this.list(node.body, src, node.type === "Subshell" ? cloneState(state) : state, depth, background, stdin);
+            return this.groupOutput(from, depth);
+          }
           case "If":
             this.list(node.clause, src, state, depth, background);
             this.list(node.then, src, state, depth, background);
@@ -15966,30 +16826,33 @@ var init_analyze_command = __esm({
           case "For":
           case "Select": {
             const env = this.wordEnv(state, depth, src);
-            const values = (node.wordlist ?? []).flatMap((w2) => expandBraces(resolveWord(w2, env)));
+            const values = node.wordlist ? node.wordlist.flatMap((w2) => expandWord(w2, env)) : this.positional(state);
             const name = node.name.value;
             this.loops++;
-            if (node.wordlist && values.length > 0 && values.length <= 16 && this.loops <= 2 && values.every((v2) => v2.globAt === -1)) {
+            if (values.length > 0 && values.length <= 16 && this.loops <= 2) {
               for (const value of values) {
                 const inner = cloneState(state);
-                inner.vars.set(name, value.value);
+                setVar(inner, name, value.value, value.taint, value.list, value.globAt !== -1);
                 this.list(node.body, src, inner, depth, background);
               }
             } else {
               const inner = cloneState(state);
-              inner.vars.set(name, UNKNOWN);
+              const listed = values.find((v2) => v2.list);
+              setVar(inner, name, listed && values.every((v2) => v2.list || v2.globAt !== -1) ? listed.value : UNKNOWN, values.find((v2) => v2.taint)?.taint, listed?.list);
               this.list(node.body, src, inner, depth, background);
             }
             this.loops--;
             return void 0;
           }
           case "While":
-            this.list(node.clause, src, state, depth, background);
+            this.list(node.clause, src, state, depth, background, stdin);
+            if (endless(node, src)) this.forkLoop(node.body, src);
             this.loops++;
-            this.list(node.body, src, state, depth, background);
+            this.readLoop(node, src, state, depth, background, stdin);
             this.loops--;
             return void 0;
           case "ArithmeticFor":
+            if (node.test === void 0) this.forkLoop(node.body, src);
             this.loops++;
             this.list(node.body, src, state, depth, background);
             this.loops--;
@@ -16010,10 +16873,11 @@ var init_analyze_command = __esm({
             else this.node(body, src, cloneState(state), depth, background);
             return void 0;
           }
-          case "Redirected":
-            this.node(node.command, src, state, depth, background);
-            this.redirects(node.redirects, src, state, depth, void 0);
+          case "Redirected": {
+            const input = this.redirects(node.redirects, src, state, depth, void 0);
+            this.node(node.command, src, state, depth, background, input ?? stdin);
             return void 0;
+          }
           case "Coproc": {
             const body = node.body;
             if (body.type === "CompoundList") this.list(body, src, cloneState(state), depth, true);
@@ -16078,13 +16942,21 @@ var init_analyze_command = __esm({
         let taint;
         if (ran.some((inv) => isNetwork(inv) || inv.args.some((a2) => a2.taint === "network"))) taint = "network";
         else if (ran.some((inv) => decodes(inv) || inv.args.some((a2) => a2.taint === "decode"))) taint = "decode";
-        if (process10) return { value: "/dev/fd/63", taint };
         const printing = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
+        if (process10) {
+          const path7 = `/dev/fd/${63 + this.fds.size}`;
+          if (this.fds.size < 64) this.fds.set(path7, printing);
+          return { value: path7, taint };
+        }
+        const listed = listOrigin(printing.filter((inv, i2, all) => i2 === 0 || i2 >= all.length - 8));
+        if (listed) return { value: listed.origin.source === "processes" || listed.roots.length !== 1 ? UNKNOWN : below(listed.roots[0]).value, taint, list: listed.origin };
         const only = printing.length === 1 ? printing[0] : void 0;
         if (only && only.stdin === void 0) {
           if (only.name === "pwd") return { value: only.state.cwd ?? UNKNOWN, taint };
-          if (only.name === "echo" && only.args.length >= 2) return { value: only.args.slice(1).filter((a2) => !/^-[neE]+$/.test(a2.value)).map((a2) => a2.value).join(" "), taint: taint ?? only.args.find((a2) => a2.taint)?.taint };
-          if (only.name === "printf" && only.args.length === 2 && !only.args[1]?.value.includes("%") && !only.args[1]?.value.includes("\\")) return { value: only.args[1]?.value ?? "", taint };
+          if ((only.name === "echo" || only.name === "printf") && only.args.length >= 2) {
+            const printed = printedContent(only);
+            if (printed && !decodes(only)) return { value: printed.text.replace(/\n+$/, ""), taint: taint ?? printed.taint };
+          }
           if (only.name === "git" && only.args.some((a2) => a2.value === "--show-toplevel")) return { value: this.context.repoRoot, taint };
           if (only.name === "git" && only.args.some((a2) => a2.value === "--git-dir" || a2.value === "--absolute-git-dir" || a2.value === "--git-common-dir")) return { value: this.context.gitDir, taint };
           if ((only.name === "realpath" || only.name === "readlink" && only.args.some((a2) => /^-[a-zA-Z]*[fem]/.test(a2.value))) && only.args.length >= 2) {
@@ -16093,7 +16965,7 @@ var init_analyze_command = __esm({
             if (path7?.kind === "exact") return { value: path7.abs, taint };
           }
           if (only.name === "mktemp") return { value: `/tmp/${UNKNOWN}`, taint };
-          if (only.name === "dirname" && only.args[1] && isKnown(only.args[1])) return { value: posix9.dirname(only.args[1].value), taint };
+          if (only.name === "dirname" && only.args[1] && isKnown(only.args[1])) return { value: posix10.dirname(only.args[1].value), taint };
         }
         return { value: UNKNOWN, taint };
       }
@@ -16112,6 +16984,8 @@ var init_analyze_command = __esm({
       calling = /* @__PURE__ */ new Set();
       /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
       expansionBudget = { left: 32 * 1024 * 1024 };
+      /** What each `<(…)` of this command prints: the commands inside it, by the /dev/fd name the shell gives it. */
+      fds = /* @__PURE__ */ new Map();
       /** Invocations recorded while analysing a substitution (to tell what it prints). */
       invocationsSeen = [];
       redirects(redirects, src, state, depth, commandText, outs) {
@@ -16145,6 +17019,15 @@ var init_analyze_command = __esm({
           if (!redirect.target) continue;
           const arg = resolveWord(redirect.target, env);
           const op = redirect.operator;
+          if (op === "<" && (redirect.descriptor === void 0 || redirect.descriptor.type === "FileDescriptor" && redirect.descriptor.value === 0)) {
+            const from = pathOf(arg, state.cwd);
+            const producers = from.kind === "exact" ? this.fds.get(from.abs) : void 0;
+            const written = from.kind === "exact" ? this.written.get(from.abs) : void 0;
+            if (producers) stdin = { kind: "pipe", producers };
+            else if (written) stdin = { kind: "text", text: written.text, taint: written.taint, items: written.items };
+            if (arg.taint) stdin = { kind: "text", text: "", taint: arg.taint };
+            continue;
+          }
           if (op === "<" || op === "<&" || op === ">&" && /^\d+$|^-$/.test(arg.value)) continue;
           const segment = commandText ?? src.slice(redirect.pos, redirect.end);
           const path7 = pathOf(arg, state.cwd);
@@ -16157,30 +17040,40 @@ var init_analyze_command = __esm({
         const env = this.wordEnv(state, depth, src);
         const segment = src.slice(node.pos, node.end);
         const assigns = /* @__PURE__ */ new Map();
+        const arrays = /* @__PURE__ */ new Map();
         for (const item of node.prefix) {
           if (item.type !== "Assignment") continue;
-          const value = item.value.type === "Word" ? resolveWord(item.value, env) : literalArg(UNKNOWN);
-          assigns.set(item.name, value);
+          if (item.value.type === "ArrayValue") {
+            const elements = item.value.elements.flatMap((w2) => expandWord(w2, env));
+            arrays.set(item.name, { values: [...item.append ? state.arrays.get(item.name) ?? [] : [], ...elements.map((a2) => a2.value)], elements });
+            continue;
+          }
+          const value = resolveWord(item.value, env);
+          assigns.set(item.name, item.append ? { ...value, value: lookupVar(item.name, env).replace(/^\u0000$/, "") + value.value } : value);
         }
         if (!node.name) {
-          for (const [name, value] of assigns) {
-            state.vars.set(name, value.value);
-            if (value.taint) state.taints.set(name, value.taint);
-            else state.taints.delete(name);
-          }
+          for (const [name, value] of assigns) setVar(state, name, value.value, value.taint, value.list);
+          for (const [name, { values, elements }] of arrays) setArray(state, name, values, elements);
           this.redirects(node.redirects, src, state, depth, void 0);
           return void 0;
         }
         const argv = [];
+        const declaration = /^(?:declare|typeset|local|readonly|export)$/.test(node.name.value);
         for (const word of [node.name, ...node.args]) {
           if (word.type === "Assignment") {
-            const value = word.value.type === "Word" ? resolveWord(word.value, env) : literalArg(UNKNOWN);
-            argv.push({ text: word.text, value: `${word.name}=${value.value}`, globAt: -1, taint: value.taint });
+            if (word.value.type === "ArrayValue") {
+              const elements = word.value.elements.flatMap((w2) => expandWord(w2, env));
+              if (declaration) setArray(state, word.name, elements.map((a2) => a2.value), elements);
+              argv.push(literalArg(`${word.name}=(\u2026)`));
+              continue;
+            }
+            const value = resolveWord(word.value, env);
+            argv.push({ text: word.text, value: `${word.name}=${value.value}`, globAt: -1, taint: value.taint, list: value.list });
             continue;
           }
-          const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? positionalArgs(state) : void 0;
+          const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? this.positional(state) : void 0;
           if (positional) argv.push(...positional);
-          else argv.push(...splitFields(word, expandBraces(resolveWord(word, env))));
+          else argv.push(...expandWord(word, env));
         }
         const alias = state.aliases.get(node.name.text);
         if (alias !== void 0 && depth < MAX_DEPTH) {
@@ -16188,24 +17081,27 @@ var init_analyze_command = __esm({
           return void 0;
         }
         const outs = [];
-        const fn2 = this.functions.get(node.name.text);
-        if (fn2 && depth < MAX_DEPTH && !this.calling.has(node.name.text)) {
+        const called = this.functions.has(node.name.text) ? node.name.text : argv[0] && this.functions.has(argv[0].value) ? argv[0].value : void 0;
+        const fn2 = called === void 0 ? void 0 : this.functions.get(called);
+        if (fn2 && called !== void 0 && depth < MAX_DEPTH && !this.calling.has(called)) {
           this.redirects(node.redirects, src, state, depth, segment);
           const inner = cloneState(state);
           for (let i2 = 1; inner.vars.has(String(i2)); i2++) inner.vars.delete(String(i2));
-          argv.slice(1).forEach((arg, index) => inner.vars.set(String(index + 1), arg.value));
+          argv.slice(1).forEach((arg, index) => setVar(inner, String(index + 1), arg.value, arg.taint, arg.list, arg.globAt !== -1));
           fn2.called = true;
-          this.calling.add(node.name.text);
+          this.calling.add(called);
           if (fn2.body.type === "CompoundList") this.list(fn2.body, fn2.src, inner, depth + 1, background);
           else this.node(fn2.body, fn2.src, inner, depth + 1, background);
-          this.calling.delete(node.name.text);
+          this.calling.delete(called);
           return void 0;
         }
         const redirectStdin = this.redirects(node.redirects, src, state, depth, segment, outs);
+        for (const [name, { values }] of arrays) assigns.set(name, literalArg(values.join(" ")));
         const inv = this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
         if (inv && outs.length > 0) {
           const content = printedContent(inv);
-          for (const out of outs) this.remember(out.abs, content, out.append);
+          const items = printedItems(inv);
+          for (const out of outs) this.remember(out.abs, content && items?.some((a2) => a2.globAt !== -1) ? { ...content, items } : content, out.append);
         }
         return inv;
       }
@@ -16215,21 +17111,28 @@ var init_analyze_command = __esm({
        */
       written = /* @__PURE__ */ new Map();
       /** Records what a command wrote to a file; undefined content (unknowable) forgets the file. */
-      remember(abs, content, append) {
-        const before = append ? this.written.get(abs) : void 0;
+      remember(abs, content, append2) {
+        const before = append2 ? this.written.get(abs) : void 0;
         if (content === void 0) {
-          if (!append) this.written.delete(abs);
+          if (!append2) this.written.delete(abs);
           return;
         }
         if (this.written.size >= 64 && !this.written.has(abs)) return;
+        const items = before ? before.items && content.items ? [...before.items, ...content.items] : void 0 : content.items;
         this.written.set(abs, { text: (before ? `${before.text}
-` : "") + content.text, taint: content.taint ?? before?.taint });
+` : "") + content.text, taint: content.taint ?? before?.taint, items });
       }
       /** What a script file written earlier in this command holds, if the guard saw it written. */
       writtenScript(arg, inv) {
-        if (this.written.size === 0) return void 0;
+        if (this.written.size === 0 && this.fds.size === 0) return void 0;
         const path7 = pathOf(arg, inv.state.cwd);
-        return path7.kind === "exact" ? this.written.get(path7.abs) : void 0;
+        if (path7.kind !== "exact") return void 0;
+        const producers = this.fds.get(path7.abs);
+        if (producers) {
+          const content = pipeContent(producers);
+          return content.taint || content.literal !== void 0 ? { text: content.literal ?? "", taint: content.taint } : void 0;
+        }
+        return this.written.get(path7.abs);
       }
       /** Runs a script file written earlier in this command as shell code, `$1 …` bound; false when its content is unknown. */
       runWrittenScript(arg, args, inv) {
@@ -16240,7 +17143,7 @@ var init_analyze_command = __esm({
           return true;
         }
         const state = cloneState(inv.state);
-        [arg, ...args].forEach((a2, index) => state.vars.set(String(index), a2.value));
+        [arg, ...args].forEach((a2, index) => setVar(state, String(index), a2.value, a2.taint, a2.list, a2.globAt !== -1));
         this.source(script.text, state, inv.depth + 1, inv.segment);
         return true;
       }
@@ -16255,9 +17158,10 @@ var init_analyze_command = __esm({
           const dir = pathOf(unwrapped.chdir, state.cwd);
           state.cwd = dir.kind === "exact" ? dir.abs : void 0;
         }
+        const name = commandName(unwrapped.args[0]);
         const inv = {
-          args: unwrapped.args,
-          name: commandName(unwrapped.args[0]),
+          args: canonicalLongOptions(name, unwrapped.args),
+          name,
           wrappers: unwrapped.wrappers,
           unwrapped,
           state,
@@ -16268,23 +17172,40 @@ var init_analyze_command = __esm({
           depth: at2.depth,
           inLoop: this.loops > 0
         };
-        for (const [name, value] of unwrapped.env) inv.assigns.set(name, value);
+        for (const [name2, value] of unwrapped.env) inv.assigns.set(name2, value);
+        if (inv.name === "cat" && inv.args.length > 1 && inv.args.slice(1).every((a2) => !a2.value.startsWith("-"))) {
+          const parts = inv.args.slice(1).map((a2) => this.writtenScript(a2, inv));
+          if (parts.every((p2) => p2 !== void 0)) {
+            const items = parts.every((p2) => p2?.items) ? parts.flatMap((p2) => p2?.items ?? []) : void 0;
+            inv.printed = { text: parts.map((p2) => p2?.text ?? "").join(""), taint: parts.find((p2) => p2?.taint)?.taint, items };
+          }
+        }
         const marker = unwrapped.xargs?.replace;
         if (marker !== void 0 && unwrapped.args.some((a2) => a2.value.includes(marker))) {
-          const items = xargsItems(inv);
+          const items = xargsItems(inv, this);
           const judged = items.length <= 64 ? items : [...items.slice(0, 64), literalArg(UNKNOWN)];
           for (const item of judged) {
-            const argv2 = unwrapped.args.map((a2) => a2.value.includes(marker) ? { ...a2, value: a2.value.split(marker).join(item.value), taint: a2.taint ?? item.taint } : a2);
+            const argv2 = unwrapped.args.map((a2) => {
+              if (!a2.value.includes(marker)) return a2;
+              const value = a2.value.split(marker).join(item.value);
+              return { ...a2, value, taint: a2.taint ?? item.taint, list: a2.list ?? item.list, globAt: item.globAt !== -1 ? value.search(/[*?[]/) : a2.globAt };
+            });
             this.invoke(argv2, { state, depth: at2.depth, segment: at2.segment, background: at2.background, stdin: void 0, assigns: inv.assigns, xargs: { ...unwrapped.xargs, replace: void 0, consumed: true } });
           }
           return inv;
         }
         this.invocationsSeen.push(inv);
+        const nestedFrom = this.invocationsSeen.length;
         if (unwrapped.shellString) {
           this.runShellString(unwrapped.shellString, [], inv);
         }
         runRules(inv, this);
-        this.builtinEffects(inv, at2.state);
+        const nested = this.invocationsSeen.slice(nestedFrom);
+        if (nested.some((n2) => isNetwork(n2) || n2.emits === "network")) inv.emits = "network";
+        else if (nested.some((n2) => decodes(n2) || n2.emits === "decode")) inv.emits = "decode";
+        const children = nested.filter((n2) => n2.depth === inv.depth + 1);
+        if (inv.printed === void 0 && children.length === 1 && nested.length === 1) inv.printed = printedContent(children[0]);
+        builtinEffects(inv, at2.state, this.builtinHost);
         return inv;
       }
       /** Analyses a string a shell would run (bash -c, eval, su -c, git alias …), with $0, $1 … bound. */
@@ -16294,67 +17215,96 @@ var init_analyze_command = __esm({
           return;
         }
         const state = cloneState(inv.state);
-        positional.forEach((arg, index) => state.vars.set(String(index), arg.value));
+        positional.forEach((arg, index) => setVar(state, String(index), arg.value, arg.taint, arg.list, arg.globAt !== -1));
         this.source(code.value, state, inv.depth + 1, inv.segment);
       }
-      /** `cd "$(mktemp -d)"`: a directory with an unknown name under a temp root is still scratch space (kept as /tmp/<unknown>). */
-      tempDirOf(dir, target) {
-        if (dir.kind !== "within" || target.globAt !== -1 || /(?:^|\/)\.\.(?:\/|$)/.test(dir.rest)) return void 0;
-        const cls = classifyAbs(dir.base, this.constraints, this.context);
-        return cls === "temp" || cls === "temp-root" ? posix9.join(dir.base, dir.rest) : void 0;
+      /** `"$@"`: the positional arguments, one word each (unknown when none are bound). */
+      positional(state) {
+        const args = [];
+        for (let i2 = 1; state.vars.has(String(i2)); i2++) {
+          const name = String(i2);
+          const value = state.vars.get(name);
+          args.push({ text: `$${name}`, value, globAt: state.globs.has(name) ? Math.max(0, value.search(/[*?[]/)) : -1, taint: state.taints.get(name), list: state.lists.get(name) });
+        }
+        return args.length > 0 ? args : [literalArg(UNKNOWN)];
       }
-      /** cd, alias, export: what changes for the commands after. */
-      builtinEffects(inv, state) {
-        const [, first] = inv.args;
-        switch (inv.name) {
-          case "cd":
-          case "pushd": {
-            const target = inv.args.slice(1).find((a2) => !a2.value.startsWith("-") || a2.value === "-");
-            if (target === void 0) {
-              state.cwd = this.context.home;
-              return;
-            }
-            if (target.value === "-") {
-              state.cwd = void 0;
-              return;
-            }
-            const dir = pathOf(target, state.cwd);
-            state.cwd = dir.kind === "exact" ? dir.abs : this.tempDirOf(dir, target);
-            state.vars.delete("PWD");
-            return;
+      /**
+       * A while loop's body. `… | while read f; do …; done` runs it once per line it reads: the first 16 lines as read,
+       * the rest as one unknown line; lines from a list the guard knows the kind of (find, git ls-files) bind that kind.
+       */
+      readLoop(node, src, state, depth, background, stdin) {
+        const read2 = readClause(node);
+        if (!read2) {
+          this.list(node.body, src, state, depth, background);
+          return;
+        }
+        const env = this.wordEnv(state, depth, src);
+        const options2 = readOptions(read2.args.flatMap((w2) => w2.type === "Word" ? expandWord(w2, env) : []));
+        const ifsWord = read2.prefix.find((p2) => p2.type === "Assignment" && p2.name === "IFS");
+        const ifs = ifsWord && ifsWord.value.type === "Word" ? resolveWord(ifsWord.value, env).value : lookupVar("IFS", env);
+        const bind = (line, taint, list2) => {
+          const fields = readFields(line, options2.names.length, ifs === UNKNOWN ? DEFAULT_IFS : ifs);
+          options2.names.forEach((name, i2) => setVar(state, name, fields[i2] ?? "", taint, list2));
+          if (options2.array) setArray(state, options2.array, line === UNKNOWN ? [UNKNOWN] : line.split(/\s+/).filter(Boolean));
+        };
+        const globbed = producerItems(stdin);
+        if (globbed?.some((a2) => a2.globAt !== -1) && options2.names.length === 1) {
+          for (const item of globbed.slice(0, 16)) {
+            setVar(state, options2.names[0], item.value, item.taint, item.list, item.globAt !== -1);
+            this.list(node.body, src, state, depth, background);
           }
-          case "popd":
-            state.cwd = void 0;
-            return;
-          case "alias":
-            for (const arg of inv.args.slice(1)) {
-              const eq = arg.value.indexOf("=");
-              if (eq > 0) state.aliases.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-            }
-            return;
-          case "export":
-          case "declare":
-          case "typeset":
-          case "local":
-          case "readonly":
-            for (const arg of inv.args.slice(1)) {
-              const eq = arg.value.indexOf("=");
-              if (eq > 0 && /^[A-Za-z_]\w*$/.test(arg.value.slice(0, eq))) {
-                state.vars.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-                if (arg.taint) state.taints.set(arg.value.slice(0, eq), arg.taint);
-              }
-            }
-            return;
-          case "unset":
-            for (const arg of inv.args.slice(1)) state.vars.set(arg.value, UNKNOWN);
-            return;
-          case "read":
-          case "mapfile":
-          case "readarray":
-            for (const arg of inv.args.slice(1)) if (/^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, UNKNOWN);
-            return;
-          default:
-            void first;
+          return;
+        }
+        const text = stdinText(stdin);
+        if (text) {
+          const lines2 = text.text.split(options2.delimiter);
+          if (lines2[lines2.length - 1] === "") lines2.pop();
+          for (const line of lines2.slice(0, 16)) {
+            bind(line, text.taint);
+            this.list(node.body, src, state, depth, background);
+          }
+          if (lines2.length > 16) {
+            bind(UNKNOWN, text.taint);
+            this.list(node.body, src, state, depth, background);
+          }
+          return;
+        }
+        const listed = stdin?.kind === "pipe" ? listOrigin(stdin.producers) : void 0;
+        if (listed) {
+          const roots = listed.roots.length > 0 ? listed.roots.slice(0, 16) : [literalArg(UNKNOWN)];
+          for (const root of roots) {
+            bind(listed.origin.source === "processes" ? UNKNOWN : below(root).value, void 0, listed.origin);
+            this.list(node.body, src, state, depth, background);
+          }
+          return;
+        }
+        bind(UNKNOWN, stdin?.kind === "pipe" ? pipeContent(stdin.producers).taint : void 0);
+        this.list(node.body, src, state, depth, background);
+      }
+      /**
+       * What a `{ …; }` or `( … )` prints into a pipe, as one invocation: its last command, tainted when any command in it
+       * prints downloaded or decoded content (`{ x=…; curl $x; } | bash`).
+       */
+      groupOutput(from, depth) {
+        const ran = this.invocationsSeen.slice(from).filter((inv) => inv.depth === depth && !CWD_BUILTINS.has(inv.name) && inv.name !== "set" && inv.name !== "read");
+        const last = ran[ran.length - 1];
+        if (!last) return void 0;
+        const emits = ran.some((inv) => isNetwork(inv) || inv.emits === "network") ? "network" : ran.some((inv) => decodes(inv) || inv.emits === "decode") ? "decode" : last.emits;
+        return emits === last.emits ? last : { ...last, emits };
+      }
+      /** An endless loop that starts commands in the background and never waits: processes pile up until the machine stops. */
+      forkLoop(body, src) {
+        let spawns = false;
+        let waits = false;
+        const visit = (child, background) => {
+          const inBackground = background || child.type === "Statement" && child.background === true;
+          if (inBackground) spawns = true;
+          if (!inBackground && child.type === "Command" && /^(?:sleep|wait|read|timeout)$/.test(child.name?.value ?? "")) waits = true;
+          forEachChild(child, (c5) => visit(c5, inBackground));
+        };
+        forEachChild(body, (c5) => visit(c5, false));
+        if (spawns && !waits) {
+          this.add("fork-bomb", "deny", "this endless loop starts a new background process on every turn and never waits for one: processes pile up until the machine stops responding (a fork bomb). Run the command once, or wait for each one.", src.slice(body.pos, body.end));
         }
       }
     };
@@ -16362,7 +17312,7 @@ var init_analyze_command = __esm({
 });
 
 // src/guard/evaluate-tool-call.ts
-import { posix as posix10 } from "node:path";
+import { posix as posix11 } from "node:path";
 function verdictOf(findings) {
   const blocking = findings.filter((f3) => f3.severity !== "warn").sort((a2, b3) => RANK[a2.severity] - RANK[b3.severity]);
   const warnings = findings.filter((f3) => f3.severity === "warn");
@@ -16377,8 +17327,8 @@ function malformed(tool, what) {
 }
 function absolute(path7, context) {
   const user = /^~([a-z_][a-z0-9_.-]*)(?=\/|$)/i.exec(path7);
-  const expanded = path7 === "~" || path7.startsWith("~/") ? context.home + path7.slice(1) : user ? posix10.join(posix10.dirname(context.home), user[1]) + path7.slice(user[0].length) : path7;
-  return posix10.resolve(context.cwd, expanded);
+  const expanded = path7 === "~" || path7.startsWith("~/") ? context.home + path7.slice(1) : user ? posix11.join(posix11.dirname(context.home), user[1]) + path7.slice(user[0].length) : path7;
+  return posix11.resolve(context.cwd, expanded);
 }
 function newContent(toolName, input) {
   const text = (value) => typeof value === "string" ? value : Array.isArray(value) ? value.filter((v2) => typeof v2 === "string").join("\n") : "";
@@ -24509,7 +25459,7 @@ var init_handle_sync = __esm({
       output: {
         ...addProperties,
         fileUrl: ({ value }) => ({ path: value }),
-        filePath: ({ value: { file, append } }) => ({ path: file, append }),
+        filePath: ({ value: { file, append: append2 } }) => ({ path: file, append: append2 }),
         fileNumber: ({ value }) => ({ path: value }),
         iterable: forbiddenIfSync,
         string: forbiddenIfSync,
@@ -25035,9 +25985,9 @@ var init_output_sync = __esm({
       }
     };
     writeToFiles = (serializedResult, stdioItems, outputFiles) => {
-      for (const { path: path7, append } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
+      for (const { path: path7, append: append2 } of stdioItems.filter(({ type }) => FILE_TYPES.has(type))) {
         const pathString = typeof path7 === "string" ? path7 : path7.toString();
-        if (append || outputFiles.has(pathString)) {
+        if (append2 || outputFiles.has(pathString)) {
           appendFileSync2(path7, serializedResult);
         } else {
           outputFiles.add(pathString);
@@ -25599,7 +26549,7 @@ var init_handle_async = __esm({
       output: {
         ...addProperties2,
         fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
-        filePath: ({ value: { file, append } }) => ({ stream: createWriteStream(file, append ? { flags: "a" } : {}) }),
+        filePath: ({ value: { file, append: append2 } }) => ({ stream: createWriteStream(file, append2 ? { flags: "a" } : {}) }),
         webStream: ({ value }) => ({ stream: Writable2.fromWeb(value) }),
         iterable: forbiddenIfAsync,
         asyncIterable: forbiddenIfAsync,
@@ -27157,7 +28107,7 @@ var init_readable = __esm({
       const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
       const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
       const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
+      const { read: read2, onStdoutDataDone } = getReadableMethods({
         subprocessStdout,
         subprocess,
         binary,
@@ -27165,7 +28115,7 @@ var init_readable = __esm({
         preserveNewlines
       });
       const readable2 = new Readable3({
-        read,
+        read: read2,
         destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
         highWaterMark: readableHighWaterMark,
         objectMode: readableObjectMode,
@@ -27327,7 +28277,7 @@ var init_duplex = __esm({
       const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
       const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to2, concurrentStreams);
       const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-      const { read, onStdoutDataDone } = getReadableMethods({
+      const { read: read2, onStdoutDataDone } = getReadableMethods({
         subprocessStdout,
         subprocess,
         binary,
@@ -27335,7 +28285,7 @@ var init_duplex = __esm({
         preserveNewlines
       });
       const duplex2 = new Duplex3({
-        read,
+        read: read2,
         ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
         destroy: callbackify4(onDuplexDestroy.bind(void 0, {
           subprocessStdout,
@@ -30475,7 +31425,7 @@ function Mt(t2) {
     }
   };
 }
-function no(t2) {
+function no2(t2) {
   return {
     type: "spawn.after",
     action(e, { commands: n2, input: r2, spawned: { stdin: s } }) {
@@ -31984,7 +32934,7 @@ var init_dist3 = __esm({
           r2,
           "Cannot use simple-git on a directory that does not exist"
         );
-      return Array.isArray(r2.config) && n2.add(qs(r2.config)), n2.add(zs(r2.unsafe)), n2.add(Ws(r2.completion)), r2.abort && n2.add(Is(r2.abort)), r2.progress && n2.add(so(r2.progress)), r2.timeout && n2.add(uo(r2.timeout)), r2.spawnOptions && n2.add(io(r2.spawnOptions)), n2.add(ao()), n2.add(no(r2.input)), n2.add(Mt(to(true))), r2.errors && n2.add(Mt(r2.errors)), Xs(n2, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n2.add(
+      return Array.isArray(r2.config) && n2.add(qs(r2.config)), n2.add(zs(r2.unsafe)), n2.add(Ws(r2.completion)), r2.abort && n2.add(Is(r2.abort)), r2.progress && n2.add(so(r2.progress)), r2.timeout && n2.add(uo(r2.timeout)), r2.spawnOptions && n2.add(io(r2.spawnOptions)), n2.add(ao()), n2.add(no2(r2.input)), n2.add(Mt(to(true))), r2.errors && n2.add(Mt(r2.errors)), Xs(n2, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n2.add(
         Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
       ), new f2(r2, n2);
     };
@@ -32342,8 +33292,8 @@ function writeState(path7, state) {
   renameSync(temp, path7);
 }
 function readState(path7) {
-  const read = readStateFile(path7);
-  return "state" in read ? read.state : void 0;
+  const read2 = readStateFile(path7);
+  return "state" in read2 ? read2.state : void 0;
 }
 function readStateFile(path7) {
   let text;
@@ -32376,9 +33326,9 @@ function scanStates(runsDir) {
   const unreadable = [];
   for (const name of names) {
     const file = join6(runsDir, name, "state.json");
-    const read = readStateFile(file);
-    if ("state" in read) states.push(read.state);
-    else unreadable.push({ runId: name, file, problem: read.problem });
+    const read2 = readStateFile(file);
+    if ("state" in read2) states.push(read2.state);
+    else unreadable.push({ runId: name, file, problem: read2.problem });
   }
   return { states, unreadable };
 }
@@ -33174,14 +34124,14 @@ async function resumeRun(options2, hooks) {
   const repo = await openRepo(cwd);
   const paths = runPaths(repo.commonDir, repo.repoRoot, options2.runId, env);
   if (!RUN_ID_PATTERN.test(options2.runId)) throw new FanoutError("run-unknown", `'${options2.runId}' is not a run id (they look like 20261124-161500-ab12)`, { hint: "`fanout status` lists the runs" });
-  const read = readStateFile(paths.state);
-  if (!("state" in read)) {
+  const read2 = readStateFile(paths.state);
+  if (!("state" in read2)) {
     if (!existsSync7(paths.runDir)) throw new FanoutError("run-unknown", `there is no run ${options2.runId} in this repo`, { hint: "`fanout status` lists the runs" });
-    throw new FanoutError("run-unreadable", `run ${options2.runId} cannot be resumed: ${read.problem} (${paths.state})`, {
+    throw new FanoutError("run-unreadable", `run ${options2.runId} cannot be resumed: ${read2.problem} (${paths.state})`, {
       hint: `its branches fanout/${options2.runId}/\u2026 still hold the agents' work: merge them yourself, or \`fanout cleanup --run ${options2.runId}\` to sweep what is merged`
     });
   }
-  const state = read.state;
+  const state = read2.state;
   if (state.status === "merged") throw new FanoutError("run-merged", `run ${state.runId} is already merged; there is nothing to resume`);
   assertLockFree(paths.lock);
   if (await repo.git(gitTasks.resolveCommit(state.base)) === void 0) throw new FanoutError("base-missing", `the run's base commit ${state.base} no longer exists`);
@@ -35474,10 +36424,10 @@ fix: correct the lines above, or delete the file to use the built-in defaults`;
 
 // src/hooks/io.ts
 import { readFileSync as readFileSync14 } from "node:fs";
-function readHookInput(read = () => readFileSync14(0, "utf8")) {
+function readHookInput(read2 = () => readFileSync14(0, "utf8")) {
   let raw;
   try {
-    raw = read();
+    raw = read2();
   } catch (error) {
     return { ok: false, reason: `could not read the hook input from stdin (${error.code ?? String(error)})` };
   }
@@ -35639,7 +36589,7 @@ function isInside2(parent, child) {
   const rel = relative5(parent, child);
   return rel === "" || !rel.startsWith(`..${sep5}`) && rel !== ".." && !isAbsolute7(rel);
 }
-function isTemp(path7, scope, context) {
+function isTemp2(path7, scope, context) {
   const roots = ["/tmp", "/var/tmp", ...process.env["TMPDIR"] ? [process.env["TMPDIR"]] : []];
   if (!roots.some((root) => isInside2(root, path7))) return false;
   return ![scope.root, context.repoRoot, ...scope.protect ?? []].some((checkout2) => isInside2(checkout2, path7));
@@ -35647,7 +36597,7 @@ function isTemp(path7, scope, context) {
 function checkScope(toolName, toolInput, scope, context) {
   const allowed = new Set(scope.files);
   const judge = (absolute2) => {
-    if (isTemp(absolute2, scope, context)) return void 0;
+    if (isTemp2(absolute2, scope, context)) return void 0;
     if (!isInside2(scope.root, absolute2)) {
       return {
         ruleId: "scope-outside-worktree",
@@ -35856,15 +36806,15 @@ async function runHook(argv, raw, env) {
     return { stdout: "", stderr: `fanout hook: unknown event '${event ?? ""}'; expected one of ${HOOK_EVENTS.join(", ")}
 `, exitCode: 2 };
   }
-  const read = raw === void 0 ? readHookInput() : parseHookInput(raw);
+  const read2 = raw === void 0 ? readHookInput() : parseHookInput(raw);
   const failClosed = event === "pre-tool-use" || event === "user-prompt-submit" || event === "user-prompt-expansion";
   const refuse = (reason) => event === "pre-tool-use" ? { stdout: `${preToolUseDecision("deny", `[fanout:malformed-input] ${reason}`)}
 `, stderr: "", exitCode: 0 } : failClosed ? { stdout: `${blockPrompt(`fanout: ${reason}`)}
 `, stderr: "", exitCode: 0 } : { stdout: "", stderr: `fanout: ${reason}
 `, exitCode: 1 };
-  if (!read.ok) return refuse(read.reason);
+  if (!read2.ok) return refuse(read2.reason);
   try {
-    const output = await dispatch(event, read.input, env, scopeFile);
+    const output = await dispatch(event, read2.input, env, scopeFile);
     return { stdout: output === void 0 ? "" : `${output}
 `, stderr: "", exitCode: 0 };
   } catch (error) {

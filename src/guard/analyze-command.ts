@@ -1,12 +1,14 @@
 // Walks what bash would execute (parsed once with unbash) and runs the rules on every command that would run,
 // however it is wrapped or nested. Pure: paths and the home dir come from the context.
 import { posix } from 'node:path';
-import { forEachChild, parse, type Command, type CompoundList, type ParsedScript, type PipelineNode, type AndOr, type Redirection, type SyntaxNode, type Word } from 'unbash';
+import { forEachChild, parse, type Command, type CompoundList, type ParsedScript, type PipelineNode, type AndOr, type Redirection, type SyntaxNode, type While, type Word } from 'unbash';
 import type { Constraints } from '../constraints/schema.js';
+import { builtinEffects, readFields, readOptions } from './builtin-effects.js';
+import { canonicalLongOptions } from './flags.js';
 import { classifyAbs, pathOf, type PathInfo } from './classify-path.js';
 import { judgeTargets } from './judge-targets.js';
-import { xargsItems } from './list-items.js';
-import { cloneState, expandBraces, isKnown, literalArg, lookupVar, newState, resolveWord, UNKNOWN, type Arg, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
+import { below, listOrigin, printedItems, producerItems, stdinText, xargsItems } from './list-items.js';
+import { cloneState, DEFAULT_IFS, expandWord, isKnown, literalArg, lookupVar, newState, resolveWord, setArray, setVar, UNKNOWN, type Arg, type ListOrigin, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
 import type { InvokeAt, Invocation, RuleContext, Stdin, Target, WrittenFile } from './rule-context.js';
 import { finishRules, runRules } from './rule-registry.js';
 import { decodes, isNetwork, pipeContent, printedContent, taintFinding } from './stdin-content.js';
@@ -52,10 +54,14 @@ export class Analysis implements RuleContext {
   private overBudget = false;
   private readonly seen = new Set<string>();
 
+  private readonly builtinHost: { home: string; projectDir: string; classify(abs: string): ReturnType<typeof classifyAbs> };
+
   constructor(
     readonly constraints: Constraints,
     readonly context: GuardContext,
-  ) {}
+  ) {
+    this.builtinHost = { home: context.home, projectDir: context.projectDir, classify: (abs) => classifyAbs(abs, constraints, context) };
+  }
 
   add(ruleId: string, severity: Severity, message: string, segment: string): void {
     const key = `${ruleId}\u0000${segment}`;
@@ -133,8 +139,9 @@ export class Analysis implements RuleContext {
     for (const statement of script.commands) this.node(statement.command, src, state, depth, statement.background === true);
   }
 
-  private list(list: CompoundList, src: string, state: ShellState, depth: number, background: boolean): void {
-    for (const statement of list.commands) this.node(statement.command, src, state, depth, background || statement.background === true);
+  /** A list of statements; stdin piped into a group (`… | { x; bash; }`) is there for whichever of them reads it. */
+  private list(list: CompoundList, src: string, state: ShellState, depth: number, background: boolean, stdin?: Stdin): void {
+    for (const statement of list.commands) this.node(statement.command, src, state, depth, background || statement.background === true, stdin);
   }
 
   private step(src: string, node: { pos: number; end: number }): boolean {
@@ -175,11 +182,11 @@ export class Analysis implements RuleContext {
       case 'Command':
         return this.command(node, src, state, depth, background, stdin);
       case 'Subshell':
-        this.list(node.body, src, cloneState(state), depth, background);
-        return undefined;
-      case 'BraceGroup':
-        this.list(node.body, src, state, depth, background);
-        return undefined;
+      case 'BraceGroup': {
+        const from = this.invocationsSeen.length;
+        this.list(node.body, src, node.type === 'Subshell' ? cloneState(state) : state, depth, background, stdin);
+        return this.groupOutput(from, depth);
+      }
       case 'If':
         this.list(node.clause, src, state, depth, background);
         this.list(node.then, src, state, depth, background);
@@ -192,31 +199,35 @@ export class Analysis implements RuleContext {
       case 'For':
       case 'Select': {
         const env = this.wordEnv(state, depth, src);
-        const values = (node.wordlist ?? []).flatMap((w) => expandBraces(resolveWord(w, env)));
+        const values = node.wordlist ? node.wordlist.flatMap((w) => expandWord(w, env)) : this.positional(state);
         const name = node.name.value;
         this.loops++;
         // Unrolled for known words, two loops deep at most (nested loops multiply: 16^8 bodies otherwise).
-        if (node.wordlist && values.length > 0 && values.length <= 16 && this.loops <= 2 && values.every((v) => v.globAt === -1)) {
+        if (values.length > 0 && values.length <= 16 && this.loops <= 2) {
+          // A glob (`for f in .*`) binds the name to a path matching it.
           for (const value of values) {
             const inner = cloneState(state);
-            inner.vars.set(name, value.value);
+            setVar(inner, name, value.value, value.taint, value.list, value.globAt !== -1);
             this.list(node.body, src, inner, depth, background);
           }
         } else {
           const inner = cloneState(state);
-          inner.vars.set(name, UNKNOWN);
+          const listed = values.find((v) => v.list);
+          setVar(inner, name, listed && values.every((v) => v.list || v.globAt !== -1) ? listed.value : UNKNOWN, values.find((v) => v.taint)?.taint, listed?.list);
           this.list(node.body, src, inner, depth, background);
         }
         this.loops--;
         return undefined;
       }
       case 'While':
-        this.list(node.clause, src, state, depth, background);
+        this.list(node.clause, src, state, depth, background, stdin);
+        if (endless(node, src)) this.forkLoop(node.body, src);
         this.loops++;
-        this.list(node.body, src, state, depth, background);
+        this.readLoop(node, src, state, depth, background, stdin);
         this.loops--;
         return undefined;
       case 'ArithmeticFor':
+        if (node.test === undefined) this.forkLoop(node.body, src);
         this.loops++;
         this.list(node.body, src, state, depth, background);
         this.loops--;
@@ -238,10 +249,12 @@ export class Analysis implements RuleContext {
         else this.node(body, src, cloneState(state), depth, background);
         return undefined;
       }
-      case 'Redirected':
-        this.node(node.command, src, state, depth, background);
-        this.redirects(node.redirects, src, state, depth, undefined);
+      case 'Redirected': {
+        // `while read f; do …; done < list`, `{ …; } <<< text`: the redirect feeds the compound command.
+        const input = this.redirects(node.redirects, src, state, depth, undefined);
+        this.node(node.command, src, state, depth, background, input ?? stdin);
         return undefined;
+      }
       case 'Coproc': {
         const body = node.body;
         if (body.type === 'CompoundList') this.list(body, src, cloneState(state), depth, true);
@@ -293,7 +306,7 @@ export class Analysis implements RuleContext {
   }
 
   /** Analyses $( ), ` ` and <( ): they run. Says what they print when that is knowable. */
-  private substitution(script: ParsedScript | undefined, text: string, state: ShellState, depth: number, src: string, process = false): { value: string; taint: Taint | undefined } {
+  private substitution(script: ParsedScript | undefined, text: string, state: ShellState, depth: number, src: string, process = false): { value: string; taint: Taint | undefined; list?: ListOrigin | undefined } {
     if (depth + 1 > MAX_DEPTH) {
       this.source(text, state, depth + 1, text);
       return { value: UNKNOWN, taint: undefined };
@@ -310,14 +323,24 @@ export class Analysis implements RuleContext {
     let taint: Taint | undefined;
     if (ran.some((inv) => isNetwork(inv) || inv.args.some((a) => a.taint === 'network'))) taint = 'network';
     else if (ran.some((inv) => decodes(inv) || inv.args.some((a) => a.taint === 'decode'))) taint = 'decode';
-    if (process) return { value: '/dev/fd/63', taint };
     // `$(cd .. && pwd)`: the cd only moves the substitution's own shell; what prints is the last command.
     const printing = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
+    if (process) {
+      // `<(…)` is a file name: reading it (source, bash, < redirect) reads what these commands print.
+      const path = `/dev/fd/${63 + this.fds.size}`;
+      if (this.fds.size < 64) this.fds.set(path, printing);
+      return { value: path, taint };
+    }
+    const listed = listOrigin(printing.filter((inv, i, all) => i === 0 || i >= all.length - 8));
+    if (listed) return { value: listed.origin.source === 'processes' || listed.roots.length !== 1 ? UNKNOWN : below(listed.roots[0] as Arg).value, taint, list: listed.origin };
     const only = printing.length === 1 ? printing[0] : undefined;
     if (only && only.stdin === undefined) {
       if (only.name === 'pwd') return { value: only.state.cwd ?? UNKNOWN, taint };
-      if (only.name === 'echo' && only.args.length >= 2) return { value: only.args.slice(1).filter((a) => !/^-[neE]+$/.test(a.value)).map((a) => a.value).join(' '), taint: taint ?? only.args.find((a) => a.taint)?.taint };
-      if (only.name === 'printf' && only.args.length === 2 && !only.args[1]?.value.includes('%') && !only.args[1]?.value.includes('\\')) return { value: only.args[1]?.value ?? '', taint };
+      if ((only.name === 'echo' || only.name === 'printf') && only.args.length >= 2) {
+        const printed = printedContent(only);
+        // A substitution drops the trailing newlines of what it captures.
+        if (printed && !decodes(only)) return { value: printed.text.replace(/\n+$/, ''), taint: taint ?? printed.taint };
+      }
       if (only.name === 'git' && only.args.some((a) => a.value === '--show-toplevel')) return { value: this.context.repoRoot, taint };
       if (only.name === 'git' && only.args.some((a) => a.value === '--git-dir' || a.value === '--absolute-git-dir' || a.value === '--git-common-dir')) return { value: this.context.gitDir, taint };
       if ((only.name === 'realpath' || (only.name === 'readlink' && only.args.some((a) => /^-[a-zA-Z]*[fem]/.test(a.value)))) && only.args.length >= 2) {
@@ -348,6 +371,9 @@ export class Analysis implements RuleContext {
 
   /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
   private readonly expansionBudget = { left: 32 * 1024 * 1024 };
+
+  /** What each `<(…)` of this command prints: the commands inside it, by the /dev/fd name the shell gives it. */
+  private readonly fds = new Map<string, Invocation[]>();
 
   /** Invocations recorded while analysing a substitution (to tell what it prints). */
   private readonly invocationsSeen: Invocation[] = [];
@@ -384,6 +410,16 @@ export class Analysis implements RuleContext {
       if (!redirect.target) continue;
       const arg = resolveWord(redirect.target, env);
       const op = redirect.operator;
+      if (op === '<' && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 0))) {
+        // `< <(…)` or a file this command wrote: what the command reads is known.
+        const from = pathOf(arg, state.cwd);
+        const producers = from.kind === 'exact' ? this.fds.get(from.abs) : undefined;
+        const written = from.kind === 'exact' ? this.written.get(from.abs) : undefined;
+        if (producers) stdin = { kind: 'pipe', producers };
+        else if (written) stdin = { kind: 'text', text: written.text, taint: written.taint, items: written.items };
+        if (arg.taint) stdin = { kind: 'text', text: '', taint: arg.taint };
+        continue;
+      }
       if (op === '<' || op === '<&' || (op === '>&' && /^\d+$|^-$/.test(arg.value))) continue;
       const segment = commandText ?? src.slice(redirect.pos, redirect.end);
       const path = pathOf(arg, state.cwd);
@@ -397,30 +433,41 @@ export class Analysis implements RuleContext {
     const env = this.wordEnv(state, depth, src);
     const segment = src.slice(node.pos, node.end);
     const assigns = new Map<string, Arg>();
+    const arrays = new Map<string, { values: string[]; elements: Arg[] }>();
     for (const item of node.prefix) {
       if (item.type !== 'Assignment') continue;
-      const value = item.value.type === 'Word' ? resolveWord(item.value, env) : literalArg(UNKNOWN);
-      assigns.set(item.name, value);
+      if (item.value.type === 'ArrayValue') {
+        const elements = item.value.elements.flatMap((w) => expandWord(w, env));
+        arrays.set(item.name, { values: [...(item.append ? (state.arrays.get(item.name) ?? []) : []), ...elements.map((a) => a.value)], elements });
+        continue;
+      }
+      const value = resolveWord(item.value, env);
+      assigns.set(item.name, item.append ? { ...value, value: lookupVar(item.name, env).replace(/^\u0000$/, '') + value.value } : value);
     }
     if (!node.name) {
-      for (const [name, value] of assigns) {
-        state.vars.set(name, value.value);
-        if (value.taint) state.taints.set(name, value.taint);
-        else state.taints.delete(name);
-      }
+      for (const [name, value] of assigns) setVar(state, name, value.value, value.taint, value.list);
+      for (const [name, { values, elements }] of arrays) setArray(state, name, values, elements);
       this.redirects(node.redirects, src, state, depth, undefined);
       return undefined;
     }
     const argv: Arg[] = [];
+    const declaration = /^(?:declare|typeset|local|readonly|export)$/.test(node.name.value);
     for (const word of [node.name, ...node.args]) {
       if (word.type === 'Assignment') {
-        const value = word.value.type === 'Word' ? resolveWord(word.value, env) : literalArg(UNKNOWN);
-        argv.push({ text: word.text, value: `${word.name}=${value.value}`, globAt: -1, taint: value.taint });
+        if (word.value.type === 'ArrayValue') {
+          // `declare -a a=(rm -rf x)`, `local a=(…)`: an array for the commands after.
+          const elements = word.value.elements.flatMap((w) => expandWord(w, env));
+          if (declaration) setArray(state, word.name, elements.map((a) => a.value), elements);
+          argv.push(literalArg(`${word.name}=(…)`));
+          continue;
+        }
+        const value = resolveWord(word.value, env);
+        argv.push({ text: word.text, value: `${word.name}=${value.value}`, globAt: -1, taint: value.taint, list: value.list });
         continue;
       }
-      const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? positionalArgs(state) : undefined;
+      const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? this.positional(state) : undefined;
       if (positional) argv.push(...positional);
-      else argv.push(...splitFields(word as Word, expandBraces(resolveWord(word as Word, env))));
+      else argv.push(...expandWord(word as Word, env));
     }
     const alias = state.aliases.get(node.name.text);
     if (alias !== undefined && depth < MAX_DEPTH) {
@@ -428,25 +475,29 @@ export class Analysis implements RuleContext {
       return undefined;
     }
     const outs: Array<{ abs: string; append: boolean }> = [];
-    const fn = this.functions.get(node.name.text);
-    if (fn && depth < MAX_DEPTH && !this.calling.has(node.name.text)) {
-      // A function defined earlier in this command: its body runs with $1 … bound to these arguments.
+    // A function defined earlier in this command (called by name, or by a name a variable holds).
+    const called = this.functions.has(node.name.text) ? node.name.text : argv[0] && this.functions.has(argv[0].value) ? argv[0].value : undefined;
+    const fn = called === undefined ? undefined : this.functions.get(called);
+    if (fn && called !== undefined && depth < MAX_DEPTH && !this.calling.has(called)) {
+      // Its body runs with $1 … bound to these arguments.
       this.redirects(node.redirects, src, state, depth, segment);
       const inner = cloneState(state);
       for (let i = 1; inner.vars.has(String(i)); i++) inner.vars.delete(String(i));
-      argv.slice(1).forEach((arg, index) => inner.vars.set(String(index + 1), arg.value));
+      argv.slice(1).forEach((arg, index) => setVar(inner, String(index + 1), arg.value, arg.taint, arg.list, arg.globAt !== -1));
       fn.called = true;
-      this.calling.add(node.name.text);
+      this.calling.add(called);
       if (fn.body.type === 'CompoundList') this.list(fn.body, fn.src, inner, depth + 1, background);
       else this.node(fn.body, fn.src, inner, depth + 1, background);
-      this.calling.delete(node.name.text);
+      this.calling.delete(called);
       return undefined;
     }
     const redirectStdin = this.redirects(node.redirects, src, state, depth, segment, outs);
+    for (const [name, { values }] of arrays) assigns.set(name, literalArg(values.join(' ')));
     const inv = this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
     if (inv && outs.length > 0) {
       const content = printedContent(inv);
-      for (const out of outs) this.remember(out.abs, content, out.append);
+      const items = printedItems(inv);
+      for (const out of outs) this.remember(out.abs, content && items?.some((a) => a.globAt !== -1) ? { ...content, items } : content, out.append);
     }
     return inv;
   }
@@ -465,14 +516,21 @@ export class Analysis implements RuleContext {
       return;
     }
     if (this.written.size >= 64 && !this.written.has(abs)) return;
-    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint });
+    const items = before ? (before.items && content.items ? [...before.items, ...content.items] : undefined) : content.items;
+    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint, items });
   }
 
   /** What a script file written earlier in this command holds, if the guard saw it written. */
   writtenScript(arg: Arg, inv: Invocation): WrittenFile | undefined {
-    if (this.written.size === 0) return undefined;
+    if (this.written.size === 0 && this.fds.size === 0) return undefined;
     const path = pathOf(arg, inv.state.cwd);
-    return path.kind === 'exact' ? this.written.get(path.abs) : undefined;
+    if (path.kind !== 'exact') return undefined;
+    const producers = this.fds.get(path.abs);
+    if (producers) {
+      const content = pipeContent(producers);
+      return content.taint || content.literal !== undefined ? { text: content.literal ?? '', taint: content.taint } : undefined;
+    }
+    return this.written.get(path.abs);
   }
 
   /** Runs a script file written earlier in this command as shell code, `$1 …` bound; false when its content is unknown. */
@@ -484,7 +542,7 @@ export class Analysis implements RuleContext {
       return true;
     }
     const state = cloneState(inv.state);
-    [arg, ...args].forEach((a, index) => state.vars.set(String(index), a.value));
+    [arg, ...args].forEach((a, index) => setVar(state, String(index), a.value, a.taint, a.list, a.globAt !== -1));
     this.source(script.text, state, inv.depth + 1, inv.segment);
     return true;
   }
@@ -500,9 +558,10 @@ export class Analysis implements RuleContext {
       const dir = pathOf(unwrapped.chdir, state.cwd);
       state.cwd = dir.kind === 'exact' ? dir.abs : undefined;
     }
+    const name = commandName(unwrapped.args[0]);
     const inv: Invocation = {
-      args: unwrapped.args,
-      name: commandName(unwrapped.args[0]),
+      args: canonicalLongOptions(name, unwrapped.args),
+      name,
       wrappers: unwrapped.wrappers,
       unwrapped,
       state,
@@ -514,24 +573,45 @@ export class Analysis implements RuleContext {
       inLoop: this.loops > 0,
     };
     for (const [name, value] of unwrapped.env) inv.assigns.set(name, value);
+    if (inv.name === 'cat' && inv.args.length > 1 && inv.args.slice(1).every((a) => !a.value.startsWith('-'))) {
+      // `cat f.sh | bash`, `cat list | xargs rm`: cat of files written earlier prints what they hold.
+      const parts = inv.args.slice(1).map((a) => this.writtenScript(a, inv));
+      if (parts.every((p) => p !== undefined)) {
+        const items = parts.every((p) => p?.items) ? parts.flatMap((p) => p?.items ?? []) : undefined;
+        inv.printed = { text: parts.map((p) => p?.text ?? '').join(''), taint: parts.find((p) => p?.taint)?.taint, items };
+      }
+    }
     const marker = unwrapped.xargs?.replace;
     if (marker !== undefined && unwrapped.args.some((a) => a.value.includes(marker))) {
       // xargs -I{}: run the command once per input item, the placeholder replaced.
-      const items = xargsItems(inv);
+      const items = xargsItems(inv, this);
       // Each item runs the command once: the first 64 are judged as given, the rest as one unknown item.
       const judged = items.length <= 64 ? items : [...items.slice(0, 64), literalArg(UNKNOWN)];
       for (const item of judged) {
-        const argv = unwrapped.args.map((a) => (a.value.includes(marker) ? { ...a, value: a.value.split(marker).join(item.value), taint: a.taint ?? item.taint } : a));
+        const argv = unwrapped.args.map((a) => {
+          if (!a.value.includes(marker)) return a;
+          const value = a.value.split(marker).join(item.value);
+          // An item that is a glob (`printf '%s\0' * | xargs -I{} …`) stays one, standing for what it matches.
+          return { ...a, value, taint: a.taint ?? item.taint, list: a.list ?? item.list, globAt: item.globAt !== -1 ? value.search(/[*?[]/) : a.globAt };
+        });
         this.invoke(argv, { state, depth: at.depth, segment: at.segment, background: at.background, stdin: undefined, assigns: inv.assigns, xargs: { ...(unwrapped.xargs as NonNullable<InvokeAt['xargs']>), replace: undefined, consumed: true } });
       }
       return inv;
     }
     this.invocationsSeen.push(inv);
+    const nestedFrom = this.invocationsSeen.length;
     if (unwrapped.shellString) {
       this.runShellString(unwrapped.shellString, [], inv);
     }
     runRules(inv, this);
-    this.builtinEffects(inv, at.state);
+    // `bash -c 'curl …' | sh`, `python -c 'run(["curl", …])' | bash`: what the nested commands print, this prints.
+    const nested = this.invocationsSeen.slice(nestedFrom);
+    if (nested.some((n) => isNetwork(n) || n.emits === 'network')) inv.emits = 'network';
+    else if (nested.some((n) => decodes(n) || n.emits === 'decode')) inv.emits = 'decode';
+    const children = nested.filter((n) => n.depth === inv.depth + 1);
+    // `bash -c 'echo rm -rf /' | bash`: a single nested command prints what this prints.
+    if (inv.printed === undefined && children.length === 1 && nested.length === 1) inv.printed = printedContent(children[0] as Invocation);
+    builtinEffects(inv, at.state, this.builtinHost);
     return inv;
   }
 
@@ -542,96 +622,124 @@ export class Analysis implements RuleContext {
       return;
     }
     const state = cloneState(inv.state);
-    positional.forEach((arg, index) => state.vars.set(String(index), arg.value));
+    positional.forEach((arg, index) => setVar(state, String(index), arg.value, arg.taint, arg.list, arg.globAt !== -1));
     this.source(code.value, state, inv.depth + 1, inv.segment);
   }
 
-  /** `cd "$(mktemp -d)"`: a directory with an unknown name under a temp root is still scratch space (kept as /tmp/<unknown>). */
-  private tempDirOf(dir: PathInfo, target: Arg): string | undefined {
-    if (dir.kind !== 'within' || target.globAt !== -1 || /(?:^|\/)\.\.(?:\/|$)/.test(dir.rest)) return undefined;
-    const cls = classifyAbs(dir.base, this.constraints, this.context);
-    return cls === 'temp' || cls === 'temp-root' ? posix.join(dir.base, dir.rest) : undefined;
+  /** `"$@"`: the positional arguments, one word each (unknown when none are bound). */
+  private positional(state: ShellState): Arg[] {
+    const args: Arg[] = [];
+    for (let i = 1; state.vars.has(String(i)); i++) {
+      const name = String(i);
+      const value = state.vars.get(name) as string;
+      args.push({ text: `$${name}`, value, globAt: state.globs.has(name) ? Math.max(0, value.search(/[*?[]/)) : -1, taint: state.taints.get(name), list: state.lists.get(name) });
+    }
+    return args.length > 0 ? args : [literalArg(UNKNOWN)];
   }
 
-  /** cd, alias, export: what changes for the commands after. */
-  private builtinEffects(inv: Invocation, state: ShellState): void {
-    const [, first] = inv.args;
-    switch (inv.name) {
-      case 'cd':
-      case 'pushd': {
-        const target = inv.args.slice(1).find((a) => !a.value.startsWith('-') || a.value === '-');
-        if (target === undefined) {
-          state.cwd = this.context.home;
-          return;
-        }
-        if (target.value === '-') {
-          state.cwd = undefined;
-          return;
-        }
-        const dir = pathOf(target, state.cwd);
-        state.cwd = dir.kind === 'exact' ? dir.abs : this.tempDirOf(dir, target);
-        state.vars.delete('PWD');
-        return;
+  /**
+   * A while loop's body. `… | while read f; do …; done` runs it once per line it reads: the first 16 lines as read,
+   * the rest as one unknown line; lines from a list the guard knows the kind of (find, git ls-files) bind that kind.
+   */
+  private readLoop(node: While, src: string, state: ShellState, depth: number, background: boolean, stdin: Stdin | undefined): void {
+    const read = readClause(node);
+    if (!read) {
+      this.list(node.body, src, state, depth, background);
+      return;
+    }
+    const env = this.wordEnv(state, depth, src);
+    const options = readOptions(read.args.flatMap((w) => (w.type === 'Word' ? expandWord(w, env) : [])));
+    const ifsWord = read.prefix.find((p): p is Extract<typeof p, { type: 'Assignment' }> => p.type === 'Assignment' && p.name === 'IFS');
+    const ifs = ifsWord && ifsWord.value.type === 'Word' ? resolveWord(ifsWord.value, env).value : lookupVar('IFS', env);
+    const bind = (line: string, taint: Taint | undefined, list?: ListOrigin): void => {
+      const fields = readFields(line, options.names.length, ifs === UNKNOWN ? DEFAULT_IFS : ifs);
+      options.names.forEach((name, i) => setVar(state, name, fields[i] ?? '', taint, list));
+      if (options.array) setArray(state, options.array, line === UNKNOWN ? [UNKNOWN] : line.split(/\s+/).filter(Boolean));
+    };
+    const globbed = producerItems(stdin);
+    if (globbed?.some((a) => a.globAt !== -1) && options.names.length === 1) {
+      // `printf '%s\n' .* | while read f`: f is each path the glob matches.
+      for (const item of globbed.slice(0, 16)) {
+        setVar(state, options.names[0] as string, item.value, item.taint, item.list, item.globAt !== -1);
+        this.list(node.body, src, state, depth, background);
       }
-      case 'popd':
-        state.cwd = undefined;
-        return;
-      case 'alias':
-        for (const arg of inv.args.slice(1)) {
-          const eq = arg.value.indexOf('=');
-          if (eq > 0) state.aliases.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-        }
-        return;
-      case 'export':
-      case 'declare':
-      case 'typeset':
-      case 'local':
-      case 'readonly':
-        for (const arg of inv.args.slice(1)) {
-          const eq = arg.value.indexOf('=');
-          if (eq > 0 && /^[A-Za-z_]\w*$/.test(arg.value.slice(0, eq))) {
-            state.vars.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-            if (arg.taint) state.taints.set(arg.value.slice(0, eq), arg.taint);
-          }
-        }
-        return;
-      case 'unset':
-        for (const arg of inv.args.slice(1)) state.vars.set(arg.value, UNKNOWN);
-        return;
-      case 'read':
-      case 'mapfile':
-      case 'readarray':
-        for (const arg of inv.args.slice(1)) if (/^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, UNKNOWN);
-        return;
-      default:
-        void first;
+      return;
+    }
+    const text = stdinText(stdin);
+    if (text) {
+      const lines = text.text.split(options.delimiter);
+      if (lines[lines.length - 1] === '') lines.pop();
+      for (const line of lines.slice(0, 16)) {
+        bind(line, text.taint);
+        this.list(node.body, src, state, depth, background);
+      }
+      if (lines.length > 16) {
+        bind(UNKNOWN, text.taint);
+        this.list(node.body, src, state, depth, background);
+      }
+      return;
+    }
+    const listed = stdin?.kind === 'pipe' ? listOrigin(stdin.producers) : undefined;
+    if (listed) {
+      const roots = listed.roots.length > 0 ? listed.roots.slice(0, 16) : [literalArg(UNKNOWN)];
+      for (const root of roots) {
+        bind(listed.origin.source === 'processes' ? UNKNOWN : below(root).value, undefined, listed.origin);
+        this.list(node.body, src, state, depth, background);
+      }
+      return;
+    }
+    bind(UNKNOWN, stdin?.kind === 'pipe' ? pipeContent(stdin.producers).taint : undefined);
+    this.list(node.body, src, state, depth, background);
+  }
+
+  /**
+   * What a `{ …; }` or `( … )` prints into a pipe, as one invocation: its last command, tainted when any command in it
+   * prints downloaded or decoded content (`{ x=…; curl $x; } | bash`).
+   */
+  private groupOutput(from: number, depth: number): Invocation | undefined {
+    const ran = this.invocationsSeen.slice(from).filter((inv) => inv.depth === depth && !CWD_BUILTINS.has(inv.name) && inv.name !== 'set' && inv.name !== 'read');
+    const last = ran[ran.length - 1];
+    if (!last) return undefined;
+    const emits = ran.some((inv) => isNetwork(inv) || inv.emits === 'network') ? 'network' : ran.some((inv) => decodes(inv) || inv.emits === 'decode') ? 'decode' : last.emits;
+    return emits === last.emits ? last : { ...last, emits };
+  }
+
+  /** An endless loop that starts commands in the background and never waits: processes pile up until the machine stops. */
+  private forkLoop(body: CompoundList, src: string): void {
+    let spawns = false;
+    let waits = false;
+    const visit = (child: SyntaxNode, background: boolean): void => {
+      const inBackground = background || (child.type === 'Statement' && child.background === true);
+      if (inBackground) spawns = true;
+      // A foreground sleep or wait paces the loop; one started with & does not.
+      if (!inBackground && child.type === 'Command' && /^(?:sleep|wait|read|timeout)$/.test(child.name?.value ?? '')) waits = true;
+      forEachChild(child, (c) => visit(c, inBackground));
+    };
+    forEachChild(body, (c) => visit(c, false));
+    if (spawns && !waits) {
+      this.add('fork-bomb', 'deny', 'this endless loop starts a new background process on every turn and never waits for one: processes pile up until the machine stops responding (a fork bomb). Run the command once, or wait for each one.', src.slice(body.pos, body.end));
     }
   }
 }
 
-/** `"$@"` inside `bash -c '…' _ a b`: the positional arguments, one word each (unknown when none are bound). */
-function positionalArgs(state: ShellState): Arg[] {
-  const args: Arg[] = [];
-  for (let i = 1; state.vars.has(String(i)); i++) args.push(literalArg(state.vars.get(String(i)) as string));
-  return args.length > 0 ? args : [literalArg(UNKNOWN)];
+/** The single `read` command a while loop's condition runs (`while IFS= read -r f`), if that is what it is. */
+function readClause(node: While): Command | undefined {
+  const only = node.kind === 'while' && node.clause.commands.length === 1 ? node.clause.commands[0]?.command : undefined;
+  return only?.type === 'Command' && only.name?.value === 'read' ? only : undefined;
 }
 
-/** Unquoted `$X`, `$(…)` split into several words on whitespace (`X="rm -rf"; $X ~`). */
-function splitFields(word: Word, args: Arg[]): Arg[] {
-  const parts = word.parts ?? [];
-  const unquotedExpansion = parts.some((p) => p.type === 'SimpleExpansion' || p.type === 'ParameterExpansion' || p.type === 'CommandExpansion');
-  if (!unquotedExpansion || parts.some((p) => p.type === 'SingleQuoted' || p.type === 'DoubleQuoted' || p.type === 'AnsiCQuoted')) return args;
-  return args.flatMap((arg) => {
-    if (!/[ \t\n]/.test(arg.value)) return [arg];
-    return arg.value
-      .split(/[ \t\n]+/)
-      .filter(Boolean)
-      .map((value) => ({ ...arg, value, globAt: arg.globAt === -1 ? -1 : value.search(/[*?[]/) }));
-  });
+/** `while true`, `while :`, `until false`: a loop that only ends when something inside breaks out. */
+function endless(node: While, source: string): boolean {
+  const only = node.clause.commands.length === 1 ? node.clause.commands[0]?.command : undefined;
+  if (only?.type === 'ArithmeticCommand') return node.kind === 'while' && /^\(\(\s*[1-9]\d*\s*\)\)$/.test(source.slice(only.pos, only.end));
+  if (only?.type !== 'Command' || !only.name) return false;
+  const name = only.name.value;
+  if (node.kind === 'until') return name === 'false' && only.args.length === 0;
+  return ((name === 'true' || name === ':') && only.args.length === 0) || ((name === '[' || name === 'test') && only.args.length >= 1 && /^[1-9]\d*$/.test(only.args[0]?.type === 'Word' ? only.args[0].value : ''));
 }
 
 export function lookup(name: string, state: ShellState, context: GuardContext): string {
-  return lookupVar(name, { state, home: context.home, projectDir: context.projectDir, substitute: () => ({ value: UNKNOWN, taint: undefined }) });
+  return lookupVar(name, { state, home: context.home, projectDir: context.projectDir });
 }
 
 export function initialState(context: GuardContext): ShellState {

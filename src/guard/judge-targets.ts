@@ -136,8 +136,9 @@ function deleteClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wi
     case 'inside': {
       if (within || t.filters || !t.recursive) return;
       const rel = posix.relative(boundary, abs);
-      if (!rel.includes('/') && !BUILD_DIRS.has(rel) && t.via !== 'mv source') {
-        an.add('rm-repo-top-level', 'ask', `${t.via} ${shown} recursively deletes ${rel}/, a top-level directory of the project; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t.segment);
+      // A name like package-lock.json or README.md is a file: rm -rf of it deletes one file, nothing more to confirm.
+      if (!rel.includes('/') && !BUILD_DIRS.has(rel) && t.via !== 'mv source' && !looksLikeFile(rel, t.arg.value)) {
+        an.add('rm-repo-top-level', 'ask', `${t.via} ${shown} recursively deletes ${rel} at the top of the project, with everything under it; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t.segment);
       }
       return;
     }
@@ -163,9 +164,23 @@ function deleteClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wi
   }
 }
 
+/** Files named like files (an extension, or a well-known file name), unless written with a trailing slash. */
+const FILE_NAMES = /^(?:Makefile|GNUmakefile|Dockerfile|Containerfile|LICENSE|LICENCE|COPYING|README|CHANGELOG|AUTHORS|NOTICE|Gemfile|Procfile|Rakefile|Jenkinsfile|Vagrantfile|Brewfile|Pipfile|Justfile|Taskfile|CODEOWNERS)$/;
+function looksLikeFile(name: string, written: string): boolean {
+  if (written.endsWith('/')) return false;
+  return FILE_NAMES.test(name) || /^[^.][^/]*\.(?:[A-Za-z][A-Za-z0-9]{0,9}|[a-z]+\d)$/.test(name);
+}
+
+/** Writing these stops the machine: /proc/sysrq-trigger (o: power off, b: reboot, c: crash), /sys/power/state (suspend). */
+const MACHINE_SWITCHES = new Set(['/proc/sysrq-trigger', '/sys/power/state', '/sys/power/disk']);
+
 function writeClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, within: boolean): void {
   const shown = t.path.display;
   const boundary = an.constraints.boundary;
+  if (MACHINE_SWITCHES.has(abs)) {
+    an.add('system-shutdown', 'deny', `${t.via} ${shown} writes ${abs}, which reboots, powers off or suspends the machine at once. Never do that from an agent; ask a human.`, t.segment);
+    return;
+  }
   switch (cls) {
     case 'git':
       an.add('write-git-dir', 'deny', `${t.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t.segment);
@@ -188,8 +203,36 @@ function writeClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wit
   }
 }
 
+/**
+ * A delete of items from a list the guard knows the kind of: untracked files (git ls-files --others, git clean -n)
+ * are new work git cannot bring back; tracked files lose their uncommitted changes. True when it judged the target.
+ */
+function judgeListed(an: TargetJudge, t: Target): boolean {
+  const list = t.arg.list;
+  if (!list || t.op !== 'delete') return false;
+  const from = `\`${list.from.length > 80 ? `${list.from.slice(0, 77)}…` : list.from}\``;
+  switch (list.source) {
+    case 'untracked':
+      an.add('git-clean', 'deny', `${t.via} deletes the untracked files ${from} lists: new work that was never committed, which git cannot bring back (what \`git clean -f\` does). Look at the list, then delete specific files by name, or commit first.`, t.segment);
+      return true;
+    case 'ignored':
+      an.add('git-clean-ignored', 'ask', `${t.via} deletes the ignored files ${from} lists (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Delete the build directories by name.`, t.segment);
+      return true;
+    case 'tracked':
+      // Some tracked files (a pathspec, a grep) are ordinary deletions inside the repo, as `rm src/x.ts` is.
+      if (list.filters) return false;
+      an.add('git-rm-force', 'deny', `${t.via} deletes every tracked file ${from} lists, with their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`, t.segment);
+      return true;
+    default:
+      return false;
+  }
+}
+
 export function judgeTargets(an: TargetJudge): void {
-  for (const t of an.targets) {
+  for (const listed of an.targets) {
+    if (judgeListed(an, listed)) continue;
+    // Items found by find (`find . -name '*.log' | xargs rm`) match find's name patterns.
+    const t = listed.arg.list?.source === 'found' && listed.filters === undefined && listed.arg.list.filters ? { ...listed, filters: listed.arg.list.filters } : listed;
     const path = t.path;
     if (path.kind === 'unknown') {
       an.uncertain();

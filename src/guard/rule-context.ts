@@ -8,7 +8,7 @@ import type { Unwrapped } from './unwrap-command.js';
 
 /** What a command reads on stdin: text (heredoc, here-string, a file written earlier) or the stages piped into it. */
 export type Stdin =
-  | { kind: 'text'; text: string; taint: Taint | undefined }
+  | { kind: 'text'; text: string; taint: Taint | undefined; items?: Arg[] | undefined }
   | { kind: 'pipe'; producers: Array<Invocation | undefined> };
 
 /** One command that would run, after wrappers are peeled off. */
@@ -28,6 +28,12 @@ export interface Invocation {
   depth: number;
   /** Inside a for/while/until body: it may run many times. */
   inLoop: boolean;
+  /** What the command prints, when the analysis knows it beyond its words (`cat f` of a file written earlier). */
+  printed?: WrittenFile | undefined;
+  /** The command prints downloaded or decoded content because a command it runs does (`bash -c 'curl …'`). */
+  emits?: Taint | undefined;
+  /** The argv that really runs when the command expands an alias of its own (`git x` with alias.x = `ls-files -o`). */
+  runs?: Arg[] | undefined;
 }
 
 /** A file a command writes or deletes, judged against the boundary, the git dir and the locks after the walk. */
@@ -43,12 +49,7 @@ export interface Target {
   copyFrom?: PathInfo[];
   /** find with -name/-path filters: only matching paths below the base are touched. */
   filters?: string[];
-  /** Where a listed item came from when it is not a literal (`git ls-files --others | xargs rm`). */
-  origin?: ListOrigin;
 }
-
-/** A list of paths whose members are unknown but whose kind is known. */
-export type ListOrigin = 'untracked';
 
 /** Where a command built by a rule runs (the same shell state, one level deeper, …). */
 export interface InvokeAt {
@@ -65,6 +66,8 @@ export interface InvokeAt {
 export interface WrittenFile {
   text: string;
   taint: Taint | undefined;
+  /** The paths it lists, one per line, when a glob wrote them (`printf '%s\n' * > list`): each stands for its matches. */
+  items?: Arg[] | undefined;
 }
 
 /** What a rule may ask of the analysis. */

@@ -2,7 +2,8 @@
 // ad-hoc fan-out of `claude -p` agents from a shell line.
 import { hasLong, operands } from './flags.js';
 import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
-import { cloneState, literalArg, isKnown, UNKNOWN, type Arg } from './resolve-word.js';
+import { stdinItems } from './list-items.js';
+import { cloneState, literalArg, isKnown, NUL, UNKNOWN, type Arg } from './resolve-word.js';
 
 /** The `claude -p` runs seen so far in this command line, and why they run at the same time (xargs -P, GNU parallel, & in a loop). */
 function agentRuns(an: RuleContext): { runs: Invocation[]; reasons: string[] } {
@@ -39,6 +40,7 @@ export function ruleGnuParallel(inv: Invocation, an: RuleContext): void {
   const end = rest.findIndex((a, k) => k >= i && /^:::[:+]?$/.test(a.value));
   const template = rest.slice(i, end === -1 ? undefined : end);
   if (template.length === 0) return;
+  const nul = rest.slice(0, i).some((a) => a.value === '-0' || a.value === '--null');
   const before = agentRuns(an).runs.length;
   // `parallel rm -rf ::: ~ /`: each input after ::: fills {} (or is appended) and runs; judge the first few.
   const inputs: Array<Arg | undefined> = [];
@@ -53,6 +55,8 @@ export function ruleGnuParallel(inv: Invocation, an: RuleContext): void {
       inputs.push(a);
     }
   }
+  // No ::: inputs: parallel reads one input per line of stdin (`find … | parallel rm {}`).
+  if (end === -1 && inv.stdin) inputs.push(...stdinItems(inv, nul ? NUL : '\n').slice(0, 64));
   for (const input of inputs.length > 0 ? inputs : [undefined]) {
     const filled = input ? fillTemplate(template, input) : template;
     const state = cloneState(inv.state);

@@ -45,7 +45,7 @@ export function ruleShell(inv: Invocation, an: RuleContext): void {
     break;
   }
   // `… | xargs bash -c`: the code (or its arguments) come from stdin.
-  const operands = [...rest.slice(i), ...(inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv) : [])];
+  const operands = [...rest.slice(i), ...(inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv, an) : [])];
   if (command) {
     const code = operands[0];
     if (code) an.runShellString(code, operands.slice(1), inv);

@@ -21,18 +21,18 @@ function write(an: RuleContext, inv: Invocation, args: Arg[], via: string, copyF
 export function ruleRm(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const recursive = inv.name === 'rm' ? hasShort(rest, 'r') || hasShort(rest, 'R') || hasLong(rest, '--recursive') : true;
-  const targets = [...operands(rest), ...xargsItems(inv)];
+  const targets = [...operands(rest), ...xargsItems(inv, an)];
   del(an, inv, targets, recursive, inv.name === 'rm' ? (recursive ? 'rm -r' : 'rm') : inv.name);
 }
 
 export function ruleUnlink(inv: Invocation, an: RuleContext): void {
-  del(an, inv, [...operands(inv.args.slice(1)), ...xargsItems(inv)], false, inv.name);
+  del(an, inv, [...operands(inv.args.slice(1)), ...xargsItems(inv, an)], false, inv.name);
 }
 
 export function ruleShred(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
-  const files = operands(rest, ['-n', '-s', '--iterations', '--size', '--random-source']);
-  const removes = hasShort(rest, 'u') || hasLong(rest, '--remove');
+  const files = [...operands(rest, ['-n', '-s', '--iterations', '--size', '--random-source']), ...xargsItems(inv, an)];
+  const removes = hasShort(rest, 'u', ['-n', '-s']) || hasLong(rest, '--remove');
   for (const arg of files) {
     if (removes) del(an, inv, [arg], false, 'shred -u');
     else write(an, inv, [arg], 'shred');
@@ -97,7 +97,7 @@ export function ruleCopy(inv: Invocation, an: RuleContext): void {
   const valued = ['-t', '--target-directory', '-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '--backup'];
   const targetDir = shortValue(rest, '-t') ?? (longValue(rest, '--target-directory') !== undefined ? literalArg(longValue(rest, '--target-directory') as string) : undefined);
   const ops = operands(rest, valued);
-  const items = [...ops, ...xargsItems(inv).filter(() => !inv.unwrapped.xargs?.replace)];
+  const items = [...ops, ...xargsItems(inv, an).filter(() => !inv.unwrapped.xargs?.replace)];
   let sources: Arg[];
   let dest: Arg | undefined;
   if (targetDir) {
@@ -149,7 +149,7 @@ export function ruleTouchLike(inv: Invocation, an: RuleContext): void {
       if (path.kind === 'exact') an.remember(path.abs, content, append);
     }
   }
-  write(an, inv, [...files, ...(inv.unwrapped.xargs ? xargsItems(inv) : [])], inv.name);
+  write(an, inv, [...files, ...(inv.unwrapped.xargs ? xargsItems(inv, an) : [])], inv.name);
 }
 
 export function ruleSedInPlace(inv: Invocation, an: RuleContext): void {
@@ -170,7 +170,7 @@ export function ruleSedInPlace(inv: Invocation, an: RuleContext): void {
       else if (!a.value.startsWith('-')) files.push(a);
     }
   } else if (!hasScriptFlag) files = files.slice(1);
-  write(an, inv, [...files, ...xargsItems(inv)], `${inv.name} -i`);
+  write(an, inv, [...files, ...xargsItems(inv, an)], `${inv.name} -i`);
 }
 
 export function ruleDd(inv: Invocation, an: RuleContext): void {
@@ -242,7 +242,7 @@ export function rulePermissions(inv: Invocation, an: RuleContext): void {
   const files = reference || acl ? ops : ops.slice(1);
   const rule = inv.name === 'chmod' || acl ? 'chmod-outside-repo' : 'chown-outside-repo';
   const recursive = hasShort(rest, 'R') || hasLong(rest, '--recursive');
-  for (const arg of [...files, ...xargsItems(inv)]) {
+  for (const arg of [...files, ...xargsItems(inv, an)]) {
     const path = an.path(arg, inv);
     if (path.kind === 'unknown') {
       if (recursive && !path.relative) an.add(rule, 'ask', `${inv.name} -R on ${path.display}, a path unknown until the command runs; use a literal path inside the project.`, inv.segment);

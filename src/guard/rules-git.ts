@@ -1,6 +1,7 @@
 // git: commands that destroy uncommitted work or rewrite/destroy history, after global options and inline aliases.
 import { classifyAbs, pathOf } from './classify-path.js';
 import { hasLong, hasShort, longValue, operands } from './flags.js';
+import { xargsItems } from './list-items.js';
 import { parseGit, type GitCall } from './parse-git.js';
 import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { cloneState, literalArg, UNKNOWN, type Arg, type ShellState } from './resolve-word.js';
@@ -14,11 +15,12 @@ function deny(an: RuleContext, inv: Invocation, ruleId: string, message: string)
   an.add(ruleId, 'deny', message, inv.segment);
 }
 
-/** Destroying local work is harmless in a scratch repo under a temp root. */
+const isTemp = (abs: string, an: RuleContext): boolean => ['temp', 'temp-root'].includes(classifyAbs(abs, an.constraints, an.context));
+
+/** Destroying local work is harmless in a scratch repo under a temp root (its work tree and, if named, its git dir). */
 function scratch(git: GitCall, an: RuleContext): boolean {
-  if (git.cwd === undefined) return false;
-  const cls = classifyAbs(git.cwd, an.constraints, an.context);
-  return cls === 'temp' || cls === 'temp-root';
+  if (git.cwd === undefined || !isTemp(git.cwd, an)) return false;
+  return git.gitDir === undefined || isTemp(git.gitDir, an);
 }
 
 const looksLikePath = (v: string): boolean => v === '.' || v === '..' || /^\.{1,2}\//.test(v) || /[*?[]/.test(v) || /\.[A-Za-z][A-Za-z0-9]*$/.test(v) || v.endsWith('/');
@@ -120,6 +122,11 @@ const push: GitRule = (git, inv, an) => {
     deny(an, inv, 'git-push-delete-main', `this deletes the remote ${mainDeleted} branch, the project's history for everyone. Never delete main/master remotely; delete feature branches by name instead.`);
     return;
   }
+  const remoteDeleted = deleted.filter((b) => b !== '');
+  if (remoteDeleted.length > 0 || (deleting && refspecs.length === 0)) {
+    const which = remoteDeleted.length > 0 ? remoteDeleted.join(', ') : 'a branch';
+    an.add('git-push-delete-branch', 'ask', `this deletes the branch ${which} on the remote${remote ? ` ${remote.value}` : ''}, for everyone who uses it, and commits only it holds may be lost; a human should confirm.`, inv.segment);
+  }
   if (hasLong(rest, '--force-with-lease', '--force-if-includes')) {
     const lease = longValue(rest, '--force-with-lease');
     const leased = lease?.includes(':') ? branchOf(lease.slice(0, lease.indexOf(':'))) : lease;
@@ -144,6 +151,14 @@ const branch: GitRule = (git, inv, an) => {
     hasShort(rest, 'D') || ((hasShort(rest, 'd') || hasLong(rest, '--delete')) && (hasShort(rest, 'f') || hasLong(rest, '--force')));
   if (forceDelete && !scratch(git, an)) {
     deny(an, inv, 'git-branch-force-delete', 'git branch -D deletes a branch even when its commits are merged nowhere, losing them. Use `git branch -d`, which refuses to delete unmerged work; merge or push the branch first.');
+    return;
+  }
+  // `git branch -f name [start]`: resets an existing branch to another commit; commits only it held are lost.
+  const force = hasShort(rest, 'f', ['-u', '-t']) || hasLong(rest, '--force');
+  const other = hasShort(rest, 'd') || hasShort(rest, 'm') || hasShort(rest, 'M') || hasShort(rest, 'c') || hasShort(rest, 'C') || hasLong(rest, '--delete', '--move', '--copy', '--list', '--edit-description', '--set-upstream-to', '--unset-upstream') || hasShort(rest, 'l');
+  const name = operands(rest, ['-u', '--set-upstream-to', '--sort', '--points-at', '--format', '--contains', '--no-contains', '--merged', '--no-merged'])[0];
+  if (force && !other && name && !scratch(git, an)) {
+    deny(an, inv, 'git-branch-force-move', `git branch --force ${name.value} moves an existing branch ${name.value} to another commit; the commits only it pointed to are lost from the branch. Create a new branch instead, or merge; ask a human before moving a branch by force.`);
   }
 };
 
@@ -183,18 +198,31 @@ const clone: GitRule = (git, inv, an) => {
   an.target({ op: 'write', arg: dest, path: an.path(dest, { ...inv, state }), recursive: false, segment: inv.segment, via: 'git clone into' });
 };
 
+/** Aliases this command line defined with `git config alias.<name> …` (they run when `git <name>` is called later in it). */
+function gitAliases(an: RuleContext): Map<string, Arg> {
+  return an.memory('git-aliases', () => new Map<string, Arg>());
+}
+
 /** `git config alias.x '!…'` / `git config core.pager …`: the value is stored to run later, so judge it now. */
 const config: GitRule = (git, inv, an) => {
   const rest = git.rest;
-  if (hasLong(rest, '--get', '--get-all', '--get-regexp', '--get-urlmatch', '--list', '--unset', '--unset-all', '--remove-section', '--rename-section', '--edit') || hasShort(rest, 'l') || hasShort(rest, 'e')) return;
+  if (hasLong(rest, '--unset', '--unset-all')) {
+    const key = operands(rest, ['-f', '--file', '--blob'])[0]?.value.toLowerCase();
+    if (key?.startsWith('alias.')) gitAliases(an).delete(key.slice(6));
+    return;
+  }
+  if (hasLong(rest, '--get', '--get-all', '--get-regexp', '--get-urlmatch', '--list', '--remove-section', '--rename-section', '--edit') || hasShort(rest, 'l') || hasShort(rest, 'e')) return;
   let ops = operands(rest, ['-f', '--file', '--blob', '-t', '--type', '--default', '--comment', '--value']);
   if (['set', 'get', 'list', 'unset', 'edit', 'rename-section', 'remove-section'].includes(ops[0]?.value ?? '')) {
     if (ops[0]?.value !== 'set') return;
     ops = ops.slice(1);
   }
+  const aliases = gitAliases(an);
   const [key, value] = ops;
   if (!key || !value) return;
   const name = key.value.toLowerCase();
+  // `git config alias.x 'reset --hard'; git x`: the alias is stored now and runs when called later in this command.
+  if (name.startsWith('alias.')) aliases.set(name.slice(6), value);
   if (name.startsWith('alias.') && value.value.startsWith('!')) an.runShellString({ ...value, value: value.value.slice(1) }, [], inv);
   else if (COMMAND_KEYS.test(name)) an.runShellString(value.value.startsWith('!') ? { ...value, value: value.value.slice(1) } : value, [], inv);
 };
@@ -204,7 +232,7 @@ const rm: GitRule = (git, inv, an) => {
   const rest = git.rest;
   if (hasLong(rest, '--cached', '--dry-run') || hasShort(rest, 'n') || !(hasShort(rest, 'f') || hasLong(rest, '--force')) || scratch(git, an)) return;
   const recursive = hasShort(rest, 'r');
-  for (const spec of operands(rest, ['--pathspec-from-file'])) {
+  for (const spec of [...operands(rest, ['--pathspec-from-file']), ...xargsItems(inv, an)]) {
     const whole = /^:\/?\*?$/.test(spec.value) ? { kind: 'exact' as const, abs: an.context.repoRoot } : pathOf(spec, git.cwd);
     const everything = (whole.kind === 'exact' && whole.abs === an.context.repoRoot) || (whole.kind === 'within' && whole.base === an.context.repoRoot && /^\*\/?$/.test(whole.rest));
     if (everything && recursive) {
@@ -213,7 +241,29 @@ const rm: GitRule = (git, inv, an) => {
     }
     const state: ShellState = { ...cloneState(inv.state), cwd: git.cwd };
     an.target({ op: 'delete', arg: spec, path: an.path(spec, { ...inv, state }), recursive, segment: inv.segment, via: 'git rm -f' });
+    an.add('git-rm-force', 'ask', `git rm -f ${spec.value} deletes tracked files from the working tree, and -f throws away the uncommitted changes they hold; a human should confirm. Commit or \`git stash\` first; \`git rm\` without -f refuses to lose changes, and \`git rm --cached\` only stops tracking.`, inv.segment);
   }
+};
+
+/** `git read-tree -u --reset`, `git checkout-index -f -a`: plumbing that overwrites the working tree. */
+const readTree: GitRule = (git, inv, an) => {
+  const rest = git.rest;
+  if (scratch(git, an)) return;
+  if (git.sub === 'read-tree' && hasShort(rest, 'u') && (hasLong(rest, '--reset') || hasShort(rest, 'm'))) {
+    deny(an, inv, 'git-reset-hard', 'git read-tree -u --reset overwrites the working tree with another tree, destroying uncommitted changes (what git reset --hard does). Commit or `git stash` first.');
+  } else if (git.sub === 'checkout-index' && (hasShort(rest, 'f') || hasLong(rest, '--force')) && (hasShort(rest, 'a') || hasLong(rest, '--all') || operands(rest, ['--prefix', '--stage']).length > 0)) {
+    deny(an, inv, 'git-checkout-discard', 'git checkout-index -f overwrites working-tree files with the staged version, destroying their uncommitted changes. Commit or `git stash` first.');
+  }
+};
+
+/** `git submodule foreach '<cmd>'`: the command runs in every submodule (directories this command cannot name). */
+const submodule: GitRule = (git, inv, an) => {
+  const rest = git.rest.filter((a) => a.value !== '--quiet' && a.value !== '-q');
+  if (rest[0]?.value !== 'foreach') return;
+  const words = rest.slice(1).filter((a, i) => !(i === 0 && a.value === '--recursive'));
+  if (words.length === 0) return;
+  const code = { text: words.map((w) => w.text).join(' '), value: words.map((w) => w.value).join(' '), globAt: -1, taint: words.find((w) => w.taint)?.taint };
+  an.runShellString(code, [], { ...inv, state: { ...cloneState(inv.state), cwd: undefined } });
 };
 
 /** Environment variables whose value git runs as a shell command (`GIT_SSH_COMMAND='…' git fetch`). */
@@ -238,6 +288,9 @@ const SUBCOMMANDS = new Map<string, GitRule>([
   ['gc', gc],
   ['prune', gc],
   ['clone', clone],
+  ['read-tree', readTree],
+  ['checkout-index', readTree],
+  ['submodule', submodule],
 ]);
 
 function shellQuote(value: string): string {
@@ -245,7 +298,9 @@ function shellQuote(value: string): string {
 }
 
 function runGit(args: Arg[], inv: Invocation, an: RuleContext, aliasDepth: number): void {
-  const git = parseGit(args, inv.state.cwd);
+  const env = new Map(inv.assigns);
+  for (const name of ['GIT_DIR', 'GIT_WORK_TREE']) if (!env.has(name) && inv.state.vars.has(name)) env.set(name, literalArg(inv.state.vars.get(name) as string));
+  const git = parseGit(args, inv.state.cwd, env);
   if (aliasDepth === 0) {
     for (const name of COMMAND_ENV) {
       const value = inv.assigns.get(name) ?? (inv.state.vars.has(name) ? literalArg(inv.state.vars.get(name) as string) : undefined);
@@ -257,14 +312,20 @@ function runGit(args: Arg[], inv: Invocation, an: RuleContext, aliasDepth: numbe
       an.runShellString(value.value.startsWith('!') ? { ...value, value: value.value.slice(1) } : value, [], inv);
     }
   }
-  const alias = git.config.get(`alias.${git.sub.toLowerCase()}`);
+  const alias = git.config.get(`alias.${git.sub.toLowerCase()}`) ?? (SUBCOMMANDS.has(git.sub) ? undefined : gitAliases(an).get(git.sub.toLowerCase()));
   if (alias && aliasDepth < 5) {
     if (alias.value.startsWith('!')) {
+      // A shell alias runs from the top of the work tree.
       const code = `${alias.value.slice(1)} ${git.rest.map((a) => shellQuote(a.value)).join(' ')}`;
-      an.runShellString({ ...alias, value: code.trim() }, [], inv);
+      const top = git.cwd !== undefined && (git.cwd === an.context.repoRoot || git.cwd.startsWith(`${an.context.repoRoot}/`)) ? an.context.repoRoot : git.cwd;
+      // A plain command (`!git ls-files -o`) is what runs, for whoever reads this git's output.
+      if (/^[\w ./=:,@%+-]+$/.test(code.trim())) inv.runs = code.trim().split(/\s+/).map((w) => literalArg(w));
+      an.runShellString({ ...alias, value: code.trim() }, [], { ...inv, state: { ...cloneState(inv.state), cwd: top } });
     } else {
       const words = alias.value.split(/\s+/).filter(Boolean).map((w) => ({ ...alias, value: w }));
-      runGit([args[0] as Arg, ...git.globals, ...words, ...git.rest], inv, an, aliasDepth + 1);
+      const expanded = [args[0] as Arg, ...git.globals, ...words, ...git.rest];
+      inv.runs = expanded;
+      runGit(expanded, inv, an, aliasDepth + 1);
     }
     return;
   }

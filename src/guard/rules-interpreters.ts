@@ -81,7 +81,8 @@ function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: Ru
       case 'argv': {
         const tainted = effect.argv.find((a) => a.taint);
         if (tainted?.taint) taintFinding(an, tainted.taint, inv.segment, `runs (through ${effect.fn})`);
-        else if (effect.argv.length > 0) an.invoke(effect.argv.map(toArg), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
+        // The child inherits the interpreter's stdin (subprocess.run, spawnSync with stdio inherit, system).
+        else if (effect.argv.length > 0) an.invoke(effect.argv.map(toArg), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: inv.stdin });
         break;
       }
       case 'eval':
@@ -91,6 +92,9 @@ function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: Ru
         break;
       case 'opaque':
         an.uncertain();
+        break;
+      case 'fork-bomb':
+        an.add('fork-bomb', 'deny', `this ${inv.name} code calls ${effect.fn} in an endless loop: every copy starts more, until the machine runs out of processes (a fork bomb). Remove the loop, or bound it and wait for each process.`, inv.segment);
         break;
       case 'unread':
         an.uncertain();

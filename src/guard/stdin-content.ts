@@ -1,6 +1,6 @@
 // What flows between commands: network or decoded content, text a command prints, code fed to a shell on stdin.
 import type { Invocation, RuleContext } from './rule-context.js';
-import { isKnown, type Taint } from './resolve-word.js';
+import { isKnown, NUL, type Arg, type Taint } from './resolve-word.js';
 
 /** Decoders whose output is never plain text a person wrote. */
 const STRONG_DECODERS = new Set(['base64', 'base32', 'basenc', 'openssl', 'xxd', 'uudecode']);
@@ -35,8 +35,13 @@ export function decodes(inv: Invocation): boolean {
     case 'zstd':
     case 'brotli':
       return args.some((a) => /^-[a-z]*d/.test(a) || a === '--decompress');
-    case 'printf':
-      return args.some((a) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a));
+    case 'printf': {
+      // Escapes in the format (or in arguments printed with %b) are decoded; %s prints its argument as written.
+      const rest = args[0] === '-v' ? args.slice(2) : args;
+      const format = rest[0] === '--' ? rest[1] : rest[0];
+      const escaped = (a: string): boolean => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a);
+      return format !== undefined && (escaped(format) || (format.includes('%b') && rest.some(escaped)));
+    }
     case 'echo':
       return args.some((a) => /^-[a-zA-Z]*e/.test(a)) && args.some((a) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a));
     default:
@@ -53,18 +58,18 @@ export function pipeContent(producers: Array<Invocation | undefined>): { taint: 
   let taint: Taint | undefined;
   for (const p of producers) {
     if (!p) continue;
-    if (isNetwork(p) || p.args.some((a) => a.taint === 'network')) return { taint: 'network', literal: undefined };
-    if (decodes(p) || p.args.some((a) => a.taint === 'decode')) taint = 'decode';
+    if (isNetwork(p) || p.emits === 'network' || p.args.some((a) => a.taint === 'network')) return { taint: 'network', literal: undefined };
+    if (decodes(p) || p.emits === 'decode' || p.args.some((a) => a.taint === 'decode')) taint = 'decode';
   }
   if (taint) return { taint, literal: undefined };
   const only = producers.length === 1 ? producers[0] : undefined;
   // `cat <<EOF | sh`: cat passes its heredoc on unchanged.
   if (only && only.name === 'cat' && only.args.length === 1 && only.stdin?.kind === 'text') return { taint: only.stdin.taint, literal: only.stdin.text };
   if (only && (only.name === 'echo' || only.name === 'printf') && only.args.slice(1).every(isKnown)) {
-    const words = only.args.slice(1).map((a) => a.value);
-    while (words[0]?.startsWith('-') && only.name === 'echo') words.shift();
-    return { taint: undefined, literal: words.join(' ') };
+    const printed = printedContent(only);
+    if (printed) return { taint: printed.taint, literal: printed.text };
   }
+  if (only?.printed) return { taint: only.printed.taint, literal: only.printed.text };
   return { taint: undefined, literal: undefined };
 }
 
@@ -78,11 +83,19 @@ export function printedContent(inv: Invocation): { text: string; taint: Taint | 
     const literal = inv.stdin?.kind === 'text' || (inv.stdin?.kind === 'pipe' && pipeContent(inv.stdin.producers).literal !== undefined);
     return STRONG_DECODERS.has(inv.name) || literal ? { text: '', taint: 'decode' } : undefined;
   }
+  if (inv.printed) return inv.printed;
   if (inv.name === 'echo') {
-    while (words[0] && /^-[neE]+$/.test(words[0].value)) words.shift();
-    return { text: words.map((w) => w.value).join(' '), taint };
+    let escapes = false;
+    while (words[0] && /^-[neE]+$/.test(words[0].value)) escapes = (words.shift() as Arg).value.includes('e') || escapes;
+    const text = words.map((w) => w.value).join(' ');
+    return { text: escapes ? unescape(text) : text, taint };
   }
-  if (inv.name === 'printf' && words[0]) return { text: printfText(words[0].value, words.slice(1).map((w) => w.value)), taint };
+  if (inv.name === 'printf' && words[0]) {
+    const rest = words[0].value === '--' ? words.slice(1) : words;
+    // printf -v var …: prints nothing, it sets var.
+    if (rest[0]?.value === '-v') return { text: '', taint };
+    if (rest[0]) return { text: printfText(rest[0].value, rest.slice(1).map((w) => w.value)), taint };
+  }
   if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'text' && (inv.name === 'tee' || words.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
   if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'pipe') {
     const content = pipeContent(inv.stdin.producers);
@@ -91,14 +104,35 @@ export function printedContent(inv: Invocation): { text: string; taint: Taint | 
   return undefined;
 }
 
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\u0007', b: '\b', f: '\f', v: '\v', e: '\u001b', '\\': '\\', "'": "'", '"': '"' };
+
+/** Backslash escapes as printf's format, %b and echo -e decode them (\n, \0, \x72, \162 …). */
+export function unescape(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{1,2}|0[0-7]{0,3}|[1-7][0-7]{0,2}|.)/g, (whole, c: string) => {
+    if (c.startsWith('x')) return parseInt(c.slice(1), 16) === 0 ? NUL : String.fromCharCode(parseInt(c.slice(1), 16));
+    if (/^[0-7]/.test(c)) {
+      const code = parseInt(c, 8) & 0xff;
+      return code === 0 ? NUL : String.fromCharCode(code);
+    }
+    return ESCAPES[c] ?? whole;
+  });
+}
+
+const DIRECTIVE = /%[-+ #0-9.*]*[sbdiqcxXouaAeEfgG%]/g;
+
 /** printf's output, near enough to analyse as code: escapes decoded, %-directives filled in order (the format reused). */
 export function printfText(format: string, args: string[]): string {
-  const unescaped = format.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+  const unescaped = unescape(format);
+  const consumes = (unescaped.match(DIRECTIVE) ?? []).filter((d) => d !== '%%').length;
   let out = '';
   let next = 0;
   do {
-    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? '');
-  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 100_000);
+    out += unescaped.replace(DIRECTIVE, (directive) => {
+      if (directive === '%%') return '%';
+      const value = args[next++] ?? '';
+      return directive.endsWith('b') ? unescape(value) : value;
+    });
+  } while (next < args.length && consumes > 0 && out.length < 100_000);
   return out;
 }
 

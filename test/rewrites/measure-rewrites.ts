@@ -53,18 +53,26 @@ export function* allVariants(seeds: CorpusEntry[], machine: Machine, rewrites: r
   }
 }
 
-/** A fixed sample of the product: `count` variants drawn with a seeded PRNG, half single rewrites, half pairs. */
+/**
+ * A fixed sample of the product: `count` variants drawn with a seeded PRNG, half single rewrites, half pairs. Each
+ * rewrite is drawn family first, so families whose rewrites apply to few commands (flags, list-feeding) are not crowded out.
+ */
 export function sampleVariants(seeds: CorpusEntry[], machine: Machine, count: number, seed = 15, rewrites: readonly Rewrite[] = REWRITES): Variant[] {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const families = FAMILIES.map((f) => rewrites.filter((r) => r.family === f)).filter((list) => list.length > 0);
   const out: Variant[] = [];
-  let attempts = 0;
-  while (out.length < count && attempts < count * 200) {
-    attempts++;
-    const entry = pick(seeds);
-    const chain = out.length % 2 === 0 ? [pick(rewrites)] : [pick(rewrites), pick(rewrites)];
-    const command = rewriteChain(entry.command, chain, machine);
-    if (command !== undefined) out.push({ seed: entry, rewrites: chain, command });
+  for (let n = 0; n < count; n++) {
+    // The families first, then up to 200 draws of a command and rewrites of those families that apply to it.
+    const chosen = n % 2 === 0 ? [pick(families)] : [pick(families), pick(families)];
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const entry = pick(seeds);
+      const chain = chosen.map((list) => pick(list));
+      const command = rewriteChain(entry.command, chain, machine);
+      if (command === undefined) continue;
+      out.push({ seed: entry, rewrites: chain, command });
+      break;
+    }
   }
   return out;
 }
@@ -130,6 +138,22 @@ export function measureRewrites(variants: Iterable<Variant>, constraints: Constr
     if (!kept && figures.failures.length < keepFailures) figures.failures.push({ seed: v.seed, rewrites: v.rewrites.map((r) => r.id), command: v.command, got: decision, ruleId });
   }
   return figures;
+}
+
+/** Adds figures measured on parts of the product (worker threads) into one. */
+export function mergeFigures(parts: RewriteFigures[], keepFailures = 200): RewriteFigures {
+  const add = (into: FamilyFigures, from: FamilyFigures): void => {
+    for (const key of Object.keys(into) as Array<keyof FamilyFigures>) into[key] += from[key];
+  };
+  const out: RewriteFigures = { total: empty(), byFamily: Object.fromEntries(FAMILIES.map((f) => [f, empty()])) as Record<Family, FamilyFigures>, byRewrite: {}, failures: [], seedMisses: [] };
+  for (const part of parts) {
+    add(out.total, part.total);
+    for (const family of FAMILIES) add(out.byFamily[family], part.byFamily[family]);
+    for (const [id, f] of Object.entries(part.byRewrite)) add((out.byRewrite[id] ??= empty()), f);
+    out.failures.push(...part.failures.slice(0, Math.max(0, keepFailures - out.failures.length)));
+    out.seedMisses.push(...part.seedMisses);
+  }
+  return out;
 }
 
 const pct = (n: number, d: number): string => (d === 0 ? '  n/a ' : `${((100 * n) / d).toFixed(2).padStart(6)}%`);

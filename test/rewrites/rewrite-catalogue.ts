@@ -83,6 +83,8 @@ function shapeOf(c: SimpleCommand): Shape | undefined {
 
 /** Reads a command's own words as getopt would; undefined when a flag is not in the spec (it might take a value). */
 function tokens(args: Word[], start: number, spec: FlagSpec): Token[] | undefined {
+  // `${x:--rf}` or an unquoted `$x` may expand to options: where options end is then unknown.
+  if (args.slice(start).some((a) => unquotedExpansion(a.text))) return undefined;
   const out: Token[] = args.map(() => ({ kind: 'operand' }));
   let operands = false;
   for (let i = start; i < args.length; i++) {
@@ -130,6 +132,12 @@ function tokens(args: Word[], start: number, spec: FlagSpec): Token[] | undefine
   return out;
 }
 
+/** Text with an expansion outside double quotes (`$x`, `${x:-y}`, `$(…)`): it may become several words, or options. */
+function unquotedExpansion(text: string): boolean {
+  const bare = text.replace(/'[^']*'/g, "''").replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return /[$`]/.test(bare.replace(/^\$HOME\b|^\$\{HOME\}|^\$PWD\b/, ''));
+}
+
 /** Commands whose operands are all paths, and where the path operands start (chmod's mode is not a path). */
 const PATH_COMMANDS: Record<string, number> = { rm: 0, rmdir: 0, unlink: 0, shred: 0, touch: 0, chmod: 1, chown: 1, chgrp: 1, cp: 0, mv: 0, ls: 0, cat: 0, mkdir: 0, 'git rm': 0, 'git add': 0, 'git clean': 0 };
 
@@ -140,6 +148,7 @@ function pathOperands(c: SimpleCommand): number[] {
   const skip = PATH_COMMANDS[shape.key];
   if (skip === undefined) return [];
   const spec = shape.spec ?? { booleans: '', valued: '', long: {}, longValued: [], permute: true, dashdash: true, equals: true };
+  if (c.args.slice(shape.start).some((a) => unquotedExpansion(a.text))) return [];
   const toks = shape.spec ? tokens(c.args, shape.start, spec) : c.args.map((a): Token => ({ kind: a.value.startsWith('-') ? 'flag' : 'operand' }));
   if (!toks) return [];
   const ops = toks.map((t, i) => (i >= shape.start && t.kind === 'operand' ? i : -1)).filter((i) => i >= 0);
@@ -515,13 +524,14 @@ const PATHS: Rewrite[] = [
   pathRewrite('path-dot-slash', (t) => (plainRelative(t) && !/^\.\.?(?:\/|$)/.test(t) ? `./${t}` : undefined)),
   pathRewrite('path-strip-dot-slash', (t) => (/^\.\/[A-Za-z0-9_@%+:,][A-Za-z0-9_./@%+=:,-]*$/.test(t) && !refusedByRm(t.slice(2)) ? t.slice(2) : undefined)),
   pathRewrite('path-double-slash', (t) => {
-    if (!(PLAIN.test(t) || homeForm.test(t))) return undefined;
+    // `:/` and `host:path` are git pathspec magic and remote paths, not file names.
+    if (!(PLAIN.test(t) || homeForm.test(t)) || t.includes(':')) return undefined;
     const i = t.indexOf('/');
     if (i === -1 || t.includes('//')) return undefined;
     return `${t.slice(0, i)}//${t.slice(i + 1)}`;
   }),
   pathRewrite('path-dot-segment', (t) => {
-    if (!(PLAIN.test(t) || homeForm.test(t))) return undefined;
+    if (!(PLAIN.test(t) || homeForm.test(t)) || t.includes(':')) return undefined;
     const i = t.indexOf('/');
     if (i === -1 || t.slice(i + 1) === '' || refusedByRm(t)) return undefined;
     return `${t.slice(0, i)}/./${t.slice(i + 1)}`;
@@ -652,7 +662,8 @@ interface ListShape {
 
 function listShape(c: SimpleCommand): ListShape | undefined {
   const shape = shapeOf(c);
-  if (!shape || !LIST_COMMANDS.has(shape.key) || c.hasRedirects || c.hasPrefix || c.assignArgs) return undefined;
+  // A command that reads its stdin (`yes | rm -i x`) would read something else once xargs or a loop feeds it.
+  if (!shape || !LIST_COMMANDS.has(shape.key) || c.hasRedirects || c.hasPrefix || c.assignArgs || c.stdinBound) return undefined;
   const ops = pathOperands(c);
   if (ops.length === 0) return undefined;
   if (shape.key === 'unlink' && ops.length !== 1) return undefined;

@@ -109,8 +109,8 @@ const PROBES = [
 // The rewrites' own scratch files (/tmp/rw-*, kept in the copy's tmp/) are not part of the command's effect.
 const SKIP = /^tmp\/|(?:^|\/)(?:\.git|remote\.git)\/(?:objects|logs|config|index|ORIG_HEAD|hooks|COMMIT_EDITMSG|FETCH_HEAD|description|info)(?:\/|$)/;
 
-/** Files (path, type, mode), git's status, branches and stash: what a command changed. */
-function snapshot(dir: string): string {
+/** Files (path, type, mode), and for git probes git's status, branches, stash and the remote: what a command changed. */
+function snapshot(dir: string, git: boolean): string {
   const out: string[] = [];
   const walk = (rel: string): void => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
@@ -122,8 +122,9 @@ function snapshot(dir: string): string {
     }
   };
   walk('');
-  const git = spawnSync('bash', ['-c', 'git status --porcelain --ignored; git branch -v --no-abbrev; git stash list; git -C ../remote.git show-ref'], { cwd: join(dir, 'proj'), encoding: 'utf8' }).stdout;
-  return [...out, git].join('\n');
+  if (!git) return out.join('\n');
+  const state = spawnSync('bash', ['-c', 'git status --porcelain --ignored; git branch -v --no-abbrev; git stash list; git -C ../remote.git show-ref'], { cwd: join(dir, 'proj'), encoding: 'utf8' }).stdout;
+  return [...out, state].join('\n');
 }
 
 const PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -171,14 +172,14 @@ describe('rewrites keep what runs (probes run with the real tools in a scratch r
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   /** Runs a command in a fresh copy of the scratch repo (always at the same path), its temp files kept inside it. */
-  function effect(command: string): string {
+  function effect(command: string, probe: string): string {
     runs++;
     rmSync(run, { recursive: true, force: true });
     cpSync(template, run, { recursive: true, verbatimSymlinks: true });
     mkdirSync(join(run, 'tmp'));
     const env = { PATH, HOME: join(run, 'home'), LC_ALL: 'C', ...identity };
     const result = spawnSync('bash', ['-c', command.replaceAll('/tmp/rw-', `${run}/tmp/rw-`)], { cwd: join(run, 'proj'), env, encoding: 'utf8', timeout: 20_000, input: '' });
-    return `${result.stdout ?? ''}\n${snapshot(run)}`;
+    return `${result.stdout ?? ''}\n${snapshot(run, /\bgit\b/.test(probe))}`;
   }
 
   const needs: Record<string, string> = { 'interp-python': 'python3', 'interp-node': 'node', 'interp-perl': 'perl', 'interp-ruby': 'ruby', 'interp-php': 'php', 'list-parallel': 'parallel' };
@@ -201,8 +202,8 @@ describe('rewrites keep what runs (probes run with the real tools in a scratch r
       if (variant === undefined) continue;
       expect(parse(variant).errors ?? [], variant).toEqual([]);
       applied++;
-      if (!baseline.has(probe)) baseline.set(probe, effect(probe));
-      expect(effect(variant), `${id}: ${variant}`).toBe(baseline.get(probe));
+      if (!baseline.has(probe)) baseline.set(probe, effect(probe, probe));
+      expect(effect(variant, probe), `${id}: ${variant}`).toBe(baseline.get(probe));
     }
     if (applied === 0) skipped.add(`${id} (no probe applies)`);
   });
