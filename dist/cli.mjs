@@ -6707,10 +6707,10 @@ var init_lexer = __esm({
         return new ProcessSubstitutionImpl(pos, this.pos, text, operator, window2);
       }
       // Past the nesting budget the part gets no window, so lazy materialization bottoms out.
-      scriptWindow(source, start, end, parenBoundary, decoded = false) {
+      scriptWindow(source, start, end, parenBoundary, decoded2 = false) {
         if (this._nestingDepth > MAX_SYNTAX_NESTING)
           return void 0;
-        const context = decoded ? void 0 : this.substitutionContext;
+        const context = decoded2 ? void 0 : this.substitutionContext;
         return { source, start, end, depth: this._nestingDepth + 1, parenBoundary, context };
       }
       getPos() {
@@ -12351,6 +12351,13 @@ function isKnown(arg) {
 function literalArg(value) {
   return { text: value, value, globAt: -1, taint: void 0 };
 }
+function afford(env, value) {
+  if (env.matching === void 0) return true;
+  const cost = value.length * value.length + 1;
+  if (cost > env.matching.left) return false;
+  env.matching.left -= cost;
+  return true;
+}
 function spend(value, env) {
   if (env.budget === void 0 || value.length < 256) return value;
   if (value.length > env.budget.left) return UNKNOWN;
@@ -12399,7 +12406,8 @@ function expandAfterName(text, env) {
 }
 function append(acc, value, quoted, env, glob = false) {
   if (acc.globAt === -1 && (glob || !quoted && /[*?[]/.test(value))) acc.globAt = acc.value.length + Math.max(0, value.search(/[*?[]/));
-  if (!quoted && acc.splits.length < MAX_SPLITS) {
+  if (!quoted && acc.splits.length < MAX_SPLITS && value !== "") {
+    if (acc.splits === NONE) acc.splits = [];
     const ifs = lookupVar("IFS", env);
     const separators = ifs === UNKNOWN ? DEFAULT_IFS : ifs;
     if (separators !== "") {
@@ -12416,8 +12424,10 @@ function append(acc, value, quoted, env, glob = false) {
   }
   acc.value += value;
 }
-function globRegex(pattern) {
-  if (pattern.length > 128 || (pattern.match(/\*/g) ?? []).length > 4) return void 0;
+function globRegex(pattern, length) {
+  const stars = (pattern.match(/\*/g) ?? []).length;
+  const limit = stars === 0 ? MAX_PATTERN_VALUE : stars === 1 ? 1024 : 128;
+  if (pattern.length > 128 || stars > 2 || length > limit) return void 0;
   let out = "";
   for (let i2 = 0; i2 < pattern.length; i2++) {
     const c5 = pattern[i2];
@@ -12436,9 +12446,9 @@ function globRegex(pattern) {
   }
   return out;
 }
-function removePattern(value, pattern, operator) {
-  if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || value.length > MAX_PATTERN_VALUE) return UNKNOWN;
-  const source = globRegex(pattern);
+function removePattern(value, pattern, operator, env) {
+  if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || value.length > MAX_PATTERN_VALUE || !afford(env, value)) return UNKNOWN;
+  const source = globRegex(pattern, value.length);
   if (source === void 0) return UNKNOWN;
   const re2 = new RegExp(`^(?:${source})$`);
   const prefix = operator.startsWith("#");
@@ -12451,10 +12461,10 @@ function removePattern(value, pattern, operator) {
   }
   return value;
 }
-function replacePattern(value, pattern, replacement, operator) {
+function replacePattern(value, pattern, replacement, operator, env) {
   if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || pattern === "") return value.includes(UNKNOWN) ? UNKNOWN : value;
-  if (value.length > MAX_PATTERN_VALUE) return UNKNOWN;
-  const source = globRegex(pattern);
+  if (value.length > MAX_PATTERN_VALUE || !afford(env, value)) return UNKNOWN;
+  const source = globRegex(pattern, value.length);
   if (source === void 0) return UNKNOWN;
   const anchored = operator === "/#" ? `^(?:${source})` : operator === "/%" ? `(?:${source})$` : source;
   const re2 = new RegExp(anchored, operator === "//" ? "g" : "");
@@ -12506,9 +12516,9 @@ function operate(own2, part, env) {
       return own2;
     }
     case "Remove":
-      return removePattern(own2, resolveWord(op.operand, env).value, op.operator);
+      return removePattern(own2, resolveWord(op.operand, env).value, op.operator, env);
     case "Replace":
-      return replacePattern(own2, resolveWord(op.pattern, env).value, resolveWord(op.replacement, env).value, op.operator);
+      return replacePattern(own2, resolveWord(op.pattern, env).value, resolveWord(op.replacement, env).value, op.operator, env);
     case "Slice": {
       if (own2.includes(UNKNOWN)) return UNKNOWN;
       const offset = integer2(op.offset, env);
@@ -12554,8 +12564,10 @@ function parameterExpansion(part, env, acc, quoted) {
   results.forEach((value, i2) => {
     if (i2 > 0) {
       if (quoted && star) acc.value += (lookupVar("IFS", env) || " ").charAt(0);
-      else if (quoted) acc.breaks.push(acc.value.length);
-      else append(acc, " ", false, env);
+      else if (quoted) {
+        if (acc.breaks === NONE) acc.breaks = [];
+        acc.breaks.push(acc.value.length);
+      } else append(acc, " ", false, env);
     }
     append(acc, value, quoted, env, part.operation === void 0 && env.state.globs.has(part.parameter));
   });
@@ -12611,7 +12623,12 @@ function addParts(parts, env, acc, first, quoted) {
   });
 }
 function resolveAcc(word, env) {
-  const acc = { value: "", globAt: -1, taint: void 0, list: void 0, splits: [], breaks: [] };
+  const acc = { value: "", globAt: -1, taint: void 0, list: void 0, splits: NONE, breaks: NONE };
+  if (SIMPLE.test(word.text) && !word.text.includes("=~")) {
+    acc.value = word.text;
+    acc.globAt = word.text.search(/[*?[]/);
+    return acc;
+  }
   if (word.parts === void 0) {
     acc.value = (word.text.startsWith("~") ? expandTilde(word.text, env) : expandAfterName(word.text, env)) ?? word.value;
   } else {
@@ -12631,6 +12648,16 @@ function expandWord(word, env) {
 }
 function splitAt(arg, acc) {
   if (acc.splits.length === 0 && acc.breaks.length === 0) return [arg];
+  if (acc.splits.length === 0) {
+    const out2 = [];
+    let start2 = 0;
+    for (const p2 of acc.breaks) {
+      out2.push(fieldOf(arg, start2, p2));
+      start2 = p2;
+    }
+    out2.push(fieldOf(arg, start2, arg.value.length));
+    return out2;
+  }
   const cuts = [...acc.splits.map((p2) => [p2, "split"]), ...acc.breaks.map((p2) => [p2, "break"])].sort((a2, b3) => a2[0] - b3[0]);
   const out = [];
   const field = (from, to2) => {
@@ -12653,6 +12680,10 @@ function splitAt(arg, acc) {
   }
   if (arg.value.length > start || keepEmpty) field(start, arg.value.length);
   return out;
+}
+function fieldOf(arg, from, to2) {
+  const value = arg.value.slice(from, to2);
+  return { ...arg, value, globAt: arg.globAt === -1 || arg.globAt >= to2 || arg.globAt < from ? -1 : value.search(/[*?[]/) };
 }
 function expandBraces(arg) {
   if (arg.globAt === -1 || !arg.value.includes("{")) return [arg];
@@ -12702,15 +12733,17 @@ function expandBraces(arg) {
     return { ...arg, value: restored, globAt };
   });
 }
-var UNKNOWN, NUL, DEFAULT_IFS, MAX_SPLITS, MAX_PATTERN_VALUE;
+var UNKNOWN, NUL, DEFAULT_IFS, NONE, MAX_SPLITS, MAX_PATTERN_VALUE, SIMPLE;
 var init_resolve_word = __esm({
   "src/guard/resolve-word.ts"() {
     "use strict";
     UNKNOWN = "\0";
     NUL = "\uE000";
     DEFAULT_IFS = " 	\n";
+    NONE = [];
     MAX_SPLITS = 65536;
     MAX_PATTERN_VALUE = 4096;
+    SIMPLE = /^[^'"\\$`{}~()]*$/;
   }
 });
 
@@ -12952,6 +12985,15 @@ var init_parse_git = __esm({
 
 // src/guard/stdin-content.ts
 function decodes(inv) {
+  let known = decoded.get(inv);
+  if (known === void 0) {
+    known = decoder(inv);
+    decoded.set(inv, known);
+  }
+  return known;
+}
+function decoder(inv) {
+  if (!DECODERS.has(inv.name)) return false;
   const args = inv.args.slice(1).map((a2) => a2.value);
   switch (inv.name) {
     case "base64":
@@ -12993,6 +13035,11 @@ function decodes(inv) {
 function isNetwork(inv) {
   return NETWORK.has(inv.name);
 }
+function taintOfOutput(inv) {
+  if (isNetwork(inv) || inv.emits === "network" || inv.args.some((a2) => a2.taint === "network")) return "network";
+  if (decodes(inv) || inv.emits === "decode" || inv.args.some((a2) => a2.taint === "decode")) return "decode";
+  return void 0;
+}
 function pipeContent(producers) {
   let taint;
   for (const p2 of producers) {
@@ -13004,13 +13051,20 @@ function pipeContent(producers) {
   const only = producers.length === 1 ? producers[0] : void 0;
   if (only && only.name === "cat" && only.args.length === 1 && only.stdin?.kind === "text") return { taint: only.stdin.taint, literal: only.stdin.text };
   if (only && (only.name === "echo" || only.name === "printf") && only.args.slice(1).every(isKnown)) {
-    const printed = printedContent(only);
-    if (printed) return { taint: printed.taint, literal: printed.text };
+    const printed2 = printedContent(only);
+    if (printed2) return { taint: printed2.taint, literal: printed2.text };
   }
   if (only?.printed) return { taint: only.printed.taint, literal: only.printed.text };
   return { taint: void 0, literal: void 0 };
 }
 function printedContent(inv) {
+  if (inv.printed) return inv.printed;
+  if (printing.has(inv)) return printing.get(inv);
+  const got = printed(inv);
+  printing.set(inv, got);
+  return got;
+}
+function printed(inv) {
   const words2 = inv.args.slice(1);
   const taint = words2.find((a2) => a2.taint)?.taint;
   if (isNetwork(inv)) return { text: "", taint: "network" };
@@ -13077,13 +13131,16 @@ function taintFinding(ctx, taint, segment, verb) {
     ctx.add("decode-to-shell", "deny", `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
   }
 }
-var STRONG_DECODERS, NETWORK, ESCAPES, DIRECTIVE;
+var STRONG_DECODERS, NETWORK, decoded, DECODERS, printing, ESCAPES, DIRECTIVE;
 var init_stdin_content = __esm({
   "src/guard/stdin-content.ts"() {
     "use strict";
     init_resolve_word();
     STRONG_DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode"]);
     NETWORK = /* @__PURE__ */ new Set(["curl", "wget", "fetch", "http", "https", "xh", "aria2c", "nc", "ncat", "netcat", "socat", "ssh", "telnet", "lwp-request", "lwp-download", "GET", "ftp", "tftp"]);
+    decoded = /* @__PURE__ */ new WeakMap();
+    DECODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "openssl", "xxd", "uudecode", "gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "rev", "tr", "gzip", "bzip2", "xz", "zstd", "brotli", "printf", "echo"]);
+    printing = /* @__PURE__ */ new WeakMap();
     ESCAPES = { n: "\n", t: "	", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", e: "\x1B", "\\": "\\", "'": "'", '"': '"' };
     DIRECTIVE = /%[-+ #0-9.*]*[sbdiqcxXouaAeEfgG%]/g;
   }
@@ -13147,6 +13204,7 @@ function matchesEveryProcess(pattern) {
   }
 }
 function processList(inv) {
+  if (inv.name !== "ps" && inv.name !== "pgrep" && inv.name !== "pidof") return void 0;
   const rest = inv.args.slice(1);
   const from = inv.args.map((a2) => a2.value).join(" ");
   if (inv.name === "ps") {
@@ -13164,8 +13222,8 @@ function processList(inv) {
 }
 function listOrigin(producers) {
   const first = producers[0];
-  if (!first) return void 0;
-  const from = first.args.map((a2) => a2.value).join(" ");
+  if (!first || !LISTERS.has(first.name)) return void 0;
+  const from = first.args.slice(0, 64).map((a2) => a2.value).join(" ");
   let found;
   if (first.name === "git") {
     const git = parseGit(first.runs ?? first.args, first.state.cwd);
@@ -13219,8 +13277,8 @@ function stdinText(stdin) {
   if (stdin?.kind !== "pipe" || stdin.producers.length !== 1) return void 0;
   const producer = stdin.producers[0];
   if (!producer) return void 0;
-  const printed = printedContent(producer);
-  if (printed && !printed.taint && printed.text !== "") return printed;
+  const printed2 = printedContent(producer);
+  if (printed2 && !printed2.taint && printed2.text !== "") return printed2;
   return void 0;
 }
 function producerItems(stdin) {
@@ -13230,6 +13288,13 @@ function producerItems(stdin) {
 }
 function printedItems(producer) {
   if (producer.printed) return producer.printed.items;
+  if (producer.name !== "printf" && producer.name !== "echo") return void 0;
+  if (itemsOf.has(producer)) return itemsOf.get(producer);
+  const items = argumentItems(producer);
+  itemsOf.set(producer, items);
+  return items;
+}
+function argumentItems(producer) {
   const args = producer.args.slice(1);
   if (producer.name === "printf") {
     const rest = args[0]?.value === "--" ? args.slice(1) : args;
@@ -13270,7 +13335,7 @@ function xargsItems(inv, ctx) {
   }
   return stdinItems(inv, xargs.delimiter);
 }
-var MAX_LIST_ITEMS, FIND_NAME_TESTS, FIND_NARROWING, EVERYTHING;
+var MAX_LIST_ITEMS, FIND_NAME_TESTS, FIND_NARROWING, EVERYTHING, LISTERS, itemsOf;
 var init_list_items = __esm({
   "src/guard/list-items.ts"() {
     "use strict";
@@ -13282,6 +13347,8 @@ var init_list_items = __esm({
     FIND_NAME_TESTS = /^-(?:i?name|i?path|i?wholename|i?regex)$/;
     FIND_NARROWING = /^-(?:i?name|i?path|i?wholename|i?regex|type|mtime|mmin|atime|amin|ctime|cmin|newer|size|empty|user|group|perm|links|inum|samefile)$/;
     EVERYTHING = /^(?:|\.|\.\*|\.\+|\^|\$|\^\.\*\$?|\.\*\$|\^\.\+|\[\^?\]\*?)$/;
+    LISTERS = /* @__PURE__ */ new Set(["git", "find", "fd", "fdfind", "ls", "ps", "pgrep", "pidof"]);
+    itemsOf = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -13297,7 +13364,7 @@ function readOptions(args) {
   for (let i2 = 0; i2 < args.length; i2++) {
     const v2 = args[i2].value;
     if (v2 === "--") {
-      out.names.push(...args.slice(i2 + 1).map((a2) => a2.value));
+      for (const a2 of args.slice(i2 + 1)) out.names.push(a2.value);
       break;
     }
     if (/^-[a-zA-Z]+$/.test(v2)) {
@@ -15562,7 +15629,7 @@ var init_scan_code = __esm({
     };
     SPAWNS = {
       py: /\b(?:Popen|spawnl?v?p?e?|Process)\s*\(|\bos\.spawn/,
-      pl: /\bexec\b|\bsystem\s*\(.*&/,
+      pl: /\bexec\b|\bsystem\s*\([^\n&]{0,200}&/,
       rb: /\bspawn\s*\(|Process\.spawn/,
       js: /\b(?:spawn|exec|execFile)\s*\(|new\s+Worker\s*\(/,
       php: /\bproc_open\s*\(|\bpopen\s*\(/,
@@ -16121,7 +16188,7 @@ function ruleBashPorts(inv, an2) {
     an2.add("port-locked", "ask", portMessage({ port, service, line: 0 }, `\`${inv.args.map((a2) => a2.value).join(" ")}\``), inv.segment);
   }
 }
-var words, NPM_VALUED, PIP_VALUED, RUNNABLE, addDependency, createMigration, PRIVILEGED, sudo, gitPush, publish, deploy, BUILTIN_MATCHERS, PORT_VARS, triggerRules;
+var words, NPM_VALUED, PIP_VALUED, RUNNABLE, addDependency, MIGRATION_TOOLS, PUBLISHERS, DEPLOYERS, createMigration, PRIVILEGED, sudo, gitPush, publish, deploy, BUILTIN_MATCHERS, PORT_VARS, triggerRules;
 var init_rules_triggers = __esm({
   "src/guard/rules-triggers.ts"() {
     "use strict";
@@ -16201,8 +16268,12 @@ var init_rules_triggers = __esm({
           return void 0;
       }
     };
+    MIGRATION_TOOLS = /* @__PURE__ */ new Set(["prisma", "rails", "rake", "alembic", "manage.py", "django-admin", "knex", "sequelize", "sequelize-cli", "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "drizzle-kit", "mikro-orm", "goose", "migrate", "dotnet", "flask", "artisan", "sqlx", "diesel", "atlas"]);
+    PUBLISHERS = /* @__PURE__ */ new Set(["npm", "pnpm", "yarn", "cargo", "poetry", "uv", "flit", "hatch", "vsce", "ovsx", "lerna", "changeset", "twine", "gem", "docker", "podman", "gh", "dotnet", "semantic-release"]);
+    DEPLOYERS = /* @__PURE__ */ new Set(["vercel", "netlify", "fly", "flyctl", "firebase", "serverless", "sls", "cdk", "cdktf", "eb", "sam", "wrangler", "gcloud", "aws", "terraform", "tofu", "terragrunt", "pulumi", "kubectl", "helm", "railway", "heroku", "npm", "yarn", "pnpm"]);
     createMigration = (inv) => {
       const { name, args } = program(inv);
+      if (!MIGRATION_TOOLS.has(name)) return void 0;
       const w2 = args.slice(1).filter((a2) => !a2.value.startsWith("-")).map((a2) => a2.value);
       const line = `${name} ${w2.slice(0, 3).join(" ")}`;
       switch (name) {
@@ -16263,6 +16334,7 @@ var init_rules_triggers = __esm({
     };
     publish = (inv) => {
       const { name, args } = program(inv);
+      if (!PUBLISHERS.has(name)) return void 0;
       const rest = args.slice(1);
       if (rest.some((a2) => a2.value === "--dry-run" || a2.value === "-n" && name === "cargo" || a2.value === "--help")) return void 0;
       const w2 = rest.filter((a2) => !a2.value.startsWith("-")).map((a2) => a2.value);
@@ -16302,6 +16374,7 @@ var init_rules_triggers = __esm({
     };
     deploy = (inv) => {
       const { name, args } = program(inv);
+      if (!DEPLOYERS.has(name)) return void 0;
       const rest = args.slice(1);
       if (rest.some((a2) => a2.value === "--help" || a2.value === "--dry-run")) return void 0;
       const w2 = rest.filter((a2) => !a2.value.startsWith("-")).map((a2) => a2.value);
@@ -16639,6 +16712,11 @@ function shorten(text) {
   const flat = text.length > 400 ? `${text.slice(0, 200)} \u2026 ${text.slice(-120)}` : text;
   return flat.replace(/\u0000/g, "\u2026").trim();
 }
+function targetKey(target) {
+  const path7 = target.path;
+  const where = path7.kind === "exact" ? path7.abs : path7.kind === "within" ? `${path7.base}|${path7.rest}` : `?${path7.display}`;
+  return `${target.op}|${target.recursive}|${target.via}|${where}|${target.filters?.join("|") ?? ""}|${target.arg.list?.source ?? ""}|${target.copyFrom?.length ?? 0}`;
+}
 function readClause(node) {
   const only = node.kind === "while" && node.clause.commands.length === 1 ? node.clause.commands[0]?.command : void 0;
   return only?.type === "Command" && only.name?.value === "read" ? only : void 0;
@@ -16712,8 +16790,15 @@ var init_analyze_command = __esm({
       }
       target(target) {
         if (target.path.kind !== "exact") this.certain = false;
+        const key = targetKey(target);
+        let seen = this.targetKeys.get(target.segment);
+        if (!seen) this.targetKeys.set(target.segment, seen = /* @__PURE__ */ new Set());
+        if (seen.has(key) && !target.copyFrom) return;
+        seen.add(key);
         this.targets.push(target);
       }
+      /** Targets already recorded, per command text. */
+      targetKeys = /* @__PURE__ */ new Map();
       uncertain() {
         this.certain = false;
       }
@@ -16721,7 +16806,9 @@ var init_analyze_command = __esm({
         const targets = this.targets.length;
         const findings = this.findings.length;
         run();
-        return { targets: this.targets.splice(targets), findings: this.findings.slice(findings) };
+        const taken = this.targets.splice(targets);
+        for (const t2 of taken) this.targetKeys.get(t2.segment)?.delete(targetKey(t2));
+        return { targets: taken, findings: this.findings.slice(findings) };
       }
       memories = /* @__PURE__ */ new Map();
       memory(key, init) {
@@ -16802,7 +16889,8 @@ var init_analyze_command = __esm({
               const stageStdin = producers.length > 0 ? { kind: "pipe", producers: seen } : void 0;
               const inv = this.node(command12, src, cloneState(state), depth, background, stageStdin);
               producers.push(inv);
-              if (inv && carriers.length < 2 && pipeContent([inv]).taint && !carriers.some((c5) => pipeContent([c5]).taint === pipeContent([inv]).taint)) carriers.push(inv);
+              const taint = inv && carriers.length < 2 ? taintOfOutput(inv) : void 0;
+              if (inv && taint && !carriers.some((c5) => taintOfOutput(c5) === taint)) carriers.push(inv);
             }
             return void 0;
           }
@@ -16826,7 +16914,14 @@ var init_analyze_command = __esm({
           case "For":
           case "Select": {
             const env = this.wordEnv(state, depth, src);
-            const values = node.wordlist ? node.wordlist.flatMap((w2) => expandWord(w2, env)) : this.positional(state);
+            const words2 = node.wordlist ? node.wordlist.flatMap((w2) => expandWord(w2, env)) : this.positional(state);
+            const distinct = /* @__PURE__ */ new Set();
+            const values = words2.filter((w2) => {
+              const key = `${w2.globAt}|${w2.value}`;
+              if (distinct.has(key)) return false;
+              distinct.add(key);
+              return true;
+            });
             const name = node.name.value;
             this.loops++;
             if (values.length > 0 && values.length <= 16 && this.loops <= 2) {
@@ -16921,7 +17016,8 @@ var init_analyze_command = __esm({
           home: this.context.home,
           projectDir: this.context.projectDir,
           substitute: (script, text, process10) => this.substitution(script, text, state, depth, src, process10),
-          budget: this.expansionBudget
+          budget: this.expansionBudget,
+          matching: this.matchingBudget
         };
       }
       /** Analyses $( ), ` ` and <( ): they run. Says what they print when that is knowable. */
@@ -16942,20 +17038,20 @@ var init_analyze_command = __esm({
         let taint;
         if (ran.some((inv) => isNetwork(inv) || inv.args.some((a2) => a2.taint === "network"))) taint = "network";
         else if (ran.some((inv) => decodes(inv) || inv.args.some((a2) => a2.taint === "decode"))) taint = "decode";
-        const printing = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
+        const printing2 = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
         if (process10) {
           const path7 = `/dev/fd/${63 + this.fds.size}`;
-          if (this.fds.size < 64) this.fds.set(path7, printing);
+          if (this.fds.size < 64) this.fds.set(path7, printing2);
           return { value: path7, taint };
         }
-        const listed = listOrigin(printing.filter((inv, i2, all) => i2 === 0 || i2 >= all.length - 8));
+        const listed = listOrigin(printing2.filter((inv, i2, all) => i2 === 0 || i2 >= all.length - 8));
         if (listed) return { value: listed.origin.source === "processes" || listed.roots.length !== 1 ? UNKNOWN : below(listed.roots[0]).value, taint, list: listed.origin };
-        const only = printing.length === 1 ? printing[0] : void 0;
+        const only = printing2.length === 1 ? printing2[0] : void 0;
         if (only && only.stdin === void 0) {
           if (only.name === "pwd") return { value: only.state.cwd ?? UNKNOWN, taint };
           if ((only.name === "echo" || only.name === "printf") && only.args.length >= 2) {
-            const printed = printedContent(only);
-            if (printed && !decodes(only)) return { value: printed.text.replace(/\n+$/, ""), taint: taint ?? printed.taint };
+            const printed2 = printedContent(only);
+            if (printed2 && !decodes(only)) return { value: printed2.text.replace(/\n+$/, ""), taint: taint ?? printed2.taint };
           }
           if (only.name === "git" && only.args.some((a2) => a2.value === "--show-toplevel")) return { value: this.context.repoRoot, taint };
           if (only.name === "git" && only.args.some((a2) => a2.value === "--git-dir" || a2.value === "--absolute-git-dir" || a2.value === "--git-common-dir")) return { value: this.context.gitDir, taint };
@@ -16984,6 +17080,8 @@ var init_analyze_command = __esm({
       calling = /* @__PURE__ */ new Set();
       /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
       expansionBudget = { left: 32 * 1024 * 1024 };
+      /** Characters pattern operations (`${x##*.}`) may compare in this analysis; past it their results are unknown. */
+      matchingBudget = { left: 64 * 1024 * 1024 };
       /** What each `<(…)` of this command prints: the commands inside it, by the /dev/fd name the shell gives it. */
       fds = /* @__PURE__ */ new Map();
       /** Invocations recorded while analysing a substitution (to tell what it prints). */
@@ -17072,8 +17170,7 @@ var init_analyze_command = __esm({
             continue;
           }
           const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? this.positional(state) : void 0;
-          if (positional) argv.push(...positional);
-          else argv.push(...expandWord(word, env));
+          for (const arg of positional ?? expandWord(word, env)) argv.push(arg);
         }
         const alias = state.aliases.get(node.name.text);
         if (alias !== void 0 && depth < MAX_DEPTH) {
@@ -17249,7 +17346,7 @@ var init_analyze_command = __esm({
         };
         const globbed = producerItems(stdin);
         if (globbed?.some((a2) => a2.globAt !== -1) && options2.names.length === 1) {
-          for (const item of globbed.slice(0, 16)) {
+          for (const item of globbed.slice(0, this.loops <= 2 ? 16 : 1)) {
             setVar(state, options2.names[0], item.value, item.taint, item.list, item.globAt !== -1);
             this.list(node.body, src, state, depth, background);
           }
@@ -17257,13 +17354,15 @@ var init_analyze_command = __esm({
         }
         const text = stdinText(stdin);
         if (text) {
-          const lines2 = text.text.split(options2.delimiter);
-          if (lines2[lines2.length - 1] === "") lines2.pop();
-          for (const line of lines2.slice(0, 16)) {
+          const all = text.text.split(options2.delimiter);
+          if (all[all.length - 1] === "") all.pop();
+          const lines2 = [...new Set(all)];
+          const unrolled = this.loops <= 2 ? lines2.slice(0, 16) : [];
+          for (const line of unrolled) {
             bind(line, text.taint);
             this.list(node.body, src, state, depth, background);
           }
-          if (lines2.length > 16) {
+          if (lines2.length > unrolled.length) {
             bind(UNKNOWN, text.taint);
             this.list(node.body, src, state, depth, background);
           }
@@ -20570,9 +20669,9 @@ var init_uint_array = __esm({
       if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
         return uint8ArraysOrStrings;
       }
-      const decoder = new StringDecoder(encoding);
-      const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
-      const finalString = decoder.end();
+      const decoder2 = new StringDecoder(encoding);
+      const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder2.write(uint8Array));
+      const finalString = decoder2.end();
       return finalString === "" ? strings : [...strings, finalString];
     };
     joinToUint8Array = (uint8ArraysOrStrings) => {

@@ -11,7 +11,7 @@ import { below, listOrigin, printedItems, producerItems, stdinText, xargsItems }
 import { cloneState, DEFAULT_IFS, expandWord, isKnown, literalArg, lookupVar, newState, resolveWord, setArray, setVar, UNKNOWN, type Arg, type ListOrigin, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
 import type { InvokeAt, Invocation, RuleContext, Stdin, Target, WrittenFile } from './rule-context.js';
 import { finishRules, runRules } from './rule-registry.js';
-import { decodes, isNetwork, pipeContent, printedContent, taintFinding } from './stdin-content.js';
+import { decodes, isNetwork, pipeContent, printedContent, taintFinding, taintOfOutput } from './stdin-content.js';
 import type { Finding, GuardContext, Severity } from './types.js';
 import { commandName, unwrapCommand } from './unwrap-command.js';
 
@@ -72,8 +72,17 @@ export class Analysis implements RuleContext {
 
   target(target: Target): void {
     if (target.path.kind !== 'exact') this.certain = false;
+    // The same path deleted 100,000 times over (`mapfile` of a repeated line) is judged once per command.
+    const key = targetKey(target);
+    let seen = this.targetKeys.get(target.segment);
+    if (!seen) this.targetKeys.set(target.segment, (seen = new Set()));
+    if (seen.has(key) && !target.copyFrom) return;
+    seen.add(key);
     this.targets.push(target);
   }
+
+  /** Targets already recorded, per command text. */
+  private readonly targetKeys = new Map<string, Set<string>>();
 
   uncertain(): void {
     this.certain = false;
@@ -83,7 +92,10 @@ export class Analysis implements RuleContext {
     const targets = this.targets.length;
     const findings = this.findings.length;
     run();
-    return { targets: this.targets.splice(targets), findings: this.findings.slice(findings) };
+    const taken = this.targets.splice(targets);
+    // Taken out, so the caller can add them again (mapped): forget them as seen.
+    for (const t of taken) this.targetKeys.get(t.segment)?.delete(targetKey(t));
+    return { targets: taken, findings: this.findings.slice(findings) };
   }
 
   private readonly memories = new Map<string, unknown>();
@@ -175,7 +187,8 @@ export class Analysis implements RuleContext {
           const stageStdin: Stdin | undefined = producers.length > 0 ? { kind: 'pipe', producers: seen } : undefined;
           const inv = this.node(command, src, cloneState(state), depth, background, stageStdin);
           producers.push(inv);
-          if (inv && carriers.length < 2 && pipeContent([inv]).taint && !carriers.some((c) => pipeContent([c]).taint === pipeContent([inv]).taint)) carriers.push(inv);
+          const taint = inv && carriers.length < 2 ? taintOfOutput(inv) : undefined;
+          if (inv && taint && !carriers.some((c) => taintOfOutput(c) === taint)) carriers.push(inv);
         }
         return undefined;
       }
@@ -199,7 +212,15 @@ export class Analysis implements RuleContext {
       case 'For':
       case 'Select': {
         const env = this.wordEnv(state, depth, src);
-        const values = node.wordlist ? node.wordlist.flatMap((w) => expandWord(w, env)) : this.positional(state);
+        const words = node.wordlist ? node.wordlist.flatMap((w) => expandWord(w, env)) : this.positional(state);
+        // Each distinct value once: the body is judged per value, not per repetition.
+        const distinct = new Set<string>();
+        const values = words.filter((w) => {
+          const key = `${w.globAt}|${w.value}`;
+          if (distinct.has(key)) return false;
+          distinct.add(key);
+          return true;
+        });
         const name = node.name.value;
         this.loops++;
         // Unrolled for known words, two loops deep at most (nested loops multiply: 16^8 bodies otherwise).
@@ -302,6 +323,7 @@ export class Analysis implements RuleContext {
       projectDir: this.context.projectDir,
       substitute: (script, text, process) => this.substitution(script, text, state, depth, src, process),
       budget: this.expansionBudget,
+      matching: this.matchingBudget,
     };
   }
 
@@ -371,6 +393,9 @@ export class Analysis implements RuleContext {
 
   /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
   private readonly expansionBudget = { left: 32 * 1024 * 1024 };
+
+  /** Characters pattern operations (`${x##*.}`) may compare in this analysis; past it their results are unknown. */
+  private readonly matchingBudget = { left: 64 * 1024 * 1024 };
 
   /** What each `<(…)` of this command prints: the commands inside it, by the /dev/fd name the shell gives it. */
   private readonly fds = new Map<string, Invocation[]>();
@@ -466,8 +491,8 @@ export class Analysis implements RuleContext {
         continue;
       }
       const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? this.positional(state) : undefined;
-      if (positional) argv.push(...positional);
-      else argv.push(...expandWord(word as Word, env));
+      // A loop, not push(...): one word can become 100,000 arguments ("${a[@]}").
+      for (const arg of positional ?? expandWord(word as Word, env)) argv.push(arg);
     }
     const alias = state.aliases.get(node.name.text);
     if (alias !== undefined && depth < MAX_DEPTH) {
@@ -659,7 +684,7 @@ export class Analysis implements RuleContext {
     const globbed = producerItems(stdin);
     if (globbed?.some((a) => a.globAt !== -1) && options.names.length === 1) {
       // `printf '%s\n' .* | while read f`: f is each path the glob matches.
-      for (const item of globbed.slice(0, 16)) {
+      for (const item of globbed.slice(0, this.loops <= 2 ? 16 : 1)) {
         setVar(state, options.names[0] as string, item.value, item.taint, item.list, item.globAt !== -1);
         this.list(node.body, src, state, depth, background);
       }
@@ -667,13 +692,17 @@ export class Analysis implements RuleContext {
     }
     const text = stdinText(stdin);
     if (text) {
-      const lines = text.text.split(options.delimiter);
-      if (lines[lines.length - 1] === '') lines.pop();
-      for (const line of lines.slice(0, 16)) {
+      const all = text.text.split(options.delimiter);
+      if (all[all.length - 1] === '') all.pop();
+      // Each distinct line once: the body is judged per value, not per repetition.
+      const lines = [...new Set(all)];
+      // Unrolled two loops deep at most, as for loops are (nested loops multiply the bodies).
+      const unrolled = this.loops <= 2 ? lines.slice(0, 16) : [];
+      for (const line of unrolled) {
         bind(line, text.taint);
         this.list(node.body, src, state, depth, background);
       }
-      if (lines.length > 16) {
+      if (lines.length > unrolled.length) {
         bind(UNKNOWN, text.taint);
         this.list(node.body, src, state, depth, background);
       }
@@ -720,6 +749,13 @@ export class Analysis implements RuleContext {
       this.add('fork-bomb', 'deny', 'this endless loop starts a new background process on every turn and never waits for one: processes pile up until the machine stops responding (a fork bomb). Run the command once, or wait for each one.', src.slice(body.pos, body.end));
     }
   }
+}
+
+/** What makes two targets of one command the same judgment. */
+function targetKey(target: Target): string {
+  const path = target.path;
+  const where = path.kind === 'exact' ? path.abs : path.kind === 'within' ? `${path.base}|${path.rest}` : `?${path.display}`;
+  return `${target.op}|${target.recursive}|${target.via}|${where}|${target.filters?.join('|') ?? ''}|${target.arg.list?.source ?? ''}|${target.copyFrom?.length ?? 0}`;
 }
 
 /** The single `read` command a while loop's condition runs (`while IFS= read -r f`), if that is what it is. */

@@ -35,7 +35,7 @@ export function readOptions(args: Arg[]): ReadOptions {
   for (let i = 0; i < args.length; i++) {
     const v = (args[i] as Arg).value;
     if (v === '--') {
-      out.names.push(...args.slice(i + 1).map((a) => a.value));
+      for (const a of args.slice(i + 1)) out.names.push(a.value);
       break;
     }
     if (/^-[a-zA-Z]+$/.test(v)) {

@@ -82,6 +82,7 @@ export function matchesEveryProcess(pattern: string): boolean {
 
 /** pgrep / pidof / ps: the process list they print, and whether it holds every process. */
 function processList(inv: Invocation): ListOrigin | undefined {
+  if (inv.name !== 'ps' && inv.name !== 'pgrep' && inv.name !== 'pidof') return undefined;
   const rest = inv.args.slice(1);
   const from = inv.args.map((a) => a.value).join(' ');
   if (inv.name === 'ps') {
@@ -98,11 +99,13 @@ function processList(inv: Invocation): ListOrigin | undefined {
   return undefined;
 }
 
+const LISTERS = new Set(['git', 'find', 'fd', 'fdfind', 'ls', 'ps', 'pgrep', 'pidof']);
+
 /** The kind of list the first stage of a pipeline prints (git ls-files --others, find, ps …), narrowed by later stages. */
 export function listOrigin(producers: ReadonlyArray<Invocation | undefined>): { origin: ListOrigin; roots: Arg[] } | undefined {
   const first = producers[0];
-  if (!first) return undefined;
-  const from = first.args.map((a) => a.value).join(' ');
+  if (!first || !LISTERS.has(first.name)) return undefined;
+  const from = first.args.slice(0, 64).map((a) => a.value).join(' ');
   let found: { origin: ListOrigin; roots: Arg[] } | undefined;
   if (first.name === 'git') {
     // A git alias (`git -c alias.x='ls-files -o' x`) lists what the command it stands for lists.
@@ -180,9 +183,19 @@ export function producerItems(stdin: Stdin | undefined): Arg[] | undefined {
   return producer ? printedItems(producer) : undefined;
 }
 
+const itemsOf = new WeakMap<Invocation, Arg[] | undefined>();
+
 /** The arguments a printf '%s\n' / echo prints, one item each (undefined for any other command or format). */
 export function printedItems(producer: Invocation): Arg[] | undefined {
   if (producer.printed) return producer.printed.items;
+  if (producer.name !== 'printf' && producer.name !== 'echo') return undefined;
+  if (itemsOf.has(producer)) return itemsOf.get(producer);
+  const items = argumentItems(producer);
+  itemsOf.set(producer, items);
+  return items;
+}
+
+function argumentItems(producer: Invocation): Arg[] | undefined {
   const args = producer.args.slice(1);
   if (producer.name === 'printf') {
     const rest = args[0]?.value === '--' ? args.slice(1) : args;

@@ -104,6 +104,17 @@ export interface WordEnv {
   substitute(script: ParsedScript | undefined, text: string, process: boolean): { value: string; taint: Taint | undefined; list?: ListOrigin | undefined };
   /** Characters expansions may still produce in this analysis (`x=$x$x` doubling, `$big` repeated); then UNKNOWN. */
   budget?: { left: number };
+  /** Work pattern operations (`${x##*.}`, `${x//a/b}`) may still do in this analysis, in characters compared; then UNKNOWN. */
+  matching?: { left: number };
+}
+
+/** Charges a pattern match of a value against the analysis's matching budget; false when it is spent. */
+function afford(env: WordEnv, value: string): boolean {
+  if (env.matching === undefined) return true;
+  const cost = value.length * value.length + 1;
+  if (cost > env.matching.left) return false;
+  env.matching.left -= cost;
+  return true;
 }
 
 /** An expansion's value, or UNKNOWN once the analysis has expanded more than its budget. */
@@ -151,6 +162,9 @@ interface Acc {
   breaks: number[];
 }
 
+/** Shared empty list: replaced by a fresh array before the first push. */
+const NONE: number[] = [];
+
 /** Separator positions recorded per word; past this the word is not split but becomes unknown. */
 const MAX_SPLITS = 65_536;
 /** Values longer than this are not pattern-matched (`${x##*.}` on megabytes): the result is unknown. */
@@ -181,7 +195,9 @@ function expandAfterName(text: string, env: WordEnv): string | undefined {
 function append(acc: Acc, value: string, quoted: boolean, env: WordEnv, glob = false): void {
   // An unquoted expansion is globbed again (`x='*'; rm $x`); a variable set from a glob holds its matches.
   if (acc.globAt === -1 && (glob || (!quoted && /[*?[]/.test(value)))) acc.globAt = acc.value.length + Math.max(0, value.search(/[*?[]/));
-  if (!quoted && acc.splits.length < MAX_SPLITS) {
+  if (!quoted && acc.splits.length < MAX_SPLITS && value !== '') {
+    // Most words have no expansion to split: the array is made on the first separator found.
+    if (acc.splits === NONE) acc.splits = [];
     const ifs = lookupVar('IFS', env);
     const separators = ifs === UNKNOWN ? DEFAULT_IFS : ifs;
     if (separators !== '') {
@@ -199,9 +215,14 @@ function append(acc: Acc, value: string, quoted: boolean, env: WordEnv, glob = f
   acc.value += value;
 }
 
-/** A glob pattern (`*.bak`, `rm?`) as a regular expression; undefined when it is too complex to match safely. */
-function globRegex(pattern: string): string | undefined {
-  if (pattern.length > 128 || (pattern.match(/\*/g) ?? []).length > 4) return undefined;
+/**
+ * A glob pattern (`*.bak`, `rm?`) as a regular expression, for a value of this length; undefined when matching it
+ * could take long (each `*` multiplies the work a backtracking match can do, so more stars need shorter values).
+ */
+function globRegex(pattern: string, length: number): string | undefined {
+  const stars = (pattern.match(/\*/g) ?? []).length;
+  const limit = stars === 0 ? MAX_PATTERN_VALUE : stars === 1 ? 1024 : 128;
+  if (pattern.length > 128 || stars > 2 || length > limit) return undefined;
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
@@ -222,9 +243,9 @@ function globRegex(pattern: string): string | undefined {
 }
 
 /** `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}`: the shortest/longest prefix/suffix matching p removed. */
-function removePattern(value: string, pattern: string, operator: string): string {
-  if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || value.length > MAX_PATTERN_VALUE) return UNKNOWN;
-  const source = globRegex(pattern);
+function removePattern(value: string, pattern: string, operator: string, env: WordEnv): string {
+  if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || value.length > MAX_PATTERN_VALUE || !afford(env, value)) return UNKNOWN;
+  const source = globRegex(pattern, value.length);
   if (source === undefined) return UNKNOWN;
   const re = new RegExp(`^(?:${source})$`);
   const prefix = operator.startsWith('#');
@@ -239,10 +260,10 @@ function removePattern(value: string, pattern: string, operator: string): string
 }
 
 /** `${x/p/r}`, `${x//p/r}`, `${x/#p/r}`, `${x/%p/r}`. */
-function replacePattern(value: string, pattern: string, replacement: string, operator: string): string {
+function replacePattern(value: string, pattern: string, replacement: string, operator: string, env: WordEnv): string {
   if (value.includes(UNKNOWN) || pattern.includes(UNKNOWN) || pattern === '') return value.includes(UNKNOWN) ? UNKNOWN : value;
-  if (value.length > MAX_PATTERN_VALUE) return UNKNOWN;
-  const source = globRegex(pattern);
+  if (value.length > MAX_PATTERN_VALUE || !afford(env, value)) return UNKNOWN;
+  const source = globRegex(pattern, value.length);
   if (source === undefined) return UNKNOWN;
   const anchored = operator === '/#' ? `^(?:${source})` : operator === '/%' ? `(?:${source})$` : source;
   // Bash matches the longest text at each position; a greedy regex does the same for these patterns.
@@ -305,9 +326,9 @@ function operate(own: string, part: ParameterExpansionPart, env: WordEnv): strin
       return own;
     }
     case 'Remove':
-      return removePattern(own, resolveWord(op.operand, env).value, op.operator);
+      return removePattern(own, resolveWord(op.operand, env).value, op.operator, env);
     case 'Replace':
-      return replacePattern(own, resolveWord(op.pattern, env).value, resolveWord(op.replacement, env).value, op.operator);
+      return replacePattern(own, resolveWord(op.pattern, env).value, resolveWord(op.replacement, env).value, op.operator, env);
     case 'Slice': {
       if (own.includes(UNKNOWN)) return UNKNOWN;
       const offset = integer(op.offset, env);
@@ -355,7 +376,10 @@ function parameterExpansion(part: ParameterExpansionPart, env: WordEnv, acc: Acc
   results.forEach((value, i) => {
     if (i > 0) {
       if (quoted && star) acc.value += (lookupVar('IFS', env) || ' ').charAt(0);
-      else if (quoted) acc.breaks.push(acc.value.length);
+      else if (quoted) {
+        if (acc.breaks === NONE) acc.breaks = [];
+        acc.breaks.push(acc.value.length);
+      }
       else append(acc, ' ', false, env);
     }
     append(acc, value, quoted, env, part.operation === undefined && env.state.globs.has(part.parameter));
@@ -413,8 +437,16 @@ function addParts(parts: readonly WordPart[], env: WordEnv, acc: Acc, first: boo
   });
 }
 
+/** Words with no quoting, expansion, brace, tilde or extglob: their value is their text (no need for the parser's parts). */
+const SIMPLE = /^[^'"\\$`{}~()]*$/;
+
 function resolveAcc(word: Word, env: WordEnv): Acc {
-  const acc: Acc = { value: '', globAt: -1, taint: undefined, list: undefined, splits: [], breaks: [] };
+  const acc: Acc = { value: '', globAt: -1, taint: undefined, list: undefined, splits: NONE, breaks: NONE };
+  if (SIMPLE.test(word.text) && !word.text.includes('=~')) {
+    acc.value = word.text;
+    acc.globAt = word.text.search(/[*?[]/);
+    return acc;
+  }
   if (word.parts === undefined) {
     acc.value = (word.text.startsWith('~') ? expandTilde(word.text, env) : expandAfterName(word.text, env)) ?? word.value;
   } else {
@@ -440,6 +472,17 @@ export function expandWord(word: Word, env: WordEnv): Arg[] {
 /** Word splitting: fields at the recorded separators (runs of them collapse), and forced breaks between array elements. */
 function splitAt(arg: Arg, acc: Acc): Arg[] {
   if (acc.splits.length === 0 && acc.breaks.length === 0) return [arg];
+  if (acc.splits.length === 0) {
+    // "${a[@]}": one word per element, however many (no sort, no merging).
+    const out: Arg[] = [];
+    let start = 0;
+    for (const p of acc.breaks) {
+      out.push(fieldOf(arg, start, p));
+      start = p;
+    }
+    out.push(fieldOf(arg, start, arg.value.length));
+    return out;
+  }
   const cuts: Array<[number, 'split' | 'break']> = [...acc.splits.map((p) => [p, 'split'] as [number, 'split']), ...acc.breaks.map((p) => [p, 'break'] as [number, 'break'])].sort((a, b) => a[0] - b[0]);
   const out: Arg[] = [];
   const field = (from: number, to: number): void => {
@@ -463,6 +506,11 @@ function splitAt(arg: Arg, acc: Acc): Arg[] {
   }
   if (arg.value.length > start || keepEmpty) field(start, arg.value.length);
   return out;
+}
+
+function fieldOf(arg: Arg, from: number, to: number): Arg {
+  const value = arg.value.slice(from, to);
+  return { ...arg, value, globAt: arg.globAt === -1 || arg.globAt >= to || arg.globAt < from ? -1 : value.search(/[*?[]/) };
 }
 
 /** Expands `{a,b}` and `{1..3}` in a word the way bash does before anything else; bounded. */

@@ -112,8 +112,14 @@ const addDependency: Matcher = (inv) => {
   }
 };
 
+const MIGRATION_TOOLS = new Set(['prisma', 'rails', 'rake', 'alembic', 'manage.py', 'django-admin', 'knex', 'sequelize', 'sequelize-cli', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'drizzle-kit', 'mikro-orm', 'goose', 'migrate', 'dotnet', 'flask', 'artisan', 'sqlx', 'diesel', 'atlas']);
+const PUBLISHERS = new Set(['npm', 'pnpm', 'yarn', 'cargo', 'poetry', 'uv', 'flit', 'hatch', 'vsce', 'ovsx', 'lerna', 'changeset', 'twine', 'gem', 'docker', 'podman', 'gh', 'dotnet', 'semantic-release']);
+const DEPLOYERS = new Set(['vercel', 'netlify', 'fly', 'flyctl', 'firebase', 'serverless', 'sls', 'cdk', 'cdktf', 'eb', 'sam', 'wrangler', 'gcloud', 'aws', 'terraform', 'tofu', 'terragrunt', 'pulumi', 'kubectl', 'helm', 'railway', 'heroku', 'npm', 'yarn', 'pnpm']);
+
 const createMigration: Matcher = (inv) => {
   const { name, args } = program(inv);
+  // Most commands are none of these: answer before looking at every word.
+  if (!MIGRATION_TOOLS.has(name)) return undefined;
   const w = args.slice(1).filter((a) => !a.value.startsWith('-')).map((a) => a.value);
   const line = `${name} ${w.slice(0, 3).join(' ')}`;
   switch (name) {
@@ -177,6 +183,7 @@ const gitPush: Matcher = (inv) => {
 
 const publish: Matcher = (inv) => {
   const { name, args } = program(inv);
+  if (!PUBLISHERS.has(name)) return undefined;
   const rest = args.slice(1);
   if (rest.some((a) => a.value === '--dry-run' || a.value === '-n' && name === 'cargo' || a.value === '--help')) return undefined;
   const w = rest.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
@@ -217,6 +224,7 @@ const publish: Matcher = (inv) => {
 
 const deploy: Matcher = (inv) => {
   const { name, args } = program(inv);
+  if (!DEPLOYERS.has(name)) return undefined;
   const rest = args.slice(1);
   if (rest.some((a) => a.value === '--help' || a.value === '--dry-run')) return undefined;
   const w = rest.filter((a) => !a.value.startsWith('-')).map((a) => a.value);

@@ -469,7 +469,7 @@ const FORKS: Record<Lang, RegExp | undefined> = {
 };
 const SPAWNS: Record<Lang, RegExp | undefined> = {
   py: /\b(?:Popen|spawnl?v?p?e?|Process)\s*\(|\bos\.spawn/,
-  pl: /\bexec\b|\bsystem\s*\(.*&/,
+  pl: /\bexec\b|\bsystem\s*\([^\n&]{0,200}&/,
   rb: /\bspawn\s*\(|Process\.spawn/,
   js: /\b(?:spawn|exec|execFile)\s*\(|new\s+Worker\s*\(/,
   php: /\bproc_open\s*\(|\bpopen\s*\(/,

@@ -7,8 +7,22 @@ const STRONG_DECODERS = new Set(['base64', 'base32', 'basenc', 'openssl', 'xxd',
 
 const NETWORK = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'telnet', 'lwp-request', 'lwp-download', 'GET', 'ftp', 'tftp']);
 
+const decoded = new WeakMap<Invocation, boolean>();
+
 /** Commands whose output is decoded or unpacked content (as opposed to text written in the command). */
 export function decodes(inv: Invocation): boolean {
+  let known = decoded.get(inv);
+  if (known === undefined) {
+    known = decoder(inv);
+    decoded.set(inv, known);
+  }
+  return known;
+}
+
+const DECODERS = new Set(['base64', 'base32', 'basenc', 'openssl', 'xxd', 'uudecode', 'gunzip', 'zcat', 'bunzip2', 'bzcat', 'unxz', 'xzcat', 'rev', 'tr', 'gzip', 'bzip2', 'xz', 'zstd', 'brotli', 'printf', 'echo']);
+
+function decoder(inv: Invocation): boolean {
+  if (!DECODERS.has(inv.name)) return false;
   const args = inv.args.slice(1).map((a) => a.value);
   switch (inv.name) {
     case 'base64':
@@ -53,6 +67,13 @@ export function isNetwork(inv: Invocation): boolean {
   return NETWORK.has(inv.name);
 }
 
+/** Whether a command prints downloaded or decoded content (without working out what it prints). */
+export function taintOfOutput(inv: Invocation): Taint | undefined {
+  if (isNetwork(inv) || inv.emits === 'network' || inv.args.some((a) => a.taint === 'network')) return 'network';
+  if (decodes(inv) || inv.emits === 'decode' || inv.args.some((a) => a.taint === 'decode')) return 'decode';
+  return undefined;
+}
+
 /** What a pipe carries into a command: network or decoded content, a known literal, or unknown. */
 export function pipeContent(producers: Array<Invocation | undefined>): { taint: Taint | undefined; literal: string | undefined } {
   let taint: Taint | undefined;
@@ -73,8 +94,18 @@ export function pipeContent(producers: Array<Invocation | undefined>): { taint: 
   return { taint: undefined, literal: undefined };
 }
 
+const printing = new WeakMap<Invocation, { text: string; taint: Taint | undefined } | undefined>();
+
 /** What a command prints to stdout when the guard can tell: echo/printf of known words, cat of its heredoc, a download. */
 export function printedContent(inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
+  if (inv.printed) return inv.printed;
+  if (printing.has(inv)) return printing.get(inv);
+  const got = printed(inv);
+  printing.set(inv, got);
+  return got;
+}
+
+function printed(inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
   const words = inv.args.slice(1);
   const taint = words.find((a) => a.taint)?.taint;
   if (isNetwork(inv)) return { text: '', taint: 'network' };
