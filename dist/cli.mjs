@@ -12874,10 +12874,12 @@ function operands(args, valued = []) {
   }
   return out;
 }
-function canonicalLongOptions(name, args) {
+function canonicalLongOptions(name, args, leadingOnly = false) {
   const known = GNU_LONG[name];
   if (!known || !args.some((a2) => a2.value.startsWith("--") && a2.value.length > 2)) return args;
-  const end = args.findIndex((a2) => a2.value === "--");
+  const first = leadingOnly ? args.findIndex((a2, i2) => i2 > 0 && !a2.value.startsWith("-") && !/^-/.test(args[i2 - 1]?.value ?? "")) : -1;
+  const dashes = args.findIndex((a2) => a2.value === "--");
+  const end = first === -1 ? dashes : dashes === -1 ? first - 1 : Math.min(dashes, first - 1);
   return args.map((arg, i2) => {
     const m2 = /^--([a-z][a-z0-9-]*)(=[^]*)?$/.exec(arg.value);
     if (!m2 || end !== -1 && i2 > end || known.includes(m2[1])) return arg;
@@ -13221,7 +13223,8 @@ function processList(inv) {
   return void 0;
 }
 function listOrigin(producers) {
-  const first = producers[0];
+  let first = producers[0];
+  for (let i2 = 0; first?.child && i2 < 8; i2++) first = first.child;
   if (!first || !LISTERS.has(first.name)) return void 0;
   const from = first.args.slice(0, 64).map((a2) => a2.value).join(" ");
   let found;
@@ -13329,6 +13332,7 @@ function xargsItems(inv, ctx) {
   if (!xargs || xargs.consumed) return [];
   if (xargs.argFile) {
     const written = ctx?.writtenScript(xargs.argFile, inv);
+    if (written?.producers) return stdinItems({ ...inv, stdin: { kind: "pipe", producers: written.producers } }, xargs.delimiter);
     if (written?.items) return capItems(written.items);
     if (written) return splitItems(written.text, xargs.delimiter, written.taint);
     return [{ text: `(${xargs.argFile.value})`, value: UNKNOWN, globAt: -1, taint: void 0 }];
@@ -14711,7 +14715,8 @@ var init_rules_git = __esm({
       }
     };
     updateRef = (git, inv, an2) => {
-      if ((hasShort(git.rest, "d") || hasLong(git.rest, "--delete")) && !scratch(git, an2)) {
+      if (scratch(git, an2)) return;
+      if (hasShort(git.rest, "d") || hasLong(git.rest, "--delete")) {
         deny(an2, inv, "git-update-ref-delete", "git update-ref -d deletes a ref directly, bypassing the checks `git branch -d`/`git tag -d` make; commits only it pointed to are lost. Use `git branch -d` or `git tag -d`.");
       }
     };
@@ -16573,6 +16578,7 @@ function unwrapCommand(argv) {
     if (!spec) break;
     result.wrappers.push(name);
     const out = { name };
+    if (name === "xargs") args = canonicalLongOptions(name, args, true);
     if (name === "nice" && args[1] && /^-\d+$/.test(args[1].value)) args = [args[0], ...args.slice(2)];
     if (name === "stdbuf") {
       let i3 = 1;
@@ -16640,6 +16646,7 @@ var SPECS, SUBCOMMAND_WRAPPERS, SUBCOMMAND_VALUES;
 var init_unwrap_command = __esm({
   "src/guard/unwrap-command.ts"() {
     "use strict";
+    init_flags();
     init_resolve_word();
     SPECS = {
       sudo: {
@@ -16878,10 +16885,10 @@ var init_analyze_command = __esm({
         if (!this.step(src, node)) return void 0;
         switch (node.type) {
           case "AndOr":
-            for (const command12 of node.commands) this.node(command12, src, state, depth, background);
+            for (const command12 of node.commands) this.node(command12, src, state, depth, background, stdin);
             return void 0;
           case "Pipeline": {
-            if (node.commands.length === 1) return this.node(node.commands[0], src, state, depth, background);
+            if (node.commands.length === 1) return this.node(node.commands[0], src, state, depth, background, stdin);
             const producers = [];
             const carriers = [];
             for (const command12 of node.commands) {
@@ -17122,6 +17129,7 @@ var init_analyze_command = __esm({
             const producers = from.kind === "exact" ? this.fds.get(from.abs) : void 0;
             const written = from.kind === "exact" ? this.written.get(from.abs) : void 0;
             if (producers) stdin = { kind: "pipe", producers };
+            else if (written?.producers) stdin = { kind: "pipe", producers: written.producers };
             else if (written) stdin = { kind: "text", text: written.text, taint: written.taint, items: written.items };
             if (arg.taint) stdin = { kind: "text", text: "", taint: arg.taint };
             continue;
@@ -17198,7 +17206,8 @@ var init_analyze_command = __esm({
         if (inv && outs.length > 0) {
           const content = printedContent(inv);
           const items = printedItems(inv);
-          for (const out of outs) this.remember(out.abs, content && items?.some((a2) => a2.globAt !== -1) ? { ...content, items } : content, out.append);
+          const listed = content === void 0 && listOrigin([inv]) ? { text: "", taint: void 0, producers: [inv] } : void 0;
+          for (const out of outs) this.remember(out.abs, listed ?? (content && items?.some((a2) => a2.globAt !== -1) ? { ...content, items } : content), out.append);
         }
         return inv;
       }
@@ -17216,8 +17225,9 @@ var init_analyze_command = __esm({
         }
         if (this.written.size >= 64 && !this.written.has(abs)) return;
         const items = before ? before.items && content.items ? [...before.items, ...content.items] : void 0 : content.items;
+        const producers = before ? void 0 : content.producers;
         this.written.set(abs, { text: (before ? `${before.text}
-` : "") + content.text, taint: content.taint ?? before?.taint, items });
+` : "") + content.text, taint: content.taint ?? before?.taint, items, producers });
       }
       /** What a script file written earlier in this command holds, if the guard saw it written. */
       writtenScript(arg, inv) {
@@ -17301,7 +17311,10 @@ var init_analyze_command = __esm({
         if (nested.some((n2) => isNetwork(n2) || n2.emits === "network")) inv.emits = "network";
         else if (nested.some((n2) => decodes(n2) || n2.emits === "decode")) inv.emits = "decode";
         const children = nested.filter((n2) => n2.depth === inv.depth + 1);
-        if (inv.printed === void 0 && children.length === 1 && nested.length === 1) inv.printed = printedContent(children[0]);
+        if (children.length === 1 && nested.length === 1) {
+          inv.child = children[0];
+          if (inv.printed === void 0) inv.printed = printedContent(children[0]);
+        }
         builtinEffects(inv, at2.state, this.builtinHost);
         return inv;
       }

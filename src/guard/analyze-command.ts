@@ -174,10 +174,11 @@ export class Analysis implements RuleContext {
     if (!this.step(src, node)) return undefined;
     switch (node.type) {
       case 'AndOr':
-        for (const command of node.commands) this.node(command, src, state, depth, background);
+        for (const command of node.commands) this.node(command, src, state, depth, background, stdin);
         return undefined;
       case 'Pipeline': {
-        if (node.commands.length === 1) return this.node(node.commands[0] as PipelineNode, src, state, depth, background);
+        // `time cmd` is a one-stage pipeline: it reads what the pipeline reads.
+        if (node.commands.length === 1) return this.node(node.commands[0] as PipelineNode, src, state, depth, background, stdin);
         const producers: Array<Invocation | undefined> = [];
         // Long pipelines: each stage sees the last stages plus the first network/decoding producer (what pipeContent
         // needs), not a fresh copy of every earlier stage (quadratic in the stage count).
@@ -441,6 +442,7 @@ export class Analysis implements RuleContext {
         const producers = from.kind === 'exact' ? this.fds.get(from.abs) : undefined;
         const written = from.kind === 'exact' ? this.written.get(from.abs) : undefined;
         if (producers) stdin = { kind: 'pipe', producers };
+        else if (written?.producers) stdin = { kind: 'pipe', producers: written.producers };
         else if (written) stdin = { kind: 'text', text: written.text, taint: written.taint, items: written.items };
         if (arg.taint) stdin = { kind: 'text', text: '', taint: arg.taint };
         continue;
@@ -522,7 +524,9 @@ export class Analysis implements RuleContext {
     if (inv && outs.length > 0) {
       const content = printedContent(inv);
       const items = printedItems(inv);
-      for (const out of outs) this.remember(out.abs, content && items?.some((a) => a.globAt !== -1) ? { ...content, items } : content, out.append);
+      // `git ls-files -o > list; xargs rm < list`: the file holds a list of that kind.
+      const listed = content === undefined && listOrigin([inv]) ? { text: '', taint: undefined, producers: [inv] } : undefined;
+      for (const out of outs) this.remember(out.abs, listed ?? (content && items?.some((a) => a.globAt !== -1) ? { ...content, items } : content), out.append);
     }
     return inv;
   }
@@ -542,7 +546,8 @@ export class Analysis implements RuleContext {
     }
     if (this.written.size >= 64 && !this.written.has(abs)) return;
     const items = before ? (before.items && content.items ? [...before.items, ...content.items] : undefined) : content.items;
-    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint, items });
+    const producers = before ? undefined : content.producers;
+    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint, items, producers });
   }
 
   /** What a script file written earlier in this command holds, if the guard saw it written. */
@@ -634,8 +639,11 @@ export class Analysis implements RuleContext {
     if (nested.some((n) => isNetwork(n) || n.emits === 'network')) inv.emits = 'network';
     else if (nested.some((n) => decodes(n) || n.emits === 'decode')) inv.emits = 'decode';
     const children = nested.filter((n) => n.depth === inv.depth + 1);
-    // `bash -c 'echo rm -rf /' | bash`: a single nested command prints what this prints.
-    if (inv.printed === undefined && children.length === 1 && nested.length === 1) inv.printed = printedContent(children[0] as Invocation);
+    // `bash -c 'echo rm -rf /' | bash`: a single nested command prints what this prints (and lists what it lists).
+    if (children.length === 1 && nested.length === 1) {
+      inv.child = children[0];
+      if (inv.printed === undefined) inv.printed = printedContent(children[0] as Invocation);
+    }
     builtinEffects(inv, at.state, this.builtinHost);
     return inv;
   }

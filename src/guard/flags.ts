@@ -113,10 +113,13 @@ const GNU_LONG: Record<string, string[]> = {
  * Options written as getopt_long's unique prefixes (`--rec`), spelled out for the commands the rules read. Only
  * options before `--`; anything ambiguous or unknown is left as written.
  */
-export function canonicalLongOptions(name: string, args: Arg[]): Arg[] {
+export function canonicalLongOptions(name: string, args: Arg[], leadingOnly = false): Arg[] {
   const known = GNU_LONG[name];
   if (!known || !args.some((a) => a.value.startsWith('--') && a.value.length > 2)) return args;
-  const end = args.findIndex((a) => a.value === '--');
+  // A wrapper (xargs) reads options only up to the command it runs: the command's own options are left alone.
+  const first = leadingOnly ? args.findIndex((a, i) => i > 0 && !a.value.startsWith('-') && !/^-/.test(args[i - 1]?.value ?? '')) : -1;
+  const dashes = args.findIndex((a) => a.value === '--');
+  const end = first === -1 ? dashes : dashes === -1 ? first - 1 : Math.min(dashes, first - 1);
   return args.map((arg, i) => {
     const m = /^--([a-z][a-z0-9-]*)(=[^]*)?$/.exec(arg.value);
     if (!m || (end !== -1 && i > end) || known.includes(m[1] as string)) return arg;

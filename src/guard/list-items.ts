@@ -103,7 +103,9 @@ const LISTERS = new Set(['git', 'find', 'fd', 'fdfind', 'ls', 'ps', 'pgrep', 'pi
 
 /** The kind of list the first stage of a pipeline prints (git ls-files --others, find, ps …), narrowed by later stages. */
 export function listOrigin(producers: ReadonlyArray<Invocation | undefined>): { origin: ListOrigin; roots: Arg[] } | undefined {
-  const first = producers[0];
+  let first = producers[0];
+  // `bash -c 'git ls-files -o'`, `python -c 'run(["git", "ls-files", "-o"])'`: what the one command inside lists.
+  for (let i = 0; first?.child && i < 8; i++) first = first.child;
   if (!first || !LISTERS.has(first.name)) return undefined;
   const from = first.args.slice(0, 64).map((a) => a.value).join(' ');
   let found: { origin: ListOrigin; roots: Arg[] } | undefined;
@@ -234,6 +236,7 @@ export function xargsItems(inv: Invocation, ctx?: Pick<RuleContext, 'writtenScri
   if (!xargs || xargs.consumed) return [];
   if (xargs.argFile) {
     const written = ctx?.writtenScript(xargs.argFile, inv);
+    if (written?.producers) return stdinItems({ ...inv, stdin: { kind: 'pipe', producers: written.producers } }, xargs.delimiter);
     if (written?.items) return capItems(written.items);
     if (written) return splitItems(written.text, xargs.delimiter, written.taint);
     return [{ text: `(${xargs.argFile.value})`, value: UNKNOWN, globAt: -1, taint: undefined }];

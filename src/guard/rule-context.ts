@@ -34,6 +34,8 @@ export interface Invocation {
   emits?: Taint | undefined;
   /** The argv that really runs when the command expands an alias of its own (`git x` with alias.x = `ls-files -o`). */
   runs?: Arg[] | undefined;
+  /** The one command this one runs, when it runs exactly one (`python -c 'run(["git", "ls-files"])'`, `bash -c 'find …'`). */
+  child?: Invocation | undefined;
 }
 
 /** A file a command writes or deletes, judged against the boundary, the git dir and the locks after the walk. */
@@ -68,6 +70,8 @@ export interface WrittenFile {
   taint: Taint | undefined;
   /** The paths it lists, one per line, when a glob wrote them (`printf '%s\n' * > list`): each stands for its matches. */
   items?: Arg[] | undefined;
+  /** The commands that wrote it when they print a list the guard knows the kind of (`git ls-files -o > list`). */
+  producers?: Invocation[] | undefined;
 }
 
 /** What a rule may ask of the analysis. */

@@ -163,7 +163,8 @@ const branch: GitRule = (git, inv, an) => {
 };
 
 const updateRef: GitRule = (git, inv, an) => {
-  if ((hasShort(git.rest, 'd') || hasLong(git.rest, '--delete')) && !scratch(git, an)) {
+  if (scratch(git, an)) return;
+  if (hasShort(git.rest, 'd') || hasLong(git.rest, '--delete')) {
     deny(an, inv, 'git-update-ref-delete', 'git update-ref -d deletes a ref directly, bypassing the checks `git branch -d`/`git tag -d` make; commits only it pointed to are lost. Use `git branch -d` or `git tag -d`.');
   }
 };

@@ -1,5 +1,6 @@
 // Strips the commands that only run another command (sudo, env, timeout, xargs, npx, …) so rules see what really runs.
 import { posix } from 'node:path';
+import { canonicalLongOptions } from './flags.js';
 import { isKnown, NUL, UNKNOWN, type Arg } from './resolve-word.js';
 
 export interface Unwrapped {
@@ -190,6 +191,8 @@ export function unwrapCommand(argv: Arg[]): Unwrapped {
     if (!spec) break;
     result.wrappers.push(name);
     const out: Parameters<typeof takeOptions>[3] = { name };
+    // `xargs --max-pr 4`: its long options as getopt reads their unique prefixes.
+    if (name === 'xargs') args = canonicalLongOptions(name, args, true);
     if (name === 'nice' && args[1] && /^-\d+$/.test(args[1].value)) args = [args[0] as Arg, ...args.slice(2)];
     if (name === 'stdbuf') {
       let i = 1;

@@ -707,8 +707,10 @@ function gitCleanList(c: SimpleCommand, xargs: string): string | undefined {
   if (!toks) return undefined;
   const flags = c.args.filter((a, i) => i >= shape.start && toks[i]?.kind === 'flag').map((a) => a.value);
   const letters = flags.filter((v) => !v.startsWith('--')).join('');
-  const force = letters.includes('f') || flags.includes('--force');
-  if (!force || letters.includes('n') || letters.includes('i') || letters.includes('e') || flags.some((v) => /^--(?:dry-run|interactive|exclude)/.test(v))) return undefined;
+  // Long options may be abbreviated (`--dr` is --dry-run): compare by prefix.
+  const long = (name: string): boolean => flags.some((v) => v.startsWith('--') && v.length > 3 && name.startsWith(v.slice(2).split('=')[0] as string));
+  const force = letters.includes('f') || long('force');
+  if (!force || letters.includes('n') || letters.includes('i') || letters.includes('e') || long('dry-run') || long('interactive') || long('exclude')) return undefined;
   const paths = c.args.filter((a, i) => i >= shape.start && toks[i]?.kind === 'operand').map((a) => a.text);
   const dirs = letters.includes('d');
   const ignoredOnly = letters.includes('X');

@@ -49,6 +49,9 @@ describe('git: work and history destroyed in any mode and spelling', () => {
     'git --work-tree=/tmp/x --git-dir=/tmp/x/.git reset --hard',
     'cd /tmp/scratch && git reset --hard',
     'git read-tree HEAD',
+    'git update-ref refs/remotes/origin/main origin/main',
+    'git update-ref refs/heads/backup HEAD',
+    'git update-ref -m "x" refs/tags/v1 HEAD',
     'git checkout-index -a --prefix=/tmp/export/',
   ])('%s is allowed', (command) => assertAllowed(command));
 });
@@ -126,6 +129,8 @@ describe('deletion fed by a list', () => {
     ['git status --porcelain | awk \'{print $2}\' | xargs rm -rf', 'git-clean'],
     ['for f in $(git ls-files -o); do rm "$f"; done', 'git-clean'],
     ['git ls-files -z | xargs -0 rm -f', 'git-rm-force'],
+    ['git ls-files --others > /tmp/untracked.txt && xargs rm -f < /tmp/untracked.txt', 'git-clean'],
+    ['git ls-files -o > /tmp/u && xargs -a /tmp/u rm', 'git-clean'],
     ['find . -type f | xargs rm -f', 'rm-git-dir'],
     ['find . | xargs rm -rf', 'rm-git-dir'],
     ['rm -rf $(ls -d ~/*)', 'rm-outside-repo'],
@@ -147,6 +152,8 @@ describe('deletion fed by a list', () => {
     'git diff --name-only | xargs git add',
     'ls *.tmp | xargs rm -f',
     "printf '%s\\n' build > /tmp/list && xargs rm -rf < /tmp/list",
+    "find . -name '*.log' > /tmp/l; xargs rm < /tmp/l",
+    'git ls-files > /tmp/t && wc -l < /tmp/t',
     'parallel gzip ::: *.log',
     'cat list.txt | xargs rm',
   ])('%s is allowed', (command) => assertAllowed(command));
