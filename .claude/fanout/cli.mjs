@@ -12405,7 +12405,14 @@ function expandAfterName(text, env) {
   return rest === void 0 ? void 0 : match[1] + rest;
 }
 function append(acc, value, quoted, env, glob = false) {
-  if (acc.globAt === -1 && (glob || !quoted && /[*?[]/.test(value))) acc.globAt = acc.value.length + Math.max(0, value.search(/[*?[]/));
+  if (glob || !quoted) {
+    const at2 = value.search(/[*?[]/);
+    if (at2 !== -1) {
+      if (acc.globAt === -1) acc.globAt = acc.value.length + at2;
+      if (acc.marks === NONE) acc.marks = [];
+      acc.marks.push(acc.value.length + at2);
+    }
+  }
   if (!quoted && acc.splits.length < MAX_SPLITS && value !== "") {
     if (acc.splits === NONE) acc.splits = [];
     const ifs = lookupVar("IFS", env);
@@ -12623,7 +12630,7 @@ function addParts(parts, env, acc, first, quoted) {
   });
 }
 function resolveAcc(word, env) {
-  const acc = { value: "", globAt: -1, taint: void 0, list: void 0, splits: NONE, breaks: NONE };
+  const acc = { value: "", globAt: -1, taint: void 0, list: void 0, splits: NONE, breaks: NONE, marks: NONE };
   if (SIMPLE.test(word.text) && !word.text.includes("=~")) {
     acc.value = word.text;
     acc.globAt = word.text.search(/[*?[]/);
@@ -12651,19 +12658,28 @@ function splitAt(arg, acc) {
   if (acc.splits.length === 0) {
     const out2 = [];
     let start2 = 0;
+    let m3 = 0;
+    const field2 = (from, to2) => {
+      while (m3 < acc.marks.length && acc.marks[m3] < from) m3++;
+      const globbed = m3 < acc.marks.length && acc.marks[m3] < to2 || arg.globAt >= from && arg.globAt < to2 && arg.globAt !== -1;
+      const value = arg.value.slice(from, to2);
+      return { ...arg, value, globAt: globbed ? value.search(/[*?[]/) : -1 };
+    };
     for (const p2 of acc.breaks) {
-      out2.push(fieldOf(arg, start2, p2));
+      out2.push(field2(start2, p2));
       start2 = p2;
     }
-    out2.push(fieldOf(arg, start2, arg.value.length));
+    out2.push(field2(start2, arg.value.length));
     return out2;
   }
   const cuts = [...acc.splits.map((p2) => [p2, "split"]), ...acc.breaks.map((p2) => [p2, "break"])].sort((a2, b3) => a2[0] - b3[0]);
   const out = [];
+  let m2 = 0;
   const field = (from, to2) => {
+    while (m2 < acc.marks.length && acc.marks[m2] < from) m2++;
+    const globbed = m2 < acc.marks.length && acc.marks[m2] < to2 || arg.globAt !== -1 && arg.globAt >= from && arg.globAt < to2;
     const value = arg.value.slice(from, to2);
-    const globAt = arg.globAt === -1 || arg.globAt >= to2 || arg.globAt < from ? -1 : value.search(/[*?[]/);
-    out.push({ ...arg, value, globAt });
+    out.push({ ...arg, value, globAt: globbed ? value.search(/[*?[]/) : -1 });
   };
   let start = 0;
   let keepEmpty = false;
@@ -12680,10 +12696,6 @@ function splitAt(arg, acc) {
   }
   if (arg.value.length > start || keepEmpty) field(start, arg.value.length);
   return out;
-}
-function fieldOf(arg, from, to2) {
-  const value = arg.value.slice(from, to2);
-  return { ...arg, value, globAt: arg.globAt === -1 || arg.globAt >= to2 || arg.globAt < from ? -1 : value.search(/[*?[]/) };
 }
 function expandBraces(arg) {
   if (arg.globAt === -1 || !arg.value.includes("{")) return [arg];
@@ -16726,7 +16738,7 @@ function targetKey(target) {
 }
 function readClause(node) {
   const only = node.kind === "while" && node.clause.commands.length === 1 ? node.clause.commands[0]?.command : void 0;
-  return only?.type === "Command" && only.name?.value === "read" ? only : void 0;
+  return only?.type === "Command" && only.name ? only : void 0;
 }
 function endless(node, source) {
   const only = node.clause.commands.length === 1 ? node.clause.commands[0]?.command : void 0;
@@ -17343,12 +17355,13 @@ var init_analyze_command = __esm({
        * the rest as one unknown line; lines from a list the guard knows the kind of (find, git ls-files) bind that kind.
        */
       readLoop(node, src, state, depth, background, stdin) {
-        const read2 = readClause(node);
+        const env = this.wordEnv(state, depth, src);
+        const clause = readClause(node);
+        const read2 = clause?.name && expandWord(clause.name, env)[0]?.value === "read" ? clause : void 0;
         if (!read2) {
           this.list(node.body, src, state, depth, background);
           return;
         }
-        const env = this.wordEnv(state, depth, src);
         const options2 = readOptions(read2.args.flatMap((w2) => w2.type === "Word" ? expandWord(w2, env) : []));
         const ifsWord = read2.prefix.find((p2) => p2.type === "Assignment" && p2.name === "IFS");
         const ifs = ifsWord && ifsWord.value.type === "Word" ? resolveWord(ifsWord.value, env).value : lookupVar("IFS", env);

@@ -675,12 +675,14 @@ export class Analysis implements RuleContext {
    * the rest as one unknown line; lines from a list the guard knows the kind of (find, git ls-files) bind that kind.
    */
   private readLoop(node: While, src: string, state: ShellState, depth: number, background: boolean, stdin: Stdin | undefined): void {
-    const read = readClause(node);
+    const env = this.wordEnv(state, depth, src);
+    // The condition is `read …`, however its name is spelled (`${r}`, `$(echo read)`).
+    const clause = readClause(node);
+    const read = clause?.name && expandWord(clause.name, env)[0]?.value === 'read' ? clause : undefined;
     if (!read) {
       this.list(node.body, src, state, depth, background);
       return;
     }
-    const env = this.wordEnv(state, depth, src);
     const options = readOptions(read.args.flatMap((w) => (w.type === 'Word' ? expandWord(w, env) : [])));
     const ifsWord = read.prefix.find((p): p is Extract<typeof p, { type: 'Assignment' }> => p.type === 'Assignment' && p.name === 'IFS');
     const ifs = ifsWord && ifsWord.value.type === 'Word' ? resolveWord(ifsWord.value, env).value : lookupVar('IFS', env);
@@ -769,7 +771,7 @@ function targetKey(target: Target): string {
 /** The single `read` command a while loop's condition runs (`while IFS= read -r f`), if that is what it is. */
 function readClause(node: While): Command | undefined {
   const only = node.kind === 'while' && node.clause.commands.length === 1 ? node.clause.commands[0]?.command : undefined;
-  return only?.type === 'Command' && only.name?.value === 'read' ? only : undefined;
+  return only?.type === 'Command' && only.name ? only : undefined;
 }
 
 /** `while true`, `while :`, `until false`: a loop that only ends when something inside breaks out. */

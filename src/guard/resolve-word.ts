@@ -160,6 +160,8 @@ interface Acc {
   splits: number[];
   /** Positions where an array expansion ("${a[@]}") ends a word, quoted or not. */
   breaks: number[];
+  /** Positions of the glob characters expansions produced (an array holds several: `a=(rm -rf *)`). */
+  marks: number[];
 }
 
 /** Shared empty list: replaced by a fresh array before the first push. */
@@ -194,7 +196,14 @@ function expandAfterName(text: string, env: WordEnv): string | undefined {
 /** Appends the result of an unquoted (splittable) or quoted expansion. */
 function append(acc: Acc, value: string, quoted: boolean, env: WordEnv, glob = false): void {
   // An unquoted expansion is globbed again (`x='*'; rm $x`); a variable set from a glob holds its matches.
-  if (acc.globAt === -1 && (glob || (!quoted && /[*?[]/.test(value)))) acc.globAt = acc.value.length + Math.max(0, value.search(/[*?[]/));
+  if (glob || !quoted) {
+    const at = value.search(/[*?[]/);
+    if (at !== -1) {
+      if (acc.globAt === -1) acc.globAt = acc.value.length + at;
+      if (acc.marks === NONE) acc.marks = [];
+      acc.marks.push(acc.value.length + at);
+    }
+  }
   if (!quoted && acc.splits.length < MAX_SPLITS && value !== '') {
     // Most words have no expansion to split: the array is made on the first separator found.
     if (acc.splits === NONE) acc.splits = [];
@@ -441,7 +450,7 @@ function addParts(parts: readonly WordPart[], env: WordEnv, acc: Acc, first: boo
 const SIMPLE = /^[^'"\\$`{}~()]*$/;
 
 function resolveAcc(word: Word, env: WordEnv): Acc {
-  const acc: Acc = { value: '', globAt: -1, taint: undefined, list: undefined, splits: NONE, breaks: NONE };
+  const acc: Acc = { value: '', globAt: -1, taint: undefined, list: undefined, splits: NONE, breaks: NONE, marks: NONE };
   if (SIMPLE.test(word.text) && !word.text.includes('=~')) {
     acc.value = word.text;
     acc.globAt = word.text.search(/[*?[]/);
@@ -476,19 +485,29 @@ function splitAt(arg: Arg, acc: Acc): Arg[] {
     // "${a[@]}": one word per element, however many (no sort, no merging).
     const out: Arg[] = [];
     let start = 0;
+    // Marks are in order: walk them along with the breaks (a `.some` per field would be quadratic).
+    let m = 0;
+    const field = (from: number, to: number): Arg => {
+      while (m < acc.marks.length && (acc.marks[m] as number) < from) m++;
+      const globbed = (m < acc.marks.length && (acc.marks[m] as number) < to) || (arg.globAt >= from && arg.globAt < to && arg.globAt !== -1);
+      const value = arg.value.slice(from, to);
+      return { ...arg, value, globAt: globbed ? value.search(/[*?[]/) : -1 };
+    };
     for (const p of acc.breaks) {
-      out.push(fieldOf(arg, start, p));
+      out.push(field(start, p));
       start = p;
     }
-    out.push(fieldOf(arg, start, arg.value.length));
+    out.push(field(start, arg.value.length));
     return out;
   }
   const cuts: Array<[number, 'split' | 'break']> = [...acc.splits.map((p) => [p, 'split'] as [number, 'split']), ...acc.breaks.map((p) => [p, 'break'] as [number, 'break'])].sort((a, b) => a[0] - b[0]);
   const out: Arg[] = [];
+  let m = 0;
   const field = (from: number, to: number): void => {
+    while (m < acc.marks.length && (acc.marks[m] as number) < from) m++;
+    const globbed = (m < acc.marks.length && (acc.marks[m] as number) < to) || (arg.globAt !== -1 && arg.globAt >= from && arg.globAt < to);
     const value = arg.value.slice(from, to);
-    const globAt = arg.globAt === -1 || arg.globAt >= to || arg.globAt < from ? -1 : value.search(/[*?[]/);
-    out.push({ ...arg, value, globAt });
+    out.push({ ...arg, value, globAt: globbed ? value.search(/[*?[]/) : -1 });
   };
   let start = 0;
   // A quoted array element is a word even when empty; an unquoted split never makes an empty word.
@@ -506,11 +525,6 @@ function splitAt(arg: Arg, acc: Acc): Arg[] {
   }
   if (arg.value.length > start || keepEmpty) field(start, arg.value.length);
   return out;
-}
-
-function fieldOf(arg: Arg, from: number, to: number): Arg {
-  const value = arg.value.slice(from, to);
-  return { ...arg, value, globAt: arg.globAt === -1 || arg.globAt >= to || arg.globAt < from ? -1 : value.search(/[*?[]/) };
 }
 
 /** Expands `{a,b}` and `{1..3}` in a word the way bash does before anything else; bounded. */
