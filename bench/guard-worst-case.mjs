@@ -1,6 +1,7 @@
 // Inputs built to make the guard slow (about 1 MB each): how long the in-process analysis takes, worst first.
 // Goal: every one under 1 s on the 2-core machine. Each is analysed once to warm the JIT, then timed three times; the
-// fastest of the three is reported (the machine is shared: the slower runs measure the neighbours, not the guard).
+// fastest of the three is reported, wall clock and CPU time of this process (the machine is shared: wall clock
+// also measures the neighbours; CPU time is what the guard itself spent, garbage collection included).
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,16 +69,21 @@ for (const [name, command] of Object.entries(CASES)) {
   const run = () => evaluateToolCall({ toolName: 'Bash', toolInput: { command } }, constraints, context);
   run();
   let best = Infinity;
+  let cpu = Infinity;
   let verdict;
   for (let i = 0; i < 3; i++) {
     const start = process.hrtime.bigint();
+    const used = process.cpuUsage();
     verdict = run();
+    const spent = process.cpuUsage(used);
     best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+    cpu = Math.min(cpu, (spent.user + spent.system) / 1000);
   }
-  timings.push({ name, ms: best, size: command.length, decision: verdict.decision });
+  timings.push({ name, ms: best, cpu, size: command.length, decision: verdict.decision });
 }
 timings.sort((a, b) => b.ms - a.ms);
-for (const t of timings) console.log(`  ${t.ms.toFixed(0).padStart(6)} ms  ${(t.size / 1024).toFixed(0).padStart(5)} KB  ${t.decision.padEnd(5)}  ${t.name}`);
+for (const t of timings) console.log(`  ${t.ms.toFixed(0).padStart(6)} ms wall ${t.cpu.toFixed(0).padStart(6)} ms CPU  ${(t.size / 1024).toFixed(0).padStart(5)} KB  ${t.decision.padEnd(5)}  ${t.name}`);
 const worst = timings[0];
-console.log(`guard worst case: ${worst.ms.toFixed(0)} ms (${worst.name}); goal < 1000 ms for ~1 MB inputs`);
+const worstCpu = [...timings].sort((a, b) => b.cpu - a.cpu)[0];
+console.log(`guard worst case: ${worst.ms.toFixed(0)} ms wall (${worst.name}), ${worstCpu.cpu.toFixed(0)} ms CPU (${worstCpu.name}); goal < 1000 ms for ~1 MB inputs`);
 process.exitCode = worst.ms < 1000 ? 0 : 1;

@@ -12763,7 +12763,7 @@ var init_resolve_word = __esm({
 import { posix as posix2 } from "node:path";
 function isInside(parent, child) {
   if (parent === "/") return child.startsWith("/");
-  return child === parent || child.startsWith(`${parent}/`);
+  return child === parent || child.length > parent.length && child.charCodeAt(parent.length) === 47 && child.startsWith(parent);
 }
 function display(arg) {
   const value = arg.value.replace(/\u0000/g, "\u2026");
@@ -13651,6 +13651,9 @@ var init_glob2 = __esm({
 
 // src/guard/judge-targets.ts
 import { posix as posix4 } from "node:path";
+function say(an2, ruleId, severity, message2, segment) {
+  if (!an2.reported(ruleId, segment)) an2.add(ruleId, severity, message2(), segment);
+}
 function lockRule(rel) {
   return /^\.env/i.test(posix4.basename(rel)) ? "write-env-file" : "locked-file";
 }
@@ -13678,22 +13681,22 @@ function judgeLocked(an2, t2, abs) {
       return (name.startsWith(`${base}.`) || TEMPLATE.test(name)) && srcLock?.level !== "block";
     });
     if (fromTemplate) {
-      an2.add(lockRule(rel), "ask", `${t2.via} seeds ${rel} from a template; ${rel} is locked (${lock.reason}), so a human should confirm before it is created or overwritten.`, t2.segment);
+      say(an2, lockRule(rel), "ask", () => `${t2.via} seeds ${rel} from a template; ${rel} is locked (${lock.reason}), so a human should confirm before it is created or overwritten.`, t2.segment);
       return;
     }
   }
   const severity = LEVEL[lock.level];
   const tail = lock.level === "block" ? "fanout blocks changes to it; ask a human to edit it, or change the template (e.g. .env.example) instead." : lock.level === "ask" ? "a human should confirm this change." : "the change is allowed and reported.";
-  an2.add(lockRule(rel), severity, `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t2.segment);
+  say(an2, lockRule(rel), severity, () => `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t2.segment);
 }
 function judgeWriteTriggers(an2, t2, abs) {
   const rel = repoRelative(abs, an2.context);
   if (rel === void 0 || t2.op !== "write") return;
   for (const trigger of an2.constraints.stopTriggers) {
     if (trigger.write !== void 0 && matchGlob(trigger.write, rel)) {
-      an2.add(trigger.id, "ask", `${rel} matches the stop trigger '${trigger.id}' (${trigger.write})${trigger.reason ? `: ${trigger.reason}` : ""}; a human should confirm this change.`, t2.segment);
+      say(an2, trigger.id, "ask", () => `${rel} matches the stop trigger '${trigger.id}' (${trigger.write})${trigger.reason ? `: ${trigger.reason}` : ""}; a human should confirm this change.`, t2.segment);
     } else if (trigger.id === "create-migration" && trigger.command === void 0 && trigger.write === void 0 && isMigrationPath(rel)) {
-      an2.add("create-migration", "ask", `this creates or changes the migration ${rel}; ${trigger.reason ?? "schema migrations need a human to review them"}. Ask a human to confirm.`, t2.segment);
+      say(an2, "create-migration", "ask", () => `this creates or changes the migration ${rel}; ${trigger.reason ?? "schema migrations need a human to review them"}. Ask a human to confirm.`, t2.segment);
     }
   }
 }
@@ -13706,37 +13709,37 @@ function deleteClass(an2, t2, cls, abs, within) {
   switch (cls) {
     case "root":
     case "ancestor":
-      an2.add("rm-outside-repo", "deny", `${t2.via} ${shown} reaches ${within ? `everything under ${abs}` : abs}, which contains the whole project (and more); fanout never deletes outside ${boundary}. Delete specific paths inside the repo instead.`, t2.segment);
+      say(an2, "rm-outside-repo", "deny", () => `${t2.via} ${shown} reaches ${within ? `everything under ${abs}` : abs}, which contains the whole project (and more); fanout never deletes outside ${boundary}. Delete specific paths inside the repo instead.`, t2.segment);
       return;
     case "repo-root":
       if (!within) {
-        an2.add("rm-repo-root", "deny", `${t2.via} ${shown} deletes the repository itself (${abs}), with all uncommitted work and its .git; delete the specific files or build directories instead.`, t2.segment);
+        say(an2, "rm-repo-root", "deny", () => `${t2.via} ${shown} deletes the repository itself (${abs}), with all uncommitted work and its .git; delete the specific files or build directories instead.`, t2.segment);
         return;
       }
       if (t2.filters) {
         if (t2.filters.some((f3) => globToRegExp(f3).test(".git"))) {
-          an2.add("rm-git-dir", "deny", `${t2.via} ${shown} matches .git and would delete the repository's history; narrow the pattern so it cannot match .git.`, t2.segment);
+          say(an2, "rm-git-dir", "deny", () => `${t2.via} ${shown} matches .git and would delete the repository's history; narrow the pattern so it cannot match .git.`, t2.segment);
         }
         return;
       }
       if (within.rest.startsWith(".") && t2.recursive && globToRegExp(within.rest.split("/")[0] ?? "").test(".git")) {
-        an2.add("rm-git-dir", "deny", `${t2.via} ${shown} matches .git at the top of the repo and would delete its history; name the dotfiles to delete explicitly.`, t2.segment);
+        say(an2, "rm-git-dir", "deny", () => `${t2.via} ${shown} matches .git at the top of the repo and would delete its history; name the dotfiles to delete explicitly.`, t2.segment);
         return;
       }
       if (/^(?:\*|\*\*|\*\/?\*?)\/?$/.test(within.rest)) {
-        an2.add("rm-repo-top-level", "ask", `${t2.via} ${shown} deletes everything at the top of the repository; a human should confirm. Delete the specific files or build directories instead.`, t2.segment);
+        say(an2, "rm-repo-top-level", "ask", () => `${t2.via} ${shown} deletes everything at the top of the repository; a human should confirm. Delete the specific files or build directories instead.`, t2.segment);
       }
       return;
     case "git": {
       if (!t2.recursive && !within && t2.op === "delete" && /\.lock$/.test(abs)) return;
-      an2.add("rm-git-dir", "deny", `${t2.via} ${shown} deletes inside the git directory (${abs}) and can destroy history; use git commands (git gc, git branch -d, git worktree prune) instead.`, t2.segment);
+      say(an2, "rm-git-dir", "deny", () => `${t2.via} ${shown} deletes inside the git directory (${abs}) and can destroy history; use git commands (git gc, git branch -d, git worktree prune) instead.`, t2.segment);
       return;
     }
     case "inside": {
       if (within || t2.filters || !t2.recursive) return;
       const rel = posix4.relative(boundary, abs);
       if (!rel.includes("/") && !BUILD_DIRS.has(rel) && t2.via !== "mv source" && !looksLikeFile(rel, t2.arg.value)) {
-        an2.add("rm-repo-top-level", "ask", `${t2.via} ${shown} recursively deletes ${rel} at the top of the project, with everything under it; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t2.segment);
+        say(an2, "rm-repo-top-level", "ask", () => `${t2.via} ${shown} recursively deletes ${rel} at the top of the project, with everything under it; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t2.segment);
       }
       return;
     }
@@ -13745,18 +13748,18 @@ function deleteClass(an2, t2, cls, abs, within) {
       return;
     case "temp-root":
       if (within) return;
-      an2.add("rm-outside-repo", "deny", `${t2.via} ${shown} deletes the temp root ${abs} itself, which every program on the machine shares; delete a subdirectory of it instead.`, t2.segment);
+      say(an2, "rm-outside-repo", "deny", () => `${t2.via} ${shown} deletes the temp root ${abs} itself, which every program on the machine shares; delete a subdirectory of it instead.`, t2.segment);
       return;
     case "disk":
-      an2.add("disk-write", "deny", `${t2.via} ${shown} targets the block device ${abs}; fanout never lets an agent touch disks.`, t2.segment);
+      say(an2, "disk-write", "deny", () => `${t2.via} ${shown} targets the block device ${abs}; fanout never lets an agent touch disks.`, t2.segment);
       return;
     case "outside": {
       const home = underHome(abs, an2.context);
       if (home !== void 0 && HOME_CACHES.test(home)) {
-        an2.add("rm-home-cache", "ask", `${t2.via} ${shown} deletes a cache in your home directory (${abs}), outside the project; a human should confirm. Prefer the tool's own command (npm cache clean, pip cache purge, cargo clean).`, t2.segment);
+        say(an2, "rm-home-cache", "ask", () => `${t2.via} ${shown} deletes a cache in your home directory (${abs}), outside the project; a human should confirm. Prefer the tool's own command (npm cache clean, pip cache purge, cargo clean).`, t2.segment);
         return;
       }
-      an2.add("rm-outside-repo", "deny", `${t2.via} ${shown} deletes ${within ? `paths under ${abs}` : abs}, outside the project (${boundary}); fanout never deletes outside it. Work inside the repo, or under /tmp.`, t2.segment);
+      say(an2, "rm-outside-repo", "deny", () => `${t2.via} ${shown} deletes ${within ? `paths under ${abs}` : abs}, outside the project (${boundary}); fanout never deletes outside it. Work inside the repo, or under /tmp.`, t2.segment);
       return;
     }
   }
@@ -13769,25 +13772,25 @@ function writeClass(an2, t2, cls, abs, within) {
   const shown = t2.path.display;
   const boundary = an2.constraints.boundary;
   if (MACHINE_SWITCHES.has(abs)) {
-    an2.add("system-shutdown", "deny", `${t2.via} ${shown} writes ${abs}, which reboots, powers off or suspends the machine at once. Never do that from an agent; ask a human.`, t2.segment);
+    say(an2, "system-shutdown", "deny", () => `${t2.via} ${shown} writes ${abs}, which reboots, powers off or suspends the machine at once. Never do that from an agent; ask a human.`, t2.segment);
     return;
   }
   switch (cls) {
     case "git":
-      an2.add("write-git-dir", "deny", `${t2.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t2.segment);
+      say(an2, "write-git-dir", "deny", () => `${t2.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t2.segment);
       return;
     case "disk":
-      an2.add("disk-write", "deny", `${t2.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t2.segment);
+      say(an2, "disk-write", "deny", () => `${t2.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t2.segment);
       return;
     case "repo-root":
       if (within && t2.filters?.some((f3) => globToRegExp(f3).test(".git"))) {
-        an2.add("write-git-dir", "deny", `${t2.via} ${shown} rewrites every matching file under the repository, the ones in .git included, which corrupts it; add -name '\u2026' or -not -path './.git/*' so .git is left alone.`, t2.segment);
+        say(an2, "write-git-dir", "deny", () => `${t2.via} ${shown} rewrites every matching file under the repository, the ones in .git included, which corrupts it; add -name '\u2026' or -not -path './.git/*' so .git is left alone.`, t2.segment);
       }
       return;
     case "root":
     case "ancestor":
     case "outside":
-      an2.add("write-outside-repo", "deny", `${t2.via} ${shown} writes ${within ? `under ${abs}` : abs}, outside the project (${boundary}); write inside the repo or under /tmp instead.`, t2.segment);
+      say(an2, "write-outside-repo", "deny", () => `${t2.via} ${shown} writes ${within ? `under ${abs}` : abs}, outside the project (${boundary}); write inside the repo or under /tmp instead.`, t2.segment);
       return;
     default:
       return;
@@ -13799,14 +13802,14 @@ function judgeListed(an2, t2) {
   const from = `\`${list2.from.length > 80 ? `${list2.from.slice(0, 77)}\u2026` : list2.from}\``;
   switch (list2.source) {
     case "untracked":
-      an2.add("git-clean", "deny", `${t2.via} deletes the untracked files ${from} lists: new work that was never committed, which git cannot bring back (what \`git clean -f\` does). Look at the list, then delete specific files by name, or commit first.`, t2.segment);
+      say(an2, "git-clean", "deny", () => `${t2.via} deletes the untracked files ${from} lists: new work that was never committed, which git cannot bring back (what \`git clean -f\` does). Look at the list, then delete specific files by name, or commit first.`, t2.segment);
       return true;
     case "ignored":
-      an2.add("git-clean-ignored", "ask", `${t2.via} deletes the ignored files ${from} lists (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Delete the build directories by name.`, t2.segment);
+      say(an2, "git-clean-ignored", "ask", () => `${t2.via} deletes the ignored files ${from} lists (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Delete the build directories by name.`, t2.segment);
       return true;
     case "tracked":
       if (list2.filters) return false;
-      an2.add("git-rm-force", "deny", `${t2.via} deletes every tracked file ${from} lists, with their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`, t2.segment);
+      say(an2, "git-rm-force", "deny", () => `${t2.via} deletes every tracked file ${from} lists, with their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`, t2.segment);
       return true;
     default:
       return false;
@@ -13821,7 +13824,7 @@ function judgeTargets(an2) {
       an2.uncertain();
       if (t2.op !== "delete" || !t2.recursive) continue;
       if (path7.relative && !/^(?:\.{1,2}(?:\/|$)|\*|\.\/\*)/.test(path7.display)) continue;
-      an2.add("rm-unknown-target", "ask", `${t2.via} ${path7.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t2.segment);
+      say(an2, "rm-unknown-target", "ask", () => `${t2.via} ${path7.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t2.segment);
       continue;
     }
     const abs = path7.kind === "exact" ? path7.abs : path7.base;
@@ -16799,12 +16802,17 @@ var init_analyze_command = __esm({
       steps = 0;
       loops = 0;
       overBudget = false;
-      seen = /* @__PURE__ */ new Set();
+      /** Rule ids reported per command text (keyed by the text itself: a key built from a 1 MB command would cost 1 MB). */
+      seen = /* @__PURE__ */ new Map();
       builtinHost;
+      reported(ruleId, segment) {
+        return this.seen.get(segment)?.has(ruleId) === true;
+      }
       add(ruleId, severity, message2, segment) {
-        const key = `${ruleId}\0${segment}`;
-        if (this.seen.has(key)) return;
-        this.seen.add(key);
+        let rules = this.seen.get(segment);
+        if (!rules) this.seen.set(segment, rules = /* @__PURE__ */ new Set());
+        if (rules.has(ruleId)) return;
+        rules.add(ruleId);
         this.findings.push({ ruleId, severity, message: message2, segment: shorten(segment) });
       }
       target(target) {

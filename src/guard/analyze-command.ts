@@ -52,7 +52,8 @@ export class Analysis implements RuleContext {
   private steps = 0;
   private loops = 0;
   private overBudget = false;
-  private readonly seen = new Set<string>();
+  /** Rule ids reported per command text (keyed by the text itself: a key built from a 1 MB command would cost 1 MB). */
+  private readonly seen = new Map<string, Set<string>>();
 
   private readonly builtinHost: { home: string; projectDir: string; classify(abs: string): ReturnType<typeof classifyAbs> };
 
@@ -63,10 +64,15 @@ export class Analysis implements RuleContext {
     this.builtinHost = { home: context.home, projectDir: context.projectDir, classify: (abs) => classifyAbs(abs, constraints, context) };
   }
 
+  reported(ruleId: string, segment: string): boolean {
+    return this.seen.get(segment)?.has(ruleId) === true;
+  }
+
   add(ruleId: string, severity: Severity, message: string, segment: string): void {
-    const key = `${ruleId}\u0000${segment}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    let rules = this.seen.get(segment);
+    if (!rules) this.seen.set(segment, (rules = new Set()));
+    if (rules.has(ruleId)) return;
+    rules.add(ruleId);
     this.findings.push({ ruleId, severity, message, segment: shorten(segment) });
   }
 

@@ -25,7 +25,8 @@ export type PathInfo =
 
 export function isInside(parent: string, child: string): boolean {
   if (parent === '/') return child.startsWith('/');
-  return child === parent || child.startsWith(`${parent}/`);
+  // No `${parent}/` string per call: this runs for every path of every target.
+  return child === parent || (child.length > parent.length && child.charCodeAt(parent.length) === 47 && child.startsWith(parent));
 }
 
 /** How a path is shown in messages: as written when that is short (`~`, `$HOME/x`), else as resolved. */

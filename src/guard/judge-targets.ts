@@ -14,7 +14,14 @@ export interface TargetJudge {
   readonly constraints: RuleContext['constraints'];
   readonly context: RuleContext['context'];
   add: RuleContext['add'];
+  /** Whether this rule already reported this command (a second finding would be dropped). */
+  reported(ruleId: string, segment: string): boolean;
   uncertain(): void;
+}
+
+/** Adds a finding, building its message only when it is new (100,000 targets of one command share one finding). */
+function say(an: TargetJudge, ruleId: string, severity: Severity, message: () => string, segment: string): void {
+  if (!an.reported(ruleId, segment)) an.add(ruleId, severity, message(), segment);
 }
 
 /** Directories that hold only generated files: deleting them is ordinary work. */
@@ -71,7 +78,7 @@ function judgeLocked(an: TargetJudge, t: Target, abs: string): void {
       return (name.startsWith(`${base}.`) || TEMPLATE.test(name)) && srcLock?.level !== 'block';
     });
     if (fromTemplate) {
-      an.add(lockRule(rel), 'ask', `${t.via} seeds ${rel} from a template; ${rel} is locked (${lock.reason}), so a human should confirm before it is created or overwritten.`, t.segment);
+      say(an, lockRule(rel), 'ask', () => `${t.via} seeds ${rel} from a template; ${rel} is locked (${lock.reason}), so a human should confirm before it is created or overwritten.`, t.segment);
       return;
     }
   }
@@ -82,7 +89,7 @@ function judgeLocked(an: TargetJudge, t: Target, abs: string): void {
       : lock.level === 'ask'
         ? 'a human should confirm this change.'
         : 'the change is allowed and reported.';
-  an.add(lockRule(rel), severity, `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t.segment);
+  say(an, lockRule(rel), severity, () => `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t.segment);
 }
 
 function judgeWriteTriggers(an: TargetJudge, t: Target, abs: string): void {
@@ -90,9 +97,9 @@ function judgeWriteTriggers(an: TargetJudge, t: Target, abs: string): void {
   if (rel === undefined || t.op !== 'write') return;
   for (const trigger of an.constraints.stopTriggers) {
     if (trigger.write !== undefined && matchGlob(trigger.write, rel)) {
-      an.add(trigger.id, 'ask', `${rel} matches the stop trigger '${trigger.id}' (${trigger.write})${trigger.reason ? `: ${trigger.reason}` : ''}; a human should confirm this change.`, t.segment);
+      say(an, trigger.id, 'ask', () => `${rel} matches the stop trigger '${trigger.id}' (${trigger.write})${trigger.reason ? `: ${trigger.reason}` : ''}; a human should confirm this change.`, t.segment);
     } else if (trigger.id === 'create-migration' && trigger.command === undefined && trigger.write === undefined && isMigrationPath(rel)) {
-      an.add('create-migration', 'ask', `this creates or changes the migration ${rel}; ${trigger.reason ?? 'schema migrations need a human to review them'}. Ask a human to confirm.`, t.segment);
+      say(an, 'create-migration', 'ask', () => `this creates or changes the migration ${rel}; ${trigger.reason ?? 'schema migrations need a human to review them'}. Ask a human to confirm.`, t.segment);
     }
   }
 }
@@ -107,30 +114,30 @@ function deleteClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wi
   switch (cls) {
     case 'root':
     case 'ancestor':
-      an.add('rm-outside-repo', 'deny', `${t.via} ${shown} reaches ${within ? `everything under ${abs}` : abs}, which contains the whole project (and more); fanout never deletes outside ${boundary}. Delete specific paths inside the repo instead.`, t.segment);
+      say(an, 'rm-outside-repo', 'deny', () => `${t.via} ${shown} reaches ${within ? `everything under ${abs}` : abs}, which contains the whole project (and more); fanout never deletes outside ${boundary}. Delete specific paths inside the repo instead.`, t.segment);
       return;
     case 'repo-root':
       if (!within) {
-        an.add('rm-repo-root', 'deny', `${t.via} ${shown} deletes the repository itself (${abs}), with all uncommitted work and its .git; delete the specific files or build directories instead.`, t.segment);
+        say(an, 'rm-repo-root', 'deny', () => `${t.via} ${shown} deletes the repository itself (${abs}), with all uncommitted work and its .git; delete the specific files or build directories instead.`, t.segment);
         return;
       }
       if (t.filters) {
         if (t.filters.some((f) => globToRegExp(f).test('.git'))) {
-          an.add('rm-git-dir', 'deny', `${t.via} ${shown} matches .git and would delete the repository's history; narrow the pattern so it cannot match .git.`, t.segment);
+          say(an, 'rm-git-dir', 'deny', () => `${t.via} ${shown} matches .git and would delete the repository's history; narrow the pattern so it cannot match .git.`, t.segment);
         }
         return;
       }
       if (within.rest.startsWith('.') && t.recursive && globToRegExp(within.rest.split('/')[0] ?? '').test('.git')) {
-        an.add('rm-git-dir', 'deny', `${t.via} ${shown} matches .git at the top of the repo and would delete its history; name the dotfiles to delete explicitly.`, t.segment);
+        say(an, 'rm-git-dir', 'deny', () => `${t.via} ${shown} matches .git at the top of the repo and would delete its history; name the dotfiles to delete explicitly.`, t.segment);
         return;
       }
       if (/^(?:\*|\*\*|\*\/?\*?)\/?$/.test(within.rest)) {
-        an.add('rm-repo-top-level', 'ask', `${t.via} ${shown} deletes everything at the top of the repository; a human should confirm. Delete the specific files or build directories instead.`, t.segment);
+        say(an, 'rm-repo-top-level', 'ask', () => `${t.via} ${shown} deletes everything at the top of the repository; a human should confirm. Delete the specific files or build directories instead.`, t.segment);
       }
       return;
     case 'git': {
       if (!t.recursive && !within && t.op === 'delete' && /\.lock$/.test(abs)) return;
-      an.add('rm-git-dir', 'deny', `${t.via} ${shown} deletes inside the git directory (${abs}) and can destroy history; use git commands (git gc, git branch -d, git worktree prune) instead.`, t.segment);
+      say(an, 'rm-git-dir', 'deny', () => `${t.via} ${shown} deletes inside the git directory (${abs}) and can destroy history; use git commands (git gc, git branch -d, git worktree prune) instead.`, t.segment);
       return;
     }
     case 'inside': {
@@ -138,7 +145,7 @@ function deleteClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wi
       const rel = posix.relative(boundary, abs);
       // A name like package-lock.json or README.md is a file: rm -rf of it deletes one file, nothing more to confirm.
       if (!rel.includes('/') && !BUILD_DIRS.has(rel) && t.via !== 'mv source' && !looksLikeFile(rel, t.arg.value)) {
-        an.add('rm-repo-top-level', 'ask', `${t.via} ${shown} recursively deletes ${rel} at the top of the project, with everything under it; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t.segment);
+        say(an, 'rm-repo-top-level', 'ask', () => `${t.via} ${shown} recursively deletes ${rel} at the top of the project, with everything under it; a human should confirm (build output like dist/ or node_modules/ is fine to delete).`, t.segment);
       }
       return;
     }
@@ -147,18 +154,18 @@ function deleteClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wi
       return;
     case 'temp-root':
       if (within) return;
-      an.add('rm-outside-repo', 'deny', `${t.via} ${shown} deletes the temp root ${abs} itself, which every program on the machine shares; delete a subdirectory of it instead.`, t.segment);
+      say(an, 'rm-outside-repo', 'deny', () => `${t.via} ${shown} deletes the temp root ${abs} itself, which every program on the machine shares; delete a subdirectory of it instead.`, t.segment);
       return;
     case 'disk':
-      an.add('disk-write', 'deny', `${t.via} ${shown} targets the block device ${abs}; fanout never lets an agent touch disks.`, t.segment);
+      say(an, 'disk-write', 'deny', () => `${t.via} ${shown} targets the block device ${abs}; fanout never lets an agent touch disks.`, t.segment);
       return;
     case 'outside': {
       const home = underHome(abs, an.context);
       if (home !== undefined && HOME_CACHES.test(home)) {
-        an.add('rm-home-cache', 'ask', `${t.via} ${shown} deletes a cache in your home directory (${abs}), outside the project; a human should confirm. Prefer the tool's own command (npm cache clean, pip cache purge, cargo clean).`, t.segment);
+        say(an, 'rm-home-cache', 'ask', () => `${t.via} ${shown} deletes a cache in your home directory (${abs}), outside the project; a human should confirm. Prefer the tool's own command (npm cache clean, pip cache purge, cargo clean).`, t.segment);
         return;
       }
-      an.add('rm-outside-repo', 'deny', `${t.via} ${shown} deletes ${within ? `paths under ${abs}` : abs}, outside the project (${boundary}); fanout never deletes outside it. Work inside the repo, or under /tmp.`, t.segment);
+      say(an, 'rm-outside-repo', 'deny', () => `${t.via} ${shown} deletes ${within ? `paths under ${abs}` : abs}, outside the project (${boundary}); fanout never deletes outside it. Work inside the repo, or under /tmp.`, t.segment);
       return;
     }
   }
@@ -178,25 +185,25 @@ function writeClass(an: TargetJudge, t: Target, cls: PathClass, abs: string, wit
   const shown = t.path.display;
   const boundary = an.constraints.boundary;
   if (MACHINE_SWITCHES.has(abs)) {
-    an.add('system-shutdown', 'deny', `${t.via} ${shown} writes ${abs}, which reboots, powers off or suspends the machine at once. Never do that from an agent; ask a human.`, t.segment);
+    say(an, 'system-shutdown', 'deny', () => `${t.via} ${shown} writes ${abs}, which reboots, powers off or suspends the machine at once. Never do that from an agent; ask a human.`, t.segment);
     return;
   }
   switch (cls) {
     case 'git':
-      an.add('write-git-dir', 'deny', `${t.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t.segment);
+      say(an, 'write-git-dir', 'deny', () => `${t.via} ${shown} writes inside the git directory (${abs}); changing .git by hand can corrupt the repository. Use git commands (git config, git update-index) instead.`, t.segment);
       return;
     case 'disk':
-      an.add('disk-write', 'deny', `${t.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t.segment);
+      say(an, 'disk-write', 'deny', () => `${t.via} ${shown} writes to the block device ${abs}; that destroys the disk's data. fanout never lets an agent touch disks.`, t.segment);
       return;
     case 'repo-root':
       if (within && t.filters?.some((f) => globToRegExp(f).test('.git'))) {
-        an.add('write-git-dir', 'deny', `${t.via} ${shown} rewrites every matching file under the repository, the ones in .git included, which corrupts it; add -name '…' or -not -path './.git/*' so .git is left alone.`, t.segment);
+        say(an, 'write-git-dir', 'deny', () => `${t.via} ${shown} rewrites every matching file under the repository, the ones in .git included, which corrupts it; add -name '…' or -not -path './.git/*' so .git is left alone.`, t.segment);
       }
       return;
     case 'root':
     case 'ancestor':
     case 'outside':
-      an.add('write-outside-repo', 'deny', `${t.via} ${shown} writes ${within ? `under ${abs}` : abs}, outside the project (${boundary}); write inside the repo or under /tmp instead.`, t.segment);
+      say(an, 'write-outside-repo', 'deny', () => `${t.via} ${shown} writes ${within ? `under ${abs}` : abs}, outside the project (${boundary}); write inside the repo or under /tmp instead.`, t.segment);
       return;
     default:
       return;
@@ -213,15 +220,15 @@ function judgeListed(an: TargetJudge, t: Target): boolean {
   const from = `\`${list.from.length > 80 ? `${list.from.slice(0, 77)}…` : list.from}\``;
   switch (list.source) {
     case 'untracked':
-      an.add('git-clean', 'deny', `${t.via} deletes the untracked files ${from} lists: new work that was never committed, which git cannot bring back (what \`git clean -f\` does). Look at the list, then delete specific files by name, or commit first.`, t.segment);
+      say(an, 'git-clean', 'deny', () => `${t.via} deletes the untracked files ${from} lists: new work that was never committed, which git cannot bring back (what \`git clean -f\` does). Look at the list, then delete specific files by name, or commit first.`, t.segment);
       return true;
     case 'ignored':
-      an.add('git-clean-ignored', 'ask', `${t.via} deletes the ignored files ${from} lists (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Delete the build directories by name.`, t.segment);
+      say(an, 'git-clean-ignored', 'ask', () => `${t.via} deletes the ignored files ${from} lists (build output, but also .env files and local configs that exist nowhere else); a human should confirm. Delete the build directories by name.`, t.segment);
       return true;
     case 'tracked':
       // Some tracked files (a pathspec, a grep) are ordinary deletions inside the repo, as `rm src/x.ts` is.
       if (list.filters) return false;
-      an.add('git-rm-force', 'deny', `${t.via} deletes every tracked file ${from} lists, with their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`, t.segment);
+      say(an, 'git-rm-force', 'deny', () => `${t.via} deletes every tracked file ${from} lists, with their uncommitted changes. Commit or \`git stash\` first; to stop tracking files but keep them, use \`git rm -r --cached\`.`, t.segment);
       return true;
     default:
       return false;
@@ -238,7 +245,7 @@ export function judgeTargets(an: TargetJudge): void {
       an.uncertain();
       if (t.op !== 'delete' || !t.recursive) continue;
       if (path.relative && !/^(?:\.{1,2}(?:\/|$)|\*|\.\/\*)/.test(path.display)) continue;
-      an.add('rm-unknown-target', 'ask', `${t.via} ${path.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t.segment);
+      say(an, 'rm-unknown-target', 'ask', () => `${t.via} ${path.display} recursively deletes a path that is unknown until the command runs (an empty variable can turn it into / or ~); use a literal path, or \${VAR:?} so an empty value fails.`, t.segment);
       continue;
     }
     const abs = path.kind === 'exact' ? path.abs : path.base;
