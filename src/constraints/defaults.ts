@@ -28,6 +28,6 @@ export const DEFAULT_STOP_TRIGGERS: StopTrigger[] = [
   { id: 'deploy', reason: 'deploying changes what real users run; a human decides when' },
 ];
 
-export const DEFAULT_GATE = { directMax: 2, sequentialMax: 9, maxAgents: 4, subagentWorktree: 'ask' } as const;
+export const DEFAULT_GATE = { directMax: 2, sequentialMax: 9, maxAgents: 4, subagentWorktree: 'ask', parallelWriters: 'deny' } as const;
 
 export const DEFAULT_TEMP_ROOTS = ['/tmp', '/var/tmp'];

@@ -27,6 +27,7 @@ export function resolveConstraints(data: ConstraintsData, prose: string, context
       sequentialMax: data.gate?.sequential_max ?? DEFAULT_GATE.sequentialMax,
       maxAgents: data.gate?.max_agents ?? DEFAULT_GATE.maxAgents,
       subagentWorktree: data.gate?.subagent_worktree ?? DEFAULT_GATE.subagentWorktree,
+      parallelWriters: data.gate?.parallel_writers ?? DEFAULT_GATE.parallelWriters,
     },
     orchestrate: data.orchestrate ?? {},
     prose: prose.trim(),

@@ -35,7 +35,24 @@ export const GateSchema = z.strictObject({
   max_agents: z.optional(z.int().check(z.gte(1), z.lte(64))),
   /** What to do with a subagent asking for isolation: worktree when no qualifying plan is active. */
   subagent_worktree: z.optional(z.enum(['allow', 'ask', 'deny'])),
+  /** What to do when a second writer (subagent, or the main session) writes in a checkout a running subagent is writing in. */
+  parallel_writers: z.optional(z.enum(['allow', 'ask', 'deny'])),
 });
+
+/** How worktrees get the main checkout's installed dependencies and other ignored paths (docs/orchestrate.md). */
+export const PROVISION_HOWS = ['auto', 'reflink', 'hardlink', 'copy', 'symlink', 'none'] as const;
+export const ProvisionHowSchema = z.enum(PROVISION_HOWS);
+
+export const ProvisionSchema = z.union([
+  ProvisionHowSchema,
+  z.strictObject({
+    how: z.optional(ProvisionHowSchema),
+    /** Globs of more git-ignored paths to carry into every worktree. */
+    dirs: z.optional(z.array(z.string().check(z.minLength(1)))),
+    /** Globs of paths never to carry. */
+    skip: z.optional(z.array(z.string().check(z.minLength(1)))),
+  }),
+]);
 
 export const OrchestrateDefaultsSchema = z.strictObject({
   agent: z.optional(z.string()),
@@ -43,6 +60,7 @@ export const OrchestrateDefaultsSchema = z.strictObject({
   timeout: z.optional(z.string()),
   concurrency: z.optional(z.int().check(z.gte(1))),
   setup: z.optional(z.string()),
+  provision: z.optional(ProvisionSchema),
 });
 
 export const ConstraintsDataSchema = z.strictObject({
@@ -68,7 +86,7 @@ export interface Constraints {
   boundary: string;
   tempRoots: string[];
   ports: Record<number, string>;
-  gate: { directMax: number; sequentialMax: number; maxAgents: number; subagentWorktree: 'allow' | 'ask' | 'deny' };
+  gate: { directMax: number; sequentialMax: number; maxAgents: number; subagentWorktree: 'allow' | 'ask' | 'deny'; parallelWriters: 'allow' | 'ask' | 'deny' };
   orchestrate: z.infer<typeof OrchestrateDefaultsSchema>;
   /** The prose below the front matter, loaded into the session. */
   prose: string;

@@ -1,4 +1,4 @@
-// The guard's policy for one tool call: gather findings (shell analysis, file targets, ports, the subagent gate)
+// The guard's policy for one tool call: gather findings (shell analysis, file targets, ports, the worktree-subagent gate)
 // and decide deny > ask > allow. Write content is data: it is never read as shell.
 import { posix } from 'node:path';
 import type { Constraints } from '../constraints/schema.js';
@@ -109,15 +109,16 @@ export function toolFileTargets(toolName: string, input: Record<string, unknown>
 
 const FILE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 
-/** Agent/Task: a subagent in its own worktree, or in the background, is parallel work the gate must have sized. */
+/**
+ * Agent/Task: a subagent in its own worktree is parallel work the gate must have sized. Background is not gated at
+ * spawn: this CLI runs every subagent in the background unless told otherwise, scouts that only read are free, and a
+ * writer beside another writer is caught at its write (parallel-writers).
+ */
 function agentTool(toolName: string, input: Record<string, unknown>, constraints: Constraints, context: GuardContext): Verdict {
-  const worktree = input['isolation'] === 'worktree';
-  const background = input['run_in_background'] === true;
-  if (!worktree && !background) return verdictOf([]);
+  if (input['isolation'] !== 'worktree') return verdictOf([]);
   const policy = constraints.gate.subagentWorktree;
   if (policy === 'allow' || context.activePlanDecision?.() === 'parallel') return verdictOf([]);
-  const how = worktree ? 'in its own git worktree (isolation: "worktree")' : 'in the background, beside this session';
-  const message = `this ${toolName} call starts a subagent ${how}, but no plan sized for parallel work is active in this session, so the complexity gate never ran. Size the work first: write a plan and run \`fanout plan <file>\`; a parallel plan runs with \`/orchestrate <plan>\`. For small work, do it here or run the subagent in the foreground without isolation.`;
+  const message = `this ${toolName} call starts a subagent in its own git worktree (isolation: "worktree"), but no plan sized for parallel work is active in this session, so the complexity gate never ran. Size the work first: write a plan and run \`fanout plan <file>\`; a parallel plan runs with \`/orchestrate <plan>\`. For small work, do it here, or run the subagent without isolation.`;
   return verdictOf([{ ruleId: 'subagent-worktree-gate', severity: policy, message, segment: toolName }]);
 }
 

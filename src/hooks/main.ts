@@ -3,9 +3,10 @@ import { parseHookInput, preToolUseDecision, readHookInput, blockPrompt, type Ho
 import { postToolUse } from './post-tool-use.js';
 import { preToolUse } from './pre-tool-use.js';
 import { sessionStart } from './session-start.js';
+import { subagentStart, subagentStop } from './subagent-events.js';
 import { userPrompt } from './user-prompt.js';
 
-export const HOOK_EVENTS = ['pre-tool-use', 'post-tool-use', 'session-start', 'user-prompt-submit', 'user-prompt-expansion'] as const;
+export const HOOK_EVENTS = ['pre-tool-use', 'post-tool-use', 'session-start', 'user-prompt-submit', 'user-prompt-expansion', 'subagent-start', 'subagent-stop'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
 export interface HookResult {
@@ -16,8 +17,9 @@ export interface HookResult {
 
 /**
  * Runs one hook event. Failure policy (tested): pre-tool-use and the prompt hooks fail closed
- * (malformed input or an internal error denies/blocks with the reason); post-tool-use and
- * session-start only record and inform, so they report on stderr and exit 1 (non-blocking).
+ * (malformed input or an internal error denies/blocks with the reason); post-tool-use, session-start and the
+ * subagent events only record and inform, so they report on stderr and exit 1 (non-blocking). A SubagentStop that
+ * blocked would keep the subagent running; one that fails leaves its writer claim to expire (fail closed).
  */
 export async function runHook(argv: string[], raw: string | undefined, env: NodeJS.ProcessEnv): Promise<HookResult> {
   const [event, ...rest] = argv;
@@ -59,5 +61,9 @@ function dispatch(event: HookEvent, input: HookInput, env: NodeJS.ProcessEnv, sc
     case 'user-prompt-submit':
     case 'user-prompt-expansion':
       return userPrompt(input, env);
+    case 'subagent-start':
+      return subagentStart(input, env);
+    case 'subagent-stop':
+      return subagentStop(input, env);
   }
 }

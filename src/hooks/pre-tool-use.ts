@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { evaluateToolCall, type GuardContext } from '../guard/index.js';
+import type { Constraints } from '../constraints/schema.js';
+import { evaluateToolCall, writesInCheckout, type GuardContext } from '../guard/index.js';
 import { preToolUseDecision, type HookInput } from './io.js';
 import { activePlan, readLedgerTail } from './ledger.js';
 import { loadConstraintsCached } from './load-constraints.js';
+import { nodeTrackingStore } from './node-tracking-store.js';
 import { checkScope, readScope } from './scope.js';
+import { gateParallelWrite, sessionsRoot } from './writer-tracking.js';
 
 export interface PreToolUseOptions {
   env: NodeJS.ProcessEnv;
@@ -56,7 +60,38 @@ export async function preToolUse(input: HookInput, options: PreToolUseOptions): 
     const outside = checkScope(toolName, toolInput as Record<string, unknown>, scope, context);
     if (outside) return deny(outside.ruleId, outside.reason);
   }
-  return undefined;
+  // Last: a subagent's write that gets this far is allowed, so it claims the checkout.
+  return parallelWriters(input, toolName, toolInput as Record<string, unknown>, constraints, context, loaded.commonDir, options.env);
+}
+
+/** The parallel-writers rule, its state kept per session in the git dir (src/guard/parallel-writers.ts). */
+async function parallelWriters(
+  input: HookInput,
+  toolName: string,
+  toolInput: Record<string, unknown>,
+  constraints: Constraints,
+  context: GuardContext,
+  commonDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const policy = constraints.gate.parallelWriters;
+  const session = stringOr(input.session_id);
+  // Outside a repo there is no git dir to keep claims in; without a session id, sessions cannot be told apart.
+  if (policy === 'allow' || session === undefined || !existsSync(commonDir)) return undefined;
+  const pid = Number(env['CLAUDE_PID']);
+  const decision = await gateParallelWrite(nodeTrackingStore, {
+    root: sessionsRoot(commonDir),
+    session,
+    checkout: context.repoRoot,
+    agent: stringOr(input['agent_id']),
+    agentType: stringOr(input['agent_type']),
+    pid: Number.isInteger(pid) && pid > 1 ? pid : undefined,
+    policy,
+    now: Date.now(),
+    writes: () => writesInCheckout(toolName, toolInput, context),
+    plan: () => context.activePlanDecision?.(),
+  });
+  return decision.action === 'block' ? preToolUseDecision(decision.severity, `[fanout:${decision.ruleId}] ${decision.message}`) : undefined;
 }
 
 function stringOr(value: unknown): string | undefined {

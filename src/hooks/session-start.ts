@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { loadConstraintsCached } from './load-constraints.js';
 import type { Constraints } from '../constraints/schema.js';
 import { additionalContext, type HookInput } from './io.js';
+import { nodeTrackingStore } from './node-tracking-store.js';
+import { sessionsRoot, sweepSessions } from './writer-tracking.js';
 
 /** One paragraph a model can act on: what is locked, what needs a human, where the boundary is. */
 export function summariseConstraints(constraints: Constraints): string {
@@ -24,6 +27,13 @@ export function summariseConstraints(constraints: Constraints): string {
   if (ports.length) parts.push(`Locked ports: ${ports.map(([port, service]) => `${port} → ${service}`).join(', ')}; do not bind them to anything else.`);
   parts.push(
     `Work is sized before it fans out: ≤${constraints.gate.directMax} files build directly, ≤${constraints.gate.sequentialMax} files use one agent, more files in 2+ independent parts may use /orchestrate with a plan.`,
+  );
+  if (constraints.gate.parallelWriters !== 'allow') {
+    parts.push(
+      'Subagents run in the background and share this checkout: any number may read, but while one subagent changes files here, other subagents and this session may not (parallel-writers); give all the writing to one agent, or plan parallel work and /orchestrate it.',
+    );
+  }
+  parts.push(
     'Destructive shell commands (rm outside the repo, git reset --hard, force pushes, curl | sh, disk tools) are denied; the denial says the safer alternative.',
   );
   return parts.join(' ');
@@ -32,6 +42,13 @@ export function summariseConstraints(constraints: Constraints): string {
 export async function sessionStart(input: HookInput, env: NodeJS.ProcessEnv): Promise<string> {
   const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : process.cwd();
   const loaded = await loadConstraintsCached(cwd, env);
+  if (input['source'] === 'startup' && existsSync(loaded.commonDir)) {
+    try {
+      await sweepSessions(nodeTrackingStore, sessionsRoot(loaded.commonDir), { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() });
+    } catch {
+      // Housekeeping only: old session records are swept at a later start.
+    }
+  }
   if ('error' in loaded) {
     return additionalContext(
       'SessionStart',

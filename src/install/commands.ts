@@ -247,3 +247,6 @@ export function renderCommands(target: InstallTarget): CommandFile[] {
 }
 
 export const COMMAND_NAMES: readonly string[] = TEMPLATES.map((t) => t.name);
+
+/** Name, description and argument hint of each command, for listings (the plugin's README). */
+export const COMMAND_SUMMARIES: ReadonlyArray<Pick<CommandTemplate, 'name' | 'description' | 'argumentHint'>> = TEMPLATES.map(({ name, description, argumentHint }) => ({ name, description, argumentHint }));

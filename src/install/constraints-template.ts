@@ -69,12 +69,15 @@ export function renderConstraintsTemplate(): string {
     '',
     '# The complexity gate: at most direct_max files → build directly; at most sequential_max → one agent;',
     '# more, in 2+ independent parts → parallel agents (at most max_agents). subagent_worktree: what to do when a',
-    '# subagent asks for its own worktree outside a parallel plan (allow | ask | deny).',
+    '# subagent asks for its own worktree outside a parallel plan (allow | ask | deny). parallel_writers: what to do',
+    '# when a second subagent (or the main session) writes in this checkout while a background subagent is writing',
+    '# here, outside a parallel plan (allow | ask | deny; rule id parallel-writers).',
     'gate:',
     `  direct_max: ${DEFAULT_GATE.directMax}`,
     `  sequential_max: ${DEFAULT_GATE.sequentialMax}`,
     `  max_agents: ${DEFAULT_GATE.maxAgents}`,
     `  subagent_worktree: ${DEFAULT_GATE.subagentWorktree}`,
+    `  parallel_writers: ${DEFAULT_GATE.parallelWriters}`,
     '---',
   );
   return `${lines.join('\n')}\n${PROSE}`;

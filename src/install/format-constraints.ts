@@ -21,10 +21,10 @@ export function formatConstraints(constraints: Constraints): string {
   lines.push(`Locked ports: ${ports.length === 0 ? '(none)' : ports.map(([port, service]) => `${port} → ${service}`).join(', ')}`);
   const { gate } = constraints;
   lines.push(
-    `Complexity gate: ≤${gate.directMax} files → build directly; ≤${gate.sequentialMax} → one agent; more, in 2+ independent parts → parallel (at most ${gate.maxAgents} agents); worktree subagents outside a parallel plan: ${gate.subagentWorktree}`,
+    `Complexity gate: ≤${gate.directMax} files → build directly; ≤${gate.sequentialMax} → one agent; more, in 2+ independent parts → parallel (at most ${gate.maxAgents} agents); worktree subagents outside a parallel plan: ${gate.subagentWorktree}; a second writer beside a writing subagent: ${gate.parallelWriters}`,
   );
   const orchestrate = Object.entries(constraints.orchestrate).filter(([, value]) => value !== undefined);
-  if (orchestrate.length > 0) lines.push(`Orchestrate defaults: ${orchestrate.map(([key, value]) => `${key} ${String(value)}`).join(', ')}`);
+  if (orchestrate.length > 0) lines.push(`Orchestrate defaults: ${orchestrate.map(([key, value]) => `${key} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join(', ')}`);
   const prose = constraints.prose.split('\n').filter((line) => line.trim() !== '').length;
   lines.push('', prose === 0 ? 'No prose (nothing extra is loaded into sessions).' : `Prose: ${prose} lines below the front matter, loaded into every session.`);
   return lines.join('\n');

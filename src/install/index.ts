@@ -3,7 +3,8 @@ export { mergeSettings, unmergeSettings, sameJson, type JsonObject, type MergeRe
 export { parseSettingsText, formatSettings, type SettingsStyle } from './settings-text.js';
 export { fanoutWiring, hookCommand, isFanoutHookCommand, pluginHooksJson, HOOK_TIMEOUT_SECONDS, TOOL_MATCHER, WIRED_EVENTS, type HookEntry, type HookGroup, type InstallTarget, type Wiring } from './wiring.js';
 export { wiringStatus, enablesFanoutPlugin, type WiringStatus } from './wiring-status.js';
-export { renderCommands, COMMAND_NAMES, CLI_PATHS, type CommandFile } from './commands.js';
+export { renderCommands, COMMAND_NAMES, COMMAND_SUMMARIES, CLI_PATHS, type CommandFile } from './commands.js';
+export { pluginFiles, marketplaceFiles, PLUGIN_DIR, PLUGIN_MANIFEST, MARKETPLACE_MANIFEST, type PluginFile } from './plugin-layout.js';
 export { renderConstraintsTemplate, CONSTRAINTS_PROSE_MARKER } from './constraints-template.js';
 export { formatConstraints } from './format-constraints.js';
 export { runInit, formatInitReport, readInstallRecord, BUNDLE_DIR, COMMANDS_DIR, type InitOptions, type InitReport } from './init.js';

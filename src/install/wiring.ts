@@ -40,8 +40,9 @@ export interface WiredEvent {
   matcher?: string;
   /**
    * Fail closed where the hook's answer gates something (a tool call, a prompt): a crash or timeout then blocks.
-   * PostToolUse and SessionStart only record and inform; they exit 1 on failure by design (src/hooks/main.ts),
-   * which onFailure "block" would turn into a blocking error the model must read.
+   * PostToolUse, SessionStart and the subagent events only record and inform; they exit 1 on failure by design
+   * (src/hooks/main.ts), which onFailure "block" would turn into a blocking error the model must read (on
+   * SubagentStop: one that keeps the subagent running). A lost SubagentStop only keeps a writer claim longer.
    */
   failClosed: boolean;
 }
@@ -57,6 +58,9 @@ export const WIRED_EVENTS: readonly WiredEvent[] = [
   { event: 'SessionStart', hookEvent: 'session-start', failClosed: false },
   { event: 'UserPromptSubmit', hookEvent: 'user-prompt-submit', failClosed: true },
   { event: 'UserPromptExpansion', hookEvent: 'user-prompt-expansion', failClosed: true },
+  // Which subagents of a session run: a writer's claim on the checkout ends when it stops (parallel-writers).
+  { event: 'SubagentStart', hookEvent: 'subagent-start', failClosed: false },
+  { event: 'SubagentStop', hookEvent: 'subagent-stop', failClosed: false },
 ];
 
 /** Settings-shaped hooks: event → the one group fanout adds to it, in wiring order. */
@@ -86,5 +90,9 @@ export function isFanoutHookCommand(command: unknown): boolean {
 export function pluginHooksJson(): { description: string; hooks: Record<string, HookGroup[]> } {
   const hooks: Record<string, HookGroup[]> = {};
   for (const { event, group } of fanoutWiring('plugin')) hooks[event] = [group];
-  return { description: 'fanout: Phase 0 guard (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion)', hooks };
+  return {
+    description:
+      'fanout: Phase 0 guard and parallel-writers gate (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion), subagent tracking (SubagentStart/Stop)',
+    hooks,
+  };
 }

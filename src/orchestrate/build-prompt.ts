@@ -13,6 +13,8 @@ export interface PromptInput {
   validate: string | null;
   /** How many batches run in this run: tells the agent it is not alone. */
   batchCount: number;
+  /** The batch's own ports, if it has a block. */
+  ports?: { base: number; count: number } | null;
 }
 
 export function buildPrompt(input: PromptInput): string {
@@ -36,6 +38,7 @@ export function buildPrompt(input: PromptInput): string {
       '- Stay inside this worktree and use paths relative to it; never write to another checkout of the repository.',
       '- Do not switch branches, rebase, push or delete branches. You may commit on this branch; whatever you leave uncommitted is committed for you when you finish.',
       input.validate ? `- When you finish, \`${input.validate}\` runs in this worktree and then on the merged result; leave it passing.` : '- Leave the project in a working state: your changes are merged with the other agents\' changes.',
+      ...(input.ports ? [`- Anything you start that listens (a dev server, a test server) must use your ports, ${input.ports.base}-${input.ports.base + input.ports.count - 1} ($PORT and $FANOUT_PORT_BASE are set): the other agents run at the same time.`] : []),
       '- End with a short summary of what you changed.',
     ].join('\n'),
   );

@@ -2,14 +2,14 @@
 // rules: stray agent processes are stopped, clean worktrees removed, dirty ones kept, merged branches
 // deleted, unmerged ones kept; a stale lock is cleared.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { FanoutError } from '../util/errors.js';
-import { emptyCleanup, removeWorktrees, sweepBranches, type CleanupResult } from './cleanup-run.js';
+import { deleteInBackground, emptyCleanup, removeWorktrees, sweepBranches, type CleanupResult } from './cleanup-run.js';
 import { gitTasks } from './git-tasks.js';
 import { RUN_ID_PATTERN } from './new-run-id.js';
 import { openRepo } from './preflight.js';
 import { clearStaleLock, isAlive, readLock, type LockInfo } from './run-lock.js';
-import { runPaths, worktreesRootOf } from './run-paths.js';
+import { batchFiles, INTEGRATION_ID, runPaths, storeDir, worktreesRootOf } from './run-paths.js';
 import { killMarked } from './run-process.js';
 import { listStates, readState, writeState } from './run-state.js';
 
@@ -68,8 +68,12 @@ export async function cleanupRuns(options: { cwd: string; runId?: string | undef
       continue;
     }
     result.killedProcesses = await killMarked(`${runId}/`);
-    const mine = worktrees.filter((w) => w.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w.path.startsWith(`${paths.worktreesDir}/`)).map((w) => w.path);
-    await removeWorktrees(repo.git, mine, [paths.worktreesDir, paths.worktreesRoot], result);
+    const mine = worktrees.filter((w) => w.branch?.startsWith(`refs/heads/fanout/${runId}/`) || w.path.startsWith(`${paths.worktreesDir}/`));
+    // Whether an agent's work was saved is unknown after a crash: each worktree must be clean to go.
+    const integration = state?.integration.worktree;
+    const candidates = mine.map((w) => ({ path: w.path, excludeFile: batchFiles(paths.runDir, w.path === integration ? INTEGRATION_ID : basename(w.path)).exclude, workSaved: false }));
+    const store = storeDir(paths.worktreesDir);
+    await removeWorktrees(repo.git, candidates, { dir: paths.trash, parents: [paths.worktreesDir, paths.worktreesRoot] }, result, existsSync(store) ? [store] : []);
     const target = state?.into && state.landed ? `refs/heads/${state.into}` : state?.startBranch ? `refs/heads/${state.startBranch}` : 'HEAD';
     const mergedInto = (await repo.git(gitTasks.resolveCommit(target))) ?? (await repo.git(gitTasks.resolveCommit('HEAD')));
     await sweepBranches(repo.git, runId, mergedInto, result);
@@ -83,7 +87,7 @@ export async function cleanupRuns(options: { cwd: string; runId?: string | undef
       if (state.status === 'running') {
         state.status = 'interrupted';
         state.error = `the fanout process (pid ${state.pid}) ended without cleaning up; swept by fanout cleanup`;
-        for (const batch of state.batches) if (batch.status === 'running' || batch.status === 'setup' || batch.status === 'validating') batch.status = 'interrupted';
+        for (const batch of state.batches) if (batch.status === 'running' || batch.status === 'setup' || batch.status === 'provisioning' || batch.status === 'validating') batch.status = 'interrupted';
       }
       state.phase = 'done';
       state.finishedAt ??= new Date().toISOString();
@@ -95,6 +99,8 @@ export async function cleanupRuns(options: { cwd: string; runId?: string | undef
       writeState(paths.state, state);
     }
   }
+  // Trash a background deletion left (the machine went down meanwhile): delete it now, in the background again.
+  if (existsSync(base.trash)) deleteInBackground(readdirSync(base.trash).map((name) => join(base.trash, name)), [base.trash, base.worktreesRoot]);
   const cleared = clearStaleLock(base.lock);
   return { runs, clearedLock: cleared === false ? null : (cleared ?? { runId: '?', pid: 0, startedAt: '' }) };
 }

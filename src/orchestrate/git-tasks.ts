@@ -61,9 +61,9 @@ export const gitTasks = {
     parse: (result) => (result.exitCode === 0 ? result.stdout.trim() : undefined),
   }),
 
-  /** Changed, staged and untracked (not ignored) files. */
-  status: (): GitTask<Array<{ code: string; path: string }>> => ({
-    args: ['status', '--porcelain=v1', '-z', '--untracked-files=all'],
+  /** Changed, staged and untracked (not ignored) files; untracked 'normal' lists a new directory once, as dir/. */
+  status: (untracked: 'all' | 'normal' = 'all'): GitTask<Array<{ code: string; path: string }>> => ({
+    args: ['status', '--porcelain=v1', '-z', `--untracked-files=${untracked}`],
     parse: ({ stdout }) => {
       const items = stdout.split('\0');
       const entries: Array<{ code: string; path: string }> = [];
@@ -103,6 +103,19 @@ export const gitTasks = {
   addWorktreeNewBranch: (path: string, branch: string, startPoint: string): GitTask<void> => ({
     args: ['worktree', 'add', '-b', branch, path, startPoint],
     engine: 'simple-git',
+    parse: () => undefined,
+  }),
+
+  /** A worktree on a detached HEAD (the integration worktree, made while the agents run, before its branch exists). */
+  addWorktreeDetached: (path: string, commit: string): GitTask<void> => ({
+    args: ['worktree', 'add', '--detach', path, commit],
+    engine: 'simple-git',
+    parse: () => undefined,
+  }),
+
+  /** Switches this worktree to a branch (its files follow). */
+  switchTo: (branch: string): GitTask<void> => ({
+    args: ['checkout', '--quiet', branch, '--'],
     parse: () => undefined,
   }),
 
@@ -218,10 +231,36 @@ export const gitTasks = {
       }),
   }),
 
-  /** Untracked files matching the gitignore-style patterns in patternFile (.worktreeinclude). */
+  /** Untracked paths matching the gitignore-style patterns in patternFile (.worktreeinclude); a directory matched whole is one entry, dir/. */
   filesMatching: (patternFile: string): GitTask<string[]> => ({
-    args: ['ls-files', '-z', '--others', '--ignored', `--exclude-from=${patternFile}`],
+    args: ['ls-files', '-z', '--others', '--ignored', '--directory', `--exclude-from=${patternFile}`],
     parse: ({ stdout }) => nulList(stdout),
+  }),
+
+  /** What the repo ignores in this checkout: ignored directories once each, as dir/ (git does not descend into them), and ignored files. */
+  ignoredPaths: (): GitTask<string[]> => ({
+    args: ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'],
+    parse: ({ stdout }) => nulList(stdout),
+  }),
+
+  /** A config value as a path (~ expanded), or undefined when unset. */
+  configPath: (key: string): GitTask<string | undefined> => ({
+    args: ['config', '--path', '--get', key],
+    okCodes: [0, 1],
+    parse: (result) => (result.exitCode === 0 ? result.stdout.trim() : undefined),
+  }),
+
+  /** This worktree's index treats the files as unchanged (what the setup command changed is not agent work). */
+  skipWorktree: (paths: readonly string[]): GitTask<void> => ({
+    args: ['update-index', '--skip-worktree', '-z', '--stdin'],
+    input: paths.map((path) => `${path}\0`).join(''),
+    parse: () => undefined,
+  }),
+
+  /** Whether some branch contains the commit (work on it is not lost when its worktree goes). */
+  onSomeBranch: (commit: string): GitTask<boolean> => ({
+    args: ['for-each-ref', '--count=1', '--format=%(refname)', `--contains=${commit}`, 'refs/heads/'],
+    parse: ({ stdout }) => stdout.trim() !== '',
   }),
 };
 

@@ -1,7 +1,7 @@
 // `fanout orchestrate <plan>`: preflight, then the run (execute-run.ts). A dry run stops after the preflight
 // and describes what would happen.
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadConstraints } from '../constraints/index.js';
 import { formatPlanIssues, readPlan, sizePlan, type Batch } from '../plan/index.js';
 import { FanoutError } from '../util/errors.js';
@@ -9,8 +9,13 @@ import { claudeBinary } from './agent-command.js';
 import { executeRun, type RunHooks, type RunOutcome } from './execute-run.js';
 import { gitTasks } from './git-tasks.js';
 import { newRunId } from './new-run-id.js';
+import { reservePortBlocks, type PortBlock } from './allocate-ports.js';
+import { prepareWorktrees, type WorktreePreparation } from './prepare-worktrees.js';
+import { treeSize } from './provision/copy-tree.js';
+import { DEFAULT_PROVISION, type ProvisionItem } from './provision/plan-provision.js';
+import { resolveMethod } from './provision/provision-worktree.js';
+import type { ProvisionContext } from './stages/provision.js';
 import {
-  assertClean,
   formatAgent,
   identityFor,
   integrationBranch,
@@ -51,7 +56,13 @@ export interface DryRun {
   concurrency: number;
   integrationBranch: string;
   runDir: string;
-  batches: Array<{ id: string; branch: string; worktree: string; tasks: string[]; files: string[] }>;
+  /** What every worktree receives, and how (method: what auto resolved to here). */
+  provision: { how: string; method: string | null; items: Array<ProvisionItem & { files: number; bytes: number }> };
+  /** Untracked files of the checkout the run leaves as they are. */
+  untracked: string[];
+  batches: Array<{ id: string; branch: string; worktree: string; tasks: string[]; files: string[]; ports: PortBlock | null }>;
+  integrationPorts: PortBlock | null;
+  notes: string[];
   warnings: string[];
 }
 
@@ -105,9 +116,17 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
   const paths = runPaths(repo.commonDir, repo.repoRoot, runId, env);
   const integration = integrationBranch(runId, batches.map((b) => b.id));
   const planRel = planInRepo(planPath, repo.repoRoot);
-  await assertClean(repo, planRel === undefined ? [] : [planRel]);
+  const prepared = await prepareWorktrees(repo, {
+    settings: commands.options.provision ?? DEFAULT_PROVISION,
+    declared: batches.flatMap((batch) => batch.files),
+    allowed: planRel === undefined ? [] : [planRel],
+    validate: commands.options.validate,
+    setup: commands.options.setup,
+    env,
+    worktreesRoot: paths.worktreesRoot,
+  });
   assertLockFree(paths.lock);
-  const includeFiles = await worktreeIncludes(repo);
+  const ports = await reservePortBlocks(batches.length + 1, runId, new Set(Object.keys(constraints.ports).map(Number)));
 
   if (options.dryRun) {
     return {
@@ -126,7 +145,11 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
       concurrency: commands.options.concurrency,
       integrationBranch: integration,
       runDir: paths.runDir,
-      batches: batches.map((batch) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t) => t.id), files: batch.files })),
+      provision: await describeProvision(repo, prepared.provision, paths.worktreesRoot),
+      untracked: prepared.untracked,
+      batches: batches.map((batch, i) => ({ id: batch.id, branch: `fanout/${runId}/${batch.id}`, worktree: join(paths.worktreesDir, batch.id), tasks: batch.tasks.map((t) => t.id), files: batch.files, ports: ports[i] ?? null })),
+      integrationPorts: ports[batches.length] ?? null,
+      notes: prepared.notes,
       warnings: commands.warnings,
     };
   }
@@ -146,8 +169,8 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
     base,
     startBranch,
     into: options.into ?? null,
-    integration: { branch: integration, head: null, validation: null },
-    batches: batches.map((batch) => newBatchState(runId, batch, join(paths.worktreesDir, batch.id), paths.runDir)),
+    integration: { branch: integration, head: null, validation: null, worktree: null, ports: ports[batches.length] ?? null },
+    batches: batches.map((batch, i) => ({ ...newBatchState(runId, batch, join(paths.worktreesDir, batch.id), paths.runDir), ports: ports[i] ?? null })),
   };
   try {
     mkdirSync(paths.runDir, { recursive: true });
@@ -157,8 +180,9 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
     throw new FanoutError('run-dir-failed', `cannot write the run state in ${paths.runDir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   for (const warning of commands.warnings) hooks.progress.write(`fanout: guard warning: ${warning}\n`);
+  for (const note of startNotes(prepared)) hooks.progress.write(`fanout: ${note}\n`);
   return executeRun(
-    { state, paths, repo, identity, includeFiles, hookBundle, validateWords: commands.validateWords, setupWords: commands.setupWords, fresh: true },
+    { state, paths, repo, identity, provision: prepared.provision, hookBundle, validateWords: commands.validateWords, setupWords: commands.setupWords, fresh: true },
     new Set(state.batches.map((batch) => batch.id)),
     hooks,
   );
@@ -199,9 +223,26 @@ export async function assertNewBranch(repo: RepoContext, name: string): Promise<
   }
 }
 
-/** Untracked files matching .worktreeinclude (gitignore syntax, as Claude Code reads it). */
-export async function worktreeIncludes(repo: RepoContext): Promise<string[]> {
-  const file = join(repo.repoRoot, '.worktreeinclude');
-  if (!existsSync(file)) return [];
-  return repo.git(gitTasks.filesMatching(file));
+/** What the user reads before the agents start: what the worktrees get, what stays untouched. */
+export function startNotes(prepared: WorktreePreparation): string[] {
+  const notes = [...prepared.notes];
+  if (prepared.provision.items.length > 0) notes.push(`every worktree gets ${prepared.provision.items.map((item) => item.path).join(', ')} (orchestrate.provision: ${prepared.provision.settings.how})`);
+  if (prepared.untracked.length > 0) {
+    const shown = prepared.untracked.slice(0, 10).join(', ');
+    notes.push(`${prepared.untracked.length} untracked file${prepared.untracked.length === 1 ? '' : 's'} in your checkout stay${prepared.untracked.length === 1 ? 's' : ''} as ${prepared.untracked.length === 1 ? 'it is' : 'they are'}: ${shown}${prepared.untracked.length > 10 ? ', …' : ''}`);
+  }
+  return notes;
+}
+
+/** For --dry-run: the resolved way, and each item with its size. */
+async function describeProvision(repo: RepoContext, provision: ProvisionContext, worktreesRoot: string): Promise<DryRun['provision']> {
+  const probeDir = existsSync(worktreesRoot) ? worktreesRoot : dirname(worktreesRoot);
+  let method: string | null;
+  try {
+    method = provision.items.length === 0 ? null : await resolveMethod(provision.settings.how, { file: join(repo.commonDir, 'HEAD'), dir: probeDir });
+  } catch (error) {
+    method = `refused: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const items = await Promise.all(provision.items.map(async (item) => ({ ...item, ...(await treeSize(join(repo.repoRoot, item.path))) })));
+  return { how: provision.settings.how, method, items };
 }

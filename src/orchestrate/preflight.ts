@@ -1,8 +1,8 @@
 // Step 1 of a run, with no side effect: the repo (a commit, a clean tree, no other run), the plan (valid
 // and gated), the commands (split, found, passed by the guard) and where everything will go.
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Constraints } from '../constraints/index.js';
 import { FanoutError } from '../util/errors.js';
 import { bundleFile } from './agent-command.js';
@@ -10,7 +10,10 @@ import { checkCommand } from './check-command.js';
 import { FANOUT_IDENTITY, gitTasks } from './git-tasks.js';
 import { parseDuration } from './parse-duration.js';
 import { gitIn, type Git } from './run-git.js';
+import { provisionSettings, type ProvisionHow } from './provision/plan-provision.js';
 import type { RunOptionsState } from './run-state.js';
+import { findUntrackedCollisions } from './find-untracked-collisions.js';
+import { onPath } from './on-path.js';
 import { formatCommand, splitWords } from './split-words.js';
 
 export const MIN_GIT: [number, number] = [2, 38];
@@ -39,16 +42,32 @@ export async function openRepo(cwd: string): Promise<RepoContext> {
   return { repoRoot, commonDir: realpathSync(info.commonDir), gitDir: realpathSync(info.gitDir), git: repoRoot === cwd ? git : gitIn(repoRoot), version };
 }
 
-/** Refuses a dirty tree, listing the files; `ignore` holds repo-relative paths that may be untracked (the plan itself). */
-export async function assertClean(repo: RepoContext, ignore: readonly string[] = []): Promise<void> {
-  const dirty = (await repo.git(gitTasks.status())).filter((entry) => !(entry.code === '??' && ignore.includes(entry.path)));
-  if (dirty.length === 0) return;
-  const shown = dirty.slice(0, 20).map((entry) => `  ${entry.code} ${entry.path}`);
-  if (dirty.length > 20) shown.push(`  … and ${dirty.length - 20} more`);
-  throw new FanoutError('dirty-tree', `the working tree has uncommitted changes (${dirty.length} file${dirty.length === 1 ? '' : 's'}):\n${shown.join('\n')}`, {
-    hint: 'commit or stash them first: every agent starts from the last commit, and landing the result must not touch your changes',
-    data: { files: dirty.map((entry) => entry.path) },
-  });
+/**
+ * Refuses only what a run could lose: modified or staged tracked files, and files git does not track
+ * (untracked or ignored) at a path a batch declares, which landing would overwrite or be blocked by.
+ * Returns the other untracked files, which the run leaves as they are. `ignored`: git's listing of ignored
+ * paths (directories once, as dir/); `allowed`: repo-relative paths that may be untracked whatever (the plan).
+ */
+export async function checkWorkingTree(repo: RepoContext, declared: readonly string[], ignored: readonly string[], allowed: readonly string[] = []): Promise<{ untracked: string[] }> {
+  const entries = await repo.git(gitTasks.status());
+  const dirty = entries.filter((entry) => entry.code !== '??');
+  const untracked = entries.filter((entry) => entry.code === '??').map((entry) => entry.path);
+  if (dirty.length > 0) {
+    const shown = dirty.slice(0, 20).map((entry) => `  ${entry.code} ${entry.path}`);
+    if (dirty.length > 20) shown.push(`  … and ${dirty.length - 20} more`);
+    throw new FanoutError('dirty-tree', `the working tree has uncommitted changes (${dirty.length} file${dirty.length === 1 ? '' : 's'}):\n${shown.join('\n')}`, {
+      hint: 'commit or stash them first: every agent starts from the last commit, and landing the result must not touch your changes',
+      data: { files: dirty.map((entry) => entry.path) },
+    });
+  }
+  const collisions = findUntrackedCollisions(declared, [...untracked, ...ignored]).filter((path) => !allowed.includes(path) && existsSync(join(repo.repoRoot, path)));
+  if (collisions.length > 0) {
+    throw new FanoutError('untracked-in-the-way', `the plan changes ${collisions.length} file${collisions.length === 1 ? '' : 's'} that your checkout holds untracked or ignored: ${collisions.join(', ')}`, {
+      hint: 'landing the result would overwrite them (or be refused): commit them, or move them out of the way, then run again',
+      data: { files: collisions },
+    });
+  }
+  return { untracked: untracked.filter((path) => !allowed.includes(path)) };
 }
 
 export async function identityFor(repo: RepoContext): Promise<string[]> {
@@ -71,15 +90,7 @@ export function resolveProgram(words: readonly string[], cwd: string, what: stri
     if (!existsSync(path)) throw new FanoutError('command-not-found', `the ${what} command's program ${program} does not exist`, { hint: `check the path (relative paths are resolved against ${cwd})` });
     return [path, ...rest];
   }
-  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, program), constants.X_OK);
-      return [program, ...rest];
-    } catch {
-      // Not in this directory.
-    }
-  }
+  if (onPath(program, env)) return [program, ...rest];
   throw new FanoutError('command-not-found', `the ${what} command's program '${program}' was not found on PATH`, {
     hint: what === 'agent' && program === 'claude' ? 'install Claude Code (npm i -g @anthropic-ai/claude-code), set FANOUT_CLAUDE_BIN, or pass --agent' : `install ${program} or give its path`,
   });
@@ -94,6 +105,8 @@ export interface CommandOverrides {
   timeoutMs?: number | undefined;
   concurrency?: number | undefined;
   keepWorktrees?: boolean | undefined;
+  /** --provision: how worktrees get the installed dependencies (what to carry stays the constraints file's). */
+  provision?: ProvisionHow | undefined;
 }
 
 /** Agent, validate and setup commands in force, checked (guard, program found); the defaults applied. */
@@ -144,8 +157,10 @@ export function resolveCommands(
   const validateFrom = overrides.validate !== undefined ? '--validate' : previous ? 'the run' : base.planValidate !== undefined ? 'the plan' : source;
   const validateWords = checked('validate', validate, validateFrom);
   const setupWords = checked('setup', setup, overrides.setup !== undefined ? '--setup' : source);
+  const provisionBase = previous?.provision ?? provisionSettings(defaults.provision);
+  const provision = overrides.provision === undefined ? provisionBase : { ...provisionBase, how: overrides.provision };
   return {
-    options: { agent, validate, setup, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, concurrency, keepWorktrees: overrides.keepWorktrees ?? false },
+    options: { agent, validate, setup, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, concurrency, keepWorktrees: overrides.keepWorktrees ?? false, provision },
     validateWords,
     setupWords,
     warnings,

@@ -1,7 +1,7 @@
 // `fanout resume <run-id>`: re-runs the batches whose agent did not finish (from the run's base, a failed
 // attempt's commits kept on their own branch), then steps 5-10 for the whole run.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { loadConstraints } from '../constraints/index.js';
 import { FanoutError } from '../util/errors.js';
 import { claudeBinary } from './agent-command.js';
@@ -9,10 +9,15 @@ import { executeRun, type RunHooks, type RunOutcome } from './execute-run.js';
 import { gitTasks, zeroOid } from './git-tasks.js';
 import { gitIn } from './run-git.js';
 import { killMarked } from './run-process.js';
-import { assertNewBranch, worktreeIncludes } from './orchestrate.js';
-import { assertClean, formatAgent, identityFor, openRepo, requireHookBundle, resolveCommands, resolveProgram, type CommandOverrides } from './preflight.js';
+import { reservePortBlocks } from './allocate-ports.js';
+import { emptyCleanup, removeWorktrees } from './cleanup-run.js';
+import { assertNewBranch, startNotes } from './orchestrate.js';
+import { prepareWorktrees } from './prepare-worktrees.js';
+import { formatAgent, identityFor, openRepo, planInRepo, requireHookBundle, resolveCommands, resolveProgram, type CommandOverrides } from './preflight.js';
+import { excludeConfig } from './provision/exclude-file.js';
+import { DEFAULT_PROVISION } from './provision/plan-provision.js';
 import { acquireLock, assertLockFree, releaseLock } from './run-lock.js';
-import { runPaths } from './run-paths.js';
+import { batchFiles, runPaths, storeDir } from './run-paths.js';
 import { readStateFile, startingRunFields, writeState, type BatchStatus } from './run-state.js';
 import { RUN_ID_PATTERN } from './new-run-id.js';
 
@@ -35,7 +40,7 @@ export interface ResumeDryRun {
 }
 
 /** Batches whose agent did not finish: these run again. */
-const RERUN: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'setup', 'running']);
+const RERUN: ReadonlySet<BatchStatus> = new Set(['failed', 'timeout', 'interrupted', 'queued', 'provisioning', 'setup', 'running']);
 
 export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promise<RunOutcome | ResumeDryRun> {
   const env = hooks.env ?? process.env;
@@ -66,11 +71,21 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   const loaded = loadConstraints(repo.repoRoot, env);
   if ('error' in loaded) throw new FanoutError('constraints-invalid', `the constraints file is invalid:\n${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands = resolveCommands(options, { planValidate: undefined, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
-  // Only now, once nothing refuses the resume: the crashed run's worktrees are committed and removed.
-  await rescueWorktrees(repo, state.runId, paths);
   const hookBundle = commands.options.agent === null ? requireHookBundle() : null;
   if (commands.options.agent === null) resolveProgram([claudeBinary(env)], cwd, 'agent', env);
-  await assertClean(repo);
+  const planRel = planInRepo(state.planPath, repo.repoRoot);
+  const prepared = await prepareWorktrees(repo, {
+    settings: commands.options.provision ?? DEFAULT_PROVISION,
+    declared: state.batches.flatMap((batch) => batch.files),
+    allowed: planRel === undefined ? [] : [planRel],
+    validate: commands.options.validate,
+    setup: commands.options.setup,
+    env,
+    worktreesRoot: paths.worktreesRoot,
+  });
+  // Only now, once nothing refuses the resume: the crashed run's worktrees are committed and removed.
+  await rescueWorktrees(repo, state.runId, paths);
+  const ports = await reservePortBlocks(state.batches.length + 1, `${state.runId}/${Date.now()}`, new Set(Object.keys(loaded.constraints.ports).map(Number)));
 
   const rerun = state.batches.filter((batch) => RERUN.has(batch.status)).map((batch) => batch.id);
   if (options.dryRun) {
@@ -106,9 +121,11 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
 
   Object.assign(state, startingRunFields(commands.options, process.pid), {
     into,
-    integration: { branch: state.integration.branch, head: null, validation: null },
+    integration: { branch: state.integration.branch, head: null, validation: null, worktree: null, ports: ports[state.batches.length] ?? null },
   });
-  for (const batch of state.batches) {
+  for (const [i, batch] of state.batches.entries()) {
+    batch.ports = ports[i] ?? null;
+    batch.provision = null;
     batch.worktree = join(paths.worktreesDir, batch.id);
     batch.worktreeExists = false;
     batch.validation = null;
@@ -118,8 +135,8 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   }
   writeState(paths.state, state);
   const identity = await identityFor(repo);
-  const includeFiles = existsSync(join(repo.repoRoot, '.worktreeinclude')) ? await worktreeIncludes(repo) : [];
-  return executeRun({ state, paths, repo, identity, includeFiles, hookBundle, validateWords: commands.validateWords, setupWords: commands.setupWords, fresh: false }, new Set(rerun), hooks);
+  for (const note of startNotes(prepared)) hooks.progress.write(`fanout: ${note}\n`);
+  return executeRun({ state, paths, repo, identity, provision: prepared.provision, hookBundle, validateWords: commands.validateWords, setupWords: commands.setupWords, fresh: false }, new Set(rerun), hooks);
 }
 
 /**
@@ -139,13 +156,18 @@ async function rescueWorktrees(repo: Awaited<ReturnType<typeof openRepo>>, runId
   await killMarked(`${runId}/`);
   const identity = await identityFor(repo);
   for (const worktree of leftover) {
-    const git = gitIn(worktree.path);
+    const exclude = batchFiles(paths.runDir, basename(worktree.path)).exclude;
+    const git = gitIn(worktree.path, existsSync(exclude) ? excludeConfig(exclude) : []);
     if ((await git(gitTasks.status())).length > 0) {
       await git(gitTasks.addAll());
       await git(gitTasks.commit(`fanout: WIP left in ${worktree.branch?.replace('refs/heads/', '') ?? worktree.path} by an interrupted run\n\nCommitted by fanout resume before re-running run ${runId}.`, identity));
     }
-    const removed = await repo.git(gitTasks.removeWorktree(worktree.path));
-    if (!removed.removed) throw new FanoutError('run-has-worktrees', `could not remove ${worktree.path}: ${removed.reason}`, { hint: `its work is committed on ${worktree.branch ?? 'its branch'}; remove the worktree by hand, then resume` });
   }
-  await repo.git(gitTasks.pruneWorktrees());
+  // Every leftover's work is committed now: each is detached and deleted in the background.
+  const result = emptyCleanup();
+  const candidates = leftover.map((w) => ({ path: w.path, excludeFile: batchFiles(paths.runDir, basename(w.path)).exclude, workSaved: true }));
+  const store = storeDir(paths.worktreesDir);
+  await removeWorktrees(repo.git, candidates, { dir: paths.trash, parents: [] }, result, existsSync(store) ? [store] : []);
+  const stuck = result.keptWorktrees[0];
+  if (stuck) throw new FanoutError('run-has-worktrees', `could not remove ${stuck.path}: ${stuck.reason}`, { hint: 'its work is committed on its branch; remove the worktree by hand, then resume' });
 }

@@ -9,9 +9,10 @@ import type { GitResult, GitTask } from './git-tasks.js';
 
 export type Git = <T>(task: GitTask<T>) => Promise<T>;
 
-/** A runner bound to one directory (a repo or one of its worktrees). */
-export function gitIn(cwd: string): Git {
-  return async <T>(task: GitTask<T>): Promise<T> => {
+/** A runner bound to one directory (a repo or one of its worktrees); config: `-c` settings for every command. */
+export function gitIn(cwd: string, config: readonly string[] = []): Git {
+  return async <T>(bare: GitTask<T>): Promise<T> => {
+    const task = config.length === 0 ? bare : { ...bare, config: [...config, ...(bare.config ?? [])] };
     let result: GitResult;
     const started = performance.now();
     try {
@@ -34,13 +35,23 @@ export function gitIn(cwd: string): Git {
   };
 }
 
+/** What a terminal sends its foreground process group: Ctrl-C, a closed terminal, `kill` of the job. */
+const GROUP_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGHUP', 'SIGTERM']);
+/** One Ctrl-C can hit one spawn; a few more presses while fanout finishes its git work are tolerated. */
+const GIT_ATTEMPTS = 4;
+
 async function viaExeca(cwd: string, task: GitTask<unknown>): Promise<GitResult> {
   const config = (task.config ?? []).flatMap((pair) => ['-c', pair]);
-  // detached: its own process group, so a Ctrl-C in the terminal reaches fanout (which then finishes its git
-  // commands and cleans up) instead of killing a `git commit` of an agent's work half-way.
-  const run = await execa('git', [...config, ...task.args], { cwd, reject: false, detached: true, ...(task.input === undefined ? { stdin: 'ignore' as const } : { input: task.input }), stripFinalNewline: false, encoding: 'utf8' });
-  if (run.exitCode === undefined) throw new Error(run.shortMessage);
-  return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+  for (let attempt = 1; ; attempt++) {
+    // detached: its own session, so a Ctrl-C in the terminal reaches fanout (which then finishes its git
+    // commands and cleans up) instead of killing a `git commit` of an agent's work half-way.
+    const run = await execa('git', [...config, ...task.args], { cwd, reject: false, detached: true, ...(task.input === undefined ? { stdin: 'ignore' as const } : { input: task.input }), stripFinalNewline: false, encoding: 'utf8' });
+    if (run.exitCode !== undefined) return { stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode };
+    // Except between fork and setsid: libuv blocks signals there, so a group signal sent then stays pending
+    // and kills the child just before exec. git never ran, so running it again is safe; without this a Ctrl-C
+    // could leave an agent's work uncommitted (its worktree kept, the batch failed).
+    if (run.signal === undefined || !GROUP_SIGNALS.has(run.signal) || attempt === GIT_ATTEMPTS) throw new Error(run.shortMessage);
+  }
 }
 
 async function viaSimpleGit(cwd: string, task: GitTask<unknown>): Promise<GitResult> {

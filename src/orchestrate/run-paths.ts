@@ -16,6 +16,8 @@ export interface RunPaths {
   worktreesDir: string;
   /** <parent of repo>/<repo name>.fanout: removed when the last run's worktrees are gone. */
   worktreesRoot: string;
+  /** <worktrees root>/.trash: detached worktrees, deleted in the background. */
+  trash: string;
 }
 
 /** FANOUT_WORKTREES overrides where worktrees go (for repos whose parent directory is not writable). */
@@ -33,6 +35,7 @@ export function runPaths(commonDir: string, repoRoot: string, runId: string, env
     reportMd: join(runDir, 'report.md'),
     worktreesDir: join(worktreesRoot, runId),
     worktreesRoot,
+    trash: join(worktreesRoot, '.trash'),
   };
 }
 
@@ -47,11 +50,23 @@ export function batchFiles(runDir: string, batchId: string) {
     log: join(runDir, `${batchId}.log`),
     setupLog: join(runDir, `${batchId}.setup.log`),
     validateLog: join(runDir, `${batchId}.validate.log`),
+    /** The package manager's install when the batch changed its dependencies. */
+    depsLog: join(runDir, `${batchId}.install.log`),
     scope: join(runDir, `${batchId}.scope.json`),
     settings: join(runDir, `${batchId}.settings.json`),
+    /** The worktree's own excludes file (see provision/exclude-file.ts). */
+    exclude: join(runDir, `${batchId}.exclude`),
   };
 }
 
+/** The integration worktree's files: its id never clashes with a batch's. */
+export const INTEGRATION_ID = '_integration';
+
 export function integrationValidateLog(runDir: string): string {
-  return join(runDir, '_integration.validate.log');
+  return batchFiles(runDir, INTEGRATION_ID).validateLog;
+}
+
+/** The run's store of carried directories (hardlink provisioning), beside its worktrees. */
+export function storeDir(worktreesDir: string): string {
+  return join(worktreesDir, '.store');
 }

@@ -107,9 +107,10 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
   if (timer) clearTimeout(timer);
   if (graceTimer) clearTimeout(graceTimer);
   options.signal?.removeEventListener('abort', onAbort);
-  // Whatever it left running (background jobs, servers) goes with it: it would hold the worktree.
+  // Whatever it left running (background jobs, servers) goes with it: it would hold the worktree. Waiting
+  // until they are gone, not just signalled, means no process of it outlives fanout.
   killGroup('SIGKILL');
-  await killMarked(options.marker);
+  await killMarked(options.marker, pid);
   // Streams held open by an escaped descendant must not hang the run (nor its timer keep fanout alive).
   let streamTimer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([finished, new Promise<undefined>((resolve) => (streamTimer = setTimeout(() => resolve(undefined), 2000)))]);
@@ -127,8 +128,11 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
   return { exitCode: first.code, signal: first.signal, timedOut, interrupted, durationMs, error };
 }
 
-/** Pids whose environment carries marker (exactly, or as a prefix ending in '/'); Linux /proc, else none. */
-export function markedPids(marker: string): number[] {
+/**
+ * Live pids whose environment carries marker (exactly, or as a prefix ending in '/'), or that are in process
+ * group pgid; zombies (dead, not yet reaped) do not count. Linux /proc, else none.
+ */
+export function markedPids(marker: string, pgid?: number): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -139,8 +143,13 @@ export function markedPids(marker: string): number[] {
   const pids: number[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    if (pgid !== undefined && inGroup(entry, pgid)) {
+      pids.push(Number(entry));
+      continue;
+    }
     let environ: string;
     try {
+      // A zombie's environment reads as empty: it never matches.
       environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
     } catch {
       continue;
@@ -151,11 +160,25 @@ export function markedPids(marker: string): number[] {
   return pids;
 }
 
-/** SIGKILLs every process carrying the marker until none is left (at most ~2 s). */
-export async function killMarked(marker: string): Promise<number> {
+/** Whether /proc/<pid> is a live (not zombie) member of process group pgid. */
+function inGroup(pid: string, pgid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return false;
+  }
+  // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+  const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return state !== 'Z' && Number(pgrp) === pgid;
+}
+
+/** SIGKILLs every process carrying the marker (or in process group pgid) until none is left, for at most 10 s. */
+export async function killMarked(marker: string, pgid?: number): Promise<number> {
   let killed = 0;
-  for (let round = 0; round < 100; round++) {
-    const pids = markedPids(marker);
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline) {
+    const pids = markedPids(marker, pgid);
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {

@@ -3,11 +3,16 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PlanTask } from '../plan/index.js';
+import type { PortBlock } from './allocate-ports.js';
+import type { ProvisionMethod, ProvisionSettings } from './provision/plan-provision.js';
+import type { ProvisionRecord } from './provision/provision-worktree.js';
 
 export type RunStatus = 'running' | 'merged' | 'failed' | 'conflict' | 'invalid' | 'interrupted';
 
 export type BatchStatus =
   | 'queued'
+  /** Its worktree is receiving the installed dependencies and other provisioned items. */
+  | 'provisioning'
   | 'setup'
   | 'running'
   | 'validating'
@@ -28,6 +33,15 @@ export interface ValidationResult {
   ok: boolean;
   exitCode: number | null;
   timedOut: boolean;
+  durationMs: number;
+  log: string;
+}
+
+/** A re-install because the validated tree changed the dependencies. */
+export interface DependencyInstall {
+  command: string;
+  ok: boolean;
+  exitCode: number | null;
   durationMs: number;
   log: string;
 }
@@ -63,6 +77,12 @@ export interface BatchState {
   keptAttempts: string[];
   /** Whether the worktree still exists (false once removed). */
   worktreeExists: boolean;
+  /** What its worktree received, how, and how long it took (absent in older states). */
+  provision?: ProvisionRecord | null;
+  /** Its ports (FANOUT_PORT_BASE…): agent, setup and validation run in its environment with them. */
+  ports?: PortBlock | null;
+  /** Set when its branch changed the dependencies and they were installed before validation. */
+  install?: DependencyInstall | null;
 }
 
 export type ConflictKind = 'out-of-scope' | 'overlap' | 'merge';
@@ -75,6 +95,19 @@ export interface Conflict {
   message: string;
 }
 
+export interface IntegrationState {
+  branch: string;
+  head: string | null;
+  validation: ValidationResult | null;
+  /** Its worktree while one exists (only to validate the merged result); absent in older states. */
+  worktree?: string | null;
+  provision?: ProvisionRecord | null;
+  ports?: PortBlock | null;
+  install?: DependencyInstall | null;
+  /** The landed result changed the dependencies: the install the user should run in their checkout. */
+  landedInstall?: string | null;
+}
+
 export interface RunOptionsState {
   /** argv of the agent command without the prompt; null = the default Claude Code agent. */
   agent: string[] | null;
@@ -83,6 +116,18 @@ export interface RunOptionsState {
   timeoutMs: number;
   concurrency: number;
   keepWorktrees: boolean;
+  /** orchestrate.provision (or --provision) in force; absent in older states (auto). */
+  provision?: ProvisionSettings;
+}
+
+/** How this execution of the run provisions worktrees, and its store (hardlink: one copy per run). */
+export interface ProvisioningState {
+  method: ProvisionMethod | null;
+  store: string | null;
+  storeFiles: number;
+  /** When provisioning started (epoch ms): worktrees' records say when each was done. */
+  startedAt: number;
+  storeMs: number;
 }
 
 export interface RunState {
@@ -103,7 +148,7 @@ export interface RunState {
   /** The branch checked out at the start (refs/heads/… stripped); the result lands here unless `into` is set. */
   startBranch: string | null;
   into: string | null;
-  integration: { branch: string; head: string | null; validation: ValidationResult | null };
+  integration: IntegrationState;
   landed: boolean;
   options: RunOptionsState;
   batches: BatchState[];
@@ -116,6 +161,7 @@ export interface RunState {
   /** Sum of the agents' run times in this execution. */
   agentTimeMs: number | null;
   wallMs: number | null;
+  provisioning?: ProvisioningState | null;
 }
 
 /** What a run (or a resumed one) starts with before any batch runs. */

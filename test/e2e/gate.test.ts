@@ -45,7 +45,7 @@ function gatedRepo(events: ClaudeHookEvent[] = ['PreToolUse', 'UserPromptSubmit'
   });
 }
 
-describe('complexity gate in the real Claude Code CLI', { timeout: 120_000 }, () => {
+describe('complexity gate in the real Claude Code CLI', () => {
   // Each prompt hook alone must hold the gate: when both are wired, UserPromptSubmit fires first and hides the other.
   it.each(['UserPromptSubmit', 'UserPromptExpansion'] as const)('%s blocks /orchestrate small-plan.md before any model request carries it, and says why', async (event) => {
     const repo = gatedRepo([event]);

@@ -26,7 +26,7 @@ function resultOf(requests: RecordedRequest[], id: string): { text: string; isEr
   return { text: toolResultText(block ?? { type: 'none' }), isError: block?.['is_error'] === true, next };
 }
 
-describe('guard hook in the real Claude Code CLI', { timeout: 120_000 }, () => {
+describe('guard hook in the real Claude Code CLI', () => {
   it('denies rm -rf ~/… and a Write to .env before they run (the model is told why), and lets git status run', async () => {
     const home = tempDir('fanout-e2e-home-');
     mkdirSync(join(home, 'precious'));

@@ -1,11 +1,12 @@
 // fanout installed both ways, inside the real Claude Code CLI: per repo (`fanout init`) and as a plugin
-// (`--plugin-dir <repo root>`). SessionStart must put the constraints into the first model request, and
-// `/orchestrate <small plan>` must be refused with the gate's reason before the model sees it.
+// (`--plugin-dir <repo>/plugin`, the folder a marketplace install copies; plugin-install.test.ts installs it).
+// SessionStart must put the constraints into the first model request, and `/orchestrate <small plan>` must be
+// refused with the gate's reason before the model sees it.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CONSTRAINTS_PROSE_MARKER, renderConstraintsTemplate } from '../../src/install/index.js';
+import { CONSTRAINTS_PROSE_MARKER, PLUGIN_DIR, renderConstraintsTemplate } from '../../src/install/index.js';
 import { cleanupE2E } from './harness/cleanup.js';
 import { allText, startFakeApi, systemMessages, type RecordedRequest } from './harness/fake-api.js';
 import { requireHookBundle } from './harness/fanout-hooks.js';
@@ -26,7 +27,7 @@ function setUp(install: Install): { repo: GitRepo; pluginDir: string | undefined
     return { repo, pluginDir: undefined, slash: '/orchestrate' };
   }
   repo.write({ '.claude/constraints.md': renderConstraintsTemplate() });
-  return { repo, pluginDir: FANOUT_ROOT, slash: '/fanout:orchestrate' };
+  return { repo, pluginDir: join(FANOUT_ROOT, PLUGIN_DIR), slash: '/fanout:orchestrate' };
 }
 
 function systemText(request: RecordedRequest | undefined): string {
@@ -34,7 +35,7 @@ function systemText(request: RecordedRequest | undefined): string {
 }
 
 describe.each(['per-repo', 'plugin'] as const)('fanout installed %s, in the real Claude Code CLI', (install) => {
-  it('SessionStart puts the constraints (summary and prose) into the first request; the commands are offered', { timeout: 120_000 }, async () => {
+  it('SessionStart puts the constraints (summary and prose) into the first request; the commands are offered', async () => {
     const { repo, pluginDir, slash } = setUp(install);
     const api = await startFakeApi([{ text: 'install-e2e-hello' }]);
     const run = await runClaude({ cwd: repo.dir, prompt: 'say hello', api, ...(pluginDir === undefined ? {} : { pluginDir }) });
@@ -49,7 +50,7 @@ describe.each(['per-repo', 'plugin'] as const)('fanout installed %s, in the real
     expect(allText(first ?? ({} as RecordedRequest))).toContain(`- ${slash.slice(1)}: Size a plan with the complexity gate`);
   });
 
-  it('`/orchestrate <small plan>` is refused with the gate\'s reason, before any model request', { timeout: 120_000 }, async () => {
+  it('`/orchestrate <small plan>` is refused with the gate\'s reason, before any model request', async () => {
     const { repo, pluginDir, slash } = setUp(install);
     const api = await startFakeApi([{ text: 'the model should never have been asked' }]);
     const run = await runClaude({ cwd: repo.dir, prompt: `${slash} small-plan.md`, api, allowedTools: ['Bash'], ...(pluginDir === undefined ? {} : { pluginDir }) });

@@ -1,11 +1,13 @@
 // The orchestrator with its default agent: real `claude -p` runs (one per batch, scripted by the fake API)
-// started by the built CLI. Each agent writes its own file in its worktree and is denied by the scope hook
-// when it writes the other batch's file; the run merges both batches.
-import { spawn } from 'node:child_process';
+// started by the built CLI. Each agent writes its own file in its worktree, commits it with `git add -A` in
+// Bash (nothing fanout provisioned comes with it), and is denied by the scope hook when it writes the other
+// batch's file; the run merges both batches.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { within } from '../helpers/wait-for.js';
 import { cleanupE2E, killRun, RUN_TOKEN_VAR, trackRun } from './harness/cleanup.js';
 import { allText, feedbackText, findToolResult, requestWithResult, startFakeApi, toolResults, toolResultText, type RecordedRequest, type Turn } from './harness/fake-api.js';
 import { requireHookBundle } from './harness/fanout-hooks.js';
@@ -29,7 +31,11 @@ function workingDirectory(request: RecordedRequest): string {
   return match[1];
 }
 
-/** Three turns per batch: write its own file, write the other batch's file, finish. Keyed on the batch named in the prompt. */
+/**
+ * Four turns per batch: write its own file, commit everything with `git add -A` in Bash (what provisioning
+ * put in the worktree must stay out of it), write the other batch's file, finish. Keyed on the batch named
+ * in the prompt.
+ */
 function turnsFor(batch: string): Turn[] {
   const own: Turn = { label: `${batch}: write own file` };
   own.when = (r) => {
@@ -37,16 +43,21 @@ function turnsFor(batch: string): Turn[] {
     own.toolUses = [{ id: `toolu_own_${batch}`, name: 'Write', input: { file_path: join(workingDirectory(r), `${batch}.txt`), content: `${batch} by claude\n` } }];
     return true;
   };
+  const commit: Turn = {
+    label: `${batch}: git add -A and commit`,
+    when: (r) => findToolResult(r, `toolu_own_${batch}`) !== undefined && findToolResult(r, `toolu_commit_${batch}`) === undefined,
+    toolUses: [{ id: `toolu_commit_${batch}`, name: 'Bash', input: { command: `git add -A && git commit -q -m "${batch} by claude"`, description: 'Commit my work' } }],
+  };
   const intrude: Turn = { label: `${batch}: write ${other(batch)}'s file` };
   intrude.when = (r) => {
-    if (!findToolResult(r, `toolu_own_${batch}`) || findToolResult(r, `toolu_other_${batch}`)) return false;
+    if (!findToolResult(r, `toolu_commit_${batch}`) || findToolResult(r, `toolu_other_${batch}`)) return false;
     intrude.toolUses = [{ id: `toolu_other_${batch}`, name: 'Write', input: { file_path: join(workingDirectory(r), `${other(batch)}.txt`), content: `${batch} was here\n` } }];
     return true;
   };
-  return [own, intrude, { label: `${batch}: done`, when: (r) => findToolResult(r, `toolu_other_${batch}`) !== undefined, text: `${batch} finished` }];
+  return [own, commit, intrude, { label: `${batch}: done`, when: (r) => findToolResult(r, `toolu_other_${batch}`) !== undefined, text: `${batch} finished` }];
 }
 
-describe('fanout orchestrate with the real Claude Code agent', { timeout: 180_000 }, () => {
+describe('fanout orchestrate with the real Claude Code agent', () => {
   it('each agent edits its batch file in its worktree and is denied outside its batch', async () => {
     const plan = [
       '---',
@@ -58,7 +69,12 @@ describe('fanout orchestrate with the real Claude Code agent', { timeout: 180_00
       'Each agent writes one text file.',
       '',
     ].join('\n');
-    const repo = makeGitRepo({ 'README.md': '# e2e orchestrate\n', 'plans/plan.md': plan });
+    // .worktreeinclude carries notes/ (untracked, not ignored) into every worktree: only the worktree's
+    // excludes file, which reaches Claude Code's Bash tool through GIT_CONFIG_*, keeps the agent's
+    // `git add -A` from committing it.
+    const repo = makeGitRepo({ 'README.md': '# e2e orchestrate\n', 'plans/plan.md': plan, '.worktreeinclude': 'notes/\n' });
+    mkdirSync(join(repo.dir, 'notes'));
+    writeFileSync(join(repo.dir, 'notes', 'private.md'), 'not for the agents to commit\n');
     const api = await startFakeApi(BATCHES.flatMap(turnsFor));
     const home = tempDir('fanout-e2e-home-');
     mkdirSync(join(home, '.claude'), { recursive: true });
@@ -86,7 +102,7 @@ describe('fanout orchestrate with the real Claude Code agent', { timeout: 180_00
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    const code = await within(new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c))), { timeoutMs: 170_000, what: 'fanout orchestrate with two claude -p agents to exit', detail: () => `stderr so far:\n${stderr.slice(-3000)}` });
     await killRun(token);
     const describeRun = () => `exit ${code}\nstderr:\n${stderr.slice(-3000)}\nrequests: ${api.requests.length}, unconsumed: ${api.unconsumed().map((t) => t.label).join(', ')}`;
 
@@ -98,6 +114,13 @@ describe('fanout orchestrate with the real Claude Code agent', { timeout: 180_00
     expect(readFileSync(join(repo.dir, 'alpha.txt'), 'utf8')).toBe('alpha by claude\n');
     expect(readFileSync(join(repo.dir, 'beta.txt'), 'utf8')).toBe('beta by claude\n');
     for (const batch of report.batches) expect(batch.changedFiles).toEqual([`${batch.id}.txt`]);
+    // The agents' own commits (through Claude Code's Bash tool) are on main, and hold only their files.
+    for (const batch of BATCHES) {
+      const sha = execFileSync('git', ['log', '--format=%H', '--grep', `^${batch} by claude$`, 'main'], { cwd: repo.dir, encoding: 'utf8' }).trim();
+      expect(sha, `${batch}'s own commit`).toMatch(/^[0-9a-f]{40}$/);
+      expect(execFileSync('git', ['show', '--name-only', '--format=', sha], { cwd: repo.dir, encoding: 'utf8' }).trim()).toBe(`${batch}.txt`);
+    }
+    expect(execFileSync('git', ['ls-tree', '-r', '--name-only', 'main'], { cwd: repo.dir, encoding: 'utf8' })).not.toContain('notes/');
 
     for (const batch of BATCHES) {
       // The agent ran in its own worktree, outside the repo, beside it.

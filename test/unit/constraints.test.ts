@@ -35,7 +35,7 @@ describe('parseConstraints', () => {
       'boundary: packages/app',
       'temp_roots: [/scratch]',
       'ports: { "5432": postgres }',
-      'gate: { direct_max: 1, sequential_max: 5, max_agents: 2 }',
+      'gate: { direct_max: 1, sequential_max: 5, max_agents: 2, parallel_writers: ask }',
       'orchestrate: { validate: npm test, timeout: 5m }',
       '---',
       'Prose.',
@@ -48,9 +48,10 @@ describe('parseConstraints', () => {
       boundary: '/repo/packages/app',
       tempRoots: ['/tmp', '/var/tmp', '/tmp/user', '/scratch'],
       ports: { 5432: 'postgres' },
-      gate: { directMax: 1, sequentialMax: 5, maxAgents: 2, subagentWorktree: 'ask' },
+      gate: { directMax: 1, sequentialMax: 5, maxAgents: 2, subagentWorktree: 'ask', parallelWriters: 'ask' },
       orchestrate: { validate: 'npm test', timeout: '5m' },
     });
+    expect(defaultConstraints({ repoRoot: '/repo' }).gate.parallelWriters, 'default').toBe('deny');
   });
 
   it.each([

@@ -15,7 +15,10 @@ Options:
   --concurrency N        agents at once (default: the number of batches, at most max_agents)
   --max-agents N         at most N parallel batches (default: gate.max_agents of the constraints file, else 4)
   --validate '<cmd>'     run in each worktree, then on the merged result (default: the plan's); '' for none
-  --setup '<cmd>'        run in each new worktree before its agent, e.g. 'npm ci'
+  --setup '<cmd>'        run in each new worktree before its agent (after provisioning), e.g. 'make gen'
+  --provision <how>      how worktrees get the installed dependencies and other ignored paths:
+                         auto (default: reflink where the filesystem has it, else hardlink), reflink,
+                         hardlink, copy, symlink or none; what to carry: orchestrate.provision
   --timeout <duration>   per agent and per validate run: 90s, 10m, 1h (default: 30m)
   --into <branch>        leave the result on this new branch instead of moving the current one
   --keep-worktrees       keep the worktrees (and their branches) after the run
@@ -25,7 +28,9 @@ Options:
 
 Commands are split into words the way a shell splits them ('…', "…", backslashes) but never run through
 a shell: pipes, redirections, $ and backticks are refused; put such steps in a script.
-Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup}).
+Defaults may come from the constraints file (orchestrate: {agent, validate, timeout, concurrency, setup, provision}).
+Every worktree gets the main checkout's installed dependencies (every node_modules, .venv, venv) and the
+files .worktreeinclude names, and its own block of ports (FANOUT_PORT_BASE, PORT); --dry-run lists them.
 Run state, logs and reports: <git common dir>/fanout/runs/<run-id>/; worktrees: <repo>.fanout/<run-id>/ beside the repo.
 
 Exit: 0 merged; 1 failed, conflict, invalid or refused; 2 usage error; 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`;
@@ -35,6 +40,7 @@ export const RUN_FLAGS = {
   concurrency: { type: 'string' },
   validate: { type: 'string' },
   setup: { type: 'string' },
+  provision: { type: 'string' },
   timeout: { type: 'string' },
   into: { type: 'string' },
   'keep-worktrees': { type: 'boolean' },
@@ -47,6 +53,7 @@ export interface RunFlagValues {
   concurrency?: string | undefined;
   validate?: string | undefined;
   setup?: string | undefined;
+  provision?: string | undefined;
   timeout?: string | undefined;
   'keep-worktrees'?: boolean | undefined;
 }
@@ -66,6 +73,9 @@ export async function runOverrides(command: string, values: RunFlagValues) {
     const split = splitWords(value);
     if (!split.ok) throw new UsageError(`${command}: --${flag}: ${split.message}`, `example: --${flag} 'npm test'`);
   }
+  const hows = ['auto', 'reflink', 'hardlink', 'copy', 'symlink', 'none'] as const;
+  const provision = values.provision === undefined ? undefined : hows.find((how) => how === values.provision);
+  if (values.provision !== undefined && provision === undefined) throw new UsageError(`${command}: --provision must be one of ${hows.join(', ')}, got '${values.provision}'`);
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = parseDuration(values.timeout);
@@ -78,6 +88,7 @@ export async function runOverrides(command: string, values: RunFlagValues) {
     timeoutMs,
     concurrency: values.concurrency === undefined ? undefined : count(command, '--concurrency', values.concurrency),
     keepWorktrees: values['keep-worktrees'],
+    provision,
   };
 }
 
@@ -111,6 +122,7 @@ export const command: Command = {
 };
 
 function formatDryRun(dry: DryRun, formatDuration: (ms: number) => string): string {
+  const ports = (block: { base: number; count: number } | null) => (block === null ? '(none)' : `${block.base}-${block.base + block.count - 1} (PORT=${block.base})`);
   const lines = [
     `Dry run: nothing was created.`,
     `Gate:        ${dry.reason}${dry.forced ? ' (overridden by --force)' : ''}`,
@@ -123,12 +135,32 @@ function formatDryRun(dry: DryRun, formatDuration: (ms: number) => string): stri
     `Concurrency: ${dry.concurrency}`,
     `Run dir:     ${dry.runDir} (run id ${dry.runId} is an example)`,
     '',
-    `Batches (${dry.batches.length}):`,
   ];
-  for (const batch of dry.batches) {
-    lines.push(`  ${batch.id}`, `    branch:   ${batch.branch}`, `    worktree: ${batch.worktree}`, `    tasks:    ${batch.tasks.join(' → ')}`, `    files:    ${batch.files.join(', ')}`);
+  if (dry.provision.items.length === 0) lines.push(`Every worktree gets: the checkout only (orchestrate.provision: ${dry.provision.how}).`);
+  else {
+    lines.push(`Every worktree gets, besides the checkout (orchestrate.provision: ${dry.provision.how}${dry.provision.method !== null && dry.provision.method !== dry.provision.how ? ` → ${dry.provision.method} here` : ''}):`);
+    const width = Math.max(...dry.provision.items.map((item) => item.path.length + (item.kind === 'dir' ? 1 : 0)));
+    for (const item of dry.provision.items) {
+      const how = item.kind === 'file' ? 'copied' : HOW_WORDS[dry.provision.method ?? ''] ?? dry.provision.method ?? '';
+      const size = item.kind === 'dir' ? `${item.files.toLocaleString('en-US')} files, ${(item.bytes / 1048576).toFixed(1)} MiB` : `${item.bytes.toLocaleString('en-US')} bytes`;
+      lines.push(`  ${`${item.path}${item.kind === 'dir' ? '/' : ''}`.padEnd(width)}  ${item.why.padEnd(16)}  ${size}, ${how}`);
+    }
+    lines.push('  (never agent work: excluded from every batch\'s commit and checks; change it with orchestrate.provision, see docs/orchestrate.md)');
   }
-  lines.push('', `Then: check every branch pairwise with git merge-tree, validate, merge into ${dry.integrationBranch}, validate again, fast-forward ${dry.target ?? 'the target'}.`);
+  if (dry.untracked.length > 0) lines.push(`Untracked:   ${dry.untracked.join(', ')} (left as they are)`);
+  lines.push('', `Batches (${dry.batches.length}):`);
+  for (const batch of dry.batches) {
+    lines.push(`  ${batch.id}`, `    branch:   ${batch.branch}`, `    worktree: ${batch.worktree}`, `    ports:    ${ports(batch.ports)}`, `    tasks:    ${batch.tasks.join(' → ')}`, `    files:    ${batch.files.join(', ')}`);
+  }
+  lines.push('', `Then: check every branch pairwise with git merge-tree, validate, merge into ${dry.integrationBranch}, validate again (ports ${ports(dry.integrationPorts)}), fast-forward ${dry.target ?? 'the target'}.`);
+  for (const note of dry.notes) lines.push(`Note: ${note}`);
   for (const warning of dry.warnings) lines.push(`Guard warning: ${warning}`);
   return lines.join('\n');
 }
+
+const HOW_WORDS: Record<string, string> = {
+  reflink: 'cloned (copy-on-write)',
+  hardlink: 'hard-linked to one copy made per run',
+  copy: 'copied',
+  symlink: 'symlinked to your checkout (not isolated)',
+};

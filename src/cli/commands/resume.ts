@@ -10,7 +10,7 @@ Re-runs only the batches whose agent failed, timed out or was interrupted, each 
 every batch: collect, check for conflicts, validate, merge, land, clean up, report.
 
 Options (as for orchestrate; unset ones keep the run's values):
-  --agent '<cmd>'  --concurrency N  --validate '<cmd>'  --setup '<cmd>'  --timeout <duration>
+  --agent '<cmd>'  --concurrency N  --validate '<cmd>'  --setup '<cmd>'  --provision <how>  --timeout <duration>
   --into <branch>  --keep-worktrees  --dry-run  --json
 
 \`fanout status\` lists the runs. Exit codes as for orchestrate.`;

@@ -1,5 +1,6 @@
 // One registry of everything an e2e test started (processes, servers, temp dirs), torn down together.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { waitFor } from '../../helpers/wait-for.js';
 
 type Disposer = () => void | Promise<void>;
 
@@ -74,12 +75,15 @@ function signalRun(token: string): number[] {
 
 /**
  * Kills the CLI and everything it started: its process group, then any process carrying the run token
- * (the Bash tool runs commands in their own session, which a group kill misses). Resolves once they are gone.
+ * (the Bash tool runs commands in their own session, which a group kill misses). Resolves once they are gone;
+ * fails, naming them, if any is still there after waitMs (a SIGKILLed process that does not die is a finding).
  */
-export async function killRun(token: string, waitMs = 5_000): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  while (signalRun(token).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  liveRuns.delete(token);
+export async function killRun(token: string, waitMs = 30_000): Promise<void> {
+  try {
+    await waitFor(() => signalRun(token).length === 0, { timeoutMs: waitMs, intervalMs: 20, what: `every process of e2e run ${token} to be gone after SIGKILL`, detail: () => `still there: ${pidsOfRun(token).join(', ')}` });
+  } finally {
+    liveRuns.delete(token);
+  }
 }
 
 /** Synchronous, for the exit handler: signals everything once, cannot wait. */

@@ -23,6 +23,14 @@ export interface Turn {
   kind?: RequestKind | 'any';
   /** Name for assertions and error messages. */
   label?: string;
+  /**
+   * Answer only once this holds (the turn is picked on arrival, its answer waits). Checked at once, whenever another
+   * request arrives and every 20 ms (for conditions on disk); other requests are answered meanwhile. Lets a test
+   * order concurrent subagents: "answer this writer only after the main session's write was judged".
+   */
+  holdUntil?: (requests: RecordedRequest[]) => boolean;
+  /** How long a hold may last (default 30 s); then the turn answers with an error text and `holdTimeouts` names it. */
+  holdTimeoutMs?: number;
 }
 
 /** `main`: the session's own loop; `subagent`: an Agent-tool subagent; `compact`: a /compact summary fork. */
@@ -70,6 +78,8 @@ export interface FakeApi {
   unconsumed(): Turn[];
   /** Adds turns to the script (e.g. between runs against the same server). */
   script(turns: Turn[]): void;
+  /** Labels of held turns whose condition never came true in time (see Turn.holdUntil). */
+  holdTimeouts: string[];
   stop(): Promise<void>;
 }
 
@@ -86,6 +96,37 @@ export async function startFakeApi(turns: Turn[] = []): Promise<FakeApi> {
   const requests: RecordedRequest[] = [];
   const otherRequests: Array<{ method: string; url: string }> = [];
   const sockets = new Set<Socket>();
+  const holdTimeouts: string[] = [];
+  const arrivals = new Set<() => void>();
+  const pendingHolds = new Set<(ok: boolean) => void>();
+
+  /** Resolves once turn.holdUntil holds, or false after its timeout. */
+  const hold = (turn: Turn): Promise<boolean> =>
+    new Promise((resolve) => {
+      const until = turn.holdUntil;
+      if (!until) return resolve(true);
+      let timer: NodeJS.Timeout | undefined;
+      let deadline: NodeJS.Timeout | undefined;
+      const finish = (ok: boolean) => {
+        pendingHolds.delete(finish);
+        arrivals.delete(check);
+        clearInterval(timer);
+        clearTimeout(deadline);
+        resolve(ok);
+      };
+      const check = () => {
+        try {
+          if (until(requests)) finish(true);
+        } catch {
+          finish(false);
+        }
+      };
+      arrivals.add(check);
+      pendingHolds.add(finish);
+      timer = setInterval(check, 20);
+      deadline = setTimeout(() => finish(false), turn.holdTimeoutMs ?? 30_000);
+      check();
+    });
 
   const choose = (request: RecordedRequest): Turn | undefined => {
     const open = script.filter((s) => !s.used && ((s.turn.kind ?? 'main') === 'any' || (s.turn.kind ?? 'main') === request.kind));
@@ -126,9 +167,20 @@ export async function startFakeApi(turns: Turn[] = []): Promise<FakeApi> {
         turn = { text: `fake-api: turn selection failed: ${error instanceof Error ? error.message : String(error)}` };
       }
       recorded.turn = turn;
-      const blocks = blocksOf(turn, recorded.kind);
-      recorded.toolUseIds = blocks.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));
-      reply(res, body, blocks);
+      for (const wake of [...arrivals]) wake();
+      const answer = (chosen: Turn | undefined) => {
+        const blocks = blocksOf(chosen, recorded.kind);
+        recorded.toolUseIds = blocks.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));
+        reply(res, body, blocks);
+      };
+      if (!turn?.holdUntil) return answer(turn);
+      const held = turn;
+      void hold(held).then((ok) => {
+        if (ok) return answer(held);
+        const label = held.label ?? held.match ?? 'a held turn';
+        holdTimeouts.push(label);
+        answer({ text: `fake-api: held turn '${label}' timed out waiting for its condition` });
+      });
     });
   });
   server.on('connection', (socket) => {
@@ -143,6 +195,7 @@ export async function startFakeApi(turns: Turn[] = []): Promise<FakeApi> {
   const stop = track(
     () =>
       new Promise<void>((resolve) => {
+        for (const finish of [...pendingHolds]) finish(false);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
@@ -155,6 +208,7 @@ export async function startFakeApi(turns: Turn[] = []): Promise<FakeApi> {
     otherRequests,
     unconsumed: () => script.filter((s) => !s.used).map((s) => s.turn),
     script: (more) => script.push(...more.map((turn) => ({ turn, used: false }))),
+    holdTimeouts,
     stop,
   };
 }

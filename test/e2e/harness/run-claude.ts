@@ -6,6 +6,7 @@ import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, writeFileS
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { within } from '../../helpers/wait-for.js';
 import { killRun, RUN_TOKEN_VAR, trackDir, trackRun } from './cleanup.js';
 import type { FakeApi, RecordedRequest } from './fake-api.js';
 
@@ -28,7 +29,7 @@ export interface RunClaudeOptions {
   env?: Record<string, string | undefined>;
   /** HOME for the run; a fresh temp dir (removed at cleanup) when absent. */
   home?: string;
-  /** Kill the CLI (and everything it started) after this long. Default 60 s. */
+  /** Kill the CLI (and everything it started) after this long. Default 120 s: generous on a busy machine. */
   timeoutMs?: number;
 }
 
@@ -127,7 +128,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<RunClaudeRes
   env[RUN_TOKEN_VAR] = token;
 
   const firstRequest = options.api.requests.length;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const started = performance.now();
   const child = spawn(CLAUDE_BIN, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   trackRun(token, child.pid);
@@ -138,7 +139,8 @@ export async function runClaude(options: RunClaudeOptions): Promise<RunClaudeRes
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    void killRun(token);
+    // A failure to kill shows up in the killRun below, once the CLI has exited.
+    killRun(token).catch(() => undefined);
   }, timeoutMs);
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let exit: { exitCode: number | null; signal: NodeJS.Signals | null };
@@ -152,7 +154,8 @@ export async function runClaude(options: RunClaudeOptions): Promise<RunClaudeRes
     // Whatever the CLI left behind (background shells, hooks) goes too, also releasing pipes they hold.
     await killRun(token);
   }
-  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  // Every process that could hold its stdout or stderr is gone: the pipes close.
+  await within(closed, { timeoutMs: 30_000, what: 'the stdout and stderr of claude -p to close after its processes were killed', detail: () => `stderr so far:\n${stderr.slice(-2000)}` });
   const { exitCode, signal } = exit;
   const wallMs = Math.round(performance.now() - started);
   const requests = options.api.requests.slice(firstRequest);

@@ -105,6 +105,20 @@ describe('fanout doctor', () => {
     expect(byId(result.checks, 'wiring')).toMatchObject({ level: 'problem', summary: expect.stringContaining('outdated or edited fanout entries on PreToolUse') });
   });
 
+  it('reports an install from before the subagent hooks (no SubagentStart/SubagentStop): the parallel-writers gate needs them', () => {
+    const { dir } = installed();
+    const path = join(dir, '.claude/settings.json');
+    const settings = JSON.parse(readFileSync(path, 'utf8')) as { hooks: Record<string, unknown> };
+    delete settings.hooks['SubagentStart'];
+    delete settings.hooks['SubagentStop'];
+    writeFileSync(path, JSON.stringify(settings, null, 2));
+    const result = doctor(dir);
+    expect(result.code).toBe(1);
+    expect(byId(result.checks, 'wiring')).toMatchObject({ level: 'problem', summary: expect.stringContaining('no fanout hook on SubagentStart, SubagentStop'), fix: expect.stringMatching(/fanout init/) });
+    expect(runCli(['init'], { cwd: dir }).code).toBe(0);
+    expect(byId(doctor(dir).checks, 'wiring')).toMatchObject({ level: 'ok', summary: expect.stringContaining('SubagentStart, SubagentStop') });
+  });
+
   it('reports a settings file Claude Code cannot parse, with line and column', () => {
     const { dir } = installed();
     writeFileSync(join(dir, '.claude/settings.json'), '{\n  "hooks": {},\n}\n');

@@ -67,7 +67,7 @@ describe('fanout init on a fresh repo', () => {
     expect(readFileSync(join(dir, '.claude/constraints.md'), 'utf8')).toBe(renderConstraintsTemplate());
     const settings = readJson(settingsPath(dir));
     expect(Object.keys(settings)).toEqual(['hooks']);
-    expect(wiringStatus(settings, fanoutWiring('repo')).current).toEqual(['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
+    expect(wiringStatus(settings, fanoutWiring('repo')).current).toEqual(['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
     expect(result.stdout).toMatch(/created\s+\.claude\/settings\.json/);
     expect(result.stdout).toMatch(/created\s+\.claude\/fanout\/install\.json/);
     const record = readJson(join(dir, '.claude/fanout/install.json'));

@@ -17,7 +17,7 @@ describe('fanout orchestrate (CLI)', () => {
     const repo = repoWithPlan(planText('CLI', TWELVE));
     repos.push(repo);
     const cli = startCli(['orchestrate', repo.plan, '--agent', agentFlag('write-files'), '--validate', '', '--json'], repo.dir);
-    const result = await cli.done;
+    const result = await cli.finished();
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as { status: string; runId: string; batches: unknown[] };
     expect(report.status).toBe('merged');

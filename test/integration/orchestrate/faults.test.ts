@@ -2,13 +2,14 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, chains, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, repoWithPlan, run, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
+import { agent, chains, deleted, dispose, fanoutBranches, filesAt, head, isAlive, markerPids, markers, planText, repoWithPlan, run, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
 afterEach(() => {
+  // Last registered first (stray agents are killed before their markers dir goes), then the repos.
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   for (const repo of repos.splice(0)) dispose(repo);
-  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 function setup(tasks = TWELVE, options: { validate?: string } = {}, files: Record<string, string> = {}) {
@@ -17,9 +18,9 @@ function setup(tasks = TWELVE, options: { validate?: string } = {}, files: Recor
   return { repo, base: head(repo) };
 }
 
-function expectNothingLeft(repo: TempRepo): void {
+async function expectNothingLeft(repo: TempRepo): Promise<void> {
   expect(worktrees(repo)).toEqual([]);
-  expect(existsSync(worktreeRoot(repo))).toBe(false);
+  await deleted(worktreeRoot(repo));
   expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
   expect(repo.git('status', '--porcelain')).toBe('');
 }
@@ -38,7 +39,7 @@ describe('fanout orchestrate: faults', () => {
     expect(repo.git('log', '-1', '--format=%s', web?.branch ?? '')).toContain('fanout: WIP of batch web-1-and-3-more');
     // The successful batches' work is kept too: nothing was merged, so nothing may be deleted.
     expect(fanoutBranches(repo).sort()).toEqual(outcome.report.batches.map((b) => b.branch).sort());
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
     expect(outcome.state.notes.join('\n')).toContain(`fanout resume ${outcome.report.runId}`);
   });
 
@@ -47,21 +48,25 @@ describe('fanout orchestrate: faults', () => {
     const marks = markers();
     cleanups.push(marks.cleanup);
     process.env['FANOUT_TEST_MARKERS'] = marks.dir;
+    // The one wait here that is a time, because the timeout is what is tested: generous enough that the agent
+    // has written its files and ignores SIGTERM long before it, however busy the machine.
+    const timeoutMs = 10_000;
     let outcome;
     try {
-      outcome = await run(repo, { agent: agent('hang', '--ignore-term', '--only', 'cli-1-and-3-more'), timeoutMs: 1500 });
+      outcome = await run(repo, { agent: agent('hang', '--ignore-term', '--only', 'cli-1-and-3-more'), timeoutMs });
     } finally {
       delete process.env['FANOUT_TEST_MARKERS'];
     }
+    const [pid] = markerPids(marks.dir, '.pid');
+    if (pid === undefined) throw new Error(`the agent did not mark itself ready before the ${timeoutMs} ms timeout`);
+    cleanups.push(() => isAlive(pid) && process.kill(pid, 'SIGKILL'));
     const cli = outcome.report.batches.find((b) => b.id === 'cli-1-and-3-more');
     expect(cli?.status).toBe('timeout');
     expect(outcome.report.status).toBe('failed');
-    const { readFileSync } = await import('node:fs');
-    const pid = Number(readFileSync(`${marks.dir}/cli-1-and-3-more.pid`, 'utf8'));
     expect(isAlive(pid)).toBe(false);
     expect(filesAt(repo, cli?.branch ?? '')).toContain('src/cli/f3.ts');
     expect(head(repo, 'main')).toBe(base);
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
 
   it("an agent that writes another batch's file: conflict reported before any merge", async () => {
@@ -79,7 +84,7 @@ describe('fanout orchestrate: faults', () => {
     expect(outcome.state.integration.head).toBeNull();
     expect(fanoutBranches(repo)).not.toContain(outcome.state.integration.branch);
     expect(fanoutBranches(repo)).toHaveLength(3);
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
 
   it('two batches that produce a textual merge conflict: predicted by merge-tree, main untouched', async () => {
@@ -93,7 +98,7 @@ describe('fanout orchestrate: faults', () => {
     expect(head(repo, 'main')).toBe(base);
     expect(outcome.state.integration.head).toBeNull();
     expect(fanoutBranches(repo)).toHaveLength(3);
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
 
   it('validation red only after the merge: main untouched, the integration branch kept', async () => {
@@ -109,7 +114,7 @@ describe('fanout orchestrate: faults', () => {
     expect(fanoutBranches(repo)).toContain(integration);
     expect(filesAt(repo, integration)).toEqual(expect.arrayContaining(['src/alpha/f5.ts', 'src/beta/f5.ts']));
     expect(outcome.summary).toContain(integration);
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
 
   it('a batch whose validation fails in its own worktree: invalid, no integration branch', async () => {
@@ -120,7 +125,7 @@ describe('fanout orchestrate: faults', () => {
     expect(outcome.report.batches.map((b) => b.status).sort()).toEqual(['done', 'invalid']);
     expect(outcome.state.integration.head).toBeNull();
     expect(head(repo, 'main')).toBe(base);
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
   it('an agent that moves its worktree to a branch built on its work: the batch branch takes that work and merges', async () => {
     const { repo, base } = setup();
@@ -129,7 +134,7 @@ describe('fanout orchestrate: faults', () => {
     expect(head(repo, 'main')).not.toBe(base);
     // The commit made after switching branches is what landed, not the one left on the batch branch.
     expect(repo.git('show', 'main:src/api/f1.ts')).toContain('final version by api-1-and-3-more (branch)');
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
 
   it('an agent that commits on a detached HEAD off its branch: the batch fails and that commit is kept on a branch', async () => {
@@ -146,6 +151,6 @@ describe('fanout orchestrate: faults', () => {
     expect(repo.git('show', `${kept}:src/api/f1.ts`)).toContain('final version by api-1-and-3-more (detach)');
     expect(repo.git('log', '-1', '--format=%s', api?.branch ?? '')).toContain('its files');
     expect(outcome.state.notes.join('\n')).toContain(kept);
-    expectNothingLeft(repo);
+    await expectNothingLeft(repo);
   });
 });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, branches, capture, dispose, fanoutBranches, filesAt, head, planText, readJson, repoWithPlan, run, runDirs, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
+import { agent, branches, capture, deleted, dispose, fanoutBranches, filesAt, head, planText, readJson, repoWithPlan, run, runDirs, TWELVE, VALIDATE, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
@@ -37,7 +37,7 @@ describe('fanout orchestrate: happy path', () => {
     for (const parents of merges) expect(parents.split(' ')).toHaveLength(2);
     // Nothing of the run is left: worktrees, their directory, batch and integration branches, the lock.
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     expect(fanoutBranches(repo)).toEqual([]);
     expect(branches(repo)).toEqual(['main']);
     expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
@@ -87,7 +87,7 @@ describe('fanout orchestrate: happy path', () => {
     expect(swept.runs[0]?.removedWorktrees).toHaveLength(4);
     expect(worktrees(repo)).toEqual([]);
     expect(fanoutBranches(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
   });
 
   it('--into leaves main alone and puts the result on a new branch', async () => {

@@ -7,6 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { orchestrate, resumeRun, type OrchestrateOptions, type ResumeOptions, type RunOutcome } from '../../../src/orchestrate/index.js';
 import { tempRepo, type TempRepo } from '../../helpers/temp-repo.js';
+import { waitFor, within } from '../../helpers/wait-for.js';
+
+export { waitFor, within };
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const AGENTS = join(ROOT, 'test', 'fixtures', 'agents');
@@ -72,7 +75,7 @@ export function capture(): Captured {
 }
 
 export async function run(repo: TempRepo & { plan: string }, options: Partial<OrchestrateOptions> = {}, progress: Captured = capture()): Promise<RunOutcome> {
-  const outcome = await orchestrate({ cwd: repo.dir, planPath: repo.plan, validate: '', timeoutMs: 30_000, ...options }, { progress, tty: false, killGraceMs: 500 });
+  const outcome = await orchestrate({ cwd: repo.dir, planPath: repo.plan, validate: '', timeoutMs: 120_000, ...options }, { progress, tty: false, killGraceMs: 500 });
   if ('dryRun' in outcome) throw new Error('unexpected dry run');
   return outcome;
 }
@@ -152,12 +155,32 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/**
+ * Waits until `count` fake agents have marked themselves ready in the markers dir (`<batch>.pid`, written
+ * whole by the agent) and returns their pids.
+ */
+export async function readyAgents(dir: string, count: number, detail?: () => string): Promise<number[]> {
+  await waitFor(() => markerFiles(dir, '.pid').length === count, { timeoutMs: 60_000, what: `${count} fake agents to write their pid files in ${dir}`, detail: () => `found: ${readdirSync(dir).join(', ') || 'nothing'}\n${detail?.() ?? ''}` });
+  return markerPids(dir, '.pid');
+}
+
+/** The pids in the markers dir's files ending in suffix; each must be a real pid, never 0 (= "my own group"). */
+export function markerPids(dir: string, suffix: string): number[] {
+  return markerFiles(dir, suffix).map((file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const pid = Number(text);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} holds ${JSON.stringify(text)}, not a pid`);
+    return pid;
+  });
+}
+
+function markerFiles(dir: string, suffix: string): string[] {
+  return readdirSync(dir).filter((file) => file.endsWith(suffix) && !file.startsWith('.'));
+}
+
+/** Removed worktrees are deleted by a background process: waits until path is gone. */
+export async function deleted(path: string): Promise<void> {
+  await waitFor(() => !existsSync(path), { timeoutMs: 120_000, what: `the background deletion of ${path}` });
 }
 
 /** Runs the built CLI as a child process. */
@@ -170,15 +193,19 @@ export function startCli(args: string[], cwd: string, env: Record<string, string
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, done, output: () => ({ stdout, stderr }) };
+  /** The exit, within a generous limit that names the command and shows its output so far. */
+  const finished = (timeoutMs = 180_000) => within(done, { timeoutMs, what: `fanout ${args.join(' ')} to exit`, detail: () => `stderr so far:\n${stderr.slice(-3000)}` });
+  return { child, done, finished, output: () => ({ stdout, stderr }) };
 }
 
-export function cliSync(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
+export function cliSync(args: string[], cwd: string, timeoutMs = 120_000): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = execFileSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
+    const e = error as { status: number | null; code?: string; stdout: string; stderr: string };
+    if (e.code === 'ETIMEDOUT') throw new Error(`timed out after ${timeoutMs} ms waiting for fanout ${args.join(' ')} to exit\nstderr so far:\n${e.stderr}`);
+    if (e.status === null) throw error;
     return { code: e.status, stdout: e.stdout, stderr: e.stderr };
   }
 }

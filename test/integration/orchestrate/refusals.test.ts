@@ -1,7 +1,7 @@
 // Refused before anything is created: a dirty tree, another run, a stale lock, the gate. And --dry-run,
 // which checks everything but creates nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orchestrate } from '../../../src/orchestrate/index.js';
 import { FanoutError } from '../../../src/util/errors.js';
@@ -38,24 +38,52 @@ function expectNothingCreated(repo: TempRepo, before: string): void {
 }
 
 describe('fanout orchestrate: refusals', () => {
-  it('refuses a dirty tree, listing the dirty files', async () => {
+  it('refuses modified or staged tracked files, listing them, but not untracked ones', async () => {
     const repo = setup();
     const before = head(repo);
     writeFileSync(`${repo.dir}/README.md`, 'changed\n');
+    writeFileSync(`${repo.dir}/plans/other.md`, 'staged\n');
+    repo.git('add', 'plans/other.md');
     writeFileSync(`${repo.dir}/scratch.txt`, 'new\n');
     const error = await refusal(repo);
     expect(error.code).toBe('dirty-tree');
-    expect(error.message).toContain('README.md');
-    expect(error.message).toContain('scratch.txt');
+    expect(error.message).toContain(' M README.md');
+    expect(error.message).toContain('A  plans/other.md');
+    expect(error.message).not.toContain('scratch.txt');
     expect(existsSync(`${repo.dir}/.git/fanout/lock`)).toBe(false);
     expectNothingCreated(repo, before);
   });
 
-  it('does not count an untracked plan file as dirty', async () => {
+  it('refuses untracked or ignored files at a path a batch declares, and only those', async () => {
+    const repo = repoWithPlan(planText('Refusals', TWELVE), { '.gitignore': 'build/\n*.log\n' });
+    repos.push(repo);
+    const before = head(repo);
+    repo.write({ 'src/api/f2.ts': 'mine, untracked\n' });
+    const untracked = await refusal(repo);
+    expect(untracked.code).toBe('untracked-in-the-way');
+    expect(untracked.message).toContain('src/api/f2.ts');
+    expect(untracked.data?.['files']).toEqual(['src/api/f2.ts']);
+    rmSync(`${repo.dir}/src`, { recursive: true });
+    // Ignored: a fast-forward would overwrite it without a word.
+    repo.write({ 'src/web/f3.ts': 'x' });
+    writeFileSync(`${repo.dir}/.git/info/exclude`, 'src/web/f3.ts\n');
+    const ignored = await refusal(repo);
+    expect(ignored.code).toBe('untracked-in-the-way');
+    expect(ignored.data?.['files']).toEqual(['src/web/f3.ts']);
+    expectNothingCreated(repo, before);
+  });
+
+  it('runs with untracked files the plan does not touch, lists them and leaves them byte for byte', async () => {
     const repo = setup();
-    writeFileSync(`${repo.dir}/plans/new-plan.md`, readFileSync(`${repo.dir}/plans/plan.md`));
-    const outcome = await orchestrate({ cwd: repo.dir, planPath: 'plans/new-plan.md', agent: agent('write-files'), validate: '', dryRun: true }, { progress: capture(), tty: false });
-    expect('dryRun' in outcome).toBe(true);
+    repo.write({ 'notes.md': 'my notes\n', 'scratch/out.txt': 'scratch\n', '.worktreeinclude': '.env\n', 'plans/draft.md': 'not yet\n' });
+    const progress = capture();
+    const outcome = await orchestrate({ cwd: repo.dir, planPath: repo.plan, agent: agent('write-files'), validate: '' }, { progress, tty: false });
+    if ('dryRun' in outcome) throw new Error('expected a run');
+    expect(outcome.report.status).toBe('merged');
+    expect(progress.text).toMatch(/4 untracked files in your checkout stay as they are: .*notes\.md/);
+    expect(readFileSync(`${repo.dir}/notes.md`, 'utf8')).toBe('my notes\n');
+    expect(readFileSync(`${repo.dir}/scratch/out.txt`, 'utf8')).toBe('scratch\n');
+    expect(repo.git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort()).toEqual(['?? .worktreeinclude', '?? notes.md', '?? plans/draft.md', '?? scratch/out.txt']);
   });
 
   it('refuses while another run holds the lock', async () => {

@@ -1,16 +1,17 @@
 // `fanout resume` finishes a run whose failed batch now succeeds; `fanout cleanup` sweeps a crashed run
 // but keeps a dirty worktree and an unmerged branch.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuns, listRuns } from '../../../src/orchestrate/index.js';
 import type { TempRepo } from '../../helpers/temp-repo.js';
-import { agent, agentFlag, CLI, cliSync, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, repoWithPlan, resume, run, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
+import { agent, agentFlag, CLI, cliSync, deleted, dispose, fanoutBranches, filesAt, head, isAlive, markers, planText, readJson, readyAgents, repoWithPlan, resume, run, startCli, TWELVE, waitFor, worktreeRoot, worktrees } from './helpers.js';
 
 const repos: TempRepo[] = [];
 const cleanups: Array<() => void> = [];
 afterEach(() => {
+  // Last registered first (stray agents are killed before their markers dir goes), then the repos.
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   for (const repo of repos.splice(0)) dispose(repo);
-  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -49,12 +50,11 @@ describe('fanout resume', () => {
     const marks = markers();
     cleanups.push(marks.cleanup);
     const cli = startCli(['orchestrate', repo.plan, '--agent', agentFlag('hang'), '--validate', ''], repo.dir, { FANOUT_TEST_MARKERS: marks.dir });
-    await waitFor(() => readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).length === 3, 20_000, 'three hanging agents');
-    const pids = readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).map((f) => Number(readFileSync(`${marks.dir}/${f}`, 'utf8')));
+    const pids = await readyAgents(marks.dir, 3, () => cli.output().stderr);
     // If an assertion fails before cleanup stops them, the orphaned agents must not outlive the test.
     cleanups.push(() => pids.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));
     cli.child.kill('SIGKILL');
-    await cli.done;
+    await cli.finished();
     expect(worktrees(repo)).toHaveLength(3);
     const runId = (await listRuns({ cwd: repo.dir })).runs[0]?.runId ?? '';
     // The stale lock is reported, not taken: cleanup clears it, stops the agents and keeps the dirty worktrees.
@@ -126,11 +126,11 @@ describe('fanout cleanup', () => {
     cleanups.push(marks.cleanup);
     // Four agents write their files and hang.
     const cli = startCli(['orchestrate', repo.plan, '--agent', agentFlag('hang'), '--validate', '', '--concurrency', '4'], repo.dir, { FANOUT_TEST_MARKERS: marks.dir });
-    await waitFor(() => readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).length === 4, 20_000, 'four hanging agents');
-    const pids = readdirSync(marks.dir).filter((f) => f.endsWith('.pid')).map((f) => Number(readFileSync(`${marks.dir}/${f}`, 'utf8')));
+    const pids = await readyAgents(marks.dir, 4, () => cli.output().stderr);
+    cleanups.push(() => pids.forEach((pid) => isAlive(pid) && process.kill(pid, 'SIGKILL')));
     // The fanout process dies without any chance to clean up.
     cli.child.kill('SIGKILL');
-    await cli.done;
+    await cli.finished();
     const status = await listRuns({ cwd: repo.dir });
     expect(status.runs[0]?.status).toBe('crashed');
     expect(status.lock?.stale).toBe(true);
@@ -172,7 +172,7 @@ describe('fanout cleanup', () => {
     git(api, 'commit', '-q', '-m', 'api work');
     await cleanupRuns({ cwd: repo.dir, runId: swept?.runId });
     expect(worktrees(repo)).toEqual([]);
-    expect(existsSync(worktreeRoot(repo))).toBe(false);
+    await deleted(worktreeRoot(repo));
     expect(fanoutBranches(repo)).toHaveLength(2);
   });
 });

@@ -191,12 +191,20 @@ describe('other tools', () => {
   ])('%s is allowed', (name, input) => expect(tool(name, input).decision).toBe('allow'));
 });
 
-describe('subagents in worktrees or in the background need a parallel plan', () => {
+describe('subagents in worktrees need a parallel plan; background subagents are judged at their writes', () => {
   const agent = { description: 'x', prompt: 'do it', isolation: 'worktree' };
   it('asks by default without an active plan', () => expectVerdict(tool('Agent', agent), 'ask', 'subagent-worktree-gate'));
-  it('Task (legacy name) and background runs too', () => {
+  it('Task (legacy name) too, in the background or not', () => {
     expectVerdict(tool('Task', agent), 'ask', 'subagent-worktree-gate');
-    expectVerdict(tool('Agent', { description: 'x', prompt: 'y', run_in_background: true }), 'ask', 'subagent-worktree-gate');
+    expectVerdict(tool('Agent', { ...agent, run_in_background: true }), 'ask', 'subagent-worktree-gate');
+  });
+  // This CLI runs a subagent in the background when run_in_background is left out: the flag says nothing about risk.
+  it.each([
+    ['left out', {}],
+    ['true', { run_in_background: true }],
+    ['false', { run_in_background: false }],
+  ])('a spawn without isolation is allowed, run_in_background %s (scouts stay free)', (_name, flags) => {
+    expect(tool('Agent', { description: 'scout', prompt: 'read the parser', ...flags }).decision).toBe('allow');
   });
   it('allows when the session sized a parallel plan', () => {
     expect(tool('Agent', agent, { context: context({ activePlanDecision: () => 'parallel' }) }).decision).toBe('allow');

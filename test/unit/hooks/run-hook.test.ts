@@ -92,6 +92,7 @@ describe('runHook: session-start and post-tool-use', () => {
     expect(context.additionalContext).toContain('Never touch the billing module.');
     expect(context.additionalContext).toContain('5432 → postgres');
     expect(context.additionalContext).toContain('.env');
+    expect(context.additionalContext).toMatch(/while one subagent changes files here, other subagents and this session may not \(parallel-writers\)/);
   });
 
   it('records touched files in the ledger and reports warn-level locks', async () => {

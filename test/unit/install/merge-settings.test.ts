@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fanoutWiring, isFanoutHookCommand, mergeSettings, unmergeSettings, type JsonObject, type MergeResult } from '../../../src/install/index.js';
 
 const wiring = fanoutWiring('repo');
-const EVENTS = ['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion'];
+const EVENTS = ['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop'];
 
 function merged(existing: unknown): Extract<MergeResult, { ok: true }> {
   const result = mergeSettings(existing, wiring);
@@ -68,11 +68,11 @@ describe('mergeSettings', () => {
     expect(Object.keys(out)).toEqual(Object.keys(rich));
     for (const key of Object.keys(rich)) if (key !== 'hooks') expect(out[key]).toEqual((rich as JsonObject)[key]);
     const hooks = out['hooks'] as Record<string, unknown[]>;
-    expect(Object.keys(hooks)).toEqual(['PreToolUse', 'Stop', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion']);
+    expect(Object.keys(hooks)).toEqual(['PreToolUse', 'Stop', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
     expect(hooks['PreToolUse']?.slice(0, 2)).toEqual(rich.hooks.PreToolUse);
     expect(hooks['PreToolUse']).toHaveLength(3);
     expect(hooks['Stop']).toEqual(rich.hooks.Stop);
-    expect(result.added).toEqual({ hooksKey: false, events: ['PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion'] });
+    expect(result.added).toEqual({ hooksKey: false, events: ['PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop'] });
   });
 
   it('is idempotent: merging merged settings changes nothing and returns the same object', () => {
