@@ -92,6 +92,79 @@ function judgeLocked(an: TargetJudge, t: Target, abs: string): void {
   say(an, lockRule(rel), severity, () => `this ${verb} ${rel}, which is locked (${lock.reason}); ${tail}`, t.segment);
 }
 
+/** Names that stand for each lock when a pattern (a glob, find's -name) may match it: `.env*` may delete `.env`. */
+const ENV_NAMES = ['.env', '.env.local', '.env.production', '.env.development'];
+const candidatesCache = new WeakMap<LockedPath[], string[]>();
+function lockCandidates(locked: LockedPath[]): string[] {
+  const cached = candidatesCache.get(locked);
+  if (cached) return cached;
+  const names = new Set(ENV_NAMES);
+  for (const lock of locked) {
+    const path = lock.path.replace(/^\.?\//, '');
+    // One instance of the glob: `**/` → nothing, `*` → a word, `?` → a letter, `{a,b}` → a, `[ab]` → a.
+    names.add(path.replace(/\*\*\//g, '').replace(/\*\*/g, 'x').replace(/\*/g, 'local').replace(/\?/g, 'x').replace(/\{([^,}]*)[^}]*\}/g, '$1').replace(/\[!?([^\]])[^\]]*\]/g, '$1'));
+  }
+  const list = [...names];
+  candidatesCache.set(locked, list);
+  return list;
+}
+
+/** Does one segment of a shell glob match a name? Bash's `*`, `?` and `[…]` never match a leading dot. */
+function segmentMatches(pattern: string, name: string): boolean {
+  if (name.startsWith('.') && !pattern.startsWith('.')) return false;
+  return globToRegExp(pattern).test(name);
+}
+
+/** A pattern made only of wildcards (`*`, `**`, `?*`) says nothing about which files it names. */
+const ONLY_WILDCARDS = /^[*?]*$/;
+
+/**
+ * A target that names files by a pattern (`rm -f .env*`, `find . -name '.env*' -delete`, `find … -exec rm {} +`)
+ * touches every locked file the pattern can match: judged on one instance of each lock below the target's base.
+ */
+function judgeLockedWithin(an: TargetJudge, t: Target, base: string, rest: string): void {
+  const relBase = base === an.context.repoRoot ? '' : repoRelative(base, an.context);
+  if (relBase === undefined) return;
+  const restPattern = rest.replace(/\u0000/g, '*');
+  const filters = t.filters?.filter((f) => !ONLY_WILDCARDS.test(posix.basename(f)));
+  if (t.filters ? filters?.length === 0 : ONLY_WILDCARDS.test(restPattern.replace(/\/+$/, '').split('/').pop() ?? '')) return;
+  for (const name of lockCandidates(an.constraints.locked)) {
+    const rel = name.includes('/') ? name : relBase === '' ? name : `${relBase}/${name}`;
+    if (relBase !== '' && !rel.startsWith(`${relBase}/`)) continue;
+    const under = relBase === '' ? rel : rel.slice(relBase.length + 1);
+    let matched: boolean;
+    if (filters) {
+      // find's -name/-path: `*` matches a leading dot; -iname ignores case; -path is tested on its last part.
+      const baseName = posix.basename(rel);
+      matched = filters.some((f) => {
+        const last = f.slice(f.lastIndexOf('/') + 1);
+        return new RegExp(globToRegExp(last).source, 'i').test(baseName) || (/\\|\.\*/.test(f) && safeRegExp(f)?.test(`./${under}`) === true);
+      });
+    } else {
+      const pattern = restPattern.replace(/\/+$/, '').split('/');
+      const parts = under.split('/');
+      const n = t.recursive ? Math.min(pattern.length, parts.length) : pattern.length;
+      matched = parts.length >= pattern.length && (t.recursive || parts.length === pattern.length) && pattern.slice(0, n).every((p, i) => segmentMatches(p, parts[i] as string));
+    }
+    if (!matched) continue;
+    const lock = lockFor(rel, an.constraints.locked);
+    if (!lock || lock.level === 'warn') continue;
+    const verb = t.op === 'delete' ? 'deletes' : 'writes';
+    const tail = lock.level === 'block' ? 'fanout blocks changes to it; name the files you mean, leaving it out.' : 'a human should confirm this change.';
+    say(an, lockRule(rel), LEVEL[lock.level], () => `${t.via} ${t.path.display}${t.filters ? ` (matching ${t.filters.join(', ')})` : ''} also ${verb} ${rel} if it exists, which is locked (${lock.reason}); ${tail}`, t.segment);
+    if (lock.level === 'block') return;
+  }
+}
+
+function safeRegExp(source: string): RegExp | undefined {
+  if (source.length > 200) return undefined;
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch {
+    return undefined;
+  }
+}
+
 function judgeWriteTriggers(an: TargetJudge, t: Target, abs: string): void {
   const rel = repoRelative(abs, an.context);
   if (rel === undefined || t.op !== 'write') return;
@@ -252,6 +325,7 @@ export function judgeTargets(an: TargetJudge): void {
     const cls = classifyAbs(abs, an.constraints, an.context);
     if (t.op === 'delete') deleteClass(an, t, cls, abs, path.kind === 'within' ? path : undefined);
     else writeClass(an, t, cls, abs, path.kind === 'within');
+    if (path.kind === 'within' && (cls === 'inside' || cls === 'repo-root')) judgeLockedWithin(an, t, path.base, path.rest);
     if (path.kind === 'exact' && (cls === 'inside' || cls === 'repo-root')) {
       judgeLocked(an, t, abs);
       judgeWriteTriggers(an, t, abs);

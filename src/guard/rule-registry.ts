@@ -10,7 +10,10 @@ import { interpreterRules } from './rules-interpreters.js';
 import { systemRules } from './rules-system.js';
 import { triggerRules } from './rules-triggers.js';
 
-/** Every rule module, in the order their findings are reported when one command matches several. */
+/**
+ * Every rule module, in the order their findings are reported when one command matches several. Stop triggers come
+ * last: they read `runs`, the argv a git alias expands to, which the git rules fill in.
+ */
 export const RULE_MODULES: readonly RuleModule[] = [...execRules, ...interpreterRules, ...fileRules, ...gitRules, ...systemRules, ...infraRules, ...databaseRules, ...agentRules, ...triggerRules];
 
 const BY_NAME = new Map<string, RuleModule[]>();

@@ -26,8 +26,11 @@ function scratch(git: GitCall, an: RuleContext): boolean {
 const looksLikePath = (v: string): boolean => v === '.' || v === '..' || /^\.{1,2}\//.test(v) || /[*?[]/.test(v) || /\.[A-Za-z][A-Za-z0-9]*$/.test(v) || v.endsWith('/');
 
 const reset: GitRule = (git, inv, an) => {
-  if (!hasLong(git.rest, '--hard') || scratch(git, an)) return;
-  deny(an, inv, 'git-reset-hard', 'git reset --hard destroys uncommitted changes in the working tree and index, with no way back. Commit or `git stash` first, or use `git reset --soft`/`--keep`, which refuse to lose work.');
+  // --merge also throws away staged changes (and the files holding them), so it is --hard for work that was added.
+  // Without a commit it is how a merge is aborted (\`git merge --abort\` runs it), and is left alone.
+  const mode = hasLong(git.rest, '--hard') ? '--hard' : hasLong(git.rest, '--merge') && operands(git.rest, ['--pathspec-from-file']).some((a) => a.value !== 'HEAD') ? '--merge' : undefined;
+  if (!mode || scratch(git, an)) return;
+  deny(an, inv, 'git-reset-hard', `git reset ${mode} destroys uncommitted changes in the working tree and index${mode === '--merge' ? ' (staged ones)' : ''}, with no way back. Commit or \`git stash\` first, or use \`git reset --soft\`/\`--keep\`, which refuse to lose work.`);
 };
 
 const checkout: GitRule = (git, inv, an) => {
@@ -44,7 +47,28 @@ const checkout: GitRule = (git, inv, an) => {
   else if (!creates && ops.length >= 2) discards = `git checkout ${ops[0]?.value ?? ''} ${ops[1]?.value ?? ''} overwrites the named files with another version, destroying their uncommitted changes`;
   else if (!creates && ops.length === 1 && looksLikePath((ops[0] as Arg).value)) discards = `git checkout ${(ops[0] as Arg).value} overwrites ${(ops[0] as Arg).value} with the committed version, destroying uncommitted changes`;
   if (discards) deny(an, inv, 'git-checkout-discard', `${discards}. Commit or \`git stash\` first; to switch branches use \`git switch <branch>\`.`);
+  else forceCreate(git, inv, an, ['-B'], ['-b', '--orphan', '--conflict', '-t', '--track']);
 };
+
+/**
+ * `git checkout -B name start`, `git switch -C name start`: create the branch, or reset an existing one to start (what
+ * `git branch -f` does) — judged for main/master. Without a start point it stays where HEAD is, how a branch is created.
+ */
+function forceCreate(git: GitCall, inv: Invocation, an: RuleContext, flags: string[], valued: string[]): void {
+  const rest = git.rest;
+  const dashes = rest.findIndex((a) => a.value === '--');
+  const head = dashes === -1 ? rest : rest.slice(0, dashes);
+  const at = head.findIndex((a) => flags.includes(a.value) || flags.some((f) => f.length === 2 && a.value.startsWith(f) && a.value.length > 2 && !a.value.startsWith('--')));
+  if (at === -1 || scratch(git, an)) return;
+  const flag = head[at] as Arg;
+  const attached = flag.value.length > 2 && !flag.value.startsWith('--') ? flag.value.slice(2) : undefined;
+  const name = attached ?? head[at + 1]?.value;
+  const start = operands(head.slice(at + (attached === undefined ? 2 : 1)), valued)[0];
+  // A feature branch re-created from its remote (`git checkout -B release origin/release`) is everyday work; moving
+  // main/master by force is not.
+  if (name === undefined || start === undefined || !PROTECTED.has(name)) return;
+  deny(an, inv, 'git-branch-force-move', `git ${git.sub} ${flag.value.slice(0, 2) === '--' ? flag.value : flag.value.slice(0, 2)} ${name} ${start.value} resets the branch ${name} to ${start.value} if it already exists; the commits only it pointed to are lost from the branch. Use \`git ${git.sub === 'switch' ? 'switch -c' : 'checkout -b'}\` for a new branch, or merge; ask a human before moving a branch by force.`);
+}
 
 const restore: GitRule = (git, inv, an) => {
   const rest = git.rest;
@@ -87,7 +111,9 @@ const switchBranch: GitRule = (git, inv, an) => {
   const rest = git.rest;
   if ((hasLong(rest, '--discard-changes', '--force') || hasShort(rest, 'f', ['-c', '-C'])) && !scratch(git, an)) {
     deny(an, inv, 'git-switch-discard', 'git switch --discard-changes/-f throws away uncommitted changes. Commit or `git stash` first, then switch.');
+    return;
   }
+  forceCreate(git, inv, an, ['-C', '--force-create'], ['-c', '--create', '--orphan', '--conflict', '-t', '--track']);
 };
 
 const PROTECTED = new Set(['main', 'master']);
@@ -166,6 +192,13 @@ const updateRef: GitRule = (git, inv, an) => {
   if (scratch(git, an)) return;
   if (hasShort(git.rest, 'd') || hasLong(git.rest, '--delete')) {
     deny(an, inv, 'git-update-ref-delete', 'git update-ref -d deletes a ref directly, bypassing the checks `git branch -d`/`git tag -d` make; commits only it pointed to are lost. Use `git branch -d` or `git tag -d`.');
+    return;
+  }
+  // `git update-ref refs/heads/main <commit>`: moves a branch by force, as `git branch -f` does.
+  const [ref, value] = operands(git.rest, ['-m']);
+  // Only main/master: writing a new backup ref (`git update-ref refs/heads/backup HEAD`) is how backups are made.
+  if (ref && value && /^refs\/heads\//.test(ref.value) && PROTECTED.has(branchOf(ref.value)) && !hasLong(git.rest, '--stdin')) {
+    deny(an, inv, 'git-branch-force-move', `git update-ref ${ref.value} ${value.value} moves the branch ${branchOf(ref.value)} by force; the commits only it pointed to are lost from the branch. Create a new branch instead, or merge; ask a human before moving a branch by force.`);
   }
 };
 

@@ -114,7 +114,25 @@ const addDependency: Matcher = (inv) => {
 
 const MIGRATION_TOOLS = new Set(['prisma', 'rails', 'rake', 'alembic', 'manage.py', 'django-admin', 'knex', 'sequelize', 'sequelize-cli', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'drizzle-kit', 'mikro-orm', 'goose', 'migrate', 'dotnet', 'flask', 'artisan', 'sqlx', 'diesel', 'atlas']);
 const PUBLISHERS = new Set(['npm', 'pnpm', 'yarn', 'cargo', 'poetry', 'uv', 'flit', 'hatch', 'vsce', 'ovsx', 'lerna', 'changeset', 'twine', 'gem', 'docker', 'podman', 'gh', 'dotnet', 'semantic-release']);
-const DEPLOYERS = new Set(['vercel', 'netlify', 'fly', 'flyctl', 'firebase', 'serverless', 'sls', 'cdk', 'cdktf', 'eb', 'sam', 'wrangler', 'gcloud', 'aws', 'terraform', 'tofu', 'terragrunt', 'pulumi', 'kubectl', 'helm', 'railway', 'heroku', 'npm', 'yarn', 'pnpm']);
+const DEPLOYERS = new Set(['vercel', 'netlify', 'fly', 'flyctl', 'firebase', 'serverless', 'sls', 'cdk', 'cdktf', 'eb', 'sam', 'wrangler', 'gcloud', 'aws', 'terraform', 'tofu', 'terragrunt', 'pulumi', 'kubectl', 'oc', 'helm', 'railway', 'heroku', 'npm', 'yarn', 'pnpm', 'bun', 'git', 'make', 'just', 'task', 'cap', 'mina', 'kamal', 'docker', 'skaffold', 'argocd', 'ansible-playbook']);
+/** Options that take a value (as the next word) before a deployer's subcommand: `kubectl --context prod apply`. */
+const DEPLOY_VALUED: Record<string, string[]> = {
+  kubectl: ['--context', '-n', '--namespace', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as', '--as-group', '--request-timeout', '-v', '--certificate-authority', '--client-certificate', '--client-key', '--tls-server-name', '--cache-dir', '-f', '--filename', '-l', '--selector', '-o', '--output'],
+  helm: ['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--repository-config', '--registry-config', '--repository-cache'],
+  aws: ['--profile', '--region', '--output', '--endpoint-url', '--query', '--cli-read-timeout', '--cli-connect-timeout', '--ca-bundle', '--color'],
+  gcloud: ['--project', '--account', '--configuration', '--region', '--zone', '--format', '--verbosity', '--impersonate-service-account'],
+  terraform: ['-var', '-var-file', '-target'],
+  pulumi: ['-s', '--stack', '-C', '--cwd'],
+  make: ['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-I', '--include-dir', '-o', '-W'],
+  just: ['-f', '--justfile', '-d', '--working-directory', '--set'],
+  task: ['-d', '--dir', '-t', '--taskfile'],
+  docker: ['-H', '--host', '-c', '--context', '--config', '-l', '--log-level'],
+  ansible: ['-i', '--inventory', '-l', '--limit', '-e', '--extra-vars', '-u', '--user', '-t', '--tags'],
+};
+/** Remote names that deploy when pushed to (Heroku, Dokku, a `production` remote …). */
+const DEPLOY_REMOTE = /^(?:heroku|dokku|production|prod|deploy|live|staging|piku|flynn)(?:[-_].*)?$/i;
+/** Makefile/just/task targets that deploy or release. */
+const DEPLOY_TARGET = /^(?:deploy(?:[-:_].*)?|release|publish|rollout|ship|(?:release|publish)[-:_](?:prod|production|live))$/;
 
 const createMigration: Matcher = (inv) => {
   const { name, args } = program(inv);
@@ -174,9 +192,12 @@ const sudo: Matcher = (inv) => {
   return `${wrapper} ${what}`;
 };
 
+/** git's argv after its own aliases (`git -c alias.p=push p`): the git rules, which run first, expand them into runs. */
+const gitArgv = (inv: Invocation): Arg[] => (inv.runs?.[0]?.value === 'git' ? inv.runs : inv.args);
+
 const gitPush: Matcher = (inv) => {
   if (inv.name !== 'git') return undefined;
-  const git = parseGit(inv.args, inv.state.cwd);
+  const git = parseGit(gitArgv(inv), inv.state.cwd);
   if (git.sub !== 'push' || hasShort(git.rest, 'n') || hasLong(git.rest, '--dry-run')) return undefined;
   return `git push ${git.rest.map((a) => a.value).join(' ')}`.trim();
 };
@@ -227,9 +248,36 @@ const deploy: Matcher = (inv) => {
   if (!DEPLOYERS.has(name)) return undefined;
   const rest = args.slice(1);
   if (rest.some((a) => a.value === '--help' || a.value === '--dry-run')) return undefined;
-  const w = rest.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
+  const w = operands(rest, DEPLOY_VALUED[name === 'ansible-playbook' ? 'ansible' : name === 'oc' ? 'kubectl' : name === 'tofu' || name === 'terragrunt' ? 'terraform' : name] ?? []).map((a) => a.value);
   const line = `${name} ${w.slice(0, 2).join(' ')}`.trim();
   switch (name) {
+    case 'git': {
+      // A push to a remote that deploys: `git push heroku main`, `git push production`.
+      const git = parseGit(gitArgv(inv), inv.state.cwd);
+      if (git.sub !== 'push' || hasShort(git.rest, 'n')) return undefined;
+      const remote = operands(git.rest, ['--repo', '-o', '--push-option', '--receive-pack', '--exec'])[0]?.value;
+      return remote !== undefined && DEPLOY_REMOTE.test(remote) ? `git push ${git.rest.map((a) => a.value).join(' ')}`.trim() : undefined;
+    }
+    case 'make':
+    case 'just':
+    case 'task':
+      return w.some((t) => DEPLOY_TARGET.test(t)) && !hasShort(rest, 'n') ? `${name} ${w.find((t) => DEPLOY_TARGET.test(t))}` : undefined;
+    case 'cap':
+    case 'mina':
+      return w.some((t) => /^deploy(?::|$)/.test(t)) ? line : undefined;
+    case 'kamal':
+      return ['deploy', 'redeploy', 'rollback', 'setup'].includes(w[0] ?? '') ? line : undefined;
+    case 'docker':
+      return w[0] === 'stack' && w[1] === 'deploy' ? line : undefined;
+    case 'skaffold':
+      return w[0] === 'run' || w[0] === 'deploy' ? line : undefined;
+    case 'argocd':
+      return w[0] === 'app' && ['sync', 'rollback', 'set'].includes(w[1] ?? '') ? line : undefined;
+    case 'ansible-playbook': {
+      // Running a playbook against a production inventory or host group.
+      const targets = [...rest.filter((a, i) => ['-i', '--inventory', '-l', '--limit'].includes(rest[i - 1]?.value ?? '')), ...rest.filter((a) => /^--(?:inventory|limit)=/.test(a.value))].map((a) => a.value);
+      return targets.some((t) => /prod/i.test(t)) && !hasShort(rest, 'C') && !hasLong(rest, '--check', '--syntax-check', '--list-hosts', '--list-tasks') ? `ansible-playbook ${targets.join(' ')}` : undefined;
+    }
     case 'vercel':
       return rest.some((a) => a.value === '--prod') || w[0] === 'deploy' || w[0] === 'promote' ? line : undefined;
     case 'netlify':
@@ -256,6 +304,7 @@ const deploy: Matcher = (inv) => {
     case 'pulumi':
       return w[0] === 'up' || w[0] === 'update' ? line : undefined;
     case 'kubectl':
+    case 'oc':
       return ['apply', 'replace', 'rollout'].includes(w[0] ?? '') && !(w[0] === 'rollout' && w[1] === 'status') ? line : undefined;
     case 'helm':
       return ['install', 'upgrade', 'rollback', 'uninstall'].includes(w[0] ?? '') ? line : undefined;
@@ -266,6 +315,7 @@ const deploy: Matcher = (inv) => {
     case 'npm':
     case 'yarn':
     case 'pnpm':
+    case 'bun':
       return /^deploy(?::|$)/.test((w[0] === 'run' ? w[1] : w[0]) ?? '') && !(name === 'pnpm' && w[0] === 'deploy') ? line : undefined;
     default:
       return undefined;

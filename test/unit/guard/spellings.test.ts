@@ -29,6 +29,13 @@ describe('git: work and history destroyed in any mode and spelling', () => {
     ["git -c alias.x='reset --hard' x", 'git-reset-hard'],
     ['git -c alias.nuke=\'!git reset --hard\' nuke', 'git-reset-hard'],
     ['GIT_WORK_TREE=. git reset --hard', 'git-reset-hard'],
+    ['git reset --merge HEAD~1', 'git-reset-hard'],
+    ['git reset --mer origin/main', 'git-reset-hard'],
+    ['git checkout -B main origin/main', 'git-branch-force-move'],
+    ['git checkout -Bmaster HEAD~2', 'git-branch-force-move'],
+    ['git switch -C main HEAD~3', 'git-branch-force-move'],
+    ['git switch --force-create master origin/master', 'git-branch-force-move'],
+    ['git update-ref refs/heads/main HEAD~3', 'git-branch-force-move'],
   ])('%s → %s', (command, rule) => assertDenied(command, rule));
 
   it.each([
@@ -51,6 +58,11 @@ describe('git: work and history destroyed in any mode and spelling', () => {
     'git read-tree HEAD',
     'git update-ref refs/remotes/origin/main origin/main',
     'git update-ref refs/heads/backup HEAD',
+    'git reset --merge HEAD',
+    'git checkout -B feature',
+    'git checkout -B release origin/release',
+    'git switch -C feature',
+    'git switch -c hotfix origin/main',
     'git update-ref -m "x" refs/tags/v1 HEAD',
     'git checkout-index -a --prefix=/tmp/export/',
   ])('%s is allowed', (command) => assertAllowed(command));
@@ -255,4 +267,75 @@ describe('reasons say what the command really does', () => {
   it('a list-fed delete names where the list came from', () => {
     expect(bash('git ls-files --others | xargs rm -f').reason).toMatch(/untracked files `git ls-files --others` lists/);
   });
+});
+
+describe('locked files named by a pattern: every file the pattern can match', () => {
+  it.each([
+    ["find . -name '.env*' -delete", 'write-env-file'],
+    ["find . -name '.env' -exec rm {} \\;", 'write-env-file'],
+    ["find . -name '*.env' -delete", 'write-env-file'],
+    ["find . -type f -name '.env.local' -delete", 'write-env-file'],
+    ["find . -iname '.ENV' -delete", 'write-env-file'],
+    ["find . -path '*/.env' -delete", 'write-env-file'],
+    ["find config -name .env -delete", 'write-env-file'],
+    ["find . -name '.env*' | xargs rm", 'write-env-file'],
+    ["find . -name '.env*' -print0 | xargs -0 rm -f", 'write-env-file'],
+    ['rm -f .env*', 'write-env-file'],
+    ['rm -f config/.env.*', 'write-env-file'],
+    ['rm -f .env.$STAGE', 'write-env-file'],
+  ])('%s → %s', (command, rule) => assertDenied(command, rule));
+
+  it.each([
+    ["find . -name '*.json' -not -path './node_modules/*' -delete", 'locked-file'],
+    ['rm -f *.json', 'locked-file'],
+    ['rm -f package-lock.*', 'locked-file'],
+    ['rm -rf .c*', 'locked-file'],
+  ])('%s asks (%s)', (command, rule) => assertAsk(command, rule));
+
+  it.each([
+    "find . -name '*.log' -delete",
+    "find . -name '.env.example' -delete",
+    'find build -type f -delete',
+    "find . -name '*.pyc' -delete",
+    'rm -f *.env',
+    'rm -f .env.example*',
+    'rm -rf build/*',
+    'rm -rf config/*',
+    "find . -name '__pycache__' -type d -exec rm -rf {} +",
+  ])('%s is allowed', (command) => assertAllowed(command));
+});
+
+describe('deploys in their other spellings (stop trigger deploy)', () => {
+  it.each([
+    'kubectl --context prod apply -f deploy.yaml',
+    'kubectl -n production apply -f k8s/',
+    'oc apply -f app.yaml',
+    'helm --kube-context prod upgrade app ./chart',
+    'aws --profile prod cloudformation deploy --template-file t.yml',
+    'git push heroku main',
+    'git push production HEAD:main',
+    'git push dokku main',
+    'make deploy',
+    'make -C infra deploy-prod',
+    'just deploy',
+    'cap production deploy',
+    'kamal deploy',
+    'docker stack deploy -c stack.yml app',
+    'ansible-playbook -i inventories/production site.yml',
+    'bun run deploy',
+    "git -c 'alias.ship=push heroku main' ship",
+    "git config alias.dp 'push production HEAD:main'; git dp",
+  ])('%s asks', (command) => assertAsk(command, 'deploy'));
+
+  it.each([
+    'kubectl --context prod get pods',
+    'git push origin main',
+    'git push upstream feature/login',
+    'make build',
+    'make -n deploy',
+    'make release-notes',
+    'ansible-playbook -i inventories/dev site.yml',
+    'ansible-playbook -i inventories/production site.yml --check',
+    'docker stack ls',
+  ])('%s is allowed', (command) => assertAllowed(command));
 });
