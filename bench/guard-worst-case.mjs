@@ -61,6 +61,9 @@ export const CASES = {
   '64 functions calling each other in loops': Array.from({ length: 64 }, (_, i) => `f${i}() { for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do f${i + 1} "$k"; done; }`).join('; ') + '; f0',
   'git alias chain and 10,000 aliases': `${Array.from({ length: 10_000 }, (_, i) => `git config alias.a${i} a${i + 1}`).join('; ')}; git a0`,
   'pkill with a backtracking pattern': `pkill -f '${'(a|aa)*'.repeat(14)}b'`,
+  '100,000 distinct dotfile globs deleted': `rm -f ${words(100_000, '.e*')}`,
+  'find with 50,000 -name filters': `find . ${Array.from({ length: 50_000 }, (_, i) => `-name '.x${i}*'`).join(' -o ')} -delete`,
+  '10,000 git pushes to 10,000 remotes': Array.from({ length: 10_000 }, (_, i) => `git push r${i} main`).join('; '),
   '1 MB of find -exec sh -c': `find . -name '*.x' -exec sh -c '${fill('echo $1; ')}' _ {} \\;`,
 };
 

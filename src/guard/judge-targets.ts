@@ -109,14 +109,46 @@ function lockCandidates(locked: LockedPath[]): string[] {
   return list;
 }
 
+/**
+ * `*` and `?` matched without building a regular expression (a 1 MB command can hold 100,000 distinct patterns);
+ * `[…]` and `{…}` go through the glob module. Names here are short, so backtracking to the last `*` stays cheap.
+ */
+function globMatch(pattern: string, name: string, ignoreCase = false): boolean {
+  if (/[[{\\]/.test(pattern)) return new RegExp(globToRegExp(pattern).source, ignoreCase ? 'i' : '').test(name);
+  const p = ignoreCase ? pattern.toLowerCase() : pattern;
+  const s = ignoreCase ? name.toLowerCase() : name;
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < s.length) {
+    if (i < p.length && (p[i] === '?' || p[i] === s[j]) && p[i] !== '*') {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === '*') {
+      star = i++;
+      mark = j;
+    } else if (star !== -1) {
+      i = star + 1;
+      j = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (i < p.length && p[i] === '*') i++;
+  return i === p.length;
+}
+
 /** Does one segment of a shell glob match a name? Bash's `*`, `?` and `[…]` never match a leading dot. */
 function segmentMatches(pattern: string, name: string): boolean {
   if (name.startsWith('.') && !pattern.startsWith('.')) return false;
-  return globToRegExp(pattern).test(name);
+  return globMatch(pattern, name);
 }
 
 /** A pattern made only of wildcards (`*`, `**`, `?*`) says nothing about which files it names. */
 const ONLY_WILDCARDS = /^[*?]*$/;
+/** find expressions with more name tests than this: the rest is taken as matching anything. */
+const MAX_FILTERS = 1024;
 
 /**
  * A target that names files by a pattern (`rm -f .env*`, `find . -name '.env*' -delete`, `find … -exec rm {} +`)
@@ -125,9 +157,15 @@ const ONLY_WILDCARDS = /^[*?]*$/;
 function judgeLockedWithin(an: TargetJudge, t: Target, base: string, rest: string): void {
   const relBase = base === an.context.repoRoot ? '' : repoRelative(base, an.context);
   if (relBase === undefined) return;
-  const restPattern = rest.replace(/\u0000/g, '*');
-  const filters = t.filters?.filter((f) => !ONLY_WILDCARDS.test(posix.basename(f)));
-  if (t.filters ? filters?.length === 0 : ONLY_WILDCARDS.test(restPattern.replace(/\/+$/, '').split('/').pop() ?? '')) return;
+  let filters: string[] | undefined;
+  let pattern: string[] | undefined;
+  if (t.filters) {
+    filters = t.filters.length > MAX_FILTERS ? ['*'] : t.filters.filter((f) => !ONLY_WILDCARDS.test(f.slice(f.lastIndexOf('/') + 1)));
+    if (filters.length === 0) return;
+  } else {
+    pattern = rest.replace(/\u0000/g, '*').replace(/\/+$/, '').split('/');
+    if (ONLY_WILDCARDS.test(pattern[pattern.length - 1] ?? '')) return;
+  }
   for (const name of lockCandidates(an.constraints.locked)) {
     const rel = name.includes('/') ? name : relBase === '' ? name : `${relBase}/${name}`;
     if (relBase !== '' && !rel.startsWith(`${relBase}/`)) continue;
@@ -136,22 +174,19 @@ function judgeLockedWithin(an: TargetJudge, t: Target, base: string, rest: strin
     if (filters) {
       // find's -name/-path: `*` matches a leading dot; -iname ignores case; -path is tested on its last part.
       const baseName = posix.basename(rel);
-      matched = filters.some((f) => {
-        const last = f.slice(f.lastIndexOf('/') + 1);
-        return new RegExp(globToRegExp(last).source, 'i').test(baseName) || (/\\|\.\*/.test(f) && safeRegExp(f)?.test(`./${under}`) === true);
-      });
+      matched = filters.some((f) => globMatch(f.slice(f.lastIndexOf('/') + 1), baseName, true) || (/\\|\.\*/.test(f) && safeRegExp(f)?.test(`./${under}`) === true));
     } else {
-      const pattern = restPattern.replace(/\/+$/, '').split('/');
       const parts = under.split('/');
-      const n = t.recursive ? Math.min(pattern.length, parts.length) : pattern.length;
-      matched = parts.length >= pattern.length && (t.recursive || parts.length === pattern.length) && pattern.slice(0, n).every((p, i) => segmentMatches(p, parts[i] as string));
+      const p = pattern as string[];
+      matched = parts.length >= p.length && (t.recursive || parts.length === p.length) && p.every((seg, i) => segmentMatches(seg, parts[i] as string));
     }
     if (!matched) continue;
     const lock = lockFor(rel, an.constraints.locked);
     if (!lock || lock.level === 'warn') continue;
     const verb = t.op === 'delete' ? 'deletes' : 'writes';
     const tail = lock.level === 'block' ? 'fanout blocks changes to it; name the files you mean, leaving it out.' : 'a human should confirm this change.';
-    say(an, lockRule(rel), LEVEL[lock.level], () => `${t.via} ${t.path.display}${t.filters ? ` (matching ${t.filters.join(', ')})` : ''} also ${verb} ${rel} if it exists, which is locked (${lock.reason}); ${tail}`, t.segment);
+    const shown = t.filters ? ` (matching ${t.filters.slice(0, 3).join(', ')}${t.filters.length > 3 ? ', …' : ''})` : '';
+    say(an, lockRule(rel), LEVEL[lock.level], () => `${t.via} ${t.path.display}${shown} also ${verb} ${rel} if it exists, which is locked (${lock.reason}); ${tail}`, t.segment);
     if (lock.level === 'block') return;
   }
 }
