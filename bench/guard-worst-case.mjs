@@ -63,6 +63,7 @@ export const CASES = {
   'pkill with a backtracking pattern': `pkill -f '${'(a|aa)*'.repeat(14)}b'`,
   '100,000 distinct dotfile globs deleted': `rm -f ${words(100_000, '.e*')}`,
   'find with 50,000 -name filters': `find . ${Array.from({ length: 50_000 }, (_, i) => `-name '.x${i}*'`).join(' -o ')} -delete`,
+  '10,000 functions each calling the one before': Array.from({ length: 10_000 }, (_, i) => `f${i}() { f${Math.max(0, i - 1)} & f${Math.max(0, i - 1)}; }`).join('; ') + '; f9999',
   '10,000 git pushes to 10,000 remotes': Array.from({ length: 10_000 }, (_, i) => `git push r${i} main`).join('; '),
   '1 MB of find -exec sh -c': `find . -name '*.x' -exec sh -c '${fill('echo $1; ')}' _ {} \\;`,
 };

@@ -5,7 +5,7 @@ import { forEachChild, parse, type Command, type CompoundList, type ParsedScript
 import type { Constraints } from '../constraints/schema.js';
 import { builtinEffects, readFields, readOptions } from './builtin-effects.js';
 import { canonicalLongOptions } from './flags.js';
-import { classifyAbs, pathOf, type PathInfo } from './classify-path.js';
+import { classifyAbs, fileKey, pathOf, type PathInfo } from './classify-path.js';
 import { judgeTargets } from './judge-targets.js';
 import { below, listOrigin, printedItems, producerItems, stdinText, xargsItems } from './list-items.js';
 import { cloneState, DEFAULT_IFS, expandWord, isKnown, literalArg, lookupVar, newState, resolveWord, setArray, setVar, UNKNOWN, type Arg, type ListOrigin, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
@@ -308,18 +308,46 @@ export class Analysis implements RuleContext {
     forEachChild(node, visit);
   }
 
-  private forkBomb(name: string, body: SyntaxNode, src: string): void {
+  /** How often a body calls any of the names, and whether it starts anything in the background. */
+  private callsTo(body: SyntaxNode, names: ReadonlySet<string>): { calls: number; backgrounded: boolean } {
     let calls = 0;
     let backgrounded = false;
     const visit = (child: SyntaxNode): void => {
       if (child.type === 'Statement' && child.background) backgrounded = true;
-      if (child.type === 'Command' && child.name?.value === name) calls++;
-      if (child.type === 'Pipeline' && child.commands.filter((c) => c.type === 'Command' && c.name?.value === name).length >= 2) calls += 2;
+      if (child.type === 'Command' && child.name && names.has(child.name.value)) calls++;
+      if (child.type === 'Pipeline' && child.commands.filter((c) => c.type === 'Command' && c.name && names.has(c.name.value)).length >= 2) calls += 2;
       forEachChild(child, visit);
     };
     forEachChild(body, visit);
+    return { calls, backgrounded };
+  }
+
+  /**
+   * A function that calls itself twice (or once in the background) per call, directly or through functions defined
+   * earlier that call it back (`a() { b & b; }; b() { a & a; }`): the number of processes doubles every round.
+   */
+  private forkBomb(name: string, body: SyntaxNode, src: string): void {
+    const cycle = new Set([name]);
+    // Functions defined earlier that call this one, directly or through each other (a few rounds are enough; each
+    // function's callees are collected once, when it is defined).
+    for (let round = 0; round < 4 && this.callees.size <= 256; round++) {
+      const before = cycle.size;
+      for (const [other, callees] of this.callees) if (!cycle.has(other) && [...callees].some((c) => cycle.has(c))) cycle.add(other);
+      if (cycle.size === before) break;
+    }
+    if (this.callees.size < 256) {
+      const callees = new Set<string>();
+      const visit = (child: SyntaxNode): void => {
+        if (child.type === 'Command' && child.name) callees.add(child.name.value);
+        forEachChild(child, visit);
+      };
+      forEachChild(body, visit);
+      this.callees.set(name, callees);
+    }
+    const { calls, backgrounded } = this.callsTo(body, cycle);
     if (calls >= 2 || (calls >= 1 && backgrounded)) {
-      this.add('fork-bomb', 'deny', `function '${name}' calls itself more than once per call: a fork bomb that takes the machine down. Remove it.`, src.slice(body.pos, body.end));
+      const through = cycle.size > 1 ? ` (through ${[...cycle].filter((n) => n !== name).join(', ')})` : '';
+      this.add('fork-bomb', 'deny', `function '${name}' calls itself more than once per call${through}: a fork bomb that takes the machine down. Remove it.`, src.slice(body.pos, body.end));
     }
   }
 
@@ -384,6 +412,8 @@ export class Analysis implements RuleContext {
   }
 
   /** Functions defined in this command (`f() { rm -rf "$1"; }; f ~`), by name. */
+  /** The command names each function defined in this command calls (the first 256), for recursion through others. */
+  private readonly callees = new Map<string, Set<string>>();
   private readonly functions = new Map<string, { body: Extract<SyntaxNode, { type: 'Function' }>['body']; src: string; state: ShellState; depth: number; background: boolean; called: boolean }>();
 
   /** Analyses the functions this command defines but never calls (their arguments unknown): they may run later. */
@@ -446,7 +476,8 @@ export class Analysis implements RuleContext {
         // `< <(…)` or a file this command wrote: what the command reads is known.
         const from = pathOf(arg, state.cwd);
         const producers = from.kind === 'exact' ? this.fds.get(from.abs) : undefined;
-        const written = from.kind === 'exact' ? this.written.get(from.abs) : undefined;
+        const fromKey = fileKey(from);
+        const written = fromKey === undefined ? undefined : this.written.get(fromKey);
         if (producers) stdin = { kind: 'pipe', producers };
         else if (written?.producers) stdin = { kind: 'pipe', producers: written.producers };
         else if (written) stdin = { kind: 'text', text: written.text, taint: written.taint, items: written.items };
@@ -457,7 +488,8 @@ export class Analysis implements RuleContext {
       const segment = commandText ?? src.slice(redirect.pos, redirect.end);
       const path = pathOf(arg, state.cwd);
       this.target({ op: 'write', arg, path, recursive: false, segment, via: `redirect ${op}` });
-      if (path.kind === 'exact' && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 1))) outs?.push({ abs: path.abs, append: op === '>>' });
+      const key = fileKey(path);
+      if (key !== undefined && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 1))) outs?.push({ abs: key, append: op === '>>' });
     }
     return stdin;
   }
@@ -560,13 +592,14 @@ export class Analysis implements RuleContext {
   writtenScript(arg: Arg, inv: Invocation): WrittenFile | undefined {
     if (this.written.size === 0 && this.fds.size === 0) return undefined;
     const path = pathOf(arg, inv.state.cwd);
-    if (path.kind !== 'exact') return undefined;
-    const producers = this.fds.get(path.abs);
+    const key = fileKey(path);
+    if (key === undefined) return undefined;
+    const producers = path.kind === 'exact' ? this.fds.get(path.abs) : undefined;
     if (producers) {
       const content = pipeContent(producers);
       return content.taint || content.literal !== undefined ? { text: content.literal ?? '', taint: content.taint } : undefined;
     }
-    return this.written.get(path.abs);
+    return this.written.get(key);
   }
 
   /** Runs a script file written earlier in this command as shell code, `$1 …` bound; false when its content is unknown. */

@@ -52,6 +52,16 @@ export function pathOf(arg: Arg, cwd: string | undefined): PathInfo {
   return { kind: 'within', base: posix.resolve(base, dir || '.'), rest, display: shown };
 }
 
+/**
+ * The key a file is remembered by when a command writes it: its absolute path, or, for a name partly unknown
+ * (`f=$(mktemp); … > $f; sh $f`), the same unknown value written the same way. Globs are not one file.
+ */
+export function fileKey(path: PathInfo): string | undefined {
+  if (path.kind === 'exact') return path.abs;
+  if (path.kind === 'within' && !/[*?[]/.test(path.rest)) return `${path.base}/${path.rest}`;
+  return undefined;
+}
+
 export function isTempPath(abs: string, constraints: Constraints): boolean {
   return constraints.tempRoots.some((root) => isInside(root, abs));
 }

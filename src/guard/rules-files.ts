@@ -1,5 +1,5 @@
 // Commands that delete, write or re-permission files: their targets become Targets for judgeTargets.
-import { classifyAbs } from './classify-path.js';
+import { classifyAbs, fileKey } from './classify-path.js';
 import { hasLong, hasShort, operands, shortValue, longValue } from './flags.js';
 import { below, xargsItems } from './list-items.js';
 import type { Invocation, RuleContext, RuleModule, Target } from './rule-context.js';
@@ -145,8 +145,8 @@ export function ruleTouchLike(inv: Invocation, an: RuleContext): void {
     const content = printedContent(inv);
     const append = hasShort(rest, 'a') || hasLong(rest, '--append');
     for (const file of files) {
-      const path = an.path(file, inv);
-      if (path.kind === 'exact') an.remember(path.abs, content, append);
+      const key = fileKey(an.path(file, inv));
+      if (key !== undefined) an.remember(key, content, append);
     }
   }
   write(an, inv, [...files, ...(inv.unwrapped.xargs ? xargsItems(inv, an) : [])], inv.name);
@@ -182,8 +182,8 @@ export function ruleDd(inv: Invocation, an: RuleContext): void {
 /** A download written to a file: judged as a write, and remembered as network content in case this command runs it. */
 function downloaded(an: RuleContext, inv: Invocation, out: Arg, via: string): void {
   write(an, inv, [out], via);
-  const path = an.path(out, inv);
-  if (path.kind === 'exact') an.remember(path.abs, { text: '', taint: 'network' }, false);
+  const key = fileKey(an.path(out, inv));
+  if (key !== undefined) an.remember(key, { text: '', taint: 'network' }, false);
 }
 
 export function ruleDownload(inv: Invocation, an: RuleContext): void {

@@ -477,14 +477,20 @@ const SPAWNS: Record<Lang, RegExp | undefined> = {
   r: undefined,
 };
 const ENDLESS = /\bwhile\s*\(\s*(?:true|True|TRUE|1|!0)\s*\)|\bwhile\s+(?:True|true|1)\s*(?::|do\b|;|\n|$)|\bfor\s*\(\s*;\s*;\s*\)|\bloop\s*(?:\{|do\b)|\buntil\s*\(?\s*(?:false|0)\s*\)?\s*(?:\{|do\b|;|\n)|\bwhile\s*\(\s*\)/;
-const POSTFIX = /\bfork\s+(?:while|until|for)\b|\b(?:while|until)\s+fork\b|\bfork\s+for\b/;
+const POSTFIX = /\bfork\s*(?:\(\s*\))?\s+(?:while|until|for)\b|\b(?:while|until)\s*\(?\s*fork\b/;
+/** Python iterators that never end (`for _ in iter(int, 1)`, `itertools.count()`), also in a comprehension. */
+const ENDLESS_ITER = /\bfor\s+\w+\s+in\s+(?:iter\s*\(\s*int\s*,|(?:itertools\.)?(?:count|repeat|cycle)\s*\()/;
 const PAUSE = /\bsleep\b|\bwait(?:pid)?\s*\(|\.wait\s*\(|\bjoin\s*\(|\bcommunicate\s*\(|\bawait\b|Sync\s*\(/;
 
 /** A fork in an endless loop (`while True: os.fork()`, `fork while fork`, `loop { fork }`), or spawning without pause. */
 function forkLoop(bare: string, lang: Lang): string | undefined {
   const fork = FORKS[lang];
   if (fork && (lang === 'pl' || lang === 'rb') && POSTFIX.test(bare)) return 'fork';
-  const loop = ENDLESS.exec(bare);
+  if (fork && lang === 'py' && ENDLESS_ITER.test(bare)) {
+    const forked = fork.exec(bare);
+    if (forked) return forked[0].trim();
+  }
+  const loop = ENDLESS.exec(bare) ?? (lang === 'py' ? ENDLESS_ITER.exec(bare) : null);
   if (!loop) return undefined;
   const body = bare.slice(loop.index);
   const forked = fork?.exec(body);
