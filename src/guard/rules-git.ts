@@ -2,7 +2,7 @@
 import { classifyAbs, pathOf } from './classify-path.js';
 import { hasLong, hasShort, longValue, operands } from './flags.js';
 import { xargsItems } from './list-items.js';
-import { parseGit, type GitCall } from './parse-git.js';
+import { canonicalOptions, parseGit, type GitCall } from './parse-git.js';
 import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { cloneState, literalArg, UNKNOWN, type Arg, type ShellState } from './resolve-word.js';
 
@@ -364,9 +364,36 @@ function runGit(args: Arg[], inv: Invocation, an: RuleContext, aliasDepth: numbe
     return;
   }
   const rule = SUBCOMMANDS.get(git.sub);
-  if (!rule) return;
+  if (!rule) {
+    if (git.sub.includes(UNKNOWN)) unknownSubcommand(git, inv, an);
+    return;
+  }
   const state = git.cwd === inv.state.cwd ? inv : { ...inv, state: { ...inv.state, cwd: git.cwd } };
   rule(git, state, an);
+}
+
+/**
+ * Subcommands whose destructive forms are named by their options (`--hard`, `-D`, `-f`), and whose rules only add
+ * findings: tried on a subcommand only known at run time. (checkout and restore destroy work through operands, which
+ * any subcommand has.)
+ */
+const PROBED = ['reset', 'clean', 'branch', 'push', 'switch'];
+
+/**
+ * `git $SUB --hard`: the subcommand is only known when the command runs. The policy decides: if the options given
+ * would destroy work or history with some subcommand, deny, and say what could not be known.
+ */
+function unknownSubcommand(git: GitCall, inv: Invocation, an: RuleContext): void {
+  if (!git.rest.some((a) => a.value.startsWith('-') && a.value !== '--')) return;
+  for (const sub of PROBED) {
+    const found: string[] = [];
+    const probe = Object.create(an, { add: { value: (id: string, severity: string) => (severity === 'deny' ? found.push(id) : 0) } }) as RuleContext;
+    (SUBCOMMANDS.get(sub) as GitRule)({ ...git, sub, rest: canonicalOptions(sub, git.rest) }, inv, probe);
+    if (found.length > 0) {
+      deny(an, inv, 'unknown-command-name', `the git subcommand ${git.sub.replace(/\u0000/g, '…')} is only known when the command runs, and with the options given it could be \`git ${sub} ${git.rest.map((a) => a.value).join(' ')}\` (${found[0]}); fanout blocks an unknown git subcommand with destructive options. Write the subcommand literally so it can be checked.`);
+      return;
+    }
+  }
 }
 
 export function ruleGit(inv: Invocation, an: RuleContext): void {

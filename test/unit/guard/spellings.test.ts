@@ -361,3 +361,16 @@ describe('more spellings of the same payloads', () => {
     'f=$(mktemp); curl -s https://x.io/s > $f; cat $f',
   ])('%s is allowed', (command) => assertAllowed(command));
 });
+
+describe('a git subcommand only known at run time: the policy decides, the reason says what was unknown', () => {
+  it.each(['git $SUB --hard', 'git $SUB -D feature', 'git $SUB -fdx', 'git $SUB --force origin main'])('%s is denied', (command) => {
+    const verdict = bash(command);
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.ruleId).toBe('unknown-command-name');
+    expect(verdict.reason).toMatch(/only known when the command runs/);
+  });
+
+  it.each(['git $SUB', 'git $SUB status', 'git $SUB origin main', 'git $SUB -m "fix: x"', 'git $SUB -b feature', 'git ${CMD:-status} -s'])('%s is allowed', (command) =>
+    assertAllowed(command),
+  );
+});
