@@ -130,6 +130,8 @@ const push: GitRule = (git, inv, an) => {
     const path = pathOf(literalArg(remote.value.replace(/^file:\/\//, '')), git.cwd);
     if (path.kind === 'exact' && ['temp', 'temp-root'].includes(classifyAbs(path.abs, an.constraints, an.context))) return;
   }
+  // --dry-run (-n) only shows what would be pushed.
+  if (hasShort(rest, 'n', ['-o']) || hasLong(rest, '--dry-run')) return;
   const force = hasShort(rest, 'f', ['-o']) || hasLong(rest, '--force');
   const plus = refspecs.find((r) => r.value.startsWith('+'));
   if (hasLong(rest, '--mirror')) {

@@ -63,6 +63,8 @@ describe('git: work and history destroyed in any mode and spelling', () => {
     'git checkout -B release origin/release',
     'git switch -C feature',
     'git switch -c hotfix origin/main',
+    'git push --dry-run --force origin main',
+    'git push -nf origin main',
     'git update-ref -m "x" refs/tags/v1 HEAD',
     'git checkout-index -a --prefix=/tmp/export/',
   ])('%s is allowed', (command) => assertAllowed(command));
