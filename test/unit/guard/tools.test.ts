@@ -286,6 +286,17 @@ describe('large inputs get a fast, correct answer', () => {
     expect(tool('Bash', { command: `perl -e '${'system("x"); '.repeat(90_000)}'` }).decision).toBe('deny');
   });
 
+  it('pattern targets, find name tests, function chains and pushes stay bounded (bench/guard-worst-case.mjs times them)', () => {
+    const globs = Array.from({ length: 100_000 }, (_, i) => `.e*${i}`).join(' ');
+    expect(tool('Bash', { command: `rm -f ${globs}` }).decision).toBe('allow');
+    // Past 1,024 name tests a find expression is taken as matching anything, .env files included.
+    const names = Array.from({ length: 50_000 }, (_, i) => `-name '.x${i}*'`).join(' -o ');
+    expect(tool('Bash', { command: `find . ${names} -delete` }).decision).toBe('deny');
+    const chain = Array.from({ length: 10_000 }, (_, i) => `f${i}() { f${Math.max(0, i - 1)} & f${Math.max(0, i - 1)}; }`).join('; ');
+    expect(tool('Bash', { command: `${chain}; f9999` }).decision).toBe('deny');
+    expect(tool('Bash', { command: Array.from({ length: 10_000 }, (_, i) => `git push r${i} main`).join('; ') }).decision).toBe('allow');
+  });
+
   it('deep nesting of $( ) does not overflow', () => {
     const command = `echo ${'$('.repeat(3000)}x${')'.repeat(3000)}`;
     expect(['allow', 'deny']).toContain(tool('Bash', { command }).decision);
