@@ -112,7 +112,8 @@ export function ruleKill(inv: Invocation, an: RuleContext): void {
   }
   if (inv.name !== 'kill') {
     if (inv.name === 'pkill' || inv.name === 'killall') {
-      const flags = rest.filter((a) => !/^-(?:\d+|[A-Z][A-Z0-9+-]*|SIG\w+)$/.test(a.value));
+      // Signals (-9, -KILL, -SIGKILL) out; single capitals are options (pkill -U uid, -G, -P, -F; killall -I, -Z).
+      const flags = rest.filter((a) => !/^-(?:\d+|[A-Z][A-Z0-9+-]+|SIG\w+)$/.test(a.value));
       const patterns = operands(flags, ['-s', '--signal', '-u', '--euid', '--user', '-U', '--uid', '-g', '--pgroup', '-G', '--group', '-P', '--parent', '-t', '--terminal', '-o', '-y', '--younger-than', '--older-than', '-n', '--ns', '--nslist', '-F', '--pidfile', '--session', '-O', '--older', '-d', '--delimiter']);
       const byUser = hasShort(flags, 'u', ['-s', '-g', '-G', '-P', '-t', '-o', '-y', '-n', '-F', '-U']) || hasShort(flags, 'U', ['-s', '-g', '-G', '-P', '-t', '-o', '-y', '-n', '-F']) || hasLong(flags, '--euid', '--uid', '--user');
       const inverse = inv.name === 'pkill' && (hasShort(flags, 'v', ['-s', '-u', '-U', '-g', '-G', '-P', '-t', '-F']) || hasLong(flags, '--inverse'));
