@@ -32,10 +32,10 @@ function emit(fd, text) {
     }
   }
 }
-var core = fileURLToPath(new URL(`./${"hook-chunks/core-ee4f33305a1facb4.cjs"}`, import.meta.url));
+var core = fileURLToPath(new URL(`./${"hook-chunks/core-a2b5de003d399005.cjs"}`, import.meta.url));
 var env = process.env;
 var cacheRoot = env["FANOUT_HOOK_CACHE"] === "0" ? void 0 : env["XDG_CACHE_HOME"] || (env["HOME"] ? `${env["HOME"]}/.cache` : void 0);
-var cacheFile = cacheRoot && `${cacheRoot}/fanout/${path.basename("hook-chunks/core-ee4f33305a1facb4.cjs", ".cjs")}-${process.version}-${process.arch}.v8`;
+var cacheFile = cacheRoot && `${cacheRoot}/fanout/${path.basename("hook-chunks/core-a2b5de003d399005.cjs", ".cjs")}-${process.version}-${process.arch}.v8`;
 var cachedData;
 if (cacheFile) {
   try {

@@ -717,12 +717,14 @@ export class Analysis implements RuleContext {
     const env = this.wordEnv(state, depth, src);
     // The condition is `read …`, however its name is spelled (`${r}`, `$(echo read)`).
     const clause = readClause(node);
-    const read = clause?.name && expandWord(clause.name, env)[0]?.value === 'read' ? clause : undefined;
+    // Its words as bash splits them: `read${IFS}-r${IFS}f` and `{read,-r,f}` are `read -r f`.
+    const argv = clause?.name ? [clause.name, ...clause.args].flatMap((w) => (w.type === 'Word' ? expandWord(w, env) : [])) : [];
+    const read = argv[0]?.value === 'read' ? clause : undefined;
     if (!read) {
       this.list(node.body, src, state, depth, background);
       return;
     }
-    const options = readOptions(read.args.flatMap((w) => (w.type === 'Word' ? expandWord(w, env) : [])));
+    const options = readOptions(argv.slice(1));
     const ifsWord = read.prefix.find((p): p is Extract<typeof p, { type: 'Assignment' }> => p.type === 'Assignment' && p.name === 'IFS');
     const ifs = ifsWord && ifsWord.value.type === 'Word' ? resolveWord(ifsWord.value, env).value : lookupVar('IFS', env);
     const bind = (line: string, taint: Taint | undefined, list?: ListOrigin): void => {

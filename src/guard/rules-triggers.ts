@@ -193,7 +193,7 @@ const sudo: Matcher = (inv) => {
 };
 
 /** git's argv after its own aliases (`git -c alias.p=push p`): the git rules, which run first, expand them into runs. */
-const gitArgv = (inv: Invocation): Arg[] => (inv.runs?.[0]?.value === 'git' ? inv.runs : inv.args);
+const gitArgv = (inv: Invocation): Arg[] => (inv.runs && inv.runs[0] === inv.args[0] ? inv.runs : inv.args);
 
 const gitPush: Matcher = (inv) => {
   if (inv.name !== 'git') return undefined;

@@ -327,6 +327,7 @@ describe('deploys in their other spellings (stop trigger deploy)', () => {
     'bun run deploy',
     "git -c 'alias.ship=push heroku main' ship",
     "git config alias.dp 'push production HEAD:main'; git dp",
+    "/usr/bin/git -c 'alias.ship=push heroku main' ship",
   ])('%s asks', (command) => assertAsk(command, 'deploy'));
 
   it.each([
@@ -379,4 +380,13 @@ describe('a git subcommand only known at run time: the policy decides, the reaso
   it.each(['git $SUB', 'git $SUB status', 'git $SUB origin main', 'git $SUB -m "fix: x"', 'git $SUB -b feature', 'git ${CMD:-status} -s'])('%s is allowed', (command) =>
     assertAllowed(command),
   );
+});
+
+describe('a read loop whose read is spelled through expansions', () => {
+  it.each([
+    "while read${IFS}-r${IFS}f; do rm${IFS}-rf \"$f\"; done <<'EOF'\nnode_modules\npackage-lock.json\nEOF",
+    "while {read,-r,f}; do {rm,-rf} \"$f\"; done <<'EOF'\nnode_modules\npackage-lock.json\nEOF",
+  ])('%s asks for the locked file it reads', (command) => assertAsk(command, 'locked-file'));
+
+  it('the same loop over build dirs is allowed', () => assertAllowed("while {read,-r,f}; do rm -rf \"$f\"; done <<'EOF'\nnode_modules\ndist\nEOF"));
 });
