@@ -1,4 +1,4 @@
-// Median wall time of `node dist/hook.mjs pre-tool-use` on a typical Bash call vs a bare `node -e ''`,
+// Median wall time of `node dist/hook.cjs pre-tool-use` on a typical Bash call vs a bare `node -e ''`,
 // interleaved in one run so machine load hits both alike. Goal: ratio <= 1.25.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const hook = join(root, 'dist/hook.mjs');
+const hook = join(root, 'dist/hook.cjs');
 const runs = Number(process.env.BENCH_RUNS ?? 40);
 
 const repo = mkdtempSync(join(tmpdir(), 'fanout-bench-hook-'));
@@ -54,5 +54,5 @@ const median = (xs) => {
 const result = { runs, bareMs: median(bare), hookMs: median(hooked) };
 result.ratio = result.hookMs / result.bareMs;
 rmSync(repo, { recursive: true, force: true });
-console.log(`hook latency: node -e '' ${result.bareMs.toFixed(1)} ms, hook.mjs pre-tool-use ${result.hookMs.toFixed(1)} ms, ratio ${result.ratio.toFixed(2)}x (goal <= 1.25x, ${runs} interleaved runs, median)`);
+console.log(`hook latency: node -e '' ${result.bareMs.toFixed(1)} ms, hook.cjs pre-tool-use ${result.hookMs.toFixed(1)} ms, ratio ${result.ratio.toFixed(2)}x (goal <= 1.25x, ${runs} interleaved runs, median)`);
 if (process.argv.includes('--json')) console.log(JSON.stringify(result));

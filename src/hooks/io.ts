@@ -1,5 +1,4 @@
 // Claude Code hook protocol: JSON on stdin, a decision as JSON on stdout (see shared/claude-code-spec.md §1-2).
-import { readFileSync } from 'node:fs';
 
 /** Above this the input is refused rather than parsed: no honest tool call is that large. */
 export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
@@ -7,16 +6,6 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 export type HookInput = Record<string, unknown> & { hook_event_name?: string; cwd?: string; session_id?: string };
 
 export type ReadInputResult = { ok: true; input: HookInput } | { ok: false; reason: string };
-
-export function readHookInput(read: () => string = () => readFileSync(0, 'utf8')): ReadInputResult {
-  let raw: string;
-  try {
-    raw = read();
-  } catch (error) {
-    return { ok: false, reason: `could not read the hook input from stdin (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  return parseHookInput(raw);
-}
 
 export function parseHookInput(raw: string): ReadInputResult {
   if (raw.length > MAX_INPUT_BYTES) return { ok: false, reason: `hook input is ${raw.length} bytes, over the ${MAX_INPUT_BYTES}-byte limit` };

@@ -1,6 +1,6 @@
 // The run ledger: one JSON line per event in <git common dir>/fanout/ledger.jsonl, read by the gate and orchestrator.
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HostFs } from '../util/host-fs.js';
 
 export type LedgerEntry =
   | { type: 'tool'; time: string; session?: string; tool: string; files: string[]; command?: string }
@@ -11,40 +11,29 @@ export function ledgerPath(commonDir: string): string {
 }
 
 /** Throws outside a repo: the ledger lives in an existing git dir and never creates one. */
-export function appendLedger(commonDir: string, entry: LedgerEntry): void {
-  if (!existsSync(commonDir)) throw new Error(`${commonDir} does not exist: not inside a git repository`);
-  mkdirSync(join(commonDir, 'fanout'), { recursive: true });
-  appendFileSync(ledgerPath(commonDir), `${JSON.stringify(entry)}\n`);
+export async function appendLedger(fs: HostFs, commonDir: string, entry: LedgerEntry): Promise<void> {
+  if ((await fs.stat(commonDir))?.kind !== 'dir') throw new Error(`${commonDir} does not exist: not inside a git repository`);
+  await fs.appendText(ledgerPath(commonDir), `${JSON.stringify(entry)}\n`);
 }
 
 /** Reads only the ledger's tail: the hook must stay fast however long the ledger grows. */
-export function readLedgerTail(commonDir: string, maxBytes = 256 * 1024): LedgerEntry[] {
-  let fd: number;
-  try {
-    fd = openSync(ledgerPath(commonDir), 'r');
-  } catch {
-    return [];
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const start = Math.max(0, size - maxBytes);
-    const buffer = Buffer.alloc(size - start);
-    readSync(fd, buffer, 0, buffer.length, start);
-    const lines = buffer.toString('utf8').split('\n');
-    if (start > 0) lines.shift();
-    const entries: LedgerEntry[] = [];
-    for (const line of lines) {
-      if (!line) continue;
-      try {
-        entries.push(JSON.parse(line) as LedgerEntry);
-      } catch {
-        // A torn line from a concurrent writer: skip it.
-      }
+export async function readLedgerTail(fs: HostFs, commonDir: string, maxBytes = 256 * 1024): Promise<LedgerEntry[]> {
+  const path = ledgerPath(commonDir);
+  const [stat, text] = await Promise.all([fs.stat(path).catch(() => undefined), fs.readTail(path, maxBytes).catch(() => undefined)]);
+  if (text === undefined) return [];
+  const lines = text.split('\n');
+  // Unless the whole file fit, the first line is cut.
+  if ((stat?.size ?? 0) > maxBytes) lines.shift();
+  const entries: LedgerEntry[] = [];
+  for (const line of lines) {
+    if (!line) continue;
+    try {
+      entries.push(JSON.parse(line) as LedgerEntry);
+    } catch {
+      // A torn line from a concurrent writer: skip it.
     }
-    return entries;
-  } finally {
-    closeSync(fd);
   }
+  return entries;
 }
 
 /** The last plan the session sized; without a session id, the last plan sized in this repo. */

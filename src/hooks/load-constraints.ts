@@ -1,22 +1,30 @@
-// The hook's constraints loader: parsed front matter is cached in the git dir, keyed by the file's
-// stat, so the YAML parser and zod are loaded only when the file changed (~5 ms per call saved).
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The hooks' constraints loader: parsed front matter is kept keyed by the file's stat, so the YAML parser and zod
+// run only when the file changed. The command hook keeps it in the git dir (~5 ms per call saved); the hooks module,
+// which lives as long as the session, keeps it in memory.
 import { join } from 'node:path';
-import { constraintsFile, findRepo } from '../constraints/find-repo.js';
+import { findRepoAndConstraints, type Env } from '../constraints/find-repo.js';
+import { unreadableConstraints, type LoadConstraintsResult } from '../constraints/unreadable-constraints.js';
 import { defaultConstraints, resolveConstraints } from '../constraints/resolve-constraints.js';
 import type { ConstraintsData } from '../constraints/schema.js';
-import type { LoadConstraintsResult } from '../constraints/read-constraints.js';
+import type { FileStat, HostFs } from '../util/host-fs.js';
 
 const CACHE_VERSION = 1;
 
-interface CacheEntry {
+export interface CacheEntry {
   version: number;
   file: string;
   mtimeMs: number;
-  ctimeMs: number;
+  ctimeMs?: number;
   size: number;
   data: ConstraintsData;
   prose: string;
+}
+
+export interface ConstraintsCache {
+  /** Keep parsed files in <git common dir>/fanout/cache (the command hook: a new process per call). */
+  disk: boolean;
+  /** Keep parsed files here (the hooks module: one worker for the whole session). */
+  memory?: Map<string, CacheEntry>;
 }
 
 function cachePath(commonDir: string, file: string): string {
@@ -25,40 +33,47 @@ function cachePath(commonDir: string, file: string): string {
   return join(commonDir, 'fanout', 'cache', `constraints-${hash.toString(16)}.json`);
 }
 
-export async function loadConstraintsCached(startDir: string, env: NodeJS.ProcessEnv): Promise<LoadConstraintsResult> {
-  const paths = findRepo(startDir, env);
+function fresh(entry: CacheEntry | undefined, file: string, stat: FileStat): entry is CacheEntry {
+  return entry?.version === CACHE_VERSION && entry.file === file && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size;
+}
+
+export function newConstraintsMemory(): Map<string, CacheEntry> {
+  return new Map();
+}
+
+export async function loadConstraintsCached(startDir: string, env: Env, fs: HostFs, cache: ConstraintsCache = { disk: true }): Promise<LoadConstraintsResult> {
+  const { paths, constraints: found } = await findRepoAndConstraints(startDir, env, fs);
   const context = { repoRoot: paths.repoRoot, tmpdir: env['TMPDIR'] };
-  const file = constraintsFile(paths);
-  if (file === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
-  let stat;
-  let text: string;
+  if (found === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
+  const { path: file, stat } = found;
+  const resolved = (entry: CacheEntry): LoadConstraintsResult => ({ ...paths, constraints: resolveConstraints(entry.data, entry.prose, { ...context, source: file }), file });
+  let text: string | undefined;
   try {
-    stat = statSync(file);
-    const cache = cachePath(paths.commonDir, file);
-    try {
-      const entry = JSON.parse(readFileSync(cache, 'utf8')) as CacheEntry;
-      if (entry.version === CACHE_VERSION && entry.file === file && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs && entry.size === stat.size) {
-        return { ...paths, constraints: resolveConstraints(entry.data, entry.prose, { ...context, source: file }), file };
+    const remembered = cache.memory?.get(file);
+    if (fresh(remembered, file, stat)) return resolved(remembered);
+    if (cache.disk) {
+      try {
+        const entry = JSON.parse((await fs.readText(cachePath(paths.commonDir, file))) ?? 'null') as CacheEntry | null;
+        if (fresh(entry ?? undefined, file, stat)) return resolved(entry as CacheEntry);
+      } catch {
+        // A torn cache: parse below.
       }
-    } catch {
-      // No cache yet, or a torn one: parse below.
     }
-    text = readFileSync(file, 'utf8');
+    text = await fs.readText(file);
   } catch (error) {
-    return { ...paths, file, error: `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); fix its permissions or remove it to use the defaults` };
+    return { ...paths, file, error: unreadableConstraints(file, error) };
   }
+  if (text === undefined) return { ...paths, constraints: defaultConstraints(context), file: undefined };
   const { validateConstraints, formatConstraintsIssues } = await import('../constraints/parse-constraints.js');
   const validated = validateConstraints(text);
   if (!validated.ok) return { ...paths, file, error: formatConstraintsIssues(file, validated.issues) };
-  try {
-    const cache = cachePath(paths.commonDir, file);
-    // Outside a repo the "git dir" does not exist: never create one (it would turn the folder into a repo root).
-    if (!existsSync(paths.commonDir)) throw new Error('no git dir');
-    mkdirSync(join(cache, '..'), { recursive: true });
-    const entry: CacheEntry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, data: validated.data, prose: validated.prose };
-    writeFileSync(cache, JSON.stringify(entry));
-  } catch {
-    // No writable git dir: parse again next time.
+  const entry: CacheEntry = { version: CACHE_VERSION, file, mtimeMs: stat.mtimeMs, ...(stat.ctimeMs === undefined ? {} : { ctimeMs: stat.ctimeMs }), size: stat.size, data: validated.data, prose: validated.prose };
+  cache.memory?.set(file, entry);
+  // Outside a repo the "git dir" does not exist: never create one (it would turn the folder into a repo root).
+  if (cache.disk && paths.inRepo) {
+    await fs.writeText(cachePath(paths.commonDir, file), JSON.stringify(entry)).catch(() => {
+      // No writable git dir: parse again next time.
+    });
   }
-  return { ...paths, constraints: resolveConstraints(validated.data, validated.prose, { ...context, source: file }), file };
+  return resolved(entry);
 }

@@ -1,5 +1,9 @@
-// The hook protocol for every event: `node hook.mjs <event> [--scope FILE]`, JSON on stdin, decision on stdout.
-import { parseHookInput, preToolUseDecision, readHookInput, blockPrompt, type HookInput } from './io.js';
+// The hook protocol for every event: `node hook.cjs <event> [--scope FILE]`, JSON on stdin, decision on stdout.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { Env } from '../constraints/find-repo.js';
+import { nodeFs } from '../util/node-fs.js';
+import { parseHookInput, preToolUseDecision, blockPrompt, type HookInput, type ReadInputResult } from './io.js';
 import { postToolUse } from './post-tool-use.js';
 import { preToolUse } from './pre-tool-use.js';
 import { sessionStart } from './session-start.js';
@@ -17,16 +21,17 @@ export interface HookResult {
 
 /**
  * Runs one hook event. Failure policy (tested): pre-tool-use and the prompt hooks fail closed
- * (malformed input or an internal error denies/blocks with the reason); post-tool-use, session-start and the
- * subagent events only record and inform, so they report on stderr and exit 1 (non-blocking). A SubagentStop that
- * blocked would keep the subagent running; one that fails leaves its writer claim to expire (fail closed).
+ * (malformed input or an internal error denies/blocks with the reason); session-start and the subagent events only
+ * record and inform, so they report on stderr and exit 1 (non-blocking). A SubagentStop that blocked would keep the
+ * subagent running; one that fails leaves its writer claim to expire (fail closed). post-tool-use is kept for
+ * settings an older fanout wrote and answers nothing.
  */
-export async function runHook(argv: string[], raw: string | undefined, env: NodeJS.ProcessEnv): Promise<HookResult> {
+export async function runHook(argv: string[], raw: string | undefined, env: Env): Promise<HookResult> {
   const [event, ...rest] = argv;
   let scopeFile: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--scope' && rest[i + 1] !== undefined) scopeFile = rest[++i];
-    else return { stdout: '', stderr: `fanout hook: unknown option '${rest[i]}'; usage: hook.mjs <event> [--scope FILE]\n`, exitCode: 2 };
+    else return { stdout: '', stderr: `fanout hook: unknown option '${rest[i]}'; usage: hook.cjs <event> [--scope FILE]\n`, exitCode: 2 };
   }
   if (!HOOK_EVENTS.includes(event as HookEvent)) {
     return { stdout: '', stderr: `fanout hook: unknown event '${event ?? ''}'; expected one of ${HOOK_EVENTS.join(', ')}\n`, exitCode: 2 };
@@ -50,20 +55,32 @@ export async function runHook(argv: string[], raw: string | undefined, env: Node
   }
 }
 
-function dispatch(event: HookEvent, input: HookInput, env: NodeJS.ProcessEnv, scopeFile: string | undefined): Promise<string | undefined> {
+function readHookInput(): ReadInputResult {
+  let raw: string;
+  try {
+    raw = readFileSync(0, 'utf8');
+  } catch (error) {
+    return { ok: false, reason: `could not read the hook input from stdin (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  return parseHookInput(raw);
+}
+
+function dispatch(event: HookEvent, input: HookInput, env: Env, scopeFile: string | undefined): Promise<string | undefined> {
+  const cwd = process.cwd();
   switch (event) {
     case 'pre-tool-use':
-      return preToolUse(input, { env, scopeFile });
+      // FANOUT_SCOPE_FILE: the same scope for the hooks module, which takes no arguments (src/mod/register.ts).
+      return preToolUse(input, { env, fs: nodeFs, fallbackCwd: cwd, fallbackHome: homedir(), scopeFile: scopeFile ?? (env['FANOUT_SCOPE_FILE'] || undefined) });
     case 'post-tool-use':
-      return postToolUse(input, env);
+      return postToolUse();
     case 'session-start':
-      return sessionStart(input, env);
+      return sessionStart(input, env, nodeFs, cwd);
     case 'user-prompt-submit':
     case 'user-prompt-expansion':
-      return userPrompt(input, env);
+      return userPrompt(input, env, nodeFs, cwd);
     case 'subagent-start':
-      return subagentStart(input, env);
+      return subagentStart(input, env, nodeFs, cwd);
     case 'subagent-stop':
-      return subagentStop(input, env);
+      return subagentStop(input, env, nodeFs, cwd);
   }
 }

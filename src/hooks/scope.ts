@@ -1,7 +1,7 @@
 // Orchestrated agents may change only their batch's files, inside their own worktree.
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { shellWriteTargets, toolFileTargets, type GuardContext } from '../guard/index.js';
+import type { HostFs } from '../util/host-fs.js';
 
 export interface Scope {
   root: string;
@@ -12,9 +12,11 @@ export interface Scope {
   batch?: string;
 }
 
-export function readScope(path: string): Scope | { error: string } {
+export async function readScope(fs: HostFs, path: string): Promise<Scope | { error: string }> {
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<Scope>;
+    const text = await fs.readText(path);
+    if (text === undefined) return { error: `scope file ${path} does not exist; rerun the batch with fanout resume` };
+    const value = JSON.parse(text) as Partial<Scope>;
     const protectOk = value.protect === undefined || (Array.isArray(value.protect) && value.protect.every((p) => typeof p === 'string' && isAbsolute(p)));
     if (typeof value.root !== 'string' || !isAbsolute(value.root) || !Array.isArray(value.files) || !value.files.every((f) => typeof f === 'string') || !protectOk) {
       return { error: `scope file ${path} must be {"root": "<absolute worktree>", "files": ["repo-relative", …]}; the orchestrator writes it, rerun the batch` };
@@ -30,8 +32,8 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-function isTemp(path: string, scope: Scope, context: GuardContext): boolean {
-  const roots = ['/tmp', '/var/tmp', ...(process.env['TMPDIR'] ? [process.env['TMPDIR']] : [])];
+function isTemp(path: string, scope: Scope, context: GuardContext, tmpdir: string | undefined): boolean {
+  const roots = ['/tmp', '/var/tmp', ...(tmpdir ? [tmpdir] : [])];
   if (!roots.some((root) => isInside(root, path))) return false;
   // A repo that itself lives under /tmp is not scratch space: its checkouts stay in scope.
   return ![scope.root, context.repoRoot, ...(scope.protect ?? [])].some((checkout) => isInside(checkout, path));
@@ -42,10 +44,12 @@ export function checkScope(
   toolInput: Record<string, unknown>,
   scope: Scope,
   context: GuardContext,
+  /** $TMPDIR: scratch space like /tmp. */
+  tmpdir?: string,
 ): { ruleId: string; reason: string } | undefined {
   const allowed = new Set(scope.files);
   const judge = (absolute: string) => {
-    if (isTemp(absolute, scope, context)) return undefined;
+    if (isTemp(absolute, scope, context, tmpdir)) return undefined;
     if (!isInside(scope.root, absolute)) {
       return {
         ruleId: 'scope-outside-worktree',

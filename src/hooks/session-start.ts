@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import type { Env } from '../constraints/find-repo.js';
+import type { HostFs } from '../util/host-fs.js';
 import { loadConstraintsCached } from './load-constraints.js';
 import type { Constraints } from '../constraints/schema.js';
 import { additionalContext, type HookInput } from './io.js';
-import { nodeTrackingStore } from './node-tracking-store.js';
+import { hostTrackingStore } from './host-tracking-store.js';
+import { sweepJudgedMarkers } from './judged-marker.js';
 import { sessionsRoot, sweepSessions } from './writer-tracking.js';
 
 /** One paragraph a model can act on: what is locked, what needs a human, where the boundary is. */
@@ -39,12 +41,17 @@ export function summariseConstraints(constraints: Constraints): string {
   return parts.join(' ');
 }
 
-export async function sessionStart(input: HookInput, env: NodeJS.ProcessEnv): Promise<string> {
-  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, env);
-  if (input['source'] === 'startup' && existsSync(loaded.commonDir)) {
+export async function sessionStart(input: HookInput, env: Env, fs: HostFs, fallbackCwd: string): Promise<string> {
+  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : fallbackCwd;
+  const loaded = await loadConstraintsCached(cwd, env, fs);
+  const pluginData = env['CLAUDE_PLUGIN_DATA'];
+  if (input['source'] === 'startup' && pluginData && isAbsolute(pluginData)) {
+    // Housekeeping only: a later start sweeps what this one could not.
+    await sweepJudgedMarkers(fs, pluginData, { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() }).catch(() => 0);
+  }
+  if (input['source'] === 'startup' && loaded.inRepo) {
     try {
-      await sweepSessions(nodeTrackingStore, sessionsRoot(loaded.commonDir), { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() });
+      await sweepSessions(hostTrackingStore(fs), sessionsRoot(loaded.commonDir), { keep: typeof input.session_id === 'string' ? input.session_id : undefined, now: Date.now() });
     } catch {
       // Housekeeping only: old session records are swept at a later start.
     }

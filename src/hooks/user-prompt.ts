@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { Env } from '../constraints/find-repo.js';
+import type { HostFs } from '../util/host-fs.js';
 import { blockPrompt, type HookInput } from './io.js';
 import { loadConstraintsCached } from './load-constraints.js';
 
@@ -7,24 +8,20 @@ import { loadConstraintsCached } from './load-constraints.js';
  * The complexity gate for `/orchestrate <plan>`: `!` lines in commands bypass PreToolUse,
  * so a small plan must be refused here, before the model ever sees the prompt.
  */
-export async function userPrompt(input: HookInput, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function userPrompt(input: HookInput, env: Env, fs: HostFs, fallbackCwd: string): Promise<string | undefined> {
   const prompt = promptOf(input);
   if (prompt === undefined || !/orchestrate/.test(prompt)) return undefined;
   const { gatePrompt, parsePlan, sizePlan } = await import('../plan/index.js');
   const gate = gatePrompt(prompt);
   if (!gate) return undefined;
-  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : process.cwd();
-  const loaded = await loadConstraintsCached(cwd, env);
+  const cwd = typeof input.cwd === 'string' && isAbsolute(input.cwd) ? input.cwd : fallbackCwd;
+  const loaded = await loadConstraintsCached(cwd, env, fs);
   if ('error' in loaded) return blockPrompt(`fanout: the constraints file is invalid; fix it before orchestrating:\n${loaded.error}`);
   const candidates = isAbsolute(gate.planPath) ? [gate.planPath] : [resolve(cwd, gate.planPath), resolve(loaded.projectDir, gate.planPath)];
   let text: string | undefined;
   for (const candidate of candidates) {
-    try {
-      text = readFileSync(candidate, 'utf8');
-      break;
-    } catch {
-      // Try the next location.
-    }
+    text = await fs.readText(candidate).catch(() => undefined);
+    if (text !== undefined) break;
   }
   if (text === undefined) return blockPrompt(`fanout: plan file ${gate.planPath} not found (looked in ${[...new Set(candidates)].join(', ')}). Pass a path relative to the project, or describe the task instead of naming a file.`);
   const parsed = parsePlan(text, { source: gate.planPath });

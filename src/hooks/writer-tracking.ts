@@ -35,7 +35,7 @@ export interface TrackingStore {
   /** Removes a file or directory tree. Without it, old sessions are never swept. */
   remove?(path: string): Awaitable<void>;
   /** Whether a process runs; undefined when it cannot be told. Without it, claims expire only by idleness. */
-  processAlive?(pid: number): boolean | undefined;
+  processAlive?(pid: number): Awaitable<boolean | undefined>;
 }
 
 /** Where one repository keeps its sessions: `<git common dir>/fanout/sessions`. */
@@ -113,7 +113,7 @@ export async function readWriterState(store: TrackingStore, root: string, sessio
   if (pid !== undefined) claim.pid = pid;
   if (since === undefined) claim.since = (await store.mtime?.(`${dir}/${generation}.claim`)) ?? 0;
   const holder = agent === undefined ? {} : await readSubagent(store, root, session, agent);
-  return { claim, subagents: { [claim.agent]: holder }, ownerAlive: pid === undefined ? undefined : store.processAlive?.(pid) };
+  return { claim, subagents: { [claim.agent]: holder }, ownerAlive: pid === undefined ? undefined : await store.processAlive?.(pid) };
 }
 
 export interface SubagentEvent {

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { loadConstraints } from '../constraints/read-constraints.js';
 import { isFanoutError } from '../util/errors.js';
 import { listFiles } from './files.js';
+import { describeGuardPath, lastModuleSession } from './guard-path.js';
+import { perRepoFiles } from './locate-dist.js';
 import { BUNDLE_DIR, readInstallRecord } from './init.js';
 import { PROJECT_SETTINGS, readSettingsFile } from './settings-file.js';
 import { FANOUT_VERSION } from './version.js';
@@ -16,7 +18,7 @@ import { fanoutWiring } from './wiring.js';
 export type CheckLevel = 'ok' | 'warn' | 'problem';
 
 export interface DoctorCheck {
-  /** Stable id: node, git, repo, wiring, bundle, constraints, dry-run. */
+  /** Stable id: node, git, repo, wiring, guard-path (plugin), bundle, constraints, dry-run. */
   id: string;
   level: CheckLevel;
   summary: string;
@@ -46,7 +48,7 @@ const check = (id: string, level: CheckLevel, summary: string, extra: { detail?:
   ...(extra.fix === undefined ? {} : { fix: extra.fix }),
 });
 
-export function runDoctor(options: DoctorOptions): DoctorCheck[] {
+export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> {
   const { root, env } = options;
   const checks: DoctorCheck[] = [checkNode(options.nodeVersion ?? process.versions.node), checkGit(root, env)];
   if (!existsSync(join(root, '.git'))) {
@@ -54,9 +56,13 @@ export function runDoctor(options: DoctorOptions): DoctorCheck[] {
   }
   const wiring = checkWiring(root, env);
   checks.push(wiring.check);
+  if (wiring.plugin) {
+    const path = describeGuardPath(lastModuleSession(configDirOf(env)), Date.now());
+    checks.push(check('guard-path', 'ok', path.summary, { detail: path.detail }));
+  }
   const bundle = checkBundle(root, options.distDir, wiring.perRepo);
   checks.push(bundle.check);
-  checks.push(checkConstraints(root, env));
+  checks.push(await checkConstraints(root, env));
   if (bundle.hook !== undefined) checks.push(dryRun(root, bundle.hook, env));
   return checks;
 }
@@ -86,7 +92,11 @@ function readJsonQuietly(path: string): unknown {
   }
 }
 
-function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck; perRepo: boolean } {
+function configDirOf(env: NodeJS.ProcessEnv): string {
+  return env['CLAUDE_CONFIG_DIR'] || join(env['HOME'] || homedir(), '.claude');
+}
+
+function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck; perRepo: boolean; plugin?: boolean } {
   let project: unknown;
   try {
     const file = readSettingsFile(join(root, PROJECT_SETTINGS), PROJECT_SETTINGS);
@@ -98,7 +108,7 @@ function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck
       perRepo: false,
     };
   }
-  const configDir = env['CLAUDE_CONFIG_DIR'] || join(env['HOME'] || homedir(), '.claude');
+  const configDir = configDirOf(env);
   const pluginSources: Array<[string, unknown]> = [
     [PROJECT_SETTINGS, project],
     ['.claude/settings.local.json', readJsonQuietly(join(root, '.claude/settings.local.json'))],
@@ -135,11 +145,11 @@ function checkWiring(root: string, env: NodeJS.ProcessEnv): { check: DoctorCheck
       perRepo,
     };
   }
-  if (perRepo) return { check: check('wiring', 'ok', `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.mjs on ${all.join(', ')}`), perRepo };
-  return { check: check('wiring', 'ok', `plugin: ${plugin.join('; ')}`), perRepo };
+  if (perRepo) return { check: check('wiring', 'ok', `per repo: ${PROJECT_SETTINGS} runs .claude/fanout/hook.cjs on ${all.join(', ')}`), perRepo };
+  return { check: check('wiring', 'ok', `plugin: ${plugin.join('; ')}`), perRepo, plugin: true };
 }
 
-/** Chunk files hook.mjs imports: a partial copy fails only on the calls that load them, so look for all of them now. */
+/** Chunk files hook.cjs loads: a partial copy fails only on the calls that load them, so look for all of them now. */
 export function referencedChunks(hookSource: string): string[] {
   return [...new Set([...hookSource.matchAll(/hook-chunks\/[A-Za-z0-9_.-]+\.[cm]js/g)].map((m) => m[0]))].sort();
 }
@@ -149,8 +159,8 @@ function checkBundle(root: string, distDir: string | undefined, perRepo: boolean
   const dir = perRepo || existsSync(installed) ? installed : distDir;
   const shown = dir === installed ? BUNDLE_DIR : (dir ?? 'dist');
   if (dir === undefined) return { check: check('bundle', 'problem', 'cannot find a fanout build to check', { fix: 'run `npm run build` in the fanout checkout' }), hook: undefined };
-  const hook = join(dir, 'hook.mjs');
-  const missing = ['hook.mjs', 'cli.mjs'].filter((file) => !existsSync(join(dir, file)));
+  const hook = join(dir, 'hook.cjs');
+  const missing = ['hook.cjs', 'cli.mjs'].filter((file) => !existsSync(join(dir, file)));
   if (existsSync(hook)) missing.push(...referencedChunks(readFileSync(hook, 'utf8')).filter((chunk) => !existsSync(join(dir, chunk))));
   if (missing.length > 0) {
     return {
@@ -158,7 +168,7 @@ function checkBundle(root: string, distDir: string | undefined, perRepo: boolean
       hook: existsSync(hook) ? hook : undefined,
     };
   }
-  if (dir !== installed) return { check: check('bundle', 'ok', `${shown}: hook.mjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
+  if (dir !== installed) return { check: check('bundle', 'ok', `${shown}: hook.cjs and cli.mjs present (fanout ${FANOUT_VERSION})`), hook };
 
   const record = readInstallRecord(root);
   if (record !== undefined && record.fanout !== FANOUT_VERSION) {
@@ -182,15 +192,15 @@ function checkBundle(root: string, distDir: string | undefined, perRepo: boolean
 /** Whether every built file of `dist` is in `installed` with the same bytes. */
 function sameFiles(dist: string, installed: string): boolean {
   if (dist === installed) return true;
-  const ours = listFiles(dist);
+  const ours = perRepoFiles(listFiles(dist));
   return ours.every((file) => {
     const there = join(installed, file);
     return existsSync(there) && readFileSync(there).equals(readFileSync(join(dist, file)));
   }) && listFiles(installed).filter((f) => f.startsWith('hook-chunks/')).every((f) => ours.includes(f));
 }
 
-function checkConstraints(root: string, env: NodeJS.ProcessEnv): DoctorCheck {
-  const loaded = loadConstraints(root, env);
+async function checkConstraints(root: string, env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
+  const loaded = await loadConstraints(root, env);
   if ('error' in loaded) {
     return check('constraints', 'problem', `${loaded.file} is invalid: the guard denies every tool call until it is fixed`, {
       detail: loaded.error,

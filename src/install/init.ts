@@ -9,7 +9,7 @@ import { renderCommands } from './commands.js';
 import { renderConstraintsTemplate } from './constraints-template.js';
 import { listFiles, missingDirs, readIfExists, sha256, writeIfChanged, type ActionLine } from './files.js';
 import { formatInstallRecord, INSTALL_RECORD_FILE, parseInstallRecord, type InstallRecord } from './install-record.js';
-import { isDistDir } from './locate-dist.js';
+import { isDistDir, perRepoFiles } from './locate-dist.js';
 import { mergeSettings } from './merge-settings.js';
 import { PROJECT_SETTINGS, readSettingsFile, settingsIssueError } from './settings-file.js';
 import { formatSettings, DEFAULT_STYLE } from './settings-text.js';
@@ -47,7 +47,7 @@ export function runInit(options: InitOptions): InitReport {
     throw new FanoutError('init-no-dir', `${root} is not a directory`, { hint: 'pass the repository to install into with --dir <path>' });
   }
   if (!isDistDir(distDir)) {
-    throw new FanoutError('init-no-build', `no fanout build in ${distDir} (hook.mjs and cli.mjs are missing)`, {
+    throw new FanoutError('init-no-build', `no fanout build in ${distDir} (hook.cjs and cli.mjs are missing)`, {
       hint: 'run `npm run build` in the fanout checkout, then run init with its dist/cli.mjs',
     });
   }
@@ -65,7 +65,7 @@ export function runInit(options: InitOptions): InitReport {
   };
 
   // 1. The bundles: a verbatim copy of the build, so a teammate who clones needs nothing but node.
-  const bundle = listFiles(distDir).map((file) => `${BUNDLE_DIR}/${file}`);
+  const bundle = perRepoFiles(listFiles(distDir)).map((file) => `${BUNDLE_DIR}/${file}`);
   const samePlace = existsSync(join(root, BUNDLE_DIR)) && sameDir(distDir, join(root, BUNDLE_DIR));
   for (const rel of bundle) {
     noteDirs(rel);

@@ -3,8 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The files a complete build has; hook.mjs loads its core from hook-chunks/. */
-export const BUNDLE_ENTRIES = ['hook.mjs', 'cli.mjs'] as const;
+/** The files a complete build has; hook.cjs loads its core from hook-chunks/. */
+export const BUNDLE_ENTRIES = ['hook.cjs', 'cli.mjs'] as const;
+
+/** What only the plugin runs (the hooks module and its command hook): a per-repo install copies the rest. */
+export const PLUGIN_ONLY_DIR = 'plugin';
+
+/** The files of a build that a per-repo install copies to .claude/fanout/, relative to the build dir. */
+export function perRepoFiles(files: readonly string[]): string[] {
+  return files.filter((file) => !file.startsWith(`${PLUGIN_ONLY_DIR}/`));
+}
 
 export function isDistDir(dir: string): boolean {
   return BUNDLE_ENTRIES.every((name) => existsSync(join(dir, name)));

@@ -103,7 +103,7 @@ function fallbackBundle(root: string): string[] {
   const dir = join(root, BUNDLE_DIR);
   if (!existsSync(dir)) return [];
   return listFiles(dir)
-    .filter((file) => file === 'hook.mjs' || file === 'cli.mjs' || /^hook-chunks\/[^/]+\.[cm]js$/.test(file))
+    .filter((file) => file === 'hook.cjs' || file === 'hook.mjs' || file === 'cli.mjs' || /^hook-chunks\/[^/]+\.[cm]js$/.test(file))
     .map((file) => `${BUNDLE_DIR}/${file}`);
 }
 

@@ -5,8 +5,8 @@
 export type InstallTarget = 'repo' | 'plugin';
 
 export const HOOK_PATHS: Record<InstallTarget, string> = {
-  repo: '$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs',
-  plugin: '${CLAUDE_PLUGIN_ROOT}/dist/hook.mjs',
+  repo: '$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs',
+  plugin: '${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs',
 };
 
 /**
@@ -22,6 +22,8 @@ export const HOOK_TIMEOUT_SECONDS = 10;
 export interface HookEntry {
   type: 'command';
   command: string;
+  /** Exec form: `command` is run directly with these arguments, no shell (Claude Code substitutes ${CLAUDE_PLUGIN_ROOT}). */
+  args?: string[];
   timeout: number;
   onFailure?: 'block';
 }
@@ -34,13 +36,13 @@ export interface HookGroup {
 export interface WiredEvent {
   /** Claude Code's event name, the key under settings.hooks. */
   event: string;
-  /** The argument hook.mjs takes (src/hooks/main.ts HOOK_EVENTS). */
+  /** The argument hook.cjs takes (src/hooks/main.ts HOOK_EVENTS). */
   hookEvent: string;
   /** Tool events only. */
   matcher?: string;
   /**
    * Fail closed where the hook's answer gates something (a tool call, a prompt): a crash or timeout then blocks.
-   * PostToolUse, SessionStart and the subagent events only record and inform; they exit 1 on failure by design
+   * SessionStart and the subagent events only record and inform; they exit 1 on failure by design
    * (src/hooks/main.ts), which onFailure "block" would turn into a blocking error the model must read (on
    * SubagentStop: one that keeps the subagent running). A lost SubagentStop only keeps a writer claim longer.
    */
@@ -48,13 +50,16 @@ export interface WiredEvent {
 }
 
 /**
+ * One node start per tool call at most: PreToolUse judges, and also records what the call changes and reports
+ * warn-level locks, which a PostToolUse hook once did at the cost of a second node start per call (an `async`
+ * PostToolUse does not help: checked on 2.1.328, its output reaches the model only when it finishes before the next
+ * request, and it still costs a node start).
  * UserPromptSubmit sees every typed prompt, `/orchestrate plan.md` included; UserPromptExpansion fires only for
  * slash commands, after UserPromptSubmit and not at all when that blocked (checked on 2.1.328). Both are wired so
  * the gate holds if either is disabled; the cost is one extra node start per slash command.
  */
 export const WIRED_EVENTS: readonly WiredEvent[] = [
   { event: 'PreToolUse', hookEvent: 'pre-tool-use', matcher: TOOL_MATCHER, failClosed: true },
-  { event: 'PostToolUse', hookEvent: 'post-tool-use', matcher: TOOL_MATCHER, failClosed: false },
   { event: 'SessionStart', hookEvent: 'session-start', failClosed: false },
   { event: 'UserPromptSubmit', hookEvent: 'user-prompt-submit', failClosed: true },
   { event: 'UserPromptExpansion', hookEvent: 'user-prompt-expansion', failClosed: true },
@@ -66,33 +71,48 @@ export const WIRED_EVENTS: readonly WiredEvent[] = [
 /** Settings-shaped hooks: event → the one group fanout adds to it, in wiring order. */
 export type Wiring = Array<{ event: string; group: HookGroup }>;
 
+/**
+ * The plugin's hooks module (src/mod/register.ts), relative to hooks/: where Claude Code loads it, it judges tool
+ * calls in-process. The plugin's PreToolUse command hook stays as the fail-closed backstop, a shell script that
+ * exits at once for a call the module already judged and runs hook.cjs otherwise (src/mod/pre-tool-use.sh).
+ */
+export const PLUGIN_MODULE = '../dist/plugin/fanout-hooks.mjs';
+/**
+ * Run by bash directly (exec form), not through `bash -c`: a command string starts the user's shell, which (Debian's
+ * bash, with the socket Claude Code gives hooks as stdin) sources ~/.bashrc on every call; and the script needs
+ * bash's `read -N` (checked on 2.1.328, docs/install.md: about the cost of a hook that only runs `true`).
+ */
+export const PLUGIN_PRE_TOOL_USE = { command: 'bash', args: ['${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh'] };
+
 export function hookCommand(target: InstallTarget, hookEvent: string): string {
   return `node "${HOOK_PATHS[target]}" ${hookEvent}`;
 }
 
 export function fanoutWiring(target: InstallTarget): Wiring {
   return WIRED_EVENTS.map((wired) => {
-    const entry: HookEntry = { type: 'command', command: hookCommand(target, wired.hookEvent), timeout: HOOK_TIMEOUT_SECONDS };
+    const command = target === 'plugin' && wired.hookEvent === 'pre-tool-use' ? PLUGIN_PRE_TOOL_USE : { command: hookCommand(target, wired.hookEvent) };
+    const entry: HookEntry = { type: 'command', ...command, timeout: HOOK_TIMEOUT_SECONDS };
     if (wired.failClosed) entry.onFailure = 'block';
     return { event: wired.event, group: wired.matcher === undefined ? { hooks: [entry] } : { matcher: wired.matcher, hooks: [entry] } };
   });
 }
 
 /**
- * fanout's own per-repo entries, from any version: they run the copied bundle in .claude/fanout/ (hook.mjs, or an
+ * fanout's own per-repo entries, from any version: they run the copied bundle in .claude/fanout/ (hook.cjs, hook.mjs, or an
  * older `cli.mjs hook <event>`). Recognised by command so that re-running init replaces them instead of adding more.
  */
 export function isFanoutHookCommand(command: unknown): boolean {
-  return typeof command === 'string' && /(^|[\s"'/=])\.claude\/fanout\/(hook\.mjs|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command);
+  return typeof command === 'string' && /(^|[\s"'/=])\.claude\/fanout\/(hook\.[cm]js|cli\.mjs["']?\s+hook)(["'\s]|$)/.test(command);
 }
 
 /** hooks/hooks.json for the plugin. */
-export function pluginHooksJson(): { description: string; hooks: Record<string, HookGroup[]> } {
+export function pluginHooksJson(): { description: string; modules: string[]; hooks: Record<string, HookGroup[]> } {
   const hooks: Record<string, HookGroup[]> = {};
   for (const { event, group } of fanoutWiring('plugin')) hooks[event] = [group];
   return {
     description:
-      'fanout: Phase 0 guard and parallel-writers gate (PreToolUse), run ledger (PostToolUse), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion), subagent tracking (SubagentStart/Stop)',
+      'fanout: Phase 0 guard, parallel-writers gate and run ledger (in-process hooks module, PreToolUse backstop), constraints in context (SessionStart), complexity gate (UserPromptSubmit/Expansion), subagent tracking (SubagentStart/Stop)',
+    modules: [PLUGIN_MODULE],
     hooks,
   };
 }

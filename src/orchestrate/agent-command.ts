@@ -37,14 +37,13 @@ export function defaultAgentArgs(settingsFile: string, env: NodeJS.ProcessEnv = 
   ];
 }
 
-/** Settings that install the guard plus the batch's scope; the pre-tool-use hook fails closed. */
+/** Settings that install the guard plus the batch's scope; the pre-tool-use hook fails closed and also records what each call changes. */
 export function agentSettings(hookBundle: string, scopeFile: string): Record<string, unknown> {
   // The node running fanout, by absolute path: the agent's PATH may not have one.
   const hook = (event: string, extra: string[] = []) => [process.execPath, hookBundle, event, ...extra].map(quoteWord).join(' ');
   return {
     hooks: {
       PreToolUse: [{ matcher: HOOK_MATCHER, hooks: [{ type: 'command', command: hook('pre-tool-use', ['--scope', scopeFile]), timeout: 30, onFailure: 'block' }] }],
-      PostToolUse: [{ matcher: HOOK_MATCHER, hooks: [{ type: 'command', command: hook('post-tool-use'), timeout: 30 }] }],
     },
   };
 }
@@ -61,10 +60,10 @@ function packageRoot(from: string): string | undefined {
 }
 
 /**
- * A file shipped beside the CLI bundle (dist/hook.mjs, dist/cli.mjs). Running from sources (vitest) there is
+ * A file shipped beside the CLI bundle (dist/hook.cjs, dist/cli.mjs). Running from sources (vitest) there is
  * no bundle beside this module, so the built one in <package root>/dist is used.
  */
-export function bundleFile(name: 'hook.mjs' | 'cli.mjs', moduleUrl: string = import.meta.url): string {
+export function bundleFile(name: 'hook.cjs' | 'cli.mjs', moduleUrl: string = import.meta.url): string {
   const here = fileURLToPath(moduleUrl);
   const sibling = resolve(dirname(here), name);
   if (here.endsWith('.mjs') && existsSync(sibling)) return sibling;

@@ -78,7 +78,7 @@ export async function orchestrate(options: OrchestrateOptions, hooks: RunHooks):
     throw new FanoutError('detached-head', 'HEAD is detached, so there is no branch to land the result on', { hint: 'check out a branch first, or pass --into <new-branch>' });
   }
 
-  const loaded = loadConstraints(repo.repoRoot, env);
+  const loaded = await loadConstraints(repo.repoRoot, env);
   if ('error' in loaded) throw new FanoutError('constraints-invalid', `the constraints file is invalid:\n${loaded.error}`, { hint: `fix ${loaded.file} (or delete it to use the defaults)` });
   const { constraints } = loaded;
 

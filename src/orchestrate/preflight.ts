@@ -169,7 +169,7 @@ export function resolveCommands(
 
 /** The hook bundle the default agent's settings run; it must exist before any agent starts. */
 export function requireHookBundle(): string {
-  const hook = bundleFile('hook.mjs');
+  const hook = bundleFile('hook.cjs');
   if (!existsSync(hook)) {
     throw new FanoutError('hook-missing', `the hook bundle ${hook} is missing, so agents would run without the guard`, { hint: 'run `npm run build` in the fanout package' });
   }

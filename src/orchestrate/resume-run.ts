@@ -68,7 +68,7 @@ export async function resumeRun(options: ResumeOptions, hooks: RunHooks): Promis
   } else if (options.into !== undefined) {
     await assertNewBranch(repo, options.into);
   }
-  const loaded = loadConstraints(repo.repoRoot, env);
+  const loaded = await loadConstraints(repo.repoRoot, env);
   if ('error' in loaded) throw new FanoutError('constraints-invalid', `the constraints file is invalid:\n${loaded.error}`, { hint: `fix ${loaded.file}` });
   const commands = resolveCommands(options, { planValidate: undefined, batchCount: state.batches.length, maxAgents: state.options.concurrency, previous: state.options }, loaded.constraints, repo, cwd, env);
   const hookBundle = commands.options.agent === null ? requireHookBundle() : null;

@@ -1,4 +1,5 @@
-// The parallel-writers rule in the real CLI, fanout installed per repo (`fanout init`: every hook event it wires).
+// The parallel-writers rule in the real CLI, fanout installed per repo (`fanout init`: every hook event it wires), and
+// (the first case) as the plugin, where the hooks module judges the writes in-process.
 // The scripted model answers the main session and each subagent (told apart by the subagent's prompt), and holds
 // some answers so that subagents are provably running at the same time when they write.
 import { execFileSync } from 'node:child_process';
@@ -41,9 +42,13 @@ const hasResult = (id: string) => (r: RecordedRequest) => findToolResult(r, id) 
 const anyHasResult = (id: string) => (requests: RecordedRequest[]) => requests.some(hasResult(id));
 const allFeedback = (requests: RecordedRequest[]) => requests.map(feedbackText).join('\n');
 
+/** A refusal as the model reads it: from the command hook (per repo), or from the hooks module (plugin). */
+const refused = (install: 'per-repo' | 'plugin') => `^${install === 'per-repo' ? 'PreToolUse:Write hook error: ' : '<tool_use_error>'}\\[fanout:parallel-writers\\] `;
+
 describe('parallel writers in the real Claude Code CLI', { timeout: 180_000 }, () => {
-  it('three writer subagents in one message for a one-file task: one write lands, the others and the main session get the reason', async () => {
-    const repo = installedRepo({});
+  it.each(['per-repo', 'plugin'] as const)('three writer subagents in one message for a one-file task: one write lands, the others and the main session get the reason (%s)', async (install) => {
+    const REFUSED = refused(install);
+    const repo = install === 'per-repo' ? installedRepo({}) : makeGitRepo({ 'README.md': '# parallel writers\n', 'shared.txt': 'original\n' });
     const shared = join(repo.dir, 'shared.txt');
     const notes = join(repo.dir, 'notes.txt');
     const writers = ['A', 'B', 'C'] as const;
@@ -61,7 +66,7 @@ describe('parallel writers in the real Claude Code CLI', { timeout: 180_000 }, (
       { label: 'main writes', when: hasResult(agentCall('A')), holdUntil: allWritesJudged, toolUses: [{ id: MAIN_WRITE, name: 'Write', input: { file_path: notes, content: 'notes from the main session\n' } }] },
       { when: hasResult(MAIN_WRITE), text: 'main-session-done' },
     ]);
-    const run = await runClaude({ cwd: repo.dir, prompt: 'write the greeting into shared.txt', api, allowedTools: ['Agent', 'Write', 'Bash'], timeoutMs: 150_000 });
+    const run = await runClaude({ cwd: repo.dir, prompt: 'write the greeting into shared.txt', api, allowedTools: ['Agent', 'Write', 'Bash'], timeoutMs: 150_000, ...(install === 'plugin' ? { pluginDir: FANOUT_ROOT } : {}) });
     expect(run.exitCode, describeRun(run)).toBe(0);
     expect(api.holdTimeouts, describeRun(run)).toEqual([]);
 
@@ -72,7 +77,7 @@ describe('parallel writers in the real Claude Code CLI', { timeout: 180_000 }, (
     const winnerId = agentIdOf(run.requests, agentCall(winner));
     for (const refused of writes.filter((w) => w.isError)) {
       // The subagent itself (the model answering it) reads fanout's reason in its tool_result.
-      expect(refused.text).toMatch(/^PreToolUse:Write hook error: \[fanout:parallel-writers\] subagent \w+ \(general-purpose\), started by the same session, is already changing files/);
+      expect(refused.text).toMatch(new RegExp(`${REFUSED}subagent \\w+ \\(general-purpose\\), started by the same session, is already changing files`));
       expect(refused.text).toContain(`subagent ${winnerId} `);
       expect(refused.text).toMatch(/report the exact changes.*\/orchestrate <plan>/s);
     }
@@ -80,7 +85,7 @@ describe('parallel writers in the real Claude Code CLI', { timeout: 180_000 }, (
 
     const main = resultOf(run.requests, MAIN_WRITE);
     expect(main.isError).toBe(true);
-    expect(main.text).toMatch(new RegExp(`^PreToolUse:Write hook error: \\[fanout:parallel-writers\\] subagent ${winnerId} \\(general-purpose\\) of this session is running in the background`));
+    expect(main.text).toMatch(new RegExp(`${REFUSED}subagent ${winnerId} \\(general-purpose\\) of this session is running in the background`));
     expect(existsSync(notes)).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 // fanout installed the way a user installs the plugin, with the real Claude Code CLI and a fresh HOME and config dir:
 // `claude plugin marketplace add <git URL | local path>`, `claude plugin install fanout@fanout`, then a real
-// `claude -p` session whose dangerous Bash call the installed hook denies. The marketplace is a snapshot of this
+// `claude -p` session whose dangerous Bash call the installed plugin denies. The marketplace is a snapshot of this
 // repository as its next commit (what a clone gets); the git URL is served over smart HTTP on 127.0.0.1 (the CLI
 // refuses file:// URLs and dumb HTTP, spec §6.4b). A git source runs the plugin from the cache, a local path from
 // its own folder; either way the install must copy plugin/ only: no node_modules, no npm ci, megabytes not hundreds.
@@ -22,8 +22,9 @@ afterEach(cleanupE2E);
 const MAX_CACHE_BYTES = 5 * 1024 * 1024;
 // Not toolu_plugin_…: Claude Code keeps that prefix for its own calls and refuses to run a model's call with it.
 const RM = 'toolu_market_rm_home';
-/** A deny from fanout's pre-tool-use hook as Claude Code reports it (spec §2.3): rule id in brackets, then the reason. */
-const FANOUT_DENY = /^PreToolUse:Bash hook error: \[fanout:([a-z0-9-]+)\] \S/;
+const STATUS = 'toolu_market_git_status';
+/** A deny from fanout's hooks module as the model reads it: the tool's error, rule id in brackets, then the reason. */
+const FANOUT_DENY = /^<tool_use_error>\[fanout:([a-z0-9-]+)\] \S/;
 /** Rule ids that mean the hook failed rather than judged the call. */
 const FAILURE_RULES = ['malformed-input', 'constraints-invalid', 'guard'];
 
@@ -56,8 +57,9 @@ async function install(source: string, project: string, scope: 'user' | 'project
 }
 
 /**
- * One session in `project`: the model asks for `rm -rf ~/precious`; fanout's hook must deny it and say why, and the
- * CLI's debug log must show that hook running from `pluginRoot`.
+ * A session in `project` with the plugin enabled: the installed hooks module denies `rm -rf ~/precious` before it
+ * runs, and lets `git status` run, whose PreToolUse command hook (the backstop) the CLI's debug log must show
+ * running from `pluginRoot`.
  */
 async function expectDangerousCallDenied(project: string, home: string, pluginRoot: string): Promise<void> {
   mkdirSync(join(home, 'precious'), { recursive: true });
@@ -65,7 +67,8 @@ async function expectDangerousCallDenied(project: string, home: string, pluginRo
   const debugFile = join(home, 'debug.log');
   const api = await startFakeApi([
     { toolUses: [{ id: RM, name: 'Bash', input: { command: 'rm -rf ~/precious', description: 'Remove the old data' } }] },
-    { when: (r) => findToolResult(r, RM) !== undefined, text: 'plugin-run-finished' },
+    { when: (r) => findToolResult(r, RM) !== undefined, toolUses: [{ id: STATUS, name: 'Bash', input: { command: 'git status', description: 'Status' } }] },
+    { when: (r) => findToolResult(r, STATUS) !== undefined, text: 'plugin-run-finished' },
   ]);
   const run = await runClaude({ cwd: project, home, prompt: 'tidy up', api, allowedTools: ['Bash'], extraArgs: ['--debug-file', debugFile], timeoutMs: 120_000 });
   expect(run.exitCode, describeRun(run)).toBe(0);
@@ -78,8 +81,11 @@ async function expectDangerousCallDenied(project: string, home: string, pluginRo
   expect(rule, text).toBeDefined();
   expect(FAILURE_RULES).not.toContain(rule);
   expect(block?.['is_error']).toBe(true);
+  const status = requestWithResult(run.requests, STATUS);
+  expect(toolResultText((status && findToolResult(status, STATUS)) ?? { type: 'none' })).toContain('On branch');
   const debug = existsSync(debugFile) ? readFileSync(debugFile, 'utf8') : '';
-  expect(debug, `no PreToolUse run of the plugin's hook in ${debugFile}`).toContain(`PreToolUse:Bash [node "${pluginRoot}/dist/hook.mjs" pre-tool-use] (plugin fanout@fanout) finished with status 0`);
+  expect(debug, `the plugin's hooks module did not load (${debugFile})`).toMatch(/hooks module fanout@fanout loaded/);
+  expect(debug, `no PreToolUse run of the plugin's hook in ${debugFile}`).toContain(`PreToolUse:Bash [bash ${pluginRoot}/dist/plugin/pre-tool-use.sh] (plugin fanout@fanout) finished with status 0`);
 }
 
 describe('the plugin installed from a marketplace, as a user installs it', { timeout: 180_000 }, () => {

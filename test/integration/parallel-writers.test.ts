@@ -8,10 +8,11 @@ import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runHook } from '../../src/hooks/main.js';
 import { appendLedger } from '../../src/hooks/ledger.js';
+import { nodeFs } from '../../src/util/node-fs.js';
 import { checkoutKey, SESSION_RETENTION_MS, sessionsRoot } from '../../src/hooks/writer-tracking.js';
 import { tempRepo, type TempRepo } from '../helpers/temp-repo.js';
 
-const DIST_HOOK = join(import.meta.dirname, '../../dist/hook.mjs');
+const DIST_HOOK = join(import.meta.dirname, '../../dist/hook.cjs');
 const SESSION = '0b7e6a52-5f0e-4c43-9d7c-1f2a3b4c5d6e';
 
 let repo: TempRepo | undefined;
@@ -103,10 +104,10 @@ describe('parallel-writers through the hooks', () => {
   it('with a plan sized parallel in this session, writers are not blocked; a plan of another session does not count', async () => {
     repo = tempRepo();
     const gitDir = join(repo.dir, '.git');
-    appendLedger(gitDir, { type: 'plan', time: new Date().toISOString(), session: 'other-session', plan: 'p.md', decision: 'parallel', reason: 'r' });
+    await appendLedger(nodeFs, gitDir, { type: 'plan', time: new Date().toISOString(), session: 'other-session', plan: 'p.md', decision: 'parallel', reason: 'r' });
     expect((await pre(repo.dir, { agent: 'agent-a' })).decision).toBe('allow');
     expect((await pre(repo.dir, { agent: 'agent-b' })).decision).toBe('deny');
-    appendLedger(gitDir, { type: 'plan', time: new Date().toISOString(), session: SESSION, plan: 'p.md', decision: 'parallel', reason: 'r' });
+    await appendLedger(nodeFs, gitDir, { type: 'plan', time: new Date().toISOString(), session: SESSION, plan: 'p.md', decision: 'parallel', reason: 'r' });
     expect((await pre(repo.dir, { agent: 'agent-b' })).decision).toBe('allow');
     expect((await pre(repo.dir)).decision).toBe('allow');
   });
@@ -163,7 +164,7 @@ describe('parallel-writers through the hooks', () => {
   });
 });
 
-/** Whether a process sleeps reading a pipe or socket (Linux /proc): where hook.mjs waits for stdin once it has loaded. */
+/** Whether a process sleeps reading a pipe or socket (Linux /proc): where hook.cjs waits for stdin once it has loaded. */
 function waitingOnPipe(pid: number): boolean | undefined {
   try {
     return /pipe_read|pipe_wait|unix_stream_read/.test(readFileSync(`/proc/${pid}/wchan`, 'utf8'));
@@ -173,7 +174,7 @@ function waitingOnPipe(pid: number): boolean | undefined {
 }
 
 /**
- * Runs hook.mjs processes with their inputs released together: each is spawned, loads, and blocks reading stdin;
+ * Runs hook.cjs processes with their inputs released together: each is spawned, loads, and blocks reading stdin;
  * once all of them wait there, every stdin is written at once. Resolves with each one's output, in order.
  */
 async function runHooksAtOnce(inputs: string[], cwd: string): Promise<Array<{ code: number | null; stdout: string; stderr: string }>> {
@@ -201,7 +202,7 @@ async function runHooksAtOnce(inputs: string[], cwd: string): Promise<Array<{ co
 
 describe('concurrent hook processes', () => {
   beforeAll(() => {
-    if (!existsSync(DIST_HOOK)) throw new Error('dist/hook.mjs is missing: run `npm run build` (npm test does) first');
+    if (!existsSync(DIST_HOOK)) throw new Error('dist/hook.cjs is missing: run `npm run build` (npm test does) first');
   });
 
   it('six subagents\' first writes reach six hook processes at once: exactly one is allowed, every round', { timeout: 120_000 }, async () => {

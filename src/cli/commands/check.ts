@@ -40,33 +40,30 @@ export const command: Command = {
     const cwd = resolve(values.cwd ?? process.cwd());
 
     const { loadConstraints } = await import('../../constraints/read-constraints.js');
-    const loaded = loadConstraints(cwd);
+    const loaded = await loadConstraints(cwd);
     if ('error' in loaded) {
       throw new FanoutError('constraints-invalid', `the constraints file is invalid, so the guard denies every tool call until it is fixed:\n${loaded.error}`, {
         hint: `fix ${loaded.file} (or delete it to use the defaults); \`fanout doctor\` prints the same`,
         data: { exitCode: 2 },
       });
     }
-    const { evaluateToolCall } = await import('../../guard/index.js');
+    // The same judging as the hook's (src/hooks/judge-tool-call.ts), so that check and the hook answer alike.
+    const { judgeToolCall } = await import('../../hooks/judge-tool-call.js');
     const { activePlan, readLedgerTail } = await import('../../hooks/ledger.js');
-    const plans = await import('../../plan/index.js');
+    const { sizePlanFile } = await import('../../plan/index.js');
+    const { nodeFs } = await import('../../util/node-fs.js');
     const constraints = loaded.constraints;
-    const context = {
-      cwd,
-      projectDir: loaded.projectDir,
-      repoRoot: loaded.repoRoot,
-      gitDir: loaded.gitDir,
-      home: process.env['HOME'] || homedir(),
-      sizePlan: (planPath: string, planCwd: string) => plans.sizePlanFile(planPath, planCwd, constraints.gate),
-      activePlanDecision: () => activePlan(readLedgerTail(loaded.commonDir), undefined)?.decision,
-    };
+    const context = { cwd, projectDir: loaded.projectDir, repoRoot: loaded.repoRoot, gitDir: loaded.gitDir, home: process.env['HOME'] || homedir() };
     const call =
       file === undefined
         ? { toolName: 'Bash', toolInput: { command: positionals.join(' ') } }
         : values.write !== undefined
           ? { toolName: 'Write', toolInput: { file_path: file, content: values.content ?? '' } }
           : { toolName: 'Edit', toolInput: { file_path: file, old_string: '', new_string: values.content ?? '' } };
-    const verdict = evaluateToolCall(call, constraints, context);
+    const verdict = await judgeToolCall(call, constraints, context, {
+      sizePlan: (planPath, planCwd) => sizePlanFile(planPath, planCwd, constraints.gate, nodeFs),
+      activePlanDecision: async () => activePlan(await readLedgerTail(nodeFs, loaded.commonDir), undefined)?.decision,
+    });
 
     if (values.json) {
       const json = { decision: verdict.decision, ruleId: verdict.ruleId ?? null, reason: verdict.reason ?? null, findings: verdict.findings, warnings: verdict.warnings, constraints: loaded.file ?? 'defaults' };

@@ -9,7 +9,9 @@ Checks that fanout can work in a repository and says how to fix what is wrong:
   node         version 20 or later
   git          present; 2.38+ for merge-tree --write-tree (older: a warning, orchestrate refuses to run)
   wiring       fanout's hooks in .claude/settings.json (per repo) or the fanout plugin enabled
-  bundle       .claude/fanout/ complete (hook.mjs, its chunks, cli.mjs) and the same build as this CLI
+  guard-path   plugin only: whether its hooks module judges tool calls in-process here (seen in its data dir)
+               or the PreToolUse command hook judges them in node
+  bundle       .claude/fanout/ complete (hook.cjs, its chunks, cli.mjs) and the same build as this CLI
   constraints  .claude/constraints.md valid (the same line-accurate errors the hook gives), or absent (defaults)
   dry-run      the installed hook allows \`git status\` and denies \`rm -rf ~\`
 
@@ -26,12 +28,13 @@ export const command: Command = {
     const { values, positionals } = parseFlags('doctor', argv, { dir: { type: 'string' }, json: { type: 'boolean' }, constraints: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`doctor: unexpected argument '${positionals[0]}'`, 'pass the repository with --dir <path>');
     const { findRepo } = await import('../../constraints/find-repo.js');
-    const root = values.dir === undefined ? findRepo(process.cwd(), {}).repoRoot : resolve(values.dir);
+    const { nodeFs } = await import('../../util/node-fs.js');
+    const root = values.dir === undefined ? (await findRepo(process.cwd(), {}, nodeFs)).repoRoot : resolve(values.dir);
 
     if (values.constraints) {
       const { loadConstraints } = await import('../../constraints/read-constraints.js');
       const { formatConstraints } = await import('../../install/format-constraints.js');
-      const loaded = loadConstraints(root);
+      const loaded = await loadConstraints(root);
       if ('error' in loaded) {
         const text = `${loaded.file} is invalid, so the guard denies every tool call until it is fixed:\n${loaded.error}\nfix: correct the lines above, or delete the file to use the built-in defaults`;
         if (values.json) process.stdout.write(`${JSON.stringify({ ok: false, file: loaded.file, error: loaded.error }, null, 2)}\n`);
@@ -44,7 +47,7 @@ export const command: Command = {
     }
 
     const { runDoctor, formatDoctorReport, locateDist } = await import('../../install/index.js');
-    const checks = runDoctor({ root, distDir: locateDist(), env: process.env });
+    const checks = await runDoctor({ root, distDir: locateDist(), env: process.env });
     if (values.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
     else process.stdout.write(`${formatDoctorReport(root, checks)}\n`);
     return checks.some((c) => c.level === 'problem') ? 1 : 0;

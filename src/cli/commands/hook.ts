@@ -5,8 +5,9 @@ export const command: Command = {
   usage: [
     'Usage: fanout hook <event> [--scope FILE] < hook-input.json',
     '',
-    'Claude Code hook entry. Events: pre-tool-use, post-tool-use, session-start, user-prompt-submit, user-prompt-expansion.',
-    'Installed hooks call the lighter bundle directly: node <dir>/hook.mjs <event>.',
+    'Claude Code hook entry. Events: pre-tool-use, session-start, user-prompt-submit, user-prompt-expansion',
+    '(post-tool-use is accepted and does nothing, for settings an older fanout wrote).',
+    'Installed hooks call the lighter bundle directly: node <dir>/hook.cjs <event>.',
   ].join('\n'),
   async run(argv) {
     const result = await runHook(argv, undefined, process.env);

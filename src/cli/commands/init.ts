@@ -9,7 +9,7 @@ const usage = `Usage: fanout init [--dir DIR] [--force]
 
 Installs fanout into a repository, so that everyone who clones it gets the guard and the commands with
 nothing but node:
-  .claude/fanout/          the self-contained bundles (hook.mjs + hook-chunks/, cli.mjs) and install.json
+  .claude/fanout/          the self-contained bundles (hook.cjs + hook-chunks/, cli.mjs) and install.json
   .claude/commands/*.md    /orchestrate, /scout, /plan, /orchestrate-status, /orchestrate-cleanup, /constraints
   .claude/constraints.md   the built-in rules written out, only if the file does not exist
   .claude/settings.json    fanout's hook entries, merged: your settings, permissions and hooks are kept
@@ -29,8 +29,9 @@ export const command: Command = {
     const { values, positionals } = parseFlags('init', argv, { dir: { type: 'string' }, force: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`init: unexpected argument '${positionals[0]}'`, 'pass the repository with --dir <path>');
     const { findRepo } = await import('../../constraints/find-repo.js');
+    const { nodeFs } = await import('../../util/node-fs.js');
     const { runInit, formatInitReport, locateDist } = await import('../../install/index.js');
-    const root = values.dir === undefined ? findRepo(process.cwd(), {}).repoRoot : resolve(values.dir);
+    const root = values.dir === undefined ? (await findRepo(process.cwd(), {}, nodeFs)).repoRoot : resolve(values.dir);
     // Without --dir, outside a repo (often $HOME), init would write wherever the shell happens to be.
     if (values.dir === undefined && !isRepoRoot(root)) {
       throw new FanoutError('init-no-repo', `${process.cwd()} is not inside a git repository, so there is no repo to install into`, {
@@ -40,7 +41,7 @@ export const command: Command = {
     refuseUserConfigDir(root);
     const distDir = locateDist();
     if (distDir === undefined) {
-      throw new FanoutError('init-no-build', 'cannot find fanout\'s built bundles (hook.mjs, cli.mjs) next to this CLI', { hint: 'run `npm run build` in the fanout checkout and call its dist/cli.mjs' });
+      throw new FanoutError('init-no-build', 'cannot find fanout\'s built bundles (hook.cjs, cli.mjs) next to this CLI', { hint: 'run `npm run build` in the fanout checkout and call its dist/cli.mjs' });
     }
     const report = runInit({ root, distDir, force: values.force === true });
     process.stdout.write(`${formatInitReport(report)}\n`);

@@ -1,6 +1,7 @@
 // `fanout plan <file>`: validate a plan and show how the complexity gate sizes it.
 import { resolve } from 'node:path';
 import { appendLedger } from '../../hooks/ledger.js';
+import { nodeFs } from '../../util/node-fs.js';
 import { FanoutError, UsageError } from '../../util/errors.js';
 import { parseFlags, type Command } from '../command.js';
 
@@ -33,7 +34,7 @@ export const command: Command = {
     }
 
     const { loadConstraints } = await import('../../constraints/read-constraints.js');
-    const loaded = loadConstraints(process.cwd());
+    const loaded = await loadConstraints(process.cwd());
     if ('error' in loaded) {
       throw new FanoutError('constraints-invalid', `the constraints file is invalid, so the gate's thresholds are unknown:\n${loaded.error}`, {
         hint: `fix ${loaded.file} (or delete it to use the defaults), then run fanout plan again`,
@@ -48,7 +49,7 @@ export const command: Command = {
     }
     const { plan } = parsed;
     const sizing = sizePlan(plan, { ...loaded.constraints.gate, ...(maxAgents === undefined ? {} : { maxAgents }) });
-    recordSizing(loaded.commonDir, resolve(file), sizing);
+    await recordSizing(loaded.commonDir, resolve(file), sizing);
 
     if (out !== undefined) {
       const { writePlan } = await import('../../plan/write-plan.js');
@@ -95,10 +96,10 @@ export const command: Command = {
 };
 
 /** The ledger entry lets the guard tell an approved parallel plan from ad-hoc parallelism later in the session. */
-function recordSizing(commonDir: string, planPath: string, sizing: { decision: 'direct' | 'sequential' | 'parallel'; reason: string }): void {
+async function recordSizing(commonDir: string, planPath: string, sizing: { decision: 'direct' | 'sequential' | 'parallel'; reason: string }): Promise<void> {
   const session = process.env['CLAUDE_CODE_SESSION_ID'];
   try {
-    appendLedger(commonDir, {
+    await appendLedger(nodeFs, commonDir, {
       type: 'plan',
       time: new Date().toISOString(),
       ...(session ? { session } : {}),

@@ -21,8 +21,9 @@ export const command: Command = {
     const { values, positionals } = parseFlags('uninstall', argv, { dir: { type: 'string' }, all: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`uninstall: unexpected argument '${positionals[0]}'`, 'pass the repository with --dir <path>');
     const { findRepo } = await import('../../constraints/find-repo.js');
+    const { nodeFs } = await import('../../util/node-fs.js');
     const { runUninstall, formatUninstallReport } = await import('../../install/index.js');
-    const root = values.dir === undefined ? findRepo(process.cwd(), {}).repoRoot : resolve(values.dir);
+    const root = values.dir === undefined ? (await findRepo(process.cwd(), {}, nodeFs)).repoRoot : resolve(values.dir);
     const report = runUninstall({ root, all: values.all === true });
     process.stdout.write(`${formatUninstallReport(report)}\n`);
     return 0;

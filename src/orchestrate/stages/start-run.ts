@@ -31,7 +31,7 @@ export interface RunContext {
   identity: string[];
   /** What every worktree receives besides the checkout (installed dependencies, .worktreeinclude files…). */
   provision: ProvisionContext;
-  /** dist/hook.mjs, for the default agent's settings. */
+  /** dist/hook.cjs, for the default agent's settings. */
   hookBundle: string | null;
   validateWords: string[] | null;
   setupWords: string[] | null;

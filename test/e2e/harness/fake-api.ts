@@ -44,6 +44,8 @@ export interface RecordedRequest {
   /** Parsed JSON body (undefined when the body is not JSON). */
   body: MessagesBody | undefined;
   kind: RequestKind;
+  /** performance.now() when the request's body had arrived (for latency measurements). */
+  receivedAt: number;
   /** The turn that answered it; undefined when the fallback answered. */
   turn: Turn | undefined;
   /** Ids of the tool_use blocks sent in the answer. */
@@ -157,7 +159,7 @@ export async function startFakeApi(turns: Turn[] = []): Promise<FakeApi> {
       } catch {
         body = undefined;
       }
-      const recorded: RecordedRequest = { method: req.method, url: req.url ?? '', headers: req.headers, raw, body, kind: requestKind(body), turn: undefined, toolUseIds: [] };
+      const recorded: RecordedRequest = { method: req.method, url: req.url ?? '', headers: req.headers, raw, body, kind: requestKind(body), receivedAt: performance.now(), turn: undefined, toolUseIds: [] };
       requests.push(recorded);
       let turn: Turn | undefined;
       try {

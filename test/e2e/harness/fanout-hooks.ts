@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { FANOUT_ROOT } from './run-claude.js';
 
 /** The built hook; FANOUT_E2E_HOOK points the e2e tests at another build (e.g. an installed copy). */
-export const HOOK_BUNDLE = process.env['FANOUT_E2E_HOOK'] || join(FANOUT_ROOT, 'dist', 'hook.mjs');
+export const HOOK_BUNDLE = process.env['FANOUT_E2E_HOOK'] || join(FANOUT_ROOT, 'dist', 'hook.cjs');
 
 /** Claude Code event name → fanout hook event argument. */
 export const FANOUT_EVENTS = {
   PreToolUse: 'pre-tool-use',
-  PostToolUse: 'post-tool-use',
   SessionStart: 'session-start',
   UserPromptSubmit: 'user-prompt-submit',
   UserPromptExpansion: 'user-prompt-expansion',
@@ -17,13 +16,13 @@ export const FANOUT_EVENTS = {
 
 export type ClaudeHookEvent = keyof typeof FANOUT_EVENTS;
 
-const TOOL_EVENTS: ReadonlySet<ClaudeHookEvent> = new Set(['PreToolUse', 'PostToolUse']);
+const TOOL_EVENTS: ReadonlySet<ClaudeHookEvent> = new Set(['PreToolUse']);
 
 export function hookCommand(event: ClaudeHookEvent): string {
   return `node ${JSON.stringify(HOOK_BUNDLE)} ${FANOUT_EVENTS[event]}`;
 }
 
-/** `.claude/settings.json` content running dist/hook.mjs on the given events (matcher "*", timeout 10 s, fail closed). */
+/** `.claude/settings.json` content running dist/hook.cjs on the given events (matcher "*", timeout 10 s, fail closed). */
 export function fanoutSettings(events: ClaudeHookEvent[]): { hooks: Record<string, unknown[]> } {
   const hooks: Record<string, unknown[]> = {};
   for (const event of events) {

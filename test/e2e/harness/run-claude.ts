@@ -44,6 +44,8 @@ export interface RunClaudeResult {
   requests: RecordedRequest[];
   timedOut: boolean;
   wallMs: number;
+  /** performance.now() when the CLI was spawned (compare with the requests' receivedAt). */
+  startedAt: number;
   home: string;
 }
 
@@ -161,7 +163,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<RunClaudeRes
   const requests = options.api.requests.slice(firstRequest);
   runTimings.push({ prompt: options.prompt.slice(0, 60), wallMs, requests: requests.length });
   if (process.env['FANOUT_E2E_TIMINGS'] === '1') process.stderr.write(`[e2e] claude -p ${JSON.stringify(options.prompt.slice(0, 60))}: ${wallMs} ms, ${requests.length} requests\n`);
-  return { exitCode, signal, json: parseResult(stdout), stdout, stderr, requests, timedOut, wallMs, home };
+  return { exitCode, signal, json: parseResult(stdout), stdout, stderr, requests, timedOut, wallMs, startedAt: started, home };
 }
 
 function parseResult(stdout: string): ClaudeJsonResult | undefined {

@@ -1,5 +1,5 @@
 // `fanout doctor` on healthy and broken installs, run as the installed CLI would be.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describe('fanout doctor', () => {
     expect(check?.level).toBe('problem');
     expect(check?.detail).toMatch(/constraints\.md:4: locked\[0\]\.level: expected one of "block", "ask", "warn"/);
     expect(check?.fix).toMatch(/delete the file to use the built-in defaults/);
-    const hook = runHookBundle(join(dir, '.claude/fanout/hook.mjs'), 'pre-tool-use', { cwd: dir, tool_name: 'Bash', tool_input: { command: 'ls' } }, { cwd: dir });
+    const hook = runHookBundle(join(dir, '.claude/fanout/hook.cjs'), 'pre-tool-use', { cwd: dir, tool_name: 'Bash', tool_input: { command: 'ls' } }, { cwd: dir });
     const reason = (JSON.parse(hook.stdout) as { hookSpecificOutput: { permissionDecisionReason: string } }).hookSpecificOutput.permissionDecisionReason;
     expect(reason).toContain(check?.detail ?? 'missing');
     // The dry run sees the same thing: the benign call is denied because of the file.
@@ -129,9 +129,18 @@ describe('fanout doctor', () => {
 
   it('accepts the plugin as wiring, and warns when fanout is wired both ways', () => {
     repo = tempRepo({ '.claude/settings.json': '{"enabledPlugins": {"fanout@fanout": true}}\n' });
-    const plugin = doctor(repo.dir);
+    const config = mkdtempSync(join(tmpdir(), 'fanout-doctor-config-'));
+    extraDirs.push(config);
+    const plugin = doctor(repo.dir, { CLAUDE_CONFIG_DIR: config });
     expect(byId(plugin.checks, 'wiring')).toMatchObject({ level: 'ok', summary: expect.stringContaining('plugin: fanout@fanout in .claude/settings.json') });
     expect(byId(plugin.checks, 'dry-run')?.level).toBe('ok');
+    // Which way the guard judges: no session has used the hooks module yet, so the command hook does.
+    expect(byId(plugin.checks, 'guard-path')).toMatchObject({ level: 'ok', summary: expect.stringMatching(/no session here has used fanout's in-process hooks module yet.*PreToolUse command hook judges every call/) });
+    // A session where the module judged calls leaves its marker in the plugin's data dir.
+    mkdirSync(join(config, 'plugins/data/fanout-fanout/judged'), { recursive: true });
+    writeFileSync(join(config, 'plugins/data/fanout-fanout/judged/5f61b454-fcd5-443e-8f2e-4cc565fd0e5f'), 'toolu_01\n');
+    const seen = doctor(repo.dir, { CLAUDE_CONFIG_DIR: config });
+    expect(byId(seen.checks, 'guard-path')?.summary).toMatch(/^plugin guard: in-process, fanout's hooks module judged tool calls in session 5f61b454-fcd5-443e-8f2e-4cc565fd0e5f, the last less than a minute ago/);
     expect(runCli(['init'], { cwd: repo.dir }).code).toBe(0);
     const both = doctor(repo.dir);
     expect(both.code).toBe(0);
@@ -152,7 +161,7 @@ describe('fanout doctor', () => {
 
   it('fails the dry run when the installed hook lets `rm -rf ~` through or crashes', () => {
     const { dir } = installed();
-    const hook = join(dir, '.claude/fanout/hook.mjs');
+    const hook = join(dir, '.claude/fanout/hook.cjs');
     writeFileSync(hook, 'process.stdin.resume(); process.stdin.on("end", () => {});\n');
     const allowing = doctor(dir);
     expect(allowing.code).toBe(1);

@@ -9,7 +9,7 @@ export const DIST = join(ROOT, 'dist');
 export const CLI = join(DIST, 'cli.mjs');
 
 export function requireBuild(): void {
-  for (const file of ['cli.mjs', 'hook.mjs']) {
+  for (const file of ['cli.mjs', 'hook.cjs']) {
     if (!existsSync(join(DIST, file))) throw new Error(`dist/${file} is missing: run \`npm run build\` (npm test does) before these tests`);
   }
 }

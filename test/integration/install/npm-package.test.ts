@@ -93,7 +93,7 @@ describe('the npm package', { timeout: 180_000 }, () => {
     expect(doctor.status, `${doctor.stdout}${doctor.stderr}`).toBe(0);
 
     // The hook init installed, called as Claude Code calls it: JSON on stdin, the project dir in the environment.
-    const hook = join(repo.dir, '.claude', 'fanout', 'hook.mjs');
+    const hook = join(repo.dir, '.claude', 'fanout', 'hook.cjs');
     const call = (command: string) =>
       runHookBundle(hook, 'pre-tool-use', { session_id: 's', cwd: repo?.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command } }, { cwd: repo?.dir ?? temp ?? '', env: { CLAUDE_PROJECT_DIR: repo?.dir ?? '', HOME: env.HOME } });
     const benign = call('git status');

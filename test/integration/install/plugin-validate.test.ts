@@ -41,7 +41,8 @@ interface ValidateJson {
   success: boolean;
   strict: boolean;
   manifest: { type: string; errors: unknown[]; warnings: unknown[] };
-  provides: { hooks: Array<{ event: string; command: string; matcher?: string }>; commands: string[] };
+  provides: { hooks: Array<{ event: string; command: string; args?: string[]; matcher?: string }>; commands: string[]; modules: Array<{ path: string }> };
+  contents: Array<{ type: string; gatingHooks: Array<{ module: string; pattern: string; hasCatch: boolean }> }>;
 }
 
 describe('claude plugin validate --strict', { timeout: 120_000 }, () => {
@@ -58,8 +59,16 @@ describe('claude plugin validate --strict', { timeout: 120_000 }, () => {
     const json = claude(['plugin', 'validate', '--strict', '--json', target], ROOT, home);
     const result = JSON.parse(json.stdout) as ValidateJson;
     expect(result).toMatchObject({ success: true, strict: true, manifest: { type, errors: [], warnings: [] } });
-    expect(result.provides.hooks.map((h) => h.event)).toEqual(['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
-    for (const hook of result.provides.hooks) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.mjs" [a-z-]+$/);
+    expect(result.provides.hooks.map((h) => h.event)).toEqual(['PreToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
+    const [pre, ...others] = result.provides.hooks;
+    expect(pre).toMatchObject({ command: 'bash', args: ['${CLAUDE_PLUGIN_ROOT}/dist/plugin/pre-tool-use.sh'] });
+    for (const hook of others) expect(hook.command).toMatch(/^node "\$\{CLAUDE_PLUGIN_ROOT\}\/dist\/hook\.cjs" [a-z-]+$/);
+    // The hooks module, with a .catch on the hook that gates tool calls (validate warns about a gate without one).
+    expect(result.provides.modules).toEqual([{ path: 'dist/plugin/fanout-hooks.mjs' }]);
+    // (The marketplace holds two plugins' hooks files: the root's and plugin/'s.)
+    const gates = result.contents.flatMap((c) => c.gatingHooks);
+    expect(gates.length).toBeGreaterThan(0);
+    for (const gate of gates) expect(gate).toMatchObject({ module: '../dist/plugin/fanout-hooks.mjs', pattern: 'tool.call', hasCatch: true });
     expect([...result.provides.commands].sort()).toEqual(COMMAND_NAMES.map((n) => `fanout:${n}`).sort());
   });
 });

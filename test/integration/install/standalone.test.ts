@@ -38,7 +38,7 @@ describe('the installed bundles run with node alone', () => {
     expect(init.code, init.stderr).toBe(0);
     rmSync(copy, { recursive: true, force: true });
 
-    const hook = join(dir, '.claude/fanout/hook.mjs');
+    const hook = join(dir, '.claude/fanout/hook.cjs');
     const env = { CLAUDE_PROJECT_DIR: dir, HOME: '/home/nobody' };
     const call = (event: string, input: Record<string, unknown>) => runHookBundle(hook, event, { session_id: 's', cwd: dir, ...input }, { cwd: dir, env });
 
@@ -58,8 +58,9 @@ describe('the installed bundles run with node alone', () => {
     expect(gate.code, gate.stderr).toBe(0);
     expect(JSON.parse(gate.stdout)).toMatchObject({ decision: 'block', reason: expect.stringContaining('fanout complexity gate') });
 
-    const post = call('post-tool-use', { hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: join(dir, 'src/a.ts'), content: 'x' }, tool_response: {} });
-    expect(post.code, post.stderr).toBe(0);
+    const write = call('pre-tool-use', { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: join(dir, 'src/a.ts'), content: 'x' } });
+    expect(write, write.stderr).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(dir, '.git/fanout/ledger.jsonl'), 'utf8')).toContain('"files":["src/a.ts"]');
 
     const cli = join(dir, '.claude/fanout/cli.mjs');
     const plan = runCli(['plan', 'plans/small.md', '--json'], { cwd: dir, cli });
@@ -72,7 +73,7 @@ describe('the installed bundles run with node alone', () => {
   });
 
   it('the hook bundle and its chunks import none of the CLI-only packages', () => {
-    const files = ['hook.mjs', ...readdirSync(join(DIST, 'hook-chunks')).map((f) => `hook-chunks/${f}`)];
+    const files = ['hook.cjs', ...readdirSync(join(DIST, 'hook-chunks')).map((f) => `hook-chunks/${f}`)];
     for (const file of files) {
       const source = readFileSync(join(DIST, file), 'utf8');
       for (const name of ['simple-git', 'execa', 'gray-matter']) expect(source, file).not.toMatch(new RegExp(`from\\s*["']${name}["']|import\\(\\s*["']${name}["']\\s*\\)`));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -83,7 +83,20 @@ describe('runHook: pre-tool-use', () => {
   });
 });
 
-describe('runHook: session-start and post-tool-use', () => {
+describe('runHook: session-start, the ledger record and warn-level locks', () => {
+  it('session-start in the plugin sweeps the hooks module\'s markers of sessions idle for a day', async () => {
+    repo = tempRepo();
+    const data = join(repo.dir, '.plugin-data');
+    mkdirSync(join(data, 'judged'), { recursive: true });
+    for (const name of ['old-session', 'this-session']) writeFileSync(join(data, 'judged', name), 'toolu_x\n');
+    const old = (Date.now() - 2 * 24 * 60 * 60_000) / 1000;
+    for (const name of ['old-session', 'this-session']) utimesSync(join(data, 'judged', name), old, old);
+    const input = JSON.stringify({ session_id: 'this-session', cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' });
+    expect((await runHook(['session-start'], input, { CLAUDE_PLUGIN_DATA: data })).exitCode).toBe(0);
+    expect(existsSync(join(data, 'judged', 'old-session'))).toBe(false);
+    expect(existsSync(join(data, 'judged', 'this-session'))).toBe(true);
+  });
+
   it('loads the prose and a summary of the active rules', async () => {
     repo = tempRepo({ '.claude/constraints.md': '---\nports: { "5432": postgres }\n---\nNever touch the billing module.\n' });
     const result = await runHook(['session-start'], JSON.stringify({ cwd: repo.dir, hook_event_name: 'SessionStart', source: 'startup' }), {});
@@ -95,21 +108,33 @@ describe('runHook: session-start and post-tool-use', () => {
     expect(context.additionalContext).toMatch(/while one subagent changes files here, other subagents and this session may not \(parallel-writers\)/);
   });
 
-  it('records touched files in the ledger and reports warn-level locks', async () => {
+  it('pre-tool-use records the files a call it lets through changes, and tells the model to report warn-level locks', async () => {
     repo = tempRepo({ '.claude/constraints.md': '---\nlocked:\n  - { path: CHANGELOG.md, level: warn, reason: curated }\n---\n' });
-    const input = JSON.stringify({
-      session_id: 's1',
-      cwd: repo.dir,
-      hook_event_name: 'PostToolUse',
-      tool_name: 'Write',
-      tool_input: { file_path: `${repo.dir}/CHANGELOG.md`, content: 'x' },
-      tool_response: {},
-    });
-    const result = await runHook(['post-tool-use'], input, {});
-    expect(JSON.parse(result.stdout).hookSpecificOutput.additionalContext).toContain('CHANGELOG.md is locked at level warn (curated)');
+    const call = (tool_name: string, tool_input: Record<string, unknown>) => JSON.stringify({ session_id: 's1', cwd: repo?.dir, hook_event_name: 'PreToolUse', tool_name, tool_input });
     const { readLedgerTail } = await import('../../../src/hooks/ledger.js');
-    const entries = readLedgerTail(`${repo.dir}/.git`);
-    expect(entries.at(-1)).toMatchObject({ type: 'tool', session: 's1', tool: 'Write', files: ['CHANGELOG.md'] });
+    const { nodeFs } = await import('../../../src/util/node-fs.js');
+
+    const write = await runHook(['pre-tool-use'], call('Write', { file_path: `${repo.dir}/CHANGELOG.md`, content: 'x' }), {});
+    const output = JSON.parse(write.stdout).hookSpecificOutput as { hookEventName: string; permissionDecision?: string; additionalContext: string };
+    expect(output.hookEventName).toBe('PreToolUse');
+    expect(output.permissionDecision).toBeUndefined();
+    expect(output.additionalContext).toMatch(/^fanout: this writes CHANGELOG\.md, which is locked \(curated\).*Tell the user/);
+    expect((await readLedgerTail(nodeFs, `${repo.dir}/.git`)).at(-1)).toMatchObject({ type: 'tool', session: 's1', tool: 'Write', files: ['CHANGELOG.md'] });
+
+    // A shell write is recorded with its command; a call that changes nothing, or is denied, is not.
+    expect((await runHook(['pre-tool-use'], call('Bash', { command: 'echo x > notes.txt' }), {})).stdout).toBe('');
+    await runHook(['pre-tool-use'], call('Bash', { command: 'git status' }), {});
+    await runHook(['pre-tool-use'], call('Write', { file_path: `${repo.dir}/.env`, content: 'SECRET=1' }), {});
+    const entries = await readLedgerTail(nodeFs, `${repo.dir}/.git`);
+    expect(entries.map((e) => (e.type === 'tool' ? e.files : []))).toEqual([['CHANGELOG.md'], ['notes.txt']]);
+    expect(entries.at(-1)).toMatchObject({ tool: 'Bash', command: 'echo x > notes.txt' });
+  });
+
+  it('post-tool-use, still wired by settings an older fanout wrote, answers nothing and records nothing', async () => {
+    repo = tempRepo();
+    const input = JSON.stringify({ session_id: 's1', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/a.txt`, content: 'x' }, tool_response: {} });
+    expect(await runHook(['post-tool-use'], input, {})).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(existsSync(`${repo.dir}/.git/fanout/ledger.jsonl`)).toBe(false);
   });
 
   it('outside a git repo the hooks work and never create a .git dir (it would make the folder a repo root)', async () => {
@@ -119,8 +144,8 @@ describe('runHook: session-start and post-tool-use', () => {
       writeFileSync(join(dir, '.claude/constraints.md'), '---\nports: { "5432": postgres }\n---\nNo repo here.\n');
       const pre = await runHook(['pre-tool-use'], bash(dir, 'ls'), {});
       expect(pre).toMatchObject({ exitCode: 0, stdout: '' });
-      const post = await runHook(['post-tool-use'], JSON.stringify({ cwd: dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: join(dir, 'a.txt') } }), {});
-      expect(post.exitCode).toBe(0);
+      const write = await runHook(['pre-tool-use'], JSON.stringify({ cwd: dir, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: join(dir, 'a.txt'), content: 'x' } }), {});
+      expect(write).toMatchObject({ exitCode: 0, stdout: '' });
       expect(existsSync(join(dir, '.git'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScope, readScope, type Scope } from '../../../src/hooks/scope.js';
+import { nodeFs } from '../../../src/util/node-fs.js';
 
 // Everything under /tmp on purpose: the temp-root exemption must not cover a repo that lives there.
 const base = '/tmp/fanout-scope-unit';
@@ -49,18 +50,18 @@ describe('checkScope', () => {
 describe('readScope', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fanout-scope-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  it('reads what the orchestrator writes and rejects anything else with what to do', () => {
+  it('reads what the orchestrator writes and rejects anything else with what to do', async () => {
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(scope));
-    expect(readScope(good)).toEqual(scope);
+    expect(await readScope(nodeFs, good)).toEqual(scope);
     for (const [name, text] of [
       ['relative.json', JSON.stringify({ root: 'wt', files: [] })],
       ['protect.json', JSON.stringify({ root: '/wt', files: [], protect: ['relative'] })],
       ['broken.json', '{'],
     ] as const) {
       writeFileSync(join(dir, name), text);
-      expect(readScope(join(dir, name))).toMatchObject({ error: expect.stringMatching(/scope file|cannot read scope file/) });
+      expect(await readScope(nodeFs, join(dir, name))).toMatchObject({ error: expect.stringMatching(/scope file|cannot read scope file/) });
     }
-    expect(readScope(join(dir, 'missing.json'))).toMatchObject({ error: expect.stringContaining('fanout resume') });
+    expect(await readScope(nodeFs, join(dir, 'missing.json'))).toMatchObject({ error: expect.stringContaining('fanout resume') });
   });
 });

@@ -167,28 +167,28 @@ describe('the node:fs store', () => {
   });
   const temp = () => (dir = realpathSync(mkdtempSync(join(tmpdir(), 'fanout-tracking-'))));
 
-  it('creates exclusively, replaces whole, lists missing dirs as empty, leaves no temp files', () => {
+  it('creates exclusively, replaces whole, lists missing dirs as empty, leaves no temp files', async () => {
     const root = temp();
     const file = join(root, 'a', 'b', '1.claim');
-    expect(nodeTrackingStore.create(file, 'first')).toBe(true);
-    expect(nodeTrackingStore.create(file, 'second')).toBe(false);
-    expect(nodeTrackingStore.read(file)).toBe('first');
-    nodeTrackingStore.write(join(root, 'a', 'seen'), 'one');
-    nodeTrackingStore.write(join(root, 'a', 'seen'), 'two');
-    expect(nodeTrackingStore.read(join(root, 'a', 'seen'))).toBe('two');
+    expect(await nodeTrackingStore.create(file, 'first')).toBe(true);
+    expect(await nodeTrackingStore.create(file, 'second')).toBe(false);
+    expect(await nodeTrackingStore.read(file)).toBe('first');
+    await nodeTrackingStore.write(join(root, 'a', 'seen'), 'one');
+    await nodeTrackingStore.write(join(root, 'a', 'seen'), 'two');
+    expect(await nodeTrackingStore.read(join(root, 'a', 'seen'))).toBe('two');
     expect(readdirSync(join(root, 'a')).sort()).toEqual(['b', 'seen']);
     expect(readdirSync(join(root, 'a', 'b'))).toEqual(['1.claim']);
-    expect(nodeTrackingStore.list(join(root, 'nope'))).toEqual([]);
-    expect(nodeTrackingStore.read(join(root, 'nope'))).toBeUndefined();
+    expect(await nodeTrackingStore.list(join(root, 'nope'))).toEqual([]);
+    expect(await nodeTrackingStore.read(join(root, 'nope'))).toBeUndefined();
   });
 
-  it('tells a running process from a finished one', () => {
-    expect(nodeTrackingStore.processAlive?.(process.pid)).toBe(true);
+  it('tells a running process from a finished one', async () => {
+    expect(await nodeTrackingStore.processAlive?.(process.pid)).toBe(true);
     const child = spawnSync(process.execPath, ['-e', '']);
     expect(child.pid).toBeGreaterThan(1);
-    expect(nodeTrackingStore.processAlive?.(child.pid as number)).toBe(false);
-    expect(nodeTrackingStore.processAlive?.(0)).toBeUndefined();
-    expect(nodeTrackingStore.processAlive?.(-1)).toBeUndefined();
+    expect(await nodeTrackingStore.processAlive?.(child.pid as number)).toBe(false);
+    expect(await nodeTrackingStore.processAlive?.(0)).toBeUndefined();
+    expect(await nodeTrackingStore.processAlive?.(-1)).toBeUndefined();
   });
 
   it('sweeps sessions idle for a day, never the current one or a recent one', async () => {

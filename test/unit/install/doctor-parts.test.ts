@@ -24,7 +24,7 @@ describe('versions', () => {
 });
 
 describe('referencedChunks', () => {
-  it('finds every chunk hook.mjs imports, once', () => {
+  it('finds every chunk hook.cjs imports, once', () => {
     const source = 'import{a}from"./hook-chunks/chunk-AB12.mjs";const x=()=>import("./hook-chunks/plan-9Z_x.mjs");import"./hook-chunks/chunk-AB12.mjs";';
     expect(referencedChunks(source)).toEqual(['hook-chunks/chunk-AB12.mjs', 'hook-chunks/plan-9Z_x.mjs']);
   });
@@ -47,7 +47,7 @@ describe('wiringStatus', () => {
     const pre = settings.hooks['PreToolUse']?.[0]?.hooks[0];
     if (pre) pre.timeout = 60;
     delete settings.hooks['SessionStart'];
-    settings.hooks['Stop'] = [{ hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" stop' } as never] }];
+    settings.hooks['Stop'] = [{ hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" stop' } as never] }];
     const status = wiringStatus(settings, wiring);
     expect(status.outdated).toEqual(['PreToolUse']);
     expect(status.missing).toEqual(['SessionStart']);

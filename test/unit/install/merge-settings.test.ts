@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fanoutWiring, isFanoutHookCommand, mergeSettings, unmergeSettings, type JsonObject, type MergeResult } from '../../../src/install/index.js';
 
 const wiring = fanoutWiring('repo');
-const EVENTS = ['PreToolUse', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop'];
+const EVENTS = ['PreToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop'];
 
 function merged(existing: unknown): Extract<MergeResult, { ok: true }> {
   const result = mergeSettings(existing, wiring);
@@ -46,12 +46,12 @@ describe('mergeSettings', () => {
     expect(hooks['PreToolUse']).toEqual([
       {
         matcher: '^(Bash|Write|Edit|MultiEdit|NotebookEdit|Agent|Task|Skill|mcp__.+)$',
-        hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" pre-tool-use', timeout: 10, onFailure: 'block' }],
+        hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" pre-tool-use', timeout: 10, onFailure: 'block' }],
       },
     ]);
-    expect(hooks['SessionStart']).toEqual([{ hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" session-start', timeout: 10 }] }]);
+    expect(hooks['SessionStart']).toEqual([{ hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" session-start', timeout: 10 }] }]);
     expect(hooks['UserPromptSubmit']).toEqual([
-      { hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" user-prompt-submit', timeout: 10, onFailure: 'block' }] },
+      { hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" user-prompt-submit', timeout: 10, onFailure: 'block' }] },
     ]);
     expect(result.added).toEqual({ hooksKey: true, events: EVENTS });
   });
@@ -68,11 +68,11 @@ describe('mergeSettings', () => {
     expect(Object.keys(out)).toEqual(Object.keys(rich));
     for (const key of Object.keys(rich)) if (key !== 'hooks') expect(out[key]).toEqual((rich as JsonObject)[key]);
     const hooks = out['hooks'] as Record<string, unknown[]>;
-    expect(Object.keys(hooks)).toEqual(['PreToolUse', 'Stop', 'PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
+    expect(Object.keys(hooks)).toEqual(['PreToolUse', 'Stop', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop']);
     expect(hooks['PreToolUse']?.slice(0, 2)).toEqual(rich.hooks.PreToolUse);
     expect(hooks['PreToolUse']).toHaveLength(3);
     expect(hooks['Stop']).toEqual(rich.hooks.Stop);
-    expect(result.added).toEqual({ hooksKey: false, events: ['PostToolUse', 'SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop'] });
+    expect(result.added).toEqual({ hooksKey: false, events: ['SessionStart', 'UserPromptSubmit', 'UserPromptExpansion', 'SubagentStart', 'SubagentStop'] });
   });
 
   it('is idempotent: merging merged settings changes nothing and returns the same object', () => {
@@ -90,11 +90,12 @@ describe('mergeSettings', () => {
       hooks: {
         PreToolUse: [
           { matcher: 'Bash', hooks: [{ type: 'command', command: 'echo first' }] },
-          { matcher: '*', hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" pre-tool-use', timeout: 30 }] },
+          { matcher: '*', hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" pre-tool-use', timeout: 30 }] },
           { matcher: 'Write', hooks: [{ type: 'command', command: 'echo last' }] },
         ],
-        // An event an old version wired and this one does not: only fanout's entries were in it.
+        // Events an old version wired and this one does not: only fanout's entries were in them.
         Stop: [{ hooks: [{ type: 'command', command: 'node .claude/fanout/cli.mjs hook stop' }] }],
+        PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" post-tool-use', timeout: 10 }] }],
       },
     };
     const result = merged(old);
@@ -104,6 +105,7 @@ describe('mergeSettings', () => {
     expect(pre?.[1]).toEqual(wiring[0]?.group);
     expect(pre?.[2]).toEqual(old.hooks.PreToolUse[2]);
     expect(result.settings['hooks']).not.toHaveProperty('Stop');
+    expect(result.settings['hooks']).not.toHaveProperty('PostToolUse');
     expect(merged(result.settings).changed).toBe(false);
   });
 
@@ -114,7 +116,7 @@ describe('mergeSettings', () => {
           {
             matcher: 'Bash',
             hooks: [
-              { type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" pre-tool-use' },
+              { type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" pre-tool-use' },
               { type: 'command', command: 'mine' },
             ],
           },
@@ -213,18 +215,21 @@ describe('unmergeSettings', () => {
 
 describe('isFanoutHookCommand', () => {
   it.each([
-    'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.mjs" pre-tool-use',
-    'node "${CLAUDE_PROJECT_DIR}/.claude/fanout/hook.mjs" session-start',
-    'node .claude/fanout/hook.mjs post-tool-use',
-    "node '/home/me/repo/.claude/fanout/hook.mjs' user-prompt-submit",
+    'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" pre-tool-use',
+    'node "$CLAUDE_PROJECT_DIR/.claude/fanout/hook.cjs" pre-tool-use',
+    'node "${CLAUDE_PROJECT_DIR}/.claude/fanout/hook.cjs" session-start',
+    'node .claude/fanout/hook.cjs post-tool-use',
+    "node '/home/me/repo/.claude/fanout/hook.cjs' user-prompt-submit",
     'node "$CLAUDE_PROJECT_DIR/.claude/fanout/cli.mjs" hook pre-tool-use',
   ])('recognises %s', (command) => expect(isFanoutHookCommand(command)).toBe(true));
 
   it.each([
-    'node "${CLAUDE_PLUGIN_ROOT}/dist/hook.mjs" pre-tool-use',
-    'node /opt/other/.claude/fanout-ish/hook.mjs x',
+    'node "${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs" pre-tool-use',
+    'node "${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs" pre-tool-use',
+    'node /opt/other/.claude/fanout-ish/hook.cjs x',
     'node "$CLAUDE_PROJECT_DIR/.claude/fanout/cli.mjs" plan x.md',
-    'echo .claude/fanout/hook.mjsx',
+    'echo .claude/fanout/hook.cjsx',
+    'node .claude/fanout/hook.js pre-tool-use',
     'my-hook',
   ])('leaves %s alone', (command) => expect(isFanoutHookCommand(command)).toBe(false));
 });

@@ -52,7 +52,7 @@ describe('generated plugin files are up to date', () => {
       if (!('text' in file)) continue;
       for (const match of file.text.matchAll(/\$\{CLAUDE_PLUGIN_ROOT\}\/([^"'`\\\s)]+)/g)) referenced.add(match[1] ?? '');
     }
-    expect([...referenced]).toEqual(expect.arrayContaining(['dist/cli.mjs', 'dist/hook.mjs']));
+    expect([...referenced]).toEqual(expect.arrayContaining(['dist/cli.mjs', 'dist/hook.cjs', 'dist/plugin/pre-tool-use.sh']));
     for (const path of referenced) expect(existsSync(join(ROOT, PLUGIN_DIR, path)), `${PLUGIN_DIR}/${path}`).toBe(true);
     // A hooks module (hooks.json "modules") must ship too. Claude Code resolves its path from hooks/ (checked with
     // `claude plugin validate` on 2.1.328): "../dist/x.mjs" is plugin/dist/x.mjs.

@@ -13,20 +13,20 @@ describe('default agent', () => {
     expect(defaultAgentArgs('/s.json', { FANOUT_CLAUDE_BIN: 'node_modules/.bin/claude' })[0]).toBe(resolve('node_modules/.bin/claude'));
   });
 
-  it('settings run the hook bundle fail-closed on PreToolUse with the scope file, and PostToolUse', () => {
-    const settings = agentSettings('/opt/fan out/hook.mjs', "/repo/.git/fanout/runs/r/it's.scope.json") as { hooks: Record<string, Array<{ matcher: string; hooks: Array<Record<string, unknown>> }>> };
+  it('settings run the hook bundle fail-closed on PreToolUse with the scope file, and nothing after the call', () => {
+    const settings = agentSettings('/opt/fan out/hook.cjs', "/repo/.git/fanout/runs/r/it's.scope.json") as { hooks: Record<string, Array<{ matcher: string; hooks: Array<Record<string, unknown>> }>> };
     const pre = settings.hooks['PreToolUse']?.[0];
     expect(pre?.matcher).toBe('Bash|Write|Edit|MultiEdit|NotebookEdit');
     expect(pre?.hooks[0]).toMatchObject({ type: 'command', onFailure: 'block' });
     // Claude Code runs the command through bash: the words must come back intact.
     const words = splitWords(String(pre?.hooks[0]?.['command']));
-    expect(words).toEqual({ ok: true, words: [process.execPath, '/opt/fan out/hook.mjs', 'pre-tool-use', '--scope', "/repo/.git/fanout/runs/r/it's.scope.json"] });
-    const post = settings.hooks['PostToolUse']?.[0];
-    expect(splitWords(String(post?.hooks[0]?.['command']))).toEqual({ ok: true, words: [process.execPath, '/opt/fan out/hook.mjs', 'post-tool-use'] });
+    expect(words).toEqual({ ok: true, words: [process.execPath, '/opt/fan out/hook.cjs', 'pre-tool-use', '--scope', "/repo/.git/fanout/runs/r/it's.scope.json"] });
+    // One node start per tool call: PreToolUse also records what the call changes.
+    expect(Object.keys(settings.hooks)).toEqual(['PreToolUse']);
   });
 
   it('finds the hook bundle beside the CLI bundle, else in <package root>/dist when running from sources', () => {
-    expect(bundleFile('hook.mjs', 'file:///nowhere/x/cli.mjs')).toBe('/nowhere/x/hook.mjs');
-    expect(bundleFile('hook.mjs')).toMatch(/\/dist\/hook\.mjs$/);
+    expect(bundleFile('hook.cjs', 'file:///nowhere/x/cli.mjs')).toBe('/nowhere/x/hook.cjs');
+    expect(bundleFile('hook.cjs')).toMatch(/\/dist\/hook\.cjs$/);
   });
 });

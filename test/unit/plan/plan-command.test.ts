@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../src/cli/commands/plan.js';
 import { parsePlan } from '../../../src/plan/index.js';
+import { nodeFs } from '../../../src/util/node-fs.js';
 import { tempRepo, type TempRepo } from '../../helpers/temp-repo.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/plans');
@@ -46,7 +47,7 @@ describe('fanout plan', () => {
     expect(await command.run(['twelve-files.md'])).toBe(0);
     vi.unstubAllEnvs();
     expect(await command.run(['small-plan.md'])).toBe(0);
-    const entries = readLedgerTail(join(repo.dir, '.git'));
+    const entries = await readLedgerTail(nodeFs, join(repo.dir, '.git'));
     expect(entries.map((e) => e.type === 'plan' && [e.session, e.decision, e.plan])).toEqual([
       ['session-1', 'parallel', join(realpathSync(repo.dir), 'twelve-files.md')],
       [undefined, 'direct', join(realpathSync(repo.dir), 'small-plan.md')],
