@@ -94,7 +94,7 @@ function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: Ru
         an.uncertain();
         break;
       case 'fork-bomb':
-        an.add('fork-bomb', 'deny', `this ${inv.name} code calls ${effect.fn} in an endless loop: every copy starts more, until the machine runs out of processes (a fork bomb). Remove the loop, or bound it and wait for each process.`, inv.segment);
+        an.add('fork-bomb', 'deny', `this ${inv.name} code calls ${effect.fn} in an endless loop: every copy starts more, until the machine runs out of processes (a fork bomb). Remove the loop, or bound it and wait for each one.`, inv.segment);
         break;
       case 'unread':
         an.uncertain();
