@@ -1,16 +1,21 @@
 // Walks what bash would execute (parsed once with unbash) and runs the rules on every command that would run,
 // however it is wrapped or nested. Pure: paths and the home dir come from the context.
 import { posix } from 'node:path';
-import { forEachChild, parse, type Command, type CompoundList, type ParsedScript, type PipelineNode, type AndOr, type Redirection, type SyntaxNode, type Word } from 'unbash';
+import { forEachChild, parse, type Command, type CompoundList, type ParsedScript, type PipelineNode, type AndOr, type Redirection, type SyntaxNode, type While, type Word } from 'unbash';
 import type { Constraints } from '../constraints/schema.js';
-import { classifyAbs, pathOf, type PathInfo } from './classify-path.js';
-import { cloneState, expandBraces, isKnown, literalArg, lookupVar, newState, resolveWord, UNKNOWN, type Arg, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
-import { judgeTargets, type Target } from './judge-targets.js';
-import { runRules } from './rules.js';
-import { judgeAgents } from './rules-agents.js';
-import { xargsItems } from './rules-files.js';
+import { builtinEffects, readFields, readOptions } from './builtin-effects.js';
+import { canonicalLongOptions } from './flags.js';
+import { classifyAbs, fileKey, pathOf, type PathInfo } from './classify-path.js';
+import { judgeTargets } from './judge-targets.js';
+import { below, listOrigin, printedItems, producerItems, stdinText, xargsItems } from './list-items.js';
+import { cloneState, DEFAULT_IFS, expandWord, isKnown, literalArg, lookupVar, newState, resolveWord, setArray, setVar, UNKNOWN, type Arg, type ListOrigin, type ShellState, type Taint, type WordEnv } from './resolve-word.js';
+import type { InvokeAt, Invocation, RuleContext, Stdin, Target, WrittenFile } from './rule-context.js';
+import { finishRules, runRules } from './rule-registry.js';
+import { decodes, isNetwork, pipeContent, printedContent, taintFinding, taintOfOutput } from './stdin-content.js';
 import type { Finding, GuardContext, Severity } from './types.js';
-import { commandName, unwrapCommand, type Unwrapped } from './unwrap-command.js';
+import { commandName, unwrapCommand } from './unwrap-command.js';
+
+export type { Invocation, Stdin } from './rule-context.js';
 
 /** Nested shells, evals and substitutions deeper than this are not unpacked. */
 export const MAX_DEPTH = 10;
@@ -19,100 +24,11 @@ export const MAX_STEPS = 20_000;
 /** Longer commands are not analysed at all. */
 export const MAX_COMMAND_CHARS = 4 * 1024 * 1024;
 
-export type Stdin =
-  | { kind: 'text'; text: string; taint: Taint | undefined }
-  | { kind: 'pipe'; producers: Array<Invocation | undefined> };
-
-/** One command that would run, after wrappers are peeled off. */
-export interface Invocation {
-  args: Arg[];
-  /** Basename of args[0]; '' when the name is unknowable. */
-  name: string;
-  wrappers: string[];
-  unwrapped: Unwrapped;
-  state: ShellState;
-  /** Source text of the command, shortened for messages. */
-  segment: string;
-  background: boolean;
-  stdin: Stdin | undefined;
-  /** Assignments in front of the command (VAR=x cmd). */
-  assigns: Map<string, Arg>;
-  depth: number;
-  /** Inside a for/while/until body: it may run many times. */
-  inLoop: boolean;
-}
-
-/** Decoders whose output is never plain text a person wrote. */
-const STRONG_DECODERS = new Set(['base64', 'base32', 'basenc', 'openssl', 'xxd', 'uudecode']);
-
 /** Pipeline stages a stage's stdin keeps track of (beyond these, only the network/decoding ones). */
 const PIPE_WINDOW = 32;
 
 /** Builtins that only change the shell's directory: they print nothing a substitution would capture. */
 const CWD_BUILTINS = new Set(['cd', 'pushd', 'popd']);
-
-const NETWORK = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'telnet', 'lwp-request', 'lwp-download', 'GET', 'ftp', 'tftp']);
-
-/** Commands whose output is decoded or unpacked content (as opposed to text written in the command). */
-export function decodes(inv: Invocation): boolean {
-  const args = inv.args.slice(1).map((a) => a.value);
-  switch (inv.name) {
-    case 'base64':
-    case 'base32':
-    case 'basenc':
-      return args.some((a) => /^-[a-zA-Z]*[dD]/.test(a) || a === '--decode');
-    case 'openssl':
-      return args.includes('-d') || args.includes('base64') || args.includes('-base64');
-    case 'xxd':
-      return args.some((a) => /^-[a-z]*r/.test(a));
-    case 'uudecode':
-    case 'gunzip':
-    case 'zcat':
-    case 'bunzip2':
-    case 'bzcat':
-    case 'unxz':
-    case 'xzcat':
-    case 'rev':
-    case 'tr':
-      return true;
-    case 'gzip':
-    case 'bzip2':
-    case 'xz':
-    case 'zstd':
-    case 'brotli':
-      return args.some((a) => /^-[a-z]*d/.test(a) || a === '--decompress');
-    case 'printf':
-      return args.some((a) => /\\(?:x[0-9a-fA-F]|[0-7]{3}|u[0-9a-fA-F])/.test(a));
-    case 'echo':
-      return args.some((a) => /^-[a-zA-Z]*e/.test(a)) && args.some((a) => /\\(?:x[0-9a-fA-F]|[0-7]{3})/.test(a));
-    default:
-      return false;
-  }
-}
-
-export function isNetwork(inv: Invocation): boolean {
-  return NETWORK.has(inv.name);
-}
-
-/** What a pipe carries into a command: network or decoded content, a known literal, or unknown. */
-export function pipeContent(producers: Array<Invocation | undefined>): { taint: Taint | undefined; literal: string | undefined } {
-  let taint: Taint | undefined;
-  for (const p of producers) {
-    if (!p) continue;
-    if (isNetwork(p) || p.args.some((a) => a.taint === 'network')) return { taint: 'network', literal: undefined };
-    if (decodes(p) || p.args.some((a) => a.taint === 'decode')) taint = 'decode';
-  }
-  if (taint) return { taint, literal: undefined };
-  const only = producers.length === 1 ? producers[0] : undefined;
-  // `cat <<EOF | sh`: cat passes its heredoc on unchanged.
-  if (only && only.name === 'cat' && only.args.length === 1 && only.stdin?.kind === 'text') return { taint: only.stdin.taint, literal: only.stdin.text };
-  if (only && (only.name === 'echo' || only.name === 'printf') && only.args.slice(1).every(isKnown)) {
-    const words = only.args.slice(1).map((a) => a.value);
-    while (words[0]?.startsWith('-') && only.name === 'echo') words.shift();
-    return { taint: undefined, literal: words.join(' ') };
-  }
-  return { taint: undefined, literal: undefined };
-}
 
 const DANGER_WORD =
   /(?:^|[\s;&|(){}`'"=\\])(rm|rmdir|unlink|shred|dd|mkfs(?:\.\w+)?|mke2fs|wipefs|fdisk|sfdisk|parted|chmod|chown|kill|pkill|killall|shutdown|reboot|halt|poweroff|sudo|doas|su|eval|exec|curl|wget|find|mv|cp|truncate|git|python[\d.]*|node|perl|ruby|bash|sh|zsh|dash|docker|podman|claude|xargs|fanout|tee)(?=$|[\s;&|(){}`'"\\])/;
@@ -128,34 +44,71 @@ function shorten(text: string): string {
   return flat.replace(/\u0000/g, '…').trim();
 }
 
-export class Analysis {
+export class Analysis implements RuleContext {
   readonly findings: Finding[] = [];
   readonly targets: Target[] = [];
   /** False once something writes where the guard cannot see (unknown names, evals of unknown text, interpreters). */
   certain = true;
-  claudeRuns: Invocation[] = [];
-  /** Why the claude runs above run at the same time (xargs -P, GNU parallel, & in a loop). */
-  readonly parallelReasons: string[] = [];
   private steps = 0;
   private loops = 0;
   private overBudget = false;
-  private readonly seen = new Set<string>();
+  /** Rule ids reported per command text (keyed by the text itself: a key built from a 1 MB command would cost 1 MB). */
+  private readonly seen = new Map<string, Set<string>>();
+
+  private readonly builtinHost: { home: string; projectDir: string; classify(abs: string): ReturnType<typeof classifyAbs> };
 
   constructor(
     readonly constraints: Constraints,
     readonly context: GuardContext,
-  ) {}
+  ) {
+    this.builtinHost = { home: context.home, projectDir: context.projectDir, classify: (abs) => classifyAbs(abs, constraints, context) };
+  }
+
+  reported(ruleId: string, segment: string): boolean {
+    return this.seen.get(segment)?.has(ruleId) === true;
+  }
 
   add(ruleId: string, severity: Severity, message: string, segment: string): void {
-    const key = `${ruleId}\u0000${segment}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    let rules = this.seen.get(segment);
+    if (!rules) this.seen.set(segment, (rules = new Set()));
+    if (rules.has(ruleId)) return;
+    rules.add(ruleId);
     this.findings.push({ ruleId, severity, message, segment: shorten(segment) });
   }
 
   target(target: Target): void {
     if (target.path.kind !== 'exact') this.certain = false;
+    // The same path deleted 100,000 times over (`mapfile` of a repeated line) is judged once per command.
+    const key = targetKey(target);
+    let seen = this.targetKeys.get(target.segment);
+    if (!seen) this.targetKeys.set(target.segment, (seen = new Set()));
+    if (seen.has(key) && !target.copyFrom) return;
+    seen.add(key);
     this.targets.push(target);
+  }
+
+  /** Targets already recorded, per command text. */
+  private readonly targetKeys = new Map<string, Set<string>>();
+
+  uncertain(): void {
+    this.certain = false;
+  }
+
+  capture(run: () => void): { targets: Target[]; findings: Finding[] } {
+    const targets = this.targets.length;
+    const findings = this.findings.length;
+    run();
+    const taken = this.targets.splice(targets);
+    // Taken out, so the caller can add them again (mapped): forget them as seen.
+    for (const t of taken) this.targetKeys.get(t.segment)?.delete(targetKey(t));
+    return { targets: taken, findings: this.findings.slice(findings) };
+  }
+
+  private readonly memories = new Map<string, unknown>();
+
+  memory<T>(key: string, init: () => T): T {
+    if (!this.memories.has(key)) this.memories.set(key, init());
+    return this.memories.get(key) as T;
   }
 
   /** Resolves a path argument against the invocation's working directory. */
@@ -204,8 +157,9 @@ export class Analysis {
     for (const statement of script.commands) this.node(statement.command, src, state, depth, statement.background === true);
   }
 
-  private list(list: CompoundList, src: string, state: ShellState, depth: number, background: boolean): void {
-    for (const statement of list.commands) this.node(statement.command, src, state, depth, background || statement.background === true);
+  /** A list of statements; stdin piped into a group (`… | { x; bash; }`) is there for whichever of them reads it. */
+  private list(list: CompoundList, src: string, state: ShellState, depth: number, background: boolean, stdin?: Stdin): void {
+    for (const statement of list.commands) this.node(statement.command, src, state, depth, background || statement.background === true, stdin);
   }
 
   private step(src: string, node: { pos: number; end: number }): boolean {
@@ -226,10 +180,11 @@ export class Analysis {
     if (!this.step(src, node)) return undefined;
     switch (node.type) {
       case 'AndOr':
-        for (const command of node.commands) this.node(command, src, state, depth, background);
+        for (const command of node.commands) this.node(command, src, state, depth, background, stdin);
         return undefined;
       case 'Pipeline': {
-        if (node.commands.length === 1) return this.node(node.commands[0] as PipelineNode, src, state, depth, background);
+        // `time cmd` is a one-stage pipeline: it reads what the pipeline reads.
+        if (node.commands.length === 1) return this.node(node.commands[0] as PipelineNode, src, state, depth, background, stdin);
         const producers: Array<Invocation | undefined> = [];
         // Long pipelines: each stage sees the last stages plus the first network/decoding producer (what pipeContent
         // needs), not a fresh copy of every earlier stage (quadratic in the stage count).
@@ -239,18 +194,19 @@ export class Analysis {
           const stageStdin: Stdin | undefined = producers.length > 0 ? { kind: 'pipe', producers: seen } : undefined;
           const inv = this.node(command, src, cloneState(state), depth, background, stageStdin);
           producers.push(inv);
-          if (inv && carriers.length < 2 && pipeContent([inv]).taint && !carriers.some((c) => pipeContent([c]).taint === pipeContent([inv]).taint)) carriers.push(inv);
+          const taint = inv && carriers.length < 2 ? taintOfOutput(inv) : undefined;
+          if (inv && taint && !carriers.some((c) => taintOfOutput(c) === taint)) carriers.push(inv);
         }
         return undefined;
       }
       case 'Command':
         return this.command(node, src, state, depth, background, stdin);
       case 'Subshell':
-        this.list(node.body, src, cloneState(state), depth, background);
-        return undefined;
-      case 'BraceGroup':
-        this.list(node.body, src, state, depth, background);
-        return undefined;
+      case 'BraceGroup': {
+        const from = this.invocationsSeen.length;
+        this.list(node.body, src, node.type === 'Subshell' ? cloneState(state) : state, depth, background, stdin);
+        return this.groupOutput(from, depth);
+      }
       case 'If':
         this.list(node.clause, src, state, depth, background);
         this.list(node.then, src, state, depth, background);
@@ -263,31 +219,43 @@ export class Analysis {
       case 'For':
       case 'Select': {
         const env = this.wordEnv(state, depth, src);
-        const values = (node.wordlist ?? []).flatMap((w) => expandBraces(resolveWord(w, env)));
+        const words = node.wordlist ? node.wordlist.flatMap((w) => expandWord(w, env)) : this.positional(state);
+        // Each distinct value once: the body is judged per value, not per repetition.
+        const distinct = new Set<string>();
+        const values = words.filter((w) => {
+          const key = `${w.globAt}|${w.value}`;
+          if (distinct.has(key)) return false;
+          distinct.add(key);
+          return true;
+        });
         const name = node.name.value;
         this.loops++;
         // Unrolled for known words, two loops deep at most (nested loops multiply: 16^8 bodies otherwise).
-        if (node.wordlist && values.length > 0 && values.length <= 16 && this.loops <= 2 && values.every((v) => v.globAt === -1)) {
+        if (values.length > 0 && values.length <= 16 && this.loops <= 2) {
+          // A glob (`for f in .*`) binds the name to a path matching it.
           for (const value of values) {
             const inner = cloneState(state);
-            inner.vars.set(name, value.value);
+            setVar(inner, name, value.value, value.taint, value.list, value.globAt !== -1);
             this.list(node.body, src, inner, depth, background);
           }
         } else {
           const inner = cloneState(state);
-          inner.vars.set(name, UNKNOWN);
+          const listed = values.find((v) => v.list);
+          setVar(inner, name, listed && values.every((v) => v.list || v.globAt !== -1) ? listed.value : UNKNOWN, values.find((v) => v.taint)?.taint, listed?.list);
           this.list(node.body, src, inner, depth, background);
         }
         this.loops--;
         return undefined;
       }
       case 'While':
-        this.list(node.clause, src, state, depth, background);
+        this.list(node.clause, src, state, depth, background, stdin);
+        if (endless(node, src)) this.forkLoop(node.body, src);
         this.loops++;
-        this.list(node.body, src, state, depth, background);
+        this.readLoop(node, src, state, depth, background, stdin);
         this.loops--;
         return undefined;
       case 'ArithmeticFor':
+        if (node.test === undefined) this.forkLoop(node.body, src);
         this.loops++;
         this.list(node.body, src, state, depth, background);
         this.loops--;
@@ -309,10 +277,12 @@ export class Analysis {
         else this.node(body, src, cloneState(state), depth, background);
         return undefined;
       }
-      case 'Redirected':
-        this.node(node.command, src, state, depth, background);
-        this.redirects(node.redirects, src, state, depth, undefined);
+      case 'Redirected': {
+        // `while read f; do …; done < list`, `{ …; } <<< text`: the redirect feeds the compound command.
+        const input = this.redirects(node.redirects, src, state, depth, undefined);
+        this.node(node.command, src, state, depth, background, input ?? stdin);
         return undefined;
+      }
       case 'Coproc': {
         const body = node.body;
         if (body.type === 'CompoundList') this.list(body, src, cloneState(state), depth, true);
@@ -338,18 +308,46 @@ export class Analysis {
     forEachChild(node, visit);
   }
 
-  private forkBomb(name: string, body: SyntaxNode, src: string): void {
+  /** How often a body calls any of the names, and whether it starts anything in the background. */
+  private callsTo(body: SyntaxNode, names: ReadonlySet<string>): { calls: number; backgrounded: boolean } {
     let calls = 0;
     let backgrounded = false;
     const visit = (child: SyntaxNode): void => {
       if (child.type === 'Statement' && child.background) backgrounded = true;
-      if (child.type === 'Command' && child.name?.value === name) calls++;
-      if (child.type === 'Pipeline' && child.commands.filter((c) => c.type === 'Command' && c.name?.value === name).length >= 2) calls += 2;
+      if (child.type === 'Command' && child.name && names.has(child.name.value)) calls++;
+      if (child.type === 'Pipeline' && child.commands.filter((c) => c.type === 'Command' && c.name && names.has(c.name.value)).length >= 2) calls += 2;
       forEachChild(child, visit);
     };
     forEachChild(body, visit);
+    return { calls, backgrounded };
+  }
+
+  /**
+   * A function that calls itself twice (or once in the background) per call, directly or through functions defined
+   * earlier that call it back (`a() { b & b; }; b() { a & a; }`): the number of processes doubles every round.
+   */
+  private forkBomb(name: string, body: SyntaxNode, src: string): void {
+    const cycle = new Set([name]);
+    // Functions defined earlier that call this one, directly or through each other (a few rounds are enough; each
+    // function's callees are collected once, when it is defined).
+    for (let round = 0; round < 4 && this.callees.size <= 256; round++) {
+      const before = cycle.size;
+      for (const [other, callees] of this.callees) if (!cycle.has(other) && [...callees].some((c) => cycle.has(c))) cycle.add(other);
+      if (cycle.size === before) break;
+    }
+    if (this.callees.size < 256) {
+      const callees = new Set<string>();
+      const visit = (child: SyntaxNode): void => {
+        if (child.type === 'Command' && child.name) callees.add(child.name.value);
+        forEachChild(child, visit);
+      };
+      forEachChild(body, visit);
+      this.callees.set(name, callees);
+    }
+    const { calls, backgrounded } = this.callsTo(body, cycle);
     if (calls >= 2 || (calls >= 1 && backgrounded)) {
-      this.add('fork-bomb', 'deny', `function '${name}' calls itself more than once per call: a fork bomb that takes the machine down. Remove it.`, src.slice(body.pos, body.end));
+      const through = cycle.size > 1 ? ` (through ${[...cycle].filter((n) => n !== name).join(', ')})` : '';
+      this.add('fork-bomb', 'deny', `function '${name}' calls itself more than once per call${through}: a fork bomb that takes the machine down. Remove it.`, src.slice(body.pos, body.end));
     }
   }
 
@@ -360,11 +358,12 @@ export class Analysis {
       projectDir: this.context.projectDir,
       substitute: (script, text, process) => this.substitution(script, text, state, depth, src, process),
       budget: this.expansionBudget,
+      matching: this.matchingBudget,
     };
   }
 
   /** Analyses $( ), ` ` and <( ): they run. Says what they print when that is knowable. */
-  private substitution(script: ParsedScript | undefined, text: string, state: ShellState, depth: number, src: string, process = false): { value: string; taint: Taint | undefined } {
+  private substitution(script: ParsedScript | undefined, text: string, state: ShellState, depth: number, src: string, process = false): { value: string; taint: Taint | undefined; list?: ListOrigin | undefined } {
     if (depth + 1 > MAX_DEPTH) {
       this.source(text, state, depth + 1, text);
       return { value: UNKNOWN, taint: undefined };
@@ -381,14 +380,24 @@ export class Analysis {
     let taint: Taint | undefined;
     if (ran.some((inv) => isNetwork(inv) || inv.args.some((a) => a.taint === 'network'))) taint = 'network';
     else if (ran.some((inv) => decodes(inv) || inv.args.some((a) => a.taint === 'decode'))) taint = 'decode';
-    if (process) return { value: '/dev/fd/63', taint };
     // `$(cd .. && pwd)`: the cd only moves the substitution's own shell; what prints is the last command.
     const printing = ran.filter((inv) => !CWD_BUILTINS.has(inv.name));
+    if (process) {
+      // `<(…)` is a file name: reading it (source, bash, < redirect) reads what these commands print.
+      const path = `/dev/fd/${63 + this.fds.size}`;
+      if (this.fds.size < 64) this.fds.set(path, printing);
+      return { value: path, taint };
+    }
+    const listed = listOrigin(printing.filter((inv, i, all) => i === 0 || i >= all.length - 8));
+    if (listed) return { value: listed.origin.source === 'processes' || listed.roots.length !== 1 ? UNKNOWN : below(listed.roots[0] as Arg).value, taint, list: listed.origin };
     const only = printing.length === 1 ? printing[0] : undefined;
     if (only && only.stdin === undefined) {
       if (only.name === 'pwd') return { value: only.state.cwd ?? UNKNOWN, taint };
-      if (only.name === 'echo' && only.args.length >= 2) return { value: only.args.slice(1).filter((a) => !/^-[neE]+$/.test(a.value)).map((a) => a.value).join(' '), taint: taint ?? only.args.find((a) => a.taint)?.taint };
-      if (only.name === 'printf' && only.args.length === 2 && !only.args[1]?.value.includes('%') && !only.args[1]?.value.includes('\\')) return { value: only.args[1]?.value ?? '', taint };
+      if ((only.name === 'echo' || only.name === 'printf') && only.args.length >= 2) {
+        const printed = printedContent(only);
+        // A substitution drops the trailing newlines of what it captures.
+        if (printed && !decodes(only)) return { value: printed.text.replace(/\n+$/, ''), taint: taint ?? printed.taint };
+      }
       if (only.name === 'git' && only.args.some((a) => a.value === '--show-toplevel')) return { value: this.context.repoRoot, taint };
       if (only.name === 'git' && only.args.some((a) => a.value === '--git-dir' || a.value === '--absolute-git-dir' || a.value === '--git-common-dir')) return { value: this.context.gitDir, taint };
       if ((only.name === 'realpath' || (only.name === 'readlink' && only.args.some((a) => /^-[a-zA-Z]*[fem]/.test(a.value)))) && only.args.length >= 2) {
@@ -403,6 +412,8 @@ export class Analysis {
   }
 
   /** Functions defined in this command (`f() { rm -rf "$1"; }; f ~`), by name. */
+  /** The command names each function defined in this command calls (the first 256), for recursion through others. */
+  private readonly callees = new Map<string, Set<string>>();
   private readonly functions = new Map<string, { body: Extract<SyntaxNode, { type: 'Function' }>['body']; src: string; state: ShellState; depth: number; background: boolean; called: boolean }>();
 
   /** Analyses the functions this command defines but never calls (their arguments unknown): they may run later. */
@@ -419,6 +430,12 @@ export class Analysis {
 
   /** Characters variable and substitution expansions may produce in this analysis (bounds `x=$x$x` doubling). */
   private readonly expansionBudget = { left: 32 * 1024 * 1024 };
+
+  /** Characters pattern operations (`${x##*.}`) may compare in this analysis; past it their results are unknown. */
+  private readonly matchingBudget = { left: 64 * 1024 * 1024 };
+
+  /** What each `<(…)` of this command prints: the commands inside it, by the /dev/fd name the shell gives it. */
+  private readonly fds = new Map<string, Invocation[]>();
 
   /** Invocations recorded while analysing a substitution (to tell what it prints). */
   private readonly invocationsSeen: Invocation[] = [];
@@ -455,11 +472,24 @@ export class Analysis {
       if (!redirect.target) continue;
       const arg = resolveWord(redirect.target, env);
       const op = redirect.operator;
+      if (op === '<' && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 0))) {
+        // `< <(…)` or a file this command wrote: what the command reads is known.
+        const from = pathOf(arg, state.cwd);
+        const producers = from.kind === 'exact' ? this.fds.get(from.abs) : undefined;
+        const fromKey = fileKey(from);
+        const written = fromKey === undefined ? undefined : this.written.get(fromKey);
+        if (producers) stdin = { kind: 'pipe', producers };
+        else if (written?.producers) stdin = { kind: 'pipe', producers: written.producers };
+        else if (written) stdin = { kind: 'text', text: written.text, taint: written.taint, items: written.items };
+        if (arg.taint) stdin = { kind: 'text', text: '', taint: arg.taint };
+        continue;
+      }
       if (op === '<' || op === '<&' || (op === '>&' && /^\d+$|^-$/.test(arg.value))) continue;
       const segment = commandText ?? src.slice(redirect.pos, redirect.end);
       const path = pathOf(arg, state.cwd);
       this.target({ op: 'write', arg, path, recursive: false, segment, via: `redirect ${op}` });
-      if (path.kind === 'exact' && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 1))) outs?.push({ abs: path.abs, append: op === '>>' });
+      const key = fileKey(path);
+      if (key !== undefined && (redirect.descriptor === undefined || (redirect.descriptor.type === 'FileDescriptor' && redirect.descriptor.value === 1))) outs?.push({ abs: key, append: op === '>>' });
     }
     return stdin;
   }
@@ -468,30 +498,41 @@ export class Analysis {
     const env = this.wordEnv(state, depth, src);
     const segment = src.slice(node.pos, node.end);
     const assigns = new Map<string, Arg>();
+    const arrays = new Map<string, { values: string[]; elements: Arg[] }>();
     for (const item of node.prefix) {
       if (item.type !== 'Assignment') continue;
-      const value = item.value.type === 'Word' ? resolveWord(item.value, env) : literalArg(UNKNOWN);
-      assigns.set(item.name, value);
+      if (item.value.type === 'ArrayValue') {
+        const elements = item.value.elements.flatMap((w) => expandWord(w, env));
+        arrays.set(item.name, { values: [...(item.append ? (state.arrays.get(item.name) ?? []) : []), ...elements.map((a) => a.value)], elements });
+        continue;
+      }
+      const value = resolveWord(item.value, env);
+      assigns.set(item.name, item.append ? { ...value, value: lookupVar(item.name, env).replace(/^\u0000$/, '') + value.value } : value);
     }
     if (!node.name) {
-      for (const [name, value] of assigns) {
-        state.vars.set(name, value.value);
-        if (value.taint) state.taints.set(name, value.taint);
-        else state.taints.delete(name);
-      }
+      for (const [name, value] of assigns) setVar(state, name, value.value, value.taint, value.list);
+      for (const [name, { values, elements }] of arrays) setArray(state, name, values, elements);
       this.redirects(node.redirects, src, state, depth, undefined);
       return undefined;
     }
     const argv: Arg[] = [];
+    const declaration = /^(?:declare|typeset|local|readonly|export)$/.test(node.name.value);
     for (const word of [node.name, ...node.args]) {
       if (word.type === 'Assignment') {
-        const value = word.value.type === 'Word' ? resolveWord(word.value, env) : literalArg(UNKNOWN);
-        argv.push({ text: word.text, value: `${word.name}=${value.value}`, globAt: -1, taint: value.taint });
+        if (word.value.type === 'ArrayValue') {
+          // `declare -a a=(rm -rf x)`, `local a=(…)`: an array for the commands after.
+          const elements = word.value.elements.flatMap((w) => expandWord(w, env));
+          if (declaration) setArray(state, word.name, elements.map((a) => a.value), elements);
+          argv.push(literalArg(`${word.name}=(…)`));
+          continue;
+        }
+        const value = resolveWord(word.value, env);
+        argv.push({ text: word.text, value: `${word.name}=${value.value}`, globAt: -1, taint: value.taint, list: value.list });
         continue;
       }
-      const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? positionalArgs(state) : undefined;
-      if (positional) argv.push(...positional);
-      else argv.push(...splitFields(word as Word, expandBraces(resolveWord(word as Word, env))));
+      const positional = /^"?\$(?:[@*]|\{[@*]\})"?$/.test(word.text) ? this.positional(state) : undefined;
+      // A loop, not push(...): one word can become 100,000 arguments ("${a[@]}").
+      for (const arg of positional ?? expandWord(word as Word, env)) argv.push(arg);
     }
     const alias = state.aliases.get(node.name.text);
     if (alias !== undefined && depth < MAX_DEPTH) {
@@ -499,25 +540,31 @@ export class Analysis {
       return undefined;
     }
     const outs: Array<{ abs: string; append: boolean }> = [];
-    const fn = this.functions.get(node.name.text);
-    if (fn && depth < MAX_DEPTH && !this.calling.has(node.name.text)) {
-      // A function defined earlier in this command: its body runs with $1 … bound to these arguments.
+    // A function defined earlier in this command (called by name, or by a name a variable holds).
+    const called = this.functions.has(node.name.text) ? node.name.text : argv[0] && this.functions.has(argv[0].value) ? argv[0].value : undefined;
+    const fn = called === undefined ? undefined : this.functions.get(called);
+    if (fn && called !== undefined && depth < MAX_DEPTH && !this.calling.has(called)) {
+      // Its body runs with $1 … bound to these arguments.
       this.redirects(node.redirects, src, state, depth, segment);
       const inner = cloneState(state);
       for (let i = 1; inner.vars.has(String(i)); i++) inner.vars.delete(String(i));
-      argv.slice(1).forEach((arg, index) => inner.vars.set(String(index + 1), arg.value));
+      argv.slice(1).forEach((arg, index) => setVar(inner, String(index + 1), arg.value, arg.taint, arg.list, arg.globAt !== -1));
       fn.called = true;
-      this.calling.add(node.name.text);
+      this.calling.add(called);
       if (fn.body.type === 'CompoundList') this.list(fn.body, fn.src, inner, depth + 1, background);
       else this.node(fn.body, fn.src, inner, depth + 1, background);
-      this.calling.delete(node.name.text);
+      this.calling.delete(called);
       return undefined;
     }
     const redirectStdin = this.redirects(node.redirects, src, state, depth, segment, outs);
+    for (const [name, { values }] of arrays) assigns.set(name, literalArg(values.join(' ')));
     const inv = this.invoke(argv, { state, depth, segment, background, stdin: redirectStdin ?? pipeStdin, assigns });
     if (inv && outs.length > 0) {
       const content = printedContent(inv);
-      for (const out of outs) this.remember(out.abs, content, out.append);
+      const items = printedItems(inv);
+      // `git ls-files -o > list; xargs rm < list`: the file holds a list of that kind.
+      const listed = content === undefined && listOrigin([inv]) ? { text: '', taint: undefined, producers: [inv] } : undefined;
+      for (const out of outs) this.remember(out.abs, listed ?? (content && items?.some((a) => a.globAt !== -1) ? { ...content, items } : content), out.append);
     }
     return inv;
   }
@@ -526,24 +573,33 @@ export class Analysis {
    * Files this command writes with content it shows (`echo … > f.sh`, `cat > f.sh <<EOF`, `tee`, `curl -o`), by absolute
    * path: running such a file later in the same command runs that content, so it is analysed like `bash -c`.
    */
-  private readonly written = new Map<string, { text: string; taint: Taint | undefined }>();
+  private readonly written = new Map<string, WrittenFile>();
 
   /** Records what a command wrote to a file; undefined content (unknowable) forgets the file. */
-  remember(abs: string, content: { text: string; taint: Taint | undefined } | undefined, append: boolean): void {
+  remember(abs: string, content: WrittenFile | undefined, append: boolean): void {
     const before = append ? this.written.get(abs) : undefined;
     if (content === undefined) {
       if (!append) this.written.delete(abs);
       return;
     }
     if (this.written.size >= 64 && !this.written.has(abs)) return;
-    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint });
+    const items = before ? (before.items && content.items ? [...before.items, ...content.items] : undefined) : content.items;
+    const producers = before ? undefined : content.producers;
+    this.written.set(abs, { text: (before ? `${before.text}\n` : '') + content.text, taint: content.taint ?? before?.taint, items, producers });
   }
 
   /** What a script file written earlier in this command holds, if the guard saw it written. */
-  writtenScript(arg: Arg, inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
-    if (this.written.size === 0) return undefined;
+  writtenScript(arg: Arg, inv: Invocation): WrittenFile | undefined {
+    if (this.written.size === 0 && this.fds.size === 0) return undefined;
     const path = pathOf(arg, inv.state.cwd);
-    return path.kind === 'exact' ? this.written.get(path.abs) : undefined;
+    const key = fileKey(path);
+    if (key === undefined) return undefined;
+    const producers = path.kind === 'exact' ? this.fds.get(path.abs) : undefined;
+    if (producers) {
+      const content = pipeContent(producers);
+      return content.taint || content.literal !== undefined ? { text: content.literal ?? '', taint: content.taint } : undefined;
+    }
+    return this.written.get(key);
   }
 
   /** Runs a script file written earlier in this command as shell code, `$1 …` bound; false when its content is unknown. */
@@ -555,13 +611,13 @@ export class Analysis {
       return true;
     }
     const state = cloneState(inv.state);
-    [arg, ...args].forEach((a, index) => state.vars.set(String(index), a.value));
+    [arg, ...args].forEach((a, index) => setVar(state, String(index), a.value, a.taint, a.list, a.globAt !== -1));
     this.source(script.text, state, inv.depth + 1, inv.segment);
     return true;
   }
 
   /** Runs the rules on an argv (from the parser, or built by a rule: find -exec, git aliases, interpreter calls). */
-  invoke(argv: Arg[], at: { state: ShellState; depth: number; segment: string; background: boolean; stdin: Stdin | undefined; assigns?: Map<string, Arg>; xargs?: Unwrapped['xargs'] }): Invocation | undefined {
+  invoke(argv: Arg[], at: InvokeAt): Invocation | undefined {
     if (argv.length === 0) return undefined;
     const unwrapped = unwrapCommand(argv);
     if (at.xargs && !unwrapped.xargs) unwrapped.xargs = at.xargs;
@@ -571,9 +627,10 @@ export class Analysis {
       const dir = pathOf(unwrapped.chdir, state.cwd);
       state.cwd = dir.kind === 'exact' ? dir.abs : undefined;
     }
+    const name = commandName(unwrapped.args[0]);
     const inv: Invocation = {
-      args: unwrapped.args,
-      name: commandName(unwrapped.args[0]),
+      args: canonicalLongOptions(name, unwrapped.args),
+      name,
       wrappers: unwrapped.wrappers,
       unwrapped,
       state,
@@ -585,24 +642,48 @@ export class Analysis {
       inLoop: this.loops > 0,
     };
     for (const [name, value] of unwrapped.env) inv.assigns.set(name, value);
+    if (inv.name === 'cat' && inv.args.length > 1 && inv.args.slice(1).every((a) => !a.value.startsWith('-'))) {
+      // `cat f.sh | bash`, `cat list | xargs rm`: cat of files written earlier prints what they hold.
+      const parts = inv.args.slice(1).map((a) => this.writtenScript(a, inv));
+      if (parts.every((p) => p !== undefined)) {
+        const items = parts.every((p) => p?.items) ? parts.flatMap((p) => p?.items ?? []) : undefined;
+        inv.printed = { text: parts.map((p) => p?.text ?? '').join(''), taint: parts.find((p) => p?.taint)?.taint, items };
+      }
+    }
     const marker = unwrapped.xargs?.replace;
     if (marker !== undefined && unwrapped.args.some((a) => a.value.includes(marker))) {
       // xargs -I{}: run the command once per input item, the placeholder replaced.
-      const items = xargsItems(inv);
+      const items = xargsItems(inv, this);
       // Each item runs the command once: the first 64 are judged as given, the rest as one unknown item.
       const judged = items.length <= 64 ? items : [...items.slice(0, 64), literalArg(UNKNOWN)];
       for (const item of judged) {
-        const argv = unwrapped.args.map((a) => (a.value.includes(marker) ? { ...a, value: a.value.split(marker).join(item.value), taint: a.taint ?? item.taint } : a));
-        this.invoke(argv, { state, depth: at.depth, segment: at.segment, background: at.background, stdin: undefined, assigns: inv.assigns, xargs: { ...(unwrapped.xargs as NonNullable<Unwrapped['xargs']>), replace: undefined, consumed: true } });
+        const argv = unwrapped.args.map((a) => {
+          if (!a.value.includes(marker)) return a;
+          const value = a.value.split(marker).join(item.value);
+          // An item that is a glob (`printf '%s\0' * | xargs -I{} …`) stays one, standing for what it matches.
+          return { ...a, value, taint: a.taint ?? item.taint, list: a.list ?? item.list, globAt: item.globAt !== -1 ? value.search(/[*?[]/) : a.globAt };
+        });
+        this.invoke(argv, { state, depth: at.depth, segment: at.segment, background: at.background, stdin: undefined, assigns: inv.assigns, xargs: { ...(unwrapped.xargs as NonNullable<InvokeAt['xargs']>), replace: undefined, consumed: true } });
       }
       return inv;
     }
     this.invocationsSeen.push(inv);
+    const nestedFrom = this.invocationsSeen.length;
     if (unwrapped.shellString) {
       this.runShellString(unwrapped.shellString, [], inv);
     }
     runRules(inv, this);
-    this.builtinEffects(inv, at.state);
+    // `bash -c 'curl …' | sh`, `python -c 'run(["curl", …])' | bash`: what the nested commands print, this prints.
+    const nested = this.invocationsSeen.slice(nestedFrom);
+    if (nested.some((n) => isNetwork(n) || n.emits === 'network')) inv.emits = 'network';
+    else if (nested.some((n) => decodes(n) || n.emits === 'decode')) inv.emits = 'decode';
+    const children = nested.filter((n) => n.depth === inv.depth + 1);
+    // `bash -c 'echo rm -rf /' | bash`: a single nested command prints what this prints (and lists what it lists).
+    if (children.length === 1 && nested.length === 1) {
+      inv.child = children[0];
+      if (inv.printed === undefined) inv.printed = printedContent(children[0] as Invocation);
+    }
+    builtinEffects(inv, at.state, this.builtinHost);
     return inv;
   }
 
@@ -613,138 +694,139 @@ export class Analysis {
       return;
     }
     const state = cloneState(inv.state);
-    positional.forEach((arg, index) => state.vars.set(String(index), arg.value));
+    positional.forEach((arg, index) => setVar(state, String(index), arg.value, arg.taint, arg.list, arg.globAt !== -1));
     this.source(code.value, state, inv.depth + 1, inv.segment);
   }
 
-  /** `cd "$(mktemp -d)"`: a directory with an unknown name under a temp root is still scratch space (kept as /tmp/<unknown>). */
-  private tempDirOf(dir: PathInfo, target: Arg): string | undefined {
-    if (dir.kind !== 'within' || target.globAt !== -1 || /(?:^|\/)\.\.(?:\/|$)/.test(dir.rest)) return undefined;
-    const cls = classifyAbs(dir.base, this.constraints, this.context);
-    return cls === 'temp' || cls === 'temp-root' ? posix.join(dir.base, dir.rest) : undefined;
+  /** `"$@"`: the positional arguments, one word each (unknown when none are bound). */
+  private positional(state: ShellState): Arg[] {
+    const args: Arg[] = [];
+    for (let i = 1; state.vars.has(String(i)); i++) {
+      const name = String(i);
+      const value = state.vars.get(name) as string;
+      args.push({ text: `$${name}`, value, globAt: state.globs.has(name) ? Math.max(0, value.search(/[*?[]/)) : -1, taint: state.taints.get(name), list: state.lists.get(name) });
+    }
+    return args.length > 0 ? args : [literalArg(UNKNOWN)];
   }
 
-  /** cd, alias, export: what changes for the commands after. */
-  private builtinEffects(inv: Invocation, state: ShellState): void {
-    const [, first] = inv.args;
-    switch (inv.name) {
-      case 'cd':
-      case 'pushd': {
-        const target = inv.args.slice(1).find((a) => !a.value.startsWith('-') || a.value === '-');
-        if (target === undefined) {
-          state.cwd = this.context.home;
-          return;
-        }
-        if (target.value === '-') {
-          state.cwd = undefined;
-          return;
-        }
-        const dir = pathOf(target, state.cwd);
-        state.cwd = dir.kind === 'exact' ? dir.abs : this.tempDirOf(dir, target);
-        state.vars.delete('PWD');
-        return;
+  /**
+   * A while loop's body. `… | while read f; do …; done` runs it once per line it reads: the first 16 lines as read,
+   * the rest as one unknown line; lines from a list the guard knows the kind of (find, git ls-files) bind that kind.
+   */
+  private readLoop(node: While, src: string, state: ShellState, depth: number, background: boolean, stdin: Stdin | undefined): void {
+    const env = this.wordEnv(state, depth, src);
+    // The condition is `read …`, however its name is spelled (`${r}`, `$(echo read)`).
+    const clause = readClause(node);
+    // Its words as bash splits them: `read${IFS}-r${IFS}f` and `{read,-r,f}` are `read -r f`.
+    const argv = clause?.name ? [clause.name, ...clause.args].flatMap((w) => (w.type === 'Word' ? expandWord(w, env) : [])) : [];
+    const read = argv[0]?.value === 'read' ? clause : undefined;
+    if (!read) {
+      this.list(node.body, src, state, depth, background);
+      return;
+    }
+    const options = readOptions(argv.slice(1));
+    const ifsWord = read.prefix.find((p): p is Extract<typeof p, { type: 'Assignment' }> => p.type === 'Assignment' && p.name === 'IFS');
+    const ifs = ifsWord && ifsWord.value.type === 'Word' ? resolveWord(ifsWord.value, env).value : lookupVar('IFS', env);
+    const bind = (line: string, taint: Taint | undefined, list?: ListOrigin): void => {
+      const fields = readFields(line, options.names.length, ifs === UNKNOWN ? DEFAULT_IFS : ifs);
+      options.names.forEach((name, i) => setVar(state, name, fields[i] ?? '', taint, list));
+      if (options.array) setArray(state, options.array, line === UNKNOWN ? [UNKNOWN] : line.split(/\s+/).filter(Boolean));
+    };
+    const globbed = producerItems(stdin);
+    if (globbed?.some((a) => a.globAt !== -1) && options.names.length === 1) {
+      // `printf '%s\n' .* | while read f`: f is each path the glob matches.
+      for (const item of globbed.slice(0, this.loops <= 2 ? 16 : 1)) {
+        setVar(state, options.names[0] as string, item.value, item.taint, item.list, item.globAt !== -1);
+        this.list(node.body, src, state, depth, background);
       }
-      case 'popd':
-        state.cwd = undefined;
-        return;
-      case 'alias':
-        for (const arg of inv.args.slice(1)) {
-          const eq = arg.value.indexOf('=');
-          if (eq > 0) state.aliases.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-        }
-        return;
-      case 'export':
-      case 'declare':
-      case 'typeset':
-      case 'local':
-      case 'readonly':
-        for (const arg of inv.args.slice(1)) {
-          const eq = arg.value.indexOf('=');
-          if (eq > 0 && /^[A-Za-z_]\w*$/.test(arg.value.slice(0, eq))) {
-            state.vars.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-            if (arg.taint) state.taints.set(arg.value.slice(0, eq), arg.taint);
-          }
-        }
-        return;
-      case 'unset':
-        for (const arg of inv.args.slice(1)) state.vars.set(arg.value, UNKNOWN);
-        return;
-      case 'read':
-      case 'mapfile':
-      case 'readarray':
-        for (const arg of inv.args.slice(1)) if (/^[A-Za-z_]\w*$/.test(arg.value)) state.vars.set(arg.value, UNKNOWN);
-        return;
-      default:
-        void first;
+      return;
+    }
+    const text = stdinText(stdin);
+    if (text) {
+      const all = text.text.split(options.delimiter);
+      if (all[all.length - 1] === '') all.pop();
+      // Each distinct line once: the body is judged per value, not per repetition.
+      const lines = [...new Set(all)];
+      // Unrolled two loops deep at most, as for loops are (nested loops multiply the bodies).
+      const unrolled = this.loops <= 2 ? lines.slice(0, 16) : [];
+      for (const line of unrolled) {
+        bind(line, text.taint);
+        this.list(node.body, src, state, depth, background);
+      }
+      if (lines.length > unrolled.length) {
+        bind(UNKNOWN, text.taint);
+        this.list(node.body, src, state, depth, background);
+      }
+      return;
+    }
+    const listed = stdin?.kind === 'pipe' ? listOrigin(stdin.producers) : undefined;
+    if (listed) {
+      const roots = listed.roots.length > 0 ? listed.roots.slice(0, 16) : [literalArg(UNKNOWN)];
+      for (const root of roots) {
+        bind(listed.origin.source === 'processes' ? UNKNOWN : below(root).value, undefined, listed.origin);
+        this.list(node.body, src, state, depth, background);
+      }
+      return;
+    }
+    bind(UNKNOWN, stdin?.kind === 'pipe' ? pipeContent(stdin.producers).taint : undefined);
+    this.list(node.body, src, state, depth, background);
+  }
+
+  /**
+   * What a `{ …; }` or `( … )` prints into a pipe, as one invocation: its last command, tainted when any command in it
+   * prints downloaded or decoded content (`{ x=…; curl $x; } | bash`).
+   */
+  private groupOutput(from: number, depth: number): Invocation | undefined {
+    const ran = this.invocationsSeen.slice(from).filter((inv) => inv.depth === depth && !CWD_BUILTINS.has(inv.name) && inv.name !== 'set' && inv.name !== 'read');
+    const last = ran[ran.length - 1];
+    if (!last) return undefined;
+    const emits = ran.some((inv) => isNetwork(inv) || inv.emits === 'network') ? 'network' : ran.some((inv) => decodes(inv) || inv.emits === 'decode') ? 'decode' : last.emits;
+    return emits === last.emits ? last : { ...last, emits };
+  }
+
+  /** An endless loop that starts commands in the background and never waits: processes pile up until the machine stops. */
+  private forkLoop(body: CompoundList, src: string): void {
+    let spawns = false;
+    let waits = false;
+    const visit = (child: SyntaxNode, background: boolean): void => {
+      const inBackground = background || (child.type === 'Statement' && child.background === true);
+      if (inBackground) spawns = true;
+      // A foreground sleep or wait paces the loop; one started with & does not.
+      if (!inBackground && child.type === 'Command' && /^(?:sleep|wait|read|timeout)$/.test(child.name?.value ?? '')) waits = true;
+      forEachChild(child, (c) => visit(c, inBackground));
+    };
+    forEachChild(body, (c) => visit(c, false));
+    if (spawns && !waits) {
+      this.add('fork-bomb', 'deny', 'this endless loop starts a new background process on every turn and never waits for one: processes pile up until the machine stops responding (a fork bomb). Run the command once, or wait for each one.', src.slice(body.pos, body.end));
     }
   }
 }
 
-/** What a command prints to stdout when the guard can tell: echo/printf of known words, cat of its heredoc, a download. */
-export function printedContent(inv: Invocation): { text: string; taint: Taint | undefined } | undefined {
-  const words = inv.args.slice(1);
-  const taint = words.find((a) => a.taint)?.taint;
-  if (isNetwork(inv)) return { text: '', taint: 'network' };
-  if (decodes(inv)) {
-    // A real decoder, or tr/rev/gunzip … of text written in the command, is obfuscation; tr -d '\r' < file is not.
-    const literal = inv.stdin?.kind === 'text' || (inv.stdin?.kind === 'pipe' && pipeContent(inv.stdin.producers).literal !== undefined);
-    return STRONG_DECODERS.has(inv.name) || literal ? { text: '', taint: 'decode' } : undefined;
-  }
-  if (inv.name === 'echo') {
-    while (words[0] && /^-[neE]+$/.test(words[0].value)) words.shift();
-    return { text: words.map((w) => w.value).join(' '), taint };
-  }
-  if (inv.name === 'printf' && words[0]) return { text: printfText(words[0].value, words.slice(1).map((w) => w.value)), taint };
-  if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'text' && (inv.name === 'tee' || words.length === 0)) return { text: inv.stdin.text, taint: inv.stdin.taint };
-  if ((inv.name === 'cat' || inv.name === 'tee') && inv.stdin?.kind === 'pipe') {
-    const content = pipeContent(inv.stdin.producers);
-    if (content.taint || content.literal !== undefined) return { text: content.literal ?? '', taint: content.taint };
-  }
-  return undefined;
+/** What makes two targets of one command the same judgment. */
+function targetKey(target: Target): string {
+  const path = target.path;
+  const where = path.kind === 'exact' ? path.abs : path.kind === 'within' ? `${path.base}|${path.rest}` : `?${path.display}`;
+  return `${target.op}|${target.recursive}|${target.via}|${where}|${target.filters?.join('|') ?? ''}|${target.arg.list?.source ?? ''}|${target.copyFrom?.length ?? 0}`;
 }
 
-/** printf's output, near enough to analyse as code: escapes decoded, %-directives filled in order (the format reused). */
-function printfText(format: string, args: string[]): string {
-  const unescaped = format.replace(/\\([nt\\])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-  let out = '';
-  let next = 0;
-  do {
-    out += unescaped.replace(/%[-+ #0-9.]*[sbdiqc]/g, () => args[next++] ?? '');
-  } while (next < args.length && /%[-+ #0-9.]*[sbdiqc]/.test(unescaped) && out.length < 100_000);
-  return out;
+/** The single `read` command a while loop's condition runs (`while IFS= read -r f`), if that is what it is. */
+function readClause(node: While): Command | undefined {
+  const only = node.kind === 'while' && node.clause.commands.length === 1 ? node.clause.commands[0]?.command : undefined;
+  return only?.type === 'Command' && only.name ? only : undefined;
 }
 
-/** `"$@"` inside `bash -c '…' _ a b`: the positional arguments, one word each (unknown when none are bound). */
-function positionalArgs(state: ShellState): Arg[] {
-  const args: Arg[] = [];
-  for (let i = 1; state.vars.has(String(i)); i++) args.push(literalArg(state.vars.get(String(i)) as string));
-  return args.length > 0 ? args : [literalArg(UNKNOWN)];
-}
-
-/** Unquoted `$X`, `$(…)` split into several words on whitespace (`X="rm -rf"; $X ~`). */
-function splitFields(word: Word, args: Arg[]): Arg[] {
-  const parts = word.parts ?? [];
-  const unquotedExpansion = parts.some((p) => p.type === 'SimpleExpansion' || p.type === 'ParameterExpansion' || p.type === 'CommandExpansion');
-  if (!unquotedExpansion || parts.some((p) => p.type === 'SingleQuoted' || p.type === 'DoubleQuoted' || p.type === 'AnsiCQuoted')) return args;
-  return args.flatMap((arg) => {
-    if (!/[ \t\n]/.test(arg.value)) return [arg];
-    return arg.value
-      .split(/[ \t\n]+/)
-      .filter(Boolean)
-      .map((value) => ({ ...arg, value, globAt: arg.globAt === -1 ? -1 : value.search(/[*?[]/) }));
-  });
-}
-
-export function taintFinding(an: Analysis, taint: Taint, segment: string, verb: string): void {
-  if (taint === 'network') {
-    an.add('pipe-to-shell', 'deny', `this ${verb} content downloaded from the network as code, unseen. Download it to a file, read it, then run that file.`, segment);
-  } else {
-    an.add('decode-to-shell', 'deny', `this ${verb} decoded or unpacked content as code, so nobody can see what runs. Decode it to a file, read it, then run the plain command.`, segment);
-  }
+/** `while true`, `while :`, `until false`: a loop that only ends when something inside breaks out. */
+function endless(node: While, source: string): boolean {
+  const only = node.clause.commands.length === 1 ? node.clause.commands[0]?.command : undefined;
+  if (only?.type === 'ArithmeticCommand') return node.kind === 'while' && /^\(\(\s*[1-9]\d*\s*\)\)$/.test(source.slice(only.pos, only.end));
+  if (only?.type !== 'Command' || !only.name) return false;
+  const name = only.name.value;
+  if (node.kind === 'until') return name === 'false' && only.args.length === 0;
+  return ((name === 'true' || name === ':') && only.args.length === 0) || ((name === '[' || name === 'test') && only.args.length >= 1 && /^[1-9]\d*$/.test(only.args[0]?.type === 'Word' ? only.args[0].value : ''));
 }
 
 export function lookup(name: string, state: ShellState, context: GuardContext): string {
-  return lookupVar(name, { state, home: context.home, projectDir: context.projectDir, substitute: () => ({ value: UNKNOWN, taint: undefined }) });
+  return lookupVar(name, { state, home: context.home, projectDir: context.projectDir });
 }
 
 export function initialState(context: GuardContext): ShellState {
@@ -762,6 +844,6 @@ export function analyzeShell(command: string, constraints: Constraints, context:
   analysis.source(command, initialState(context), 0, command);
   analysis.uncalledFunctions();
   judgeTargets(analysis);
-  judgeAgents(analysis);
+  finishRules(analysis);
   return analysis;
 }

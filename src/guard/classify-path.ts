@@ -25,7 +25,8 @@ export type PathInfo =
 
 export function isInside(parent: string, child: string): boolean {
   if (parent === '/') return child.startsWith('/');
-  return child === parent || child.startsWith(`${parent}/`);
+  // No `${parent}/` string per call: this runs for every path of every target.
+  return child === parent || (child.length > parent.length && child.charCodeAt(parent.length) === 47 && child.startsWith(parent));
 }
 
 /** How a path is shown in messages: as written when that is short (`~`, `$HOME/x`), else as resolved. */
@@ -49,6 +50,16 @@ export function pathOf(arg: Arg, cwd: string | undefined): PathInfo {
   const dir = slash === -1 ? '' : literal.slice(0, slash + 1);
   const rest = value.slice(dir.length);
   return { kind: 'within', base: posix.resolve(base, dir || '.'), rest, display: shown };
+}
+
+/**
+ * The key a file is remembered by when a command writes it: its absolute path, or, for a name partly unknown
+ * (`f=$(mktemp); … > $f; sh $f`), the same unknown value written the same way. Globs are not one file.
+ */
+export function fileKey(path: PathInfo): string | undefined {
+  if (path.kind === 'exact') return path.abs;
+  if (path.kind === 'within' && !/[*?[]/.test(path.rest)) return `${path.base}/${path.rest}`;
+  return undefined;
 }
 
 export function isTempPath(abs: string, constraints: Constraints): boolean {

@@ -88,3 +88,42 @@ export function startsWithWords(args: Arg[], words: string[]): boolean {
   }
   return true;
 }
+
+/** Long options of the GNU tools the rules read, for getopt_long's unique-prefix abbreviations (`rm --rec --for`). */
+const GNU_LONG: Record<string, string[]> = {
+  rm: ['force', 'interactive', 'one-file-system', 'no-preserve-root', 'preserve-root', 'recursive', 'dir', 'verbose', 'help', 'version'],
+  rmdir: ['ignore-fail-on-non-empty', 'parents', 'verbose', 'help', 'version'],
+  shred: ['force', 'iterations', 'random-source', 'size', 'remove', 'verbose', 'exact', 'zero', 'help', 'version'],
+  chmod: ['changes', 'silent', 'quiet', 'verbose', 'no-preserve-root', 'preserve-root', 'reference', 'recursive', 'help', 'version'],
+  chown: ['changes', 'dereference', 'no-dereference', 'from', 'silent', 'quiet', 'reference', 'recursive', 'verbose', 'preserve-root', 'no-preserve-root', 'help', 'version'],
+  chgrp: ['changes', 'dereference', 'no-dereference', 'silent', 'quiet', 'reference', 'recursive', 'verbose', 'preserve-root', 'no-preserve-root', 'help', 'version'],
+  cp: ['archive', 'attributes-only', 'backup', 'copy-contents', 'debug', 'force', 'interactive', 'link', 'dereference', 'no-clobber', 'no-dereference', 'preserve', 'no-preserve', 'parents', 'recursive', 'reflink', 'remove-destination', 'sparse', 'strip-trailing-slashes', 'symbolic-link', 'suffix', 'target-directory', 'no-target-directory', 'update', 'verbose', 'one-file-system', 'context', 'help', 'version'],
+  mv: ['backup', 'debug', 'exchange', 'force', 'interactive', 'no-clobber', 'no-copy', 'strip-trailing-slashes', 'suffix', 'target-directory', 'no-target-directory', 'update', 'verbose', 'context', 'help', 'version'],
+  xargs: ['null', 'arg-file', 'delimiter', 'eof', 'replace', 'max-lines', 'max-args', 'max-procs', 'interactive', 'process-slot-var', 'no-run-if-empty', 'max-chars', 'show-limits', 'verbose', 'exit', 'open-tty', 'help', 'version'],
+  sed: ['quiet', 'silent', 'debug', 'expression', 'file', 'follow-symlinks', 'in-place', 'line-length', 'posix', 'regexp-extended', 'separate', 'sandbox', 'unbuffered', 'null-data', 'zero-terminated', 'help', 'version'],
+  tee: ['append', 'ignore-interrupts', 'output-error', 'help', 'version'],
+  truncate: ['no-create', 'io-blocks', 'reference', 'size', 'help', 'version'],
+  systemctl: ['force', 'ignore-inhibitors', 'quiet', 'no-block', 'no-wall', 'no-ask-password', 'host', 'machine', 'user', 'system', 'now', 'when', 'message', 'check-inhibitors', 'dry-run', 'help', 'version'],
+  shutdown: ['help', 'halt', 'poweroff', 'reboot', 'kexec', 'no-wall', 'wall', 'dry-run', 'show'],
+  pkill: ['signal', 'count', 'delimiter', 'list-name', 'list-full', 'echo', 'inverse', 'lightweight', 'ignore-case', 'full', 'pgroup', 'group', 'newest', 'oldest', 'older', 'parent', 'session', 'terminal', 'euid', 'uid', 'exact', 'pidfile', 'logpidfile', 'runstates', 'cgroup', 'ns', 'nslist', 'queue', 'require-handler', 'help', 'version'],
+  killall: ['exact', 'ignore-case', 'process-group', 'younger-than', 'older-than', 'interactive', 'list', 'quiet', 'regexp', 'signal', 'user', 'verbose', 'version', 'wait', 'ns', 'context'],
+};
+
+/**
+ * Options written as getopt_long's unique prefixes (`--rec`), spelled out for the commands the rules read. Only
+ * options before `--`; anything ambiguous or unknown is left as written.
+ */
+export function canonicalLongOptions(name: string, args: Arg[], leadingOnly = false): Arg[] {
+  const known = GNU_LONG[name];
+  if (!known || !args.some((a) => a.value.startsWith('--') && a.value.length > 2)) return args;
+  // A wrapper (xargs) reads options only up to the command it runs: the command's own options are left alone.
+  const first = leadingOnly ? args.findIndex((a, i) => i > 0 && !a.value.startsWith('-') && !/^-/.test(args[i - 1]?.value ?? '')) : -1;
+  const dashes = args.findIndex((a) => a.value === '--');
+  const end = first === -1 ? dashes : dashes === -1 ? first - 1 : Math.min(dashes, first - 1);
+  return args.map((arg, i) => {
+    const m = /^--([a-z][a-z0-9-]*)(=[^]*)?$/.exec(arg.value);
+    if (!m || (end !== -1 && i > end) || known.includes(m[1] as string)) return arg;
+    const matches = known.filter((o) => o.startsWith(m[1] as string));
+    return matches.length === 1 ? { ...arg, value: `--${matches[0]}${m[2] ?? ''}` } : arg;
+  });
+}

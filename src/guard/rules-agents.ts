@@ -1,24 +1,31 @@
 // Agents and the complexity gate: `fanout orchestrate <plan>` only for plans sized parallel, and no
 // ad-hoc fan-out of `claude -p` agents from a shell line.
-import type { Analysis, Invocation } from './analyze-command.js';
 import { hasLong, operands } from './flags.js';
-import { cloneState, literalArg, isKnown, UNKNOWN, type Arg } from './resolve-word.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
+import { stdinItems } from './list-items.js';
+import { cloneState, literalArg, isKnown, NUL, UNKNOWN, type Arg } from './resolve-word.js';
+
+/** The `claude -p` runs seen so far in this command line, and why they run at the same time (xargs -P, GNU parallel, & in a loop). */
+function agentRuns(an: RuleContext): { runs: Invocation[]; reasons: string[] } {
+  return an.memory('agents', () => ({ runs: [] as Invocation[], reasons: [] as string[] }));
+}
 
 /** `claude -p …` (headless) runs; interactive `claude` is a person's session, not an agent fan-out. */
-export function ruleClaude(inv: Invocation, an: Analysis): void {
+export function ruleClaude(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const headless = rest.some((a) => a.value === '-p' || a.value === '--print' || /^-[a-zA-Z]*p[a-zA-Z]*$/.test(a.value));
   if (!headless) return;
-  an.claudeRuns.push(inv);
+  const agents = agentRuns(an);
+  agents.runs.push(inv);
   const xargs = inv.unwrapped.xargs;
-  if (xargs && xargs.parallel !== 1) an.parallelReasons.push(`xargs -P ${xargs.parallel === 0 ? '0 (unlimited)' : xargs.parallel}`);
-  if (inv.background && inv.inLoop) an.parallelReasons.push('a loop that starts each in the background');
+  if (xargs && xargs.parallel !== 1) agents.reasons.push(`xargs -P ${xargs.parallel === 0 ? '0 (unlimited)' : xargs.parallel}`);
+  if (inv.background && inv.inLoop) agents.reasons.push('a loop that starts each in the background');
 }
 
 const PARALLEL_VALUED = new Set(['-j', '--jobs', '-P', '--max-procs', '--joblog', '-S', '--sshlogin', '--delay', '--timeout', '-N', '-n', '--max-args', '--results', '--tmpdir', '--workdir', '-a', '--arg-file', '--colsep', '-C', '-d', '--delimiter', '-I', '--rpl', '--tagstring', '--memfree', '--load', '--retries', '--halt', '--env', '--sshloginfile', '--basefile', '--return', '-L', '--max-lines', '-s', '--max-chars', '-E']);
 
 /** GNU parallel: runs its command template once per input, concurrently. */
-export function ruleGnuParallel(inv: Invocation, an: Analysis): void {
+export function ruleGnuParallel(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   let i = 0;
   for (; i < rest.length; i++) {
@@ -33,7 +40,8 @@ export function ruleGnuParallel(inv: Invocation, an: Analysis): void {
   const end = rest.findIndex((a, k) => k >= i && /^:::[:+]?$/.test(a.value));
   const template = rest.slice(i, end === -1 ? undefined : end);
   if (template.length === 0) return;
-  const before = an.claudeRuns.length;
+  const nul = rest.slice(0, i).some((a) => a.value === '-0' || a.value === '--null');
+  const before = agentRuns(an).runs.length;
   // `parallel rm -rf ::: ~ /`: each input after ::: fills {} (or is appended) and runs; judge the first few.
   const inputs: Array<Arg | undefined> = [];
   if (end !== -1 && rest[end]?.value !== '::::') {
@@ -47,13 +55,15 @@ export function ruleGnuParallel(inv: Invocation, an: Analysis): void {
       inputs.push(a);
     }
   }
+  // No ::: inputs: parallel reads one input per line of stdin (`find … | parallel rm {}`).
+  if (end === -1 && inv.stdin) inputs.push(...stdinItems(inv, nul ? NUL : '\n').slice(0, 64));
   for (const input of inputs.length > 0 ? inputs : [undefined]) {
     const filled = input ? fillTemplate(template, input) : template;
     const state = cloneState(inv.state);
     if (filled.length === 1 && /\s/.test((filled[0] as Arg).value)) an.runShellString(filled[0] as Arg, [], inv);
     else an.invoke(filled, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
   }
-  if (an.claudeRuns.length > before) an.parallelReasons.push('GNU parallel');
+  if (agentRuns(an).runs.length > before) agentRuns(an).reasons.push('GNU parallel');
 }
 
 const REPLACEMENT = /\{(?:\.|\/|\/\/|\/\.|\d+)?\}/g;
@@ -74,10 +84,10 @@ function shellWord(value: string): string {
 }
 
 /** Called once the whole command is analysed: several `claude -p` at once need a parallel plan. */
-export function judgeAgents(an: Analysis): void {
-  const runs = an.claudeRuns;
+export function judgeAgents(an: RuleContext): void {
+  const { runs, reasons: why } = agentRuns(an);
   if (runs.length === 0) return;
-  const reasons = [...new Set(an.parallelReasons)];
+  const reasons = [...new Set(why)];
   if (runs.length >= 2 && runs.some((r) => r.background)) reasons.push(`${runs.length} runs, ${runs.filter((r) => r.background).length} in the background with &`);
   if (reasons.length === 0) return;
   if (an.context.activePlanDecision?.() === 'parallel') return;
@@ -92,7 +102,7 @@ export function judgeAgents(an: Analysis): void {
 const ORCHESTRATE_VALUED = ['--agent', '--concurrency', '--max-agents', '--validate', '--timeout', '--into'];
 
 /** `fanout orchestrate <plan>`: the gate sizes the plan before any worktree or agent exists. */
-export function ruleFanout(inv: Invocation, an: Analysis): void {
+export function ruleFanout(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (rest[0]?.value !== 'orchestrate') return;
   const args = rest.slice(1);
@@ -117,9 +127,8 @@ export function ruleFanout(inv: Invocation, an: Analysis): void {
   an.add('gate-small-plan', 'deny', `the complexity gate sized ${plan.value} as ${sizing.decision}, not parallel: ${sizing.reason}. ${sizing.recommendation} fanout orchestrate is for plans that need parallel agents.`, inv.segment);
 }
 
-/** `node …/cli.mjs orchestrate plan.md`: the CLI bundle run directly is the same gate. */
-export function fanoutViaNode(inv: Invocation, an: Analysis, script: Arg, rest: Arg[]): boolean {
-  if (!/(?:^|\/)cli\.mjs$/.test(script.value) || rest[0]?.value !== 'orchestrate') return false;
-  an.invoke([literalArg('fanout'), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: undefined });
-  return true;
-}
+export const agentRules: RuleModule[] = [
+  { name: 'claude', commands: ['claude', 'claude-code'], check: ruleClaude, finish: judgeAgents },
+  { name: 'gnu-parallel', commands: ['parallel'], check: ruleGnuParallel },
+  { name: 'fanout', commands: ['fanout'], check: ruleFanout },
+];

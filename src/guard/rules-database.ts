@@ -1,7 +1,7 @@
 // Databases: SQL that drops or empties data (psql -c, mysql -e, sqlite3 args, heredocs) and framework commands that drop a database.
-import type { Analysis, Invocation } from './analyze-command.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { hasLong } from './flags.js';
-import { stdinCode } from './rules-exec.js';
+import { stdinCode } from './stdin-content.js';
 import type { Arg } from './resolve-word.js';
 
 const DESTRUCTIVE_SQL =
@@ -46,7 +46,7 @@ function statements(inv: Invocation): string[] {
   return out;
 }
 
-export function ruleDatabaseClient(inv: Invocation, an: Analysis): void {
+export function ruleDatabaseClient(inv: Invocation, an: RuleContext): void {
   for (const sql of statements(inv)) {
     const found = destructiveSql(sql);
     if (found) {
@@ -57,7 +57,7 @@ export function ruleDatabaseClient(inv: Invocation, an: Analysis): void {
 }
 
 /** dropdb, rails db:drop, prisma migrate reset, artisan migrate:fresh, manage.py flush: the whole database goes. */
-export function ruleDatabaseTool(inv: Invocation, an: Analysis): void {
+export function ruleDatabaseTool(inv: Invocation, an: RuleContext): void {
   const words = inv.args.slice(1).map((a) => a.value);
   let what: string | undefined;
   switch (inv.name) {
@@ -86,3 +86,8 @@ export function ruleDatabaseTool(inv: Invocation, an: Analysis): void {
     an.add('database-drop', 'ask', `${what} drops or wipes a database; its data is not in git. A human should confirm (and take a backup first).`, inv.segment);
   }
 }
+
+export const databaseRules: RuleModule[] = [
+  { name: 'database-client', commands: ['psql', 'mysql', 'mariadb', 'sqlite3', 'sqlite', 'sqlcmd', 'clickhouse-client', 'mongo', 'mongosh', 'redis-cli', 'duckdb', 'cockroach'], check: ruleDatabaseClient },
+  { name: 'database-tool', commands: ['dropdb', 'rails', 'rake', 'prisma', 'artisan', 'manage.py', 'django-admin'], check: ruleDatabaseTool },
+];

@@ -1,35 +1,23 @@
 // Commands that run other code: shells (-c, stdin, script files), eval, source, and command names unknown until run time.
-import { pipeContent, taintFinding, type Analysis, type Invocation } from './analyze-command.js';
 import { classifyAbs, type PathClass } from './classify-path.js';
 import { hasLong } from './flags.js';
-import { xargsItems } from './rules-files.js';
-import { cloneState, UNKNOWN, type Arg, type Taint } from './resolve-word.js';
-
-/** What a command reads on stdin: literal text (heredoc, here-string, echo |), tainted content, or something unknowable. */
-export type StdinCode = { kind: 'text'; text: string } | { kind: 'taint'; taint: Taint } | { kind: 'unknown' } | { kind: 'none' };
-
-export function stdinCode(inv: Invocation): StdinCode {
-  const stdin = inv.stdin;
-  if (stdin === undefined) return { kind: 'none' };
-  if (stdin.kind === 'text') return stdin.taint ? { kind: 'taint', taint: stdin.taint } : { kind: 'text', text: stdin.text };
-  const content = pipeContent(stdin.producers);
-  if (content.taint) return { kind: 'taint', taint: content.taint };
-  if (content.literal !== undefined) return { kind: 'text', text: content.literal };
-  return { kind: 'unknown' };
-}
+import { xargsItems } from './list-items.js';
+import { NO_COMMAND, UNKNOWN_NAME, type Invocation, type RuleContext, type RuleModule } from './rule-context.js';
+import { cloneState, UNKNOWN, type Arg } from './resolve-word.js';
+import { stdinCode, taintFinding } from './stdin-content.js';
 
 /** Runs what a shell would read from stdin as shell code. */
-function shellStdin(inv: Invocation, an: Analysis): void {
+function shellStdin(inv: Invocation, an: RuleContext): void {
   const code = stdinCode(inv);
   if (code.kind === 'taint') taintFinding(an, code.taint, inv.segment, 'runs');
   else if (code.kind === 'text') an.source(code.text, cloneState(inv.state), inv.depth + 1, inv.segment);
-  else if (code.kind === 'unknown') an.certain = false;
+  else if (code.kind === 'unknown') an.uncertain();
 }
 
 const SHELL_VALUED = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
 
 /** bash/sh/zsh …: `-c code [$0 args]`, a script file (`<(curl …)` is tainted), or code on stdin. */
-export function ruleShell(inv: Invocation, an: Analysis): void {
+export function ruleShell(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   let command = false;
   let readStdin = false;
@@ -57,7 +45,7 @@ export function ruleShell(inv: Invocation, an: Analysis): void {
     break;
   }
   // `… | xargs bash -c`: the code (or its arguments) come from stdin.
-  const operands = [...rest.slice(i), ...(inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv) : [])];
+  const operands = [...rest.slice(i), ...(inv.unwrapped.xargs && !inv.unwrapped.xargs.replace ? xargsItems(inv, an) : [])];
   if (command) {
     const code = operands[0];
     if (code) an.runShellString(code, operands.slice(1), inv);
@@ -71,7 +59,7 @@ export function ruleShell(inv: Invocation, an: Analysis): void {
     }
     if (script.value !== '/dev/stdin') {
       // A script file: what it does is not visible here, unless this command wrote it.
-      if (!an.runWrittenScript(script, operands.slice(1), inv)) an.certain = false;
+      if (!an.runWrittenScript(script, operands.slice(1), inv)) an.uncertain();
       return;
     }
   }
@@ -79,7 +67,7 @@ export function ruleShell(inv: Invocation, an: Analysis): void {
 }
 
 /** eval joins its arguments and runs them as shell code. */
-export function ruleEval(inv: Invocation, an: Analysis): void {
+export function ruleEval(inv: Invocation, an: RuleContext): void {
   const words = inv.args.slice(1);
   if (words.length === 0) return;
   const code: Arg = {
@@ -92,7 +80,7 @@ export function ruleEval(inv: Invocation, an: Analysis): void {
 }
 
 /** source / . run a file in this shell: `source <(curl …)` runs downloaded code. */
-export function ruleSource(inv: Invocation, an: Analysis): void {
+export function ruleSource(inv: Invocation, an: RuleContext): void {
   const file = inv.args[1];
   if (!file) return;
   if (file.taint) {
@@ -103,19 +91,19 @@ export function ruleSource(inv: Invocation, an: Analysis): void {
     shellStdin(inv, an);
     return;
   }
-  if (!an.runWrittenScript(file, inv.args.slice(2), inv)) an.certain = false;
+  if (!an.runWrittenScript(file, inv.args.slice(2), inv)) an.uncertain();
 }
 
 const SEVERE: ReadonlySet<PathClass> = new Set(['root', 'ancestor', 'repo-root', 'git', 'disk']);
 
 /** `$(…) -rf ~`, `"$X" -rf /`: the program is unknowable, so judge it by what it is pointed at. */
-export function ruleUnknownName(inv: Invocation, an: Analysis): void {
+export function ruleUnknownName(inv: Invocation, an: RuleContext): void {
   const name = inv.args[0] as Arg;
   if (name.taint) {
     taintFinding(an, name.taint, inv.segment, 'runs');
     return;
   }
-  an.certain = false;
+  an.uncertain();
   const rest = inv.args.slice(1);
   const destructive =
     rest.some((a) => /^-[a-zA-Z]*[rRfd]/.test(a.value) && !a.value.startsWith('--')) || hasLong(rest, '--recursive', '--force', '--delete', '--no-preserve-root', '--hard');
@@ -140,12 +128,12 @@ export function ruleUnknownName(inv: Invocation, an: Analysis): void {
 }
 
 /** `sudo -s`, `su` with no command: a root shell that reads its commands from stdin. */
-export function ruleRootShell(inv: Invocation, an: Analysis): void {
+export function ruleRootShell(inv: Invocation, an: RuleContext): void {
   if (inv.args.length === 0 && inv.unwrapped.rootShell && !inv.unwrapped.shellString) shellStdin(inv, an);
 }
 
 /** crontab FILE|-: replaces the user's crontab (outside the project) with lines that run later, unseen. */
-export function ruleCrontab(inv: Invocation, an: Analysis): void {
+export function ruleCrontab(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (rest.some((a) => a.value === '-l' || a.value === '--help')) return;
   if (rest.some((a) => /^-[a-z]*r/.test(a.value))) {
@@ -161,3 +149,30 @@ export function ruleCrontab(inv: Invocation, an: Analysis): void {
   } else if (code.kind === 'taint') taintFinding(an, code.taint, inv.segment, 'schedules');
   an.add('crontab-change', 'ask', 'crontab replaces this user\'s scheduled jobs, outside the project, with commands that run later without the guard; a human should confirm. Show the crontab lines to the user instead.', inv.segment);
 }
+
+/** Binaries that `yarn <bin>` / `pnpm <bin>` run directly (not subcommands of the package manager). */
+const PACKAGE_BINS = new Set(['rimraf', 'del-cli', 'prisma', 'knex', 'sequelize', 'sequelize-cli', 'typeorm', 'drizzle-kit', 'claude', 'fanout', 'terraform', 'cdk']);
+
+/** `yarn rimraf ../`: the package manager runs the binary; judge the binary. */
+export function rulePackageBin(inv: Invocation, an: RuleContext): void {
+  const bin = inv.args[1];
+  if (!bin || !PACKAGE_BINS.has(bin.value)) return;
+  an.invoke(inv.args.slice(1), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: inv.stdin });
+}
+
+/** `./fix.sh` run after this command wrote fix.sh: its content runs. */
+export function ruleWrittenScript(inv: Invocation, an: RuleContext): void {
+  const program = inv.args[0];
+  if (inv.name !== '' && program?.value.includes('/')) an.runWrittenScript(program, inv.args.slice(1), inv);
+}
+
+export const execRules: RuleModule[] = [
+  { name: 'written-script', commands: ['*'], check: ruleWrittenScript },
+  { name: 'root-shell', commands: [NO_COMMAND], check: ruleRootShell },
+  { name: 'unknown-command-name', commands: [UNKNOWN_NAME], check: ruleUnknownName },
+  { name: 'shell', commands: ['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', 'rbash'], check: ruleShell },
+  { name: 'eval', commands: ['eval'], check: ruleEval },
+  { name: 'source', commands: ['source', '.'], check: ruleSource },
+  { name: 'crontab', commands: ['crontab'], check: ruleCrontab },
+  { name: 'package-bin', commands: ['yarn', 'pnpm', 'bun'], check: rulePackageBin },
+];

@@ -1,72 +1,38 @@
 // Commands that delete, write or re-permission files: their targets become Targets for judgeTargets.
-import { pipeContent, printedContent, type Analysis, type Invocation } from './analyze-command.js';
-import { classifyAbs } from './classify-path.js';
+import { classifyAbs, fileKey } from './classify-path.js';
 import { hasLong, hasShort, operands, shortValue, longValue } from './flags.js';
-import { literalArg, UNKNOWN, type Arg } from './resolve-word.js';
+import { below, xargsItems } from './list-items.js';
+import type { Invocation, RuleContext, RuleModule, Target } from './rule-context.js';
+import { literalArg, type Arg } from './resolve-word.js';
+import { printedContent } from './stdin-content.js';
 
-function del(an: Analysis, inv: Invocation, args: Arg[], recursive: boolean, via: string): void {
+function del(an: RuleContext, inv: Invocation, args: Arg[], recursive: boolean, via: string): void {
   for (const arg of args) an.target({ op: 'delete', arg, path: an.path(arg, inv), recursive, segment: inv.segment, via });
 }
 
-function write(an: Analysis, inv: Invocation, args: Arg[], via: string, copyFrom?: Arg[]): void {
+function write(an: RuleContext, inv: Invocation, args: Arg[], via: string, copyFrom?: Arg[]): void {
   for (const arg of args) {
-    const target: Parameters<Analysis['target']>[0] = { op: 'write', arg, path: an.path(arg, inv), recursive: false, segment: inv.segment, via };
+    const target: Target = { op: 'write', arg, path: an.path(arg, inv), recursive: false, segment: inv.segment, via };
     if (copyFrom) target.copyFrom = copyFrom.map((a) => an.path(a, inv));
     an.target(target);
   }
 }
 
-/** A path standing for "some entries below dir" (find matches, xargs items from find). */
-export function below(dir: Arg): Arg {
-  const base = dir.value.replace(/\/+$/, '') || '/';
-  return { ...dir, value: `${base === '/' ? '' : base}/${UNKNOWN}`, globAt: -1 };
-}
-
-/** Items judged one by one; past the cap the rest stands as one unknown item (a recursive delete of it asks). */
-const MAX_XARGS_ITEMS = 4096;
-
-function capItems(items: Arg[]): Arg[] {
-  return items.length <= MAX_XARGS_ITEMS ? items : [...items.slice(0, MAX_XARGS_ITEMS), { text: '(more items)', value: UNKNOWN, globAt: -1, taint: items[0]?.taint }];
-}
-
-/** xargs appends stdin items to the command: unknown, unless the producer lists them (echo) or finds them (find). */
-export function xargsItems(inv: Invocation): Arg[] {
-  if (!inv.unwrapped.xargs || inv.unwrapped.xargs.consumed) return [];
-  const stdin = inv.stdin;
-  if (stdin?.kind === 'text') return capItems(stdin.text.split(/\s+/).filter(Boolean).map((v) => ({ text: v, value: v, globAt: -1, taint: stdin.taint })));
-  const producer = stdin?.kind === 'pipe' && stdin.producers.length === 1 ? stdin.producers[0] : undefined;
-  if (producer && (producer.name === 'echo' || producer.name === 'printf') && producer.args.length > 1) {
-    return capItems(producer.args.slice(1).filter((a) => !a.value.startsWith('-')).flatMap((a) => a.value.split(/\s+/).filter(Boolean).map((v) => ({ ...a, value: v }))));
-  }
-  if (producer && (producer.name === 'find' || producer.name === 'fd' || producer.name === 'ls' || producer.name === 'grep' || producer.name === 'rg')) {
-    const roots: Arg[] = [];
-    if (producer.name === 'find') {
-      for (const a of producer.args.slice(1)) {
-        if (/^[-(!]/.test(a.value)) break;
-        roots.push(a);
-      }
-    } else if (producer.name === 'ls') roots.push(...operands(producer.args.slice(1)));
-    return (roots.length > 0 ? roots : [literalArg('.')]).map(below);
-  }
-  const taint = stdin?.kind === 'pipe' ? pipeContent(stdin.producers).taint : undefined;
-  return [{ text: '(stdin)', value: UNKNOWN, globAt: -1, taint }];
-}
-
-export function ruleRm(inv: Invocation, an: Analysis): void {
+export function ruleRm(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const recursive = inv.name === 'rm' ? hasShort(rest, 'r') || hasShort(rest, 'R') || hasLong(rest, '--recursive') : true;
-  const targets = [...operands(rest), ...xargsItems(inv)];
+  const targets = [...operands(rest), ...xargsItems(inv, an)];
   del(an, inv, targets, recursive, inv.name === 'rm' ? (recursive ? 'rm -r' : 'rm') : inv.name);
 }
 
-export function ruleUnlink(inv: Invocation, an: Analysis): void {
-  del(an, inv, [...operands(inv.args.slice(1)), ...xargsItems(inv)], false, inv.name);
+export function ruleUnlink(inv: Invocation, an: RuleContext): void {
+  del(an, inv, [...operands(inv.args.slice(1)), ...xargsItems(inv, an)], false, inv.name);
 }
 
-export function ruleShred(inv: Invocation, an: Analysis): void {
+export function ruleShred(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
-  const files = operands(rest, ['-n', '-s', '--iterations', '--size', '--random-source']);
-  const removes = hasShort(rest, 'u') || hasLong(rest, '--remove');
+  const files = [...operands(rest, ['-n', '-s', '--iterations', '--size', '--random-source']), ...xargsItems(inv, an)];
+  const removes = hasShort(rest, 'u', ['-n', '-s']) || hasLong(rest, '--remove');
   for (const arg of files) {
     if (removes) del(an, inv, [arg], false, 'shred -u');
     else write(an, inv, [arg], 'shred');
@@ -74,7 +40,7 @@ export function ruleShred(inv: Invocation, an: Analysis): void {
 }
 
 /** find … -delete / -exec rm …: deletes below each start path. */
-export function ruleFind(inv: Invocation, an: Analysis): void {
+export function ruleFind(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const firstExpr = rest.findIndex((a) => /^[-(!]/.test(a.value) && !/^-[HLP]$/.test(a.value));
   const roots = (firstExpr === -1 ? rest : rest.slice(0, firstExpr)).filter((a) => !/^-[HLP]$/.test(a.value));
@@ -98,7 +64,7 @@ export function ruleFind(inv: Invocation, an: Analysis): void {
   if (deletes) {
     for (const start of starts) {
       if (filtered) {
-        const target: Parameters<Analysis['target']>[0] = { op: 'delete', arg: start, path: an.path(within(start), inv), recursive: true, segment: inv.segment, via: 'find -delete', filters };
+        const target: Target = { op: 'delete', arg: start, path: an.path(within(start), inv), recursive: true, segment: inv.segment, via: 'find -delete', filters };
         an.target(target);
       } else {
         del(an, inv, [start], true, 'find -delete');
@@ -111,27 +77,27 @@ export function ruleFind(inv: Invocation, an: Analysis): void {
     for (const start of starts) {
       const placeholder = filtered ? within(start) : start;
       const argv = command.map((a) => (a.value === '{}' || a.value.includes('{}') ? { ...placeholder, text: a.text, value: a.value === '{}' ? placeholder.value : a.value.replace('{}', placeholder.value) } : a));
-      const before = an.targets.length;
-      an.invoke(argv, { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
+      const { targets } = an.capture(() => an.invoke(argv, { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined }));
       const startPath = an.path(start, inv);
-      for (const t of an.targets.slice(before)) {
+      for (const t of targets) {
         if (filtered) t.filters = filters;
         // `find . -type f -exec sed -i … {} +`-style writes reach every file below the start, .git's included.
         else if (t.op === 'write' && t.path.kind === 'exact' && startPath.kind === 'exact' && t.path.abs === startPath.abs) {
           t.path = an.path(within(start), inv);
           t.filters = ['*'];
         }
+        an.target(t);
       }
     }
   }
 }
 
-export function ruleCopy(inv: Invocation, an: Analysis): void {
+export function ruleCopy(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const valued = ['-t', '--target-directory', '-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '--backup'];
   const targetDir = shortValue(rest, '-t') ?? (longValue(rest, '--target-directory') !== undefined ? literalArg(longValue(rest, '--target-directory') as string) : undefined);
   const ops = operands(rest, valued);
-  const items = [...ops, ...xargsItems(inv).filter(() => !inv.unwrapped.xargs?.replace)];
+  const items = [...ops, ...xargsItems(inv, an).filter(() => !inv.unwrapped.xargs?.replace)];
   let sources: Arg[];
   let dest: Arg | undefined;
   if (targetDir) {
@@ -162,7 +128,7 @@ export function ruleCopy(inv: Invocation, an: Analysis): void {
   if (inv.name === 'mv') del(an, inv, sources, true, 'mv source');
 }
 
-export function ruleLink(inv: Invocation, an: Analysis): void {
+export function ruleLink(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const ops = operands(rest, ['-t', '--target-directory', '-S', '--suffix']);
   const dir = shortValue(rest, '-t');
@@ -170,7 +136,7 @@ export function ruleLink(inv: Invocation, an: Analysis): void {
   if (ops.length >= 2) write(an, inv, [ops[ops.length - 1] as Arg], 'ln', ops.slice(0, -1));
 }
 
-export function ruleTouchLike(inv: Invocation, an: Analysis): void {
+export function ruleTouchLike(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const valued = inv.name === 'truncate' ? ['-s', '--size', '-r', '--reference'] : inv.name === 'touch' ? ['-d', '-t', '-r', '--date', '--reference'] : [];
   let files = operands(rest, valued);
@@ -179,14 +145,14 @@ export function ruleTouchLike(inv: Invocation, an: Analysis): void {
     const content = printedContent(inv);
     const append = hasShort(rest, 'a') || hasLong(rest, '--append');
     for (const file of files) {
-      const path = an.path(file, inv);
-      if (path.kind === 'exact') an.remember(path.abs, content, append);
+      const key = fileKey(an.path(file, inv));
+      if (key !== undefined) an.remember(key, content, append);
     }
   }
-  write(an, inv, [...files, ...(inv.unwrapped.xargs ? xargsItems(inv) : [])], inv.name);
+  write(an, inv, [...files, ...(inv.unwrapped.xargs ? xargsItems(inv, an) : [])], inv.name);
 }
 
-export function ruleSedInPlace(inv: Invocation, an: Analysis): void {
+export function ruleSedInPlace(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const inPlace = inv.name === 'sed' ? rest.some((a) => /^-[a-zA-Z]*i/.test(a.value) && !a.value.startsWith('--')) || hasLong(rest, '--in-place') : rest.some((a) => /^-[a-zA-Z]*i/.test(a.value) && !a.value.startsWith('--'));
   if (!inPlace) return;
@@ -204,23 +170,23 @@ export function ruleSedInPlace(inv: Invocation, an: Analysis): void {
       else if (!a.value.startsWith('-')) files.push(a);
     }
   } else if (!hasScriptFlag) files = files.slice(1);
-  write(an, inv, [...files, ...xargsItems(inv)], `${inv.name} -i`);
+  write(an, inv, [...files, ...xargsItems(inv, an)], `${inv.name} -i`);
 }
 
-export function ruleDd(inv: Invocation, an: Analysis): void {
+export function ruleDd(inv: Invocation, an: RuleContext): void {
   for (const a of inv.args.slice(1)) {
     if (a.value.startsWith('of=')) write(an, inv, [{ ...a, value: a.value.slice(3), globAt: -1 }], 'dd of=');
   }
 }
 
 /** A download written to a file: judged as a write, and remembered as network content in case this command runs it. */
-function downloaded(an: Analysis, inv: Invocation, out: Arg, via: string): void {
+function downloaded(an: RuleContext, inv: Invocation, out: Arg, via: string): void {
   write(an, inv, [out], via);
-  const path = an.path(out, inv);
-  if (path.kind === 'exact') an.remember(path.abs, { text: '', taint: 'network' }, false);
+  const key = fileKey(an.path(out, inv));
+  if (key !== undefined) an.remember(key, { text: '', taint: 'network' }, false);
 }
 
-export function ruleDownload(inv: Invocation, an: Analysis): void {
+export function ruleDownload(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (inv.name === 'curl') {
     const out = shortValue(rest, '-o') ?? (longValue(rest, '--output') !== undefined ? literalArg(longValue(rest, '--output') as string) : undefined);
@@ -233,7 +199,7 @@ export function ruleDownload(inv: Invocation, an: Analysis): void {
   }
 }
 
-export function ruleRsync(inv: Invocation, an: Analysis): void {
+export function ruleRsync(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const ops = operands(rest, ['-e', '--rsh', '--exclude', '--include', '--filter', '-f', '--exclude-from', '--include-from', '--files-from', '--backup-dir', '--suffix', '--chmod', '--chown', '-B', '--block-size', '--log-file', '--rsync-path', '--temp-dir', '-T', '--partial-dir', '--compare-dest', '--copy-dest', '--link-dest', '--port', '--password-file']);
   const dest = ops[ops.length - 1];
@@ -243,7 +209,7 @@ export function ruleRsync(inv: Invocation, an: Analysis): void {
   if (deletes) del(an, inv, [{ ...dest, value: `${dest.value.replace(/\/+$/, '') || '/'}/*`, globAt: (dest.value.replace(/\/+$/, '') || '/').length + 1 }], true, 'rsync --delete');
 }
 
-export function ruleArchive(inv: Invocation, an: Analysis): void {
+export function ruleArchive(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   if (inv.name === 'tar') {
     const first = rest[0]?.value ?? '';
@@ -267,7 +233,7 @@ export function ruleArchive(inv: Invocation, an: Analysis): void {
 }
 
 /** chmod / chown / chgrp outside the project break permissions the agent has no business with. */
-export function rulePermissions(inv: Invocation, an: Analysis): void {
+export function rulePermissions(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const reference = rest.some((a) => a.value.startsWith('--reference'));
   const acl = inv.name === 'setfacl';
@@ -276,7 +242,7 @@ export function rulePermissions(inv: Invocation, an: Analysis): void {
   const files = reference || acl ? ops : ops.slice(1);
   const rule = inv.name === 'chmod' || acl ? 'chmod-outside-repo' : 'chown-outside-repo';
   const recursive = hasShort(rest, 'R') || hasLong(rest, '--recursive');
-  for (const arg of [...files, ...xargsItems(inv)]) {
+  for (const arg of [...files, ...xargsItems(inv, an)]) {
     const path = an.path(arg, inv);
     if (path.kind === 'unknown') {
       if (recursive && !path.relative) an.add(rule, 'ask', `${inv.name} -R on ${path.display}, a path unknown until the command runs; use a literal path inside the project.`, inv.segment);
@@ -291,3 +257,19 @@ export function rulePermissions(inv: Invocation, an: Analysis): void {
     }
   }
 }
+
+export const fileRules: RuleModule[] = [
+  { name: 'rm', commands: ['rm', 'rimraf', 'del-cli'], check: ruleRm },
+  { name: 'unlink', commands: ['rmdir', 'unlink'], check: ruleUnlink },
+  { name: 'shred', commands: ['shred'], check: ruleShred },
+  { name: 'find', commands: ['find'], check: ruleFind },
+  { name: 'copy', commands: ['cp', 'mv', 'install'], check: ruleCopy },
+  { name: 'link', commands: ['ln'], check: ruleLink },
+  { name: 'touch', commands: ['touch', 'truncate', 'tee'], check: ruleTouchLike },
+  { name: 'sed-in-place', commands: ['sed', 'perl'], check: ruleSedInPlace },
+  { name: 'dd', commands: ['dd'], check: ruleDd },
+  { name: 'download', commands: ['curl', 'wget'], check: ruleDownload },
+  { name: 'rsync', commands: ['rsync'], check: ruleRsync },
+  { name: 'archive', commands: ['tar', 'unzip'], check: ruleArchive },
+  { name: 'permissions', commands: ['chmod', 'chown', 'chgrp', 'setfacl'], check: rulePermissions },
+];

@@ -1,7 +1,7 @@
 // Containers, clusters, infrastructure and cloud CLIs: host paths mounted into containers, and deletions
 // whose data lives outside git (volumes, namespaces, stacks, buckets).
 import { posix } from 'node:path';
-import type { Analysis, Invocation } from './analyze-command.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { classifyAbs, isInside, type PathInfo } from './classify-path.js';
 import { hasLong, hasShort, operands } from './flags.js';
 import { cloneState, literalArg, type Arg } from './resolve-word.js';
@@ -59,7 +59,7 @@ function optionValues(options: Arg[], names: string[]): Arg[] {
   return out;
 }
 
-function mountsOf(options: Arg[], inv: Invocation, an: Analysis): Mount[] {
+function mountsOf(options: Arg[], inv: Invocation, an: RuleContext): Mount[] {
   const mounts: Mount[] = [];
   for (const volume of optionValues(options, ['-v', '--volume'])) {
     const parts = volume.value.split(':');
@@ -94,23 +94,20 @@ function toHost(path: PathInfo, mounts: Mount[]): PathInfo | undefined {
 }
 
 /** Analyses a command run inside a container: its writes count only where they land in a host mount. */
-function inContainer(command: Arg[], mounts: Mount[], workdir: string, inv: Invocation, an: Analysis, where: string): void {
+function inContainer(command: Arg[], mounts: Mount[], workdir: string, inv: Invocation, an: RuleContext, where: string): void {
   if (command.length === 0) return;
-  const targets = an.targets.length;
-  const findings = an.findings.length;
   const state = cloneState(inv.state);
   state.cwd = workdir;
-  an.invoke(command, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
-  const inner = an.targets.splice(targets);
-  for (const target of inner) {
+  const inner = an.capture(() => an.invoke(command, { state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined }));
+  for (const target of inner.targets) {
     const host = toHost(target.path, mounts);
-    if (host) an.targets.push({ ...target, path: host, via: `${where}: ${target.via}` });
+    if (host) an.target({ ...target, path: host, via: `${where}: ${target.via}` });
   }
-  for (const finding of an.findings.slice(findings)) finding.message = `inside \`${where}\`: ${finding.message}`;
+  for (const finding of inner.findings) finding.message = `inside \`${where}\`: ${finding.message}`;
 }
 
 /** A read-write mount of /, the home dir (or an ancestor of it), or a dir holding the project. */
-function hostMountRisk(mounts: Mount[], an: Analysis): Mount | undefined {
+function hostMountRisk(mounts: Mount[], an: RuleContext): Mount | undefined {
   return mounts.find((m) => {
     if (m.readOnly) return false;
     const cls = classifyAbs(m.host, an.constraints, an.context);
@@ -118,7 +115,7 @@ function hostMountRisk(mounts: Mount[], an: Analysis): Mount | undefined {
   });
 }
 
-function containerRun(inv: Invocation, an: Analysis, args: Arg[], where: string): void {
+function containerRun(inv: Invocation, an: RuleContext, args: Arg[], where: string): void {
   const { options, word: image, rest } = splitOptions(args, RUN_VALUED);
   if (!image) return;
   const mounts = mountsOf(options, inv, an);
@@ -135,18 +132,18 @@ function containerRun(inv: Invocation, an: Analysis, args: Arg[], where: string)
   inContainer(command, mounts, posix.resolve('/', workdir), inv, an, where);
 }
 
-function containerExec(inv: Invocation, an: Analysis, args: Arg[], where: string): void {
+function containerExec(inv: Invocation, an: RuleContext, args: Arg[], where: string): void {
   const { options, word: container, rest } = splitOptions(args, EXEC_VALUED);
   if (!container) return;
   const workdir = optionValues(options, ['-w', '--workdir'])[0]?.value ?? '/';
   inContainer(rest, [], posix.resolve('/', workdir), inv, an, where);
 }
 
-function volumeDelete(inv: Invocation, an: Analysis, what: string): void {
+function volumeDelete(inv: Invocation, an: RuleContext, what: string): void {
   an.add('docker-volume-delete', 'ask', `${what} deletes Docker volumes, which hold databases and other data that exists nowhere else; a human should confirm. Remove containers and images (docker rm, docker image prune) without touching volumes.`, inv.segment);
 }
 
-export function ruleContainer(inv: Invocation, an: Analysis): void {
+export function ruleContainer(inv: Invocation, an: RuleContext): void {
   const { word: first, rest } = splitOptions(inv.args.slice(1), GLOBAL_VALUED);
   if (!first) return;
   let sub = first.value;
@@ -191,7 +188,7 @@ export function ruleContainer(inv: Invocation, an: Analysis): void {
 
 const BROAD_KINDS = /^(?:namespaces?|ns|nodes?|no|persistentvolumes?|pv|persistentvolumeclaims?|pvc|customresourcedefinitions?|crds?|clusterroles?|clusterrolebindings?|storageclass(?:es)?|sc|mutatingwebhookconfigurations?|validatingwebhookconfigurations?)$/;
 
-export function ruleKubectl(inv: Invocation, an: Analysis): void {
+export function ruleKubectl(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const ops = operands(rest, ['-n', '--namespace', '--context', '--cluster', '--kubeconfig', '-l', '--selector', '-f', '--filename', '-o', '--output', '--field-selector', '--grace-period', '--timeout', '-s', '--server', '--user', '--token']);
   if (ops[0]?.value !== 'delete') return;
@@ -203,7 +200,7 @@ export function ruleKubectl(inv: Invocation, an: Analysis): void {
   }
 }
 
-export function ruleTerraform(inv: Invocation, an: Analysis): void {
+export function ruleTerraform(inv: Invocation, an: RuleContext): void {
   const words = inv.args.slice(1).filter((a) => !a.value.startsWith('-')).map((a) => a.value);
   const rest = inv.args.slice(1);
   const destroy =
@@ -216,7 +213,7 @@ export function ruleTerraform(inv: Invocation, an: Analysis): void {
   }
 }
 
-export function ruleCloud(inv: Invocation, an: Analysis): void {
+export function ruleCloud(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const words = rest.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
   let what: string | undefined;
@@ -231,3 +228,10 @@ export function ruleCloud(inv: Invocation, an: Analysis): void {
   }
   if (what) an.add('cloud-delete', 'ask', `${what} deletes cloud resources or data that git cannot bring back; a human should confirm.`, inv.segment);
 }
+
+export const infraRules: RuleModule[] = [
+  { name: 'container', commands: ['docker', 'podman', 'nerdctl'], check: ruleContainer },
+  { name: 'kubectl', commands: ['kubectl', 'oc'], check: ruleKubectl },
+  { name: 'terraform', commands: ['terraform', 'tofu', 'terragrunt', 'pulumi', 'cdk', 'cdktf'], check: ruleTerraform },
+  { name: 'cloud', commands: ['aws', 'gsutil', 'gcloud', 'az'], check: ruleCloud },
+];

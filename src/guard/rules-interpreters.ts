@@ -1,10 +1,9 @@
 // Interpreters: code given inline (-c/-e/-r/eval), on stdin (pipes, heredocs) or by a tainted script path.
 // Inline code is scanned for deletions, writes and shell-outs on dangerous targets (scan-code.ts).
 import { posix } from 'node:path';
-import { taintFinding, type Analysis, type Invocation } from './analyze-command.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { literalArg, UNKNOWN, type Arg } from './resolve-word.js';
-import { fanoutViaNode } from './rules-agents.js';
-import { stdinCode } from './rules-exec.js';
+import { stdinCode, taintFinding } from './stdin-content.js';
 import { langOf, MAX_SCAN_CHARS, scanCode, type CodeEffect, type CodeValue, type Lang } from './scan-code.js';
 
 interface Parsed {
@@ -64,7 +63,7 @@ function parseArgs(args: Arg[], lang: Lang): Parsed {
 
 const toArg = (value: CodeValue): Arg => ({ text: value.value.replace(new RegExp(UNKNOWN, 'g'), '…'), value: value.value, globAt: -1, taint: value.taint });
 
-function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: Analysis, depth: number): void {
+function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: RuleContext, depth: number): void {
   const via = (fn: string): string => `${inv.name} ${fn}`;
   for (const effect of effects) {
     switch (effect.kind) {
@@ -77,50 +76,55 @@ function applyEffects(effects: CodeEffect[], lang: Lang, inv: Invocation, an: An
       case 'shell':
         if (effect.code.taint) taintFinding(an, effect.code.taint, inv.segment, `runs (through ${effect.fn})`);
         else if (effect.code.value !== UNKNOWN) an.runShellString(toArg(effect.code), [], inv);
-        else an.certain = false;
+        else an.uncertain();
         break;
       case 'argv': {
         const tainted = effect.argv.find((a) => a.taint);
         if (tainted?.taint) taintFinding(an, tainted.taint, inv.segment, `runs (through ${effect.fn})`);
-        else if (effect.argv.length > 0) an.invoke(effect.argv.map(toArg), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: undefined });
+        // The child inherits the interpreter's stdin (subprocess.run, spawnSync with stdio inherit, system).
+        else if (effect.argv.length > 0) an.invoke(effect.argv.map(toArg), { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: false, stdin: inv.stdin });
         break;
       }
       case 'eval':
         if (effect.code.taint) taintFinding(an, effect.code.taint, inv.segment, `evaluates (through ${effect.fn})`);
         else if (!effect.code.value.includes(UNKNOWN) && depth < 3) applyEffects(scanCode(effect.code.value, { lang, home: an.context.home }), lang, inv, an, depth + 1);
-        else an.certain = false;
+        else an.uncertain();
         break;
       case 'opaque':
-        an.certain = false;
+        an.uncertain();
+        break;
+      case 'fork-bomb':
+        an.add('fork-bomb', 'deny', `this ${inv.name} code calls ${effect.fn} in an endless loop: every copy starts more, until the machine runs out of processes (a fork bomb). Remove the loop, or bound it and wait for each one.`, inv.segment);
         break;
       case 'unread':
-        an.certain = false;
+        an.uncertain();
         an.add('too-complex', 'deny', `this ${inv.name} code is longer than fanout reads (${MAX_SCAN_CHARS / 1000} KB, or more than a few hundred calls of one kind), and the unread part calls ${effect.fn}; fanout does not clear code it has not read. Write the code to a file, review it, and run the file.`, inv.segment);
         break;
     }
   }
 }
 
-function scan(code: string, lang: Lang, inv: Invocation, an: Analysis): void {
+function scan(code: string, lang: Lang, inv: Invocation, an: RuleContext): void {
   applyEffects(scanCode(code, { lang, home: an.context.home }), lang, inv, an, 0);
 }
 
 /** Scripts that are really a CLI with known subcommands: manage.py, artisan, fanout's own cli.mjs. */
-function knownScript(script: Arg, rest: Arg[], inv: Invocation, an: Analysis): boolean {
+function knownScript(script: Arg, rest: Arg[], inv: Invocation, an: RuleContext): boolean {
   const base = posix.basename(script.value);
-  if (fanoutViaNode(inv, an, script, rest)) return true;
-  if (base === 'manage.py' || base === 'artisan') {
-    an.invoke([literalArg(base), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: undefined });
-    return true;
-  }
+  // `node …/cli.mjs orchestrate plan.md`: fanout's CLI bundle run directly is `fanout orchestrate`, gated the same way.
+  const cli = /(?:^|\/)cli\.mjs$/.test(script.value) && rest[0]?.value === 'orchestrate' ? 'fanout' : undefined;
+  const program = cli ?? (base === 'manage.py' || base === 'artisan' ? base : undefined);
+  if (program === undefined) return false;
+  an.invoke([literalArg(program), ...rest], { state: inv.state, depth: inv.depth + 1, segment: inv.segment, background: inv.background, stdin: undefined });
+  return true;
   return false;
 }
 
-export function ruleInterpreter(inv: Invocation, an: Analysis): void {
+export function ruleInterpreter(inv: Invocation, an: RuleContext): void {
   const key = inv.name.startsWith('pypy') ? 'python' : inv.name.replace(/(?:\d+(?:\.\d+)*)?$/, '');
   const lang = langOf(key);
   if (!lang) return;
-  an.certain = false;
+  an.uncertain();
   let args = inv.args.slice(1);
   if (key === 'deno') {
     const sub = args[0]?.value;
@@ -194,7 +198,7 @@ function awkParens(code: string, open: number): string | undefined {
 const AWK_SHELLS = /^(?:ba|da|z|k)?sh$/;
 
 /** awk/gawk/mawk: `system("…")`, `print … | "cmd"`, `"cmd" | getline` run shell commands; `print > "f"` writes a file. */
-export function ruleAwk(inv: Invocation, an: Analysis): void {
+export function ruleAwk(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   let program: Arg | undefined;
   for (let i = 0; i < rest.length; i++) {
@@ -209,7 +213,7 @@ export function ruleAwk(inv: Invocation, an: Analysis): void {
       const written = file ? an.writtenScript(file, inv) : undefined;
       if (written?.taint) taintFinding(an, written.taint, inv.segment, 'runs');
       program = written ? literalArg(written.text) : undefined;
-      if (!written) an.certain = false;
+      if (!written) an.uncertain();
       break;
     }
     if (v === '-e' || v === '--source') {
@@ -231,7 +235,7 @@ export function ruleAwk(inv: Invocation, an: Analysis): void {
   }
   const code = program.value;
   if (!/system|\||>/.test(code)) return;
-  an.certain = false;
+  an.uncertain();
   let runs = 0;
   const run = (cmd: string): void => {
     if (cmd === UNKNOWN || cmd === '') return;
@@ -258,3 +262,8 @@ export function ruleAwk(inv: Invocation, an: Analysis): void {
     an.target({ op: 'write', arg, path: an.path(arg, inv), recursive: false, segment: inv.segment, via: `awk print ${m[1] as string}` });
   }
 }
+
+export const interpreterRules: RuleModule[] = [
+  { name: 'interpreter', commands: ['python', 'node', 'perl', 'ruby', 'php', 'deno', 'bun', 'lua', 'Rscript', 'osascript', 'pwsh'], check: ruleInterpreter },
+  { name: 'awk', commands: ['awk', 'gawk', 'mawk', 'nawk'], check: ruleAwk },
+];

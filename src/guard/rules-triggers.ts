@@ -1,10 +1,10 @@
 // Stop triggers: operations a human must approve (ask), matched on the analysed invocation, never on raw text.
 // Built-in ids have matchers here; custom triggers give `command: 'words * words'` (or `write:` globs, judged with targets).
-import type { Analysis, Invocation } from './analyze-command.js';
+import type { Invocation, RuleContext, RuleModule } from './rule-context.js';
 import { hasLong, hasShort, operands } from './flags.js';
 import { portMessage } from './judge-ports.js';
 import type { Arg } from './resolve-word.js';
-import { parseGit } from './rules-git.js';
+import { parseGit } from './parse-git.js';
 
 type Matcher = (inv: Invocation) => string | undefined;
 
@@ -112,8 +112,32 @@ const addDependency: Matcher = (inv) => {
   }
 };
 
+const MIGRATION_TOOLS = new Set(['prisma', 'rails', 'rake', 'alembic', 'manage.py', 'django-admin', 'knex', 'sequelize', 'sequelize-cli', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'drizzle-kit', 'mikro-orm', 'goose', 'migrate', 'dotnet', 'flask', 'artisan', 'sqlx', 'diesel', 'atlas']);
+const PUBLISHERS = new Set(['npm', 'pnpm', 'yarn', 'cargo', 'poetry', 'uv', 'flit', 'hatch', 'vsce', 'ovsx', 'lerna', 'changeset', 'twine', 'gem', 'docker', 'podman', 'gh', 'dotnet', 'semantic-release']);
+const DEPLOYERS = new Set(['vercel', 'netlify', 'fly', 'flyctl', 'firebase', 'serverless', 'sls', 'cdk', 'cdktf', 'eb', 'sam', 'wrangler', 'gcloud', 'aws', 'terraform', 'tofu', 'terragrunt', 'pulumi', 'kubectl', 'oc', 'helm', 'railway', 'heroku', 'npm', 'yarn', 'pnpm', 'bun', 'git', 'make', 'just', 'task', 'cap', 'mina', 'kamal', 'docker', 'skaffold', 'argocd', 'ansible-playbook']);
+/** Options that take a value (as the next word) before a deployer's subcommand: `kubectl --context prod apply`. */
+const DEPLOY_VALUED: Record<string, string[]> = {
+  kubectl: ['--context', '-n', '--namespace', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--token', '--as', '--as-group', '--request-timeout', '-v', '--certificate-authority', '--client-certificate', '--client-key', '--tls-server-name', '--cache-dir', '-f', '--filename', '-l', '--selector', '-o', '--output'],
+  helm: ['-n', '--namespace', '--kube-context', '--kubeconfig', '--kube-apiserver', '--kube-token', '--repository-config', '--registry-config', '--repository-cache'],
+  aws: ['--profile', '--region', '--output', '--endpoint-url', '--query', '--cli-read-timeout', '--cli-connect-timeout', '--ca-bundle', '--color'],
+  gcloud: ['--project', '--account', '--configuration', '--region', '--zone', '--format', '--verbosity', '--impersonate-service-account'],
+  terraform: ['-var', '-var-file', '-target'],
+  pulumi: ['-s', '--stack', '-C', '--cwd'],
+  make: ['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-I', '--include-dir', '-o', '-W'],
+  just: ['-f', '--justfile', '-d', '--working-directory', '--set'],
+  task: ['-d', '--dir', '-t', '--taskfile'],
+  docker: ['-H', '--host', '-c', '--context', '--config', '-l', '--log-level'],
+  ansible: ['-i', '--inventory', '-l', '--limit', '-e', '--extra-vars', '-u', '--user', '-t', '--tags'],
+};
+/** Remote names that deploy when pushed to (Heroku, Dokku, a `production` remote …). */
+const DEPLOY_REMOTE = /^(?:heroku|dokku|production|prod|deploy|live|staging|piku|flynn)(?:[-_].*)?$/i;
+/** Makefile/just/task targets that deploy or release. */
+const DEPLOY_TARGET = /^(?:deploy(?:[-:_].*)?|release|publish|rollout|ship|(?:release|publish)[-:_](?:prod|production|live))$/;
+
 const createMigration: Matcher = (inv) => {
   const { name, args } = program(inv);
+  // Most commands are none of these: answer before looking at every word.
+  if (!MIGRATION_TOOLS.has(name)) return undefined;
   const w = args.slice(1).filter((a) => !a.value.startsWith('-')).map((a) => a.value);
   const line = `${name} ${w.slice(0, 3).join(' ')}`;
   switch (name) {
@@ -168,15 +192,19 @@ const sudo: Matcher = (inv) => {
   return `${wrapper} ${what}`;
 };
 
+/** git's argv after its own aliases (`git -c alias.p=push p`): the git rules, which run first, expand them into runs. */
+const gitArgv = (inv: Invocation): Arg[] => (inv.runs && inv.runs[0] === inv.args[0] ? inv.runs : inv.args);
+
 const gitPush: Matcher = (inv) => {
   if (inv.name !== 'git') return undefined;
-  const git = parseGit(inv.args, inv.state.cwd);
+  const git = parseGit(gitArgv(inv), inv.state.cwd);
   if (git.sub !== 'push' || hasShort(git.rest, 'n') || hasLong(git.rest, '--dry-run')) return undefined;
   return `git push ${git.rest.map((a) => a.value).join(' ')}`.trim();
 };
 
 const publish: Matcher = (inv) => {
   const { name, args } = program(inv);
+  if (!PUBLISHERS.has(name)) return undefined;
   const rest = args.slice(1);
   if (rest.some((a) => a.value === '--dry-run' || a.value === '-n' && name === 'cargo' || a.value === '--help')) return undefined;
   const w = rest.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
@@ -217,11 +245,39 @@ const publish: Matcher = (inv) => {
 
 const deploy: Matcher = (inv) => {
   const { name, args } = program(inv);
+  if (!DEPLOYERS.has(name)) return undefined;
   const rest = args.slice(1);
   if (rest.some((a) => a.value === '--help' || a.value === '--dry-run')) return undefined;
-  const w = rest.filter((a) => !a.value.startsWith('-')).map((a) => a.value);
+  const w = operands(rest, DEPLOY_VALUED[name === 'ansible-playbook' ? 'ansible' : name === 'oc' ? 'kubectl' : name === 'tofu' || name === 'terragrunt' ? 'terraform' : name] ?? []).map((a) => a.value);
   const line = `${name} ${w.slice(0, 2).join(' ')}`.trim();
   switch (name) {
+    case 'git': {
+      // A push to a remote that deploys: `git push heroku main`, `git push production`.
+      const git = parseGit(gitArgv(inv), inv.state.cwd);
+      if (git.sub !== 'push' || hasShort(git.rest, 'n')) return undefined;
+      const remote = operands(git.rest, ['--repo', '-o', '--push-option', '--receive-pack', '--exec'])[0]?.value;
+      return remote !== undefined && DEPLOY_REMOTE.test(remote) ? `git push ${git.rest.map((a) => a.value).join(' ')}`.trim() : undefined;
+    }
+    case 'make':
+    case 'just':
+    case 'task':
+      return w.some((t) => DEPLOY_TARGET.test(t)) && !hasShort(rest, 'n') ? `${name} ${w.find((t) => DEPLOY_TARGET.test(t))}` : undefined;
+    case 'cap':
+    case 'mina':
+      return w.some((t) => /^deploy(?::|$)/.test(t)) ? line : undefined;
+    case 'kamal':
+      return ['deploy', 'redeploy', 'rollback', 'setup'].includes(w[0] ?? '') ? line : undefined;
+    case 'docker':
+      return w[0] === 'stack' && w[1] === 'deploy' ? line : undefined;
+    case 'skaffold':
+      return w[0] === 'run' || w[0] === 'deploy' ? line : undefined;
+    case 'argocd':
+      return w[0] === 'app' && ['sync', 'rollback', 'set'].includes(w[1] ?? '') ? line : undefined;
+    case 'ansible-playbook': {
+      // Running a playbook against a production inventory or host group.
+      const targets = [...rest.filter((a, i) => ['-i', '--inventory', '-l', '--limit'].includes(rest[i - 1]?.value ?? '')), ...rest.filter((a) => /^--(?:inventory|limit)=/.test(a.value))].map((a) => a.value);
+      return targets.some((t) => /prod/i.test(t)) && !hasShort(rest, 'C') && !hasLong(rest, '--check', '--syntax-check', '--list-hosts', '--list-tasks') ? `ansible-playbook ${targets.join(' ')}` : undefined;
+    }
     case 'vercel':
       return rest.some((a) => a.value === '--prod') || w[0] === 'deploy' || w[0] === 'promote' ? line : undefined;
     case 'netlify':
@@ -248,6 +304,7 @@ const deploy: Matcher = (inv) => {
     case 'pulumi':
       return w[0] === 'up' || w[0] === 'update' ? line : undefined;
     case 'kubectl':
+    case 'oc':
       return ['apply', 'replace', 'rollout'].includes(w[0] ?? '') && !(w[0] === 'rollout' && w[1] === 'status') ? line : undefined;
     case 'helm':
       return ['install', 'upgrade', 'rollback', 'uninstall'].includes(w[0] ?? '') ? line : undefined;
@@ -258,6 +315,7 @@ const deploy: Matcher = (inv) => {
     case 'npm':
     case 'yarn':
     case 'pnpm':
+    case 'bun':
       return /^deploy(?::|$)/.test((w[0] === 'run' ? w[1] : w[0]) ?? '') && !(name === 'pnpm' && w[0] === 'deploy') ? line : undefined;
     default:
       return undefined;
@@ -282,7 +340,7 @@ export function matchCommandPattern(pattern: string, inv: Invocation): string | 
   return undefined;
 }
 
-export function ruleStopTriggers(inv: Invocation, an: Analysis): void {
+export function ruleStopTriggers(inv: Invocation, an: RuleContext): void {
   for (const trigger of an.constraints.stopTriggers) {
     let matched: string | undefined;
     if (trigger.command !== undefined) matched = inv.args.length > 0 ? matchCommandPattern(trigger.command, inv) : undefined;
@@ -295,7 +353,7 @@ export function ruleStopTriggers(inv: Invocation, an: Analysis): void {
 const PORT_VARS = new Set(['PORT', 'HTTP_PORT', 'SERVER_PORT', 'APP_PORT', 'LISTEN_PORT']);
 
 /** `PORT=5432 npm start`, `--port 5432`, `python -m http.server 5432`, `docker run -p 5432:80`: binds a locked port. */
-export function ruleBashPorts(inv: Invocation, an: Analysis): void {
+export function ruleBashPorts(inv: Invocation, an: RuleContext): void {
   const ports = an.constraints.ports;
   if (Object.keys(ports).length === 0 || inv.args.length === 0) return;
   const bound: number[] = [];
@@ -316,3 +374,8 @@ export function ruleBashPorts(inv: Invocation, an: Analysis): void {
     an.add('port-locked', 'ask', portMessage({ port, service, line: 0 }, `\`${inv.args.map((a) => a.value).join(' ')}\``), inv.segment);
   }
 }
+
+export const triggerRules: RuleModule[] = [
+  { name: 'stop-triggers', commands: ['*'], check: ruleStopTriggers },
+  { name: 'bash-ports', commands: ['*'], check: ruleBashPorts },
+];

@@ -26,7 +26,9 @@ export type CodeEffect =
   | { kind: 'eval'; fn: string; code: CodeValue }
   | { kind: 'opaque'; fn: string }
   /** Code past the scan budget that contains a call the guard judges (`fn`): unread, so it cannot be cleared. */
-  | { kind: 'unread'; fn: string };
+  | { kind: 'unread'; fn: string }
+  /** An endless loop that forks (or starts processes without waiting): the machine runs out of processes. */
+  | { kind: 'fork-bomb'; fn: string };
 
 /** Code scanned per one-liner; longer code is judged by whether the rest calls anything that matters. */
 export const MAX_SCAN_CHARS = 200_000;
@@ -227,7 +229,9 @@ function substitute(expr: string, vars: Map<string, string>): string {
 
 /** Evaluates a path or string expression as far as it can be known. */
 export function evalExpr(exprIn: string, vars: Map<string, string>, env: CodeEnv, asPath: boolean): CodeValue {
-  const expr = substitute(exprIn, vars);
+  const resolved = substitute(exprIn, vars);
+  // `require('os').homedir()` as a path: the module name is not part of it.
+  const expr = asPath && !isQuote(resolved.trim()[0]) ? resolved.replace(/\brequire\s*\(\s*(["'])(?:node:)?[\w/-]+\1\s*\)/g, '') : resolved;
   const taint = taintOf(expr);
   const lits = literals(expr, env);
   const bare = withoutLiterals(expr);
@@ -276,7 +280,12 @@ interface Ctx {
 const path = (ctx: Ctx, expr: string | undefined): CodeValue => (expr === undefined ? { value: UNKNOWN, taint: undefined } : evalExpr(expr, ctx.vars, ctx.env, true));
 const str = (ctx: Ctx, expr: string | undefined): CodeValue => (expr === undefined ? { value: UNKNOWN, taint: undefined } : evalExpr(expr, ctx.vars, ctx.env, false));
 /** An argv element: a home-dir expression is a path (no shell will expand '~' later), anything else a string. */
-const element = (ctx: Ctx, expr: string): CodeValue => (HOME.test(substitute(expr, ctx.vars)) ? path(ctx, expr) : str(ctx, expr));
+const element = (ctx: Ctx, expr: string): CodeValue => {
+  const resolved = substitute(expr, ctx.vars);
+  // A plain string literal is a string even when its text mentions homedir() (it is code for another program).
+  const literal = withoutLiterals(resolved).trim() === '""';
+  return !literal && HOME.test(resolved) ? path(ctx, expr) : str(ctx, expr);
+};
 const recursiveOpt = (args: string[]): boolean => args.slice(1).some((a) => /recursive\s*[:=]\s*(?:true|TRUE|True|1)|\{\s*recursive\b|:recursive\s*=>\s*true/.test(a));
 
 function shellOrArgv(fn: string, args: string[], ctx: Ctx, listForm: boolean): void {
@@ -448,9 +457,54 @@ function backtickShells(code: string, ctx: Ctx): void {
 }
 
 /** Scans interpreter code for the effects the guard judges. Bounded: long code is sampled. */
+/** Per language: a copy of this process (fork), and a new process not waited for (spawn, Popen …). */
+const FORKS: Record<Lang, RegExp | undefined> = {
+  py: /\bos\.fork(?:pty)?\s*\(|\bfork\s*\(/,
+  pl: /\bfork\b/,
+  rb: /\bfork\b/,
+  js: /\b(?:cluster\.)?fork\s*\(/,
+  php: /\bpcntl_fork\s*\(/,
+  lua: undefined,
+  r: undefined,
+};
+const SPAWNS: Record<Lang, RegExp | undefined> = {
+  py: /\b(?:Popen|spawnl?v?p?e?|Process)\s*\(|\bos\.spawn/,
+  pl: /\bexec\b|\bsystem\s*\([^\n&]{0,200}&/,
+  rb: /\bspawn\s*\(|Process\.spawn/,
+  js: /\b(?:spawn|exec|execFile)\s*\(|new\s+Worker\s*\(/,
+  php: /\bproc_open\s*\(|\bpopen\s*\(/,
+  lua: undefined,
+  r: undefined,
+};
+const ENDLESS = /\bwhile\s*\(\s*(?:true|True|TRUE|1|!0)\s*\)|\bwhile\s+(?:True|true|1)\s*(?::|do\b|;|\n|$)|\bfor\s*\(\s*;\s*;\s*\)|\bloop\s*(?:\{|do\b)|\buntil\s*\(?\s*(?:false|0)\s*\)?\s*(?:\{|do\b|;|\n)|\bwhile\s*\(\s*\)/;
+const POSTFIX = /\bfork\s*(?:\(\s*\))?\s+(?:while|until|for)\b|\b(?:while|until)\s*\(?\s*fork\b/;
+/** Python iterators that never end (`for _ in iter(int, 1)`, `itertools.count()`), also in a comprehension. */
+const ENDLESS_ITER = /\bfor\s+\w+\s+in\s+(?:iter\s*\(\s*int\s*,|(?:itertools\.)?(?:count|repeat|cycle)\s*\()/;
+const PAUSE = /\bsleep\b|\bwait(?:pid)?\s*\(|\.wait\s*\(|\bjoin\s*\(|\bcommunicate\s*\(|\bawait\b|Sync\s*\(/;
+
+/** A fork in an endless loop (`while True: os.fork()`, `fork while fork`, `loop { fork }`), or spawning without pause. */
+function forkLoop(bare: string, lang: Lang): string | undefined {
+  const fork = FORKS[lang];
+  if (fork && (lang === 'pl' || lang === 'rb') && POSTFIX.test(bare)) return 'fork';
+  if (fork && lang === 'py' && ENDLESS_ITER.test(bare)) {
+    const forked = fork.exec(bare);
+    if (forked) return forked[0].trim();
+  }
+  const loop = ENDLESS.exec(bare) ?? (lang === 'py' ? ENDLESS_ITER.exec(bare) : null);
+  if (!loop) return undefined;
+  const body = bare.slice(loop.index);
+  const forked = fork?.exec(body);
+  if (forked) return forked[0].trim();
+  const spawned = SPAWNS[lang]?.exec(body);
+  if (spawned && !PAUSE.test(body)) return spawned[0].trim();
+  return undefined;
+}
+
 export function scanCode(codeIn: string, env: CodeEnv): CodeEffect[] {
   const code = codeIn.length > MAX_SCAN_CHARS ? codeIn.slice(0, MAX_SCAN_CHARS) : codeIn;
   const ctx: Ctx = { code, env, vars: assignments(code), effects: [] };
+  const bomb = forkLoop(withoutLiterals(code), env.lang);
+  if (bomb) ctx.effects.push({ kind: 'fork-bomb', fn: bomb });
   const inString = stringMask(code);
   for (const sink of SINKS) {
     if (sink.langs && !sink.langs.includes(env.lang)) continue;

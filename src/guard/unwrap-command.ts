@@ -1,6 +1,7 @@
 // Strips the commands that only run another command (sudo, env, timeout, xargs, npx, …) so rules see what really runs.
 import { posix } from 'node:path';
-import { isKnown, UNKNOWN, type Arg } from './resolve-word.js';
+import { canonicalLongOptions } from './flags.js';
+import { isKnown, NUL, UNKNOWN, type Arg } from './resolve-word.js';
 
 export interface Unwrapped {
   /** argv of the command that runs in the end; empty when the wrappers start no command (`sudo -s`, `command -v rm`). */
@@ -13,8 +14,8 @@ export interface Unwrapped {
   chdir?: Arg;
   /** NAME=value pairs given to `env`. */
   env: Array<[string, Arg]>;
-  /** xargs: the command gets more arguments from stdin. */
-  xargs?: { replace: string | undefined; parallel: number; consumed?: boolean };
+  /** xargs: the command gets more arguments from stdin (or from the -a file), split on blanks, NUL (-0) or -d. */
+  xargs?: { replace: string | undefined; parallel: number; consumed?: boolean; delimiter?: string | undefined; argFile?: Arg | undefined };
   /** `sudo -s`, `su` without -c: an interactive root shell. */
   rootShell?: boolean;
 }
@@ -104,7 +105,7 @@ export function commandName(arg: Arg | undefined): string {
   return base !== '' && !base.includes(UNKNOWN) ? base : '';
 }
 
-function takeOptions(args: Arg[], start: number, spec: Spec, out: { shell?: Arg; none?: boolean; chdir?: Arg; split?: Arg; unset?: boolean; xargsReplace?: string; xargsParallel?: number; name?: string }): number {
+function takeOptions(args: Arg[], start: number, spec: Spec, out: { shell?: Arg; none?: boolean; chdir?: Arg; split?: Arg; unset?: boolean; xargsReplace?: string; xargsParallel?: number; xargsDelimiter?: string; xargsArgFile?: Arg; name?: string }): number {
   let i = start;
   while (i < args.length) {
     const value = (args[i] as Arg).value;
@@ -119,6 +120,11 @@ function takeOptions(args: Arg[], start: number, spec: Spec, out: { shell?: Arg;
     }
     if (out.name === 'xargs' && /^-[ile]/.test(value)) {
       if (value.startsWith('-i')) out.xargsReplace = value.slice(2) || '{}';
+      i++;
+      continue;
+    }
+    if (out.name === 'xargs' && (value === '--null' || /^-[0rtxp]+$/.test(value))) {
+      if (value === '--null' || value.includes('0')) out.xargsDelimiter = NUL;
       i++;
       continue;
     }
@@ -150,6 +156,8 @@ function takeOptions(args: Arg[], start: number, spec: Spec, out: { shell?: Arg;
       if (out.name === 'xargs') {
         if (key === '-I' || key === '--replace' || key === '-i') out.xargsReplace = got?.value ?? '{}';
         if (key === '-P' || key === '--max-procs') out.xargsParallel = Number(got?.value ?? '1');
+        if ((key === '-d' || key === '--delimiter') && got) out.xargsDelimiter = got.value === '\\n' ? '\n' : got.value === '\\0' ? NUL : got.value;
+        if ((key === '-a' || key === '--arg-file') && got) out.xargsArgFile = got;
       }
       i++;
       continue;
@@ -183,6 +191,8 @@ export function unwrapCommand(argv: Arg[]): Unwrapped {
     if (!spec) break;
     result.wrappers.push(name);
     const out: Parameters<typeof takeOptions>[3] = { name };
+    // `xargs --max-pr 4`: its long options as getopt reads their unique prefixes.
+    if (name === 'xargs') args = canonicalLongOptions(name, args, true);
     if (name === 'nice' && args[1] && /^-\d+$/.test(args[1].value)) args = [args[0] as Arg, ...args.slice(2)];
     if (name === 'stdbuf') {
       let i = 1;
@@ -197,7 +207,7 @@ export function unwrapCommand(argv: Arg[]): Unwrapped {
       if (shell) out.shell = shell;
     }
     if (out.xargsReplace !== undefined || out.xargsParallel !== undefined || name === 'xargs') {
-      result.xargs = { replace: out.xargsReplace, parallel: out.xargsParallel ?? 1 };
+      result.xargs = { replace: out.xargsReplace, parallel: out.xargsParallel ?? 1, delimiter: out.xargsDelimiter, argFile: out.xargsArgFile };
     }
     if (out.chdir) result.chdir = out.chdir;
     if (out.shell) {

@@ -101,7 +101,7 @@ describe('writes outside the repo', () => {
     ['tar -xzf release.tgz -C ~/', 'write-outside-repo'],
     ['unzip pkg.zip -d /opt', 'write-outside-repo'],
     ['dd if=/dev/zero of=~/file bs=1M count=1', 'write-outside-repo'],
-    ['echo c > /proc/sysrq-trigger', 'write-outside-repo'],
+    ['echo c > /proc/sysrq-trigger', 'system-shutdown'],
     ['git clone https://github.com/x/y ../y', 'write-outside-repo'],
     ['install -m 755 bin/tool /usr/local/bin/', 'write-outside-repo'],
   ])('%s → %s', (command, rule) => assertDenied(command, rule));

@@ -110,7 +110,10 @@ describe('git rm -f deletes working-tree files with their changes', () => {
     ['git rm -f .env', 'write-env-file'],
   ])('%s → %s', (command, rule) => assertDenied(command, rule));
   it('git rm -rf of a top-level source dir asks', () => assertAsk('git rm -rf src', 'rm-repo-top-level'));
-  it.each(['git rm src/old.ts', 'git rm -f src/old.ts', 'git rm -rf src/legacy', 'git rm -rf --cached .', 'git rm -r --cached node_modules', 'git rm -r .', 'git rm -rf -n .'])('%s is allowed', (command) =>
+  it.each(['git rm -f src/old.ts', 'git rm -rf src/legacy', 'git rm --force src/old.ts', 'git rm -r -f -- docs/old', 'git -C sub rm -f x.txt'])('%s asks: -f throws away uncommitted changes of tracked files', (command) =>
+    assertAsk(command, 'git-rm-force'),
+  );
+  it.each(['git rm src/old.ts', 'git rm -rf --cached .', 'git rm -r --cached node_modules', 'git rm -r .', 'git rm -rf -n .', 'git rm --cached -f secrets.txt'])('%s is allowed', (command) =>
     assertAllowed(command),
   );
 });
@@ -147,7 +150,6 @@ describe('ordinary git work is allowed', () => {
     'git push -u origin HEAD',
     'git push origin main',
     'git push origin feature:feature',
-    'git push origin --delete old-feature',
     'git push --tags',
     'git reset --soft HEAD~1',
     'git reset HEAD file.txt',

@@ -261,6 +261,42 @@ describe('large inputs get a fast, correct answer', () => {
     expect(tool('Bash', { command: `bash <<'EOF'\n${'echo line\n'.repeat(5000)}rm -rf ~\nEOF` }).decision).toBe('deny');
   });
 
+  it('expansions stay bounded: brace bombs, pattern operations on big values, 100,000-element arrays', () => {
+    expect(tool('Bash', { command: `echo ${'{a,b}'.repeat(40)} {1..1000000}` }).decision).toBe('allow');
+    expect(tool('Bash', { command: `x=${'a'.repeat(1_048_576)}; echo \${x##*a} \${x//a/b} \${x:100:5}` }).decision).toBe('allow');
+    expect(tool('Bash', { command: `x=${'a'.repeat(128)}; echo ${'${x##*a*a} '.repeat(20_000)}` }).decision).toBe('allow');
+    const words = Array.from({ length: 100_000 }, (_, i) => `f${i}`).join(' ');
+    expect(tool('Bash', { command: `a=(${words} /); rm -rf "\${a[@]}"` }).decision).toBe('deny');
+    expect(tool('Bash', { command: `x="${words}"; rm -rf $x ~` }).decision).toBe('deny');
+    expect(tool('Bash', { command: `echo ${'${x:-'.repeat(2000)}y${'}'.repeat(2000)}` }).decision).toBe('allow');
+  });
+
+  it('lists stay bounded: 1 MB fed to while read, mapfile, xargs; nested read loops', () => {
+    const lines = 'build\n'.repeat(180_000);
+    expect(tool('Bash', { command: `while read -r f; do rm -rf "$f"; done <<'EOF'\n${lines}/\nEOF` }).decision).toBe('deny');
+    expect(tool('Bash', { command: `mapfile -t l <<'EOF'\n${lines}EOF\nrm -rf "\${l[@]}"` }).decision).toBe('allow');
+    expect(tool('Bash', { command: `printf '%s\\0' ${'dist '.repeat(200_000)}~ | xargs -0 rm -rf` }).decision).not.toBe('allow');
+    expect(tool('Bash', { command: `while read a; do while read b; do while read c; do rm -rf "$a$b$c"; done <<< "$x"; done <<< "$x"; done <<'EOF'\n${'d\n'.repeat(500_000)}EOF` }).decision).not.toBe('deny');
+  });
+
+  it('git aliases, functions and process patterns stay bounded', () => {
+    expect(tool('Bash', { command: `${Array.from({ length: 10_000 }, (_, i) => `git config alias.a${i} a${i + 1}`).join('; ')}; git a0` }).decision).toBe('allow');
+    expect(tool('Bash', { command: Array.from({ length: 64 }, (_, i) => `f${i}() { for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do f${i + 1} "$k"; done; }`).join('; ') + '; f0' }).decision).toBe('allow');
+    expect(tool('Bash', { command: `pkill -f '${'(a|aa)*'.repeat(14)}b'` }).decision).toBe('allow');
+    expect(tool('Bash', { command: `perl -e '${'system("x"); '.repeat(90_000)}'` }).decision).toBe('deny');
+  });
+
+  it('pattern targets, find name tests, function chains and pushes stay bounded (bench/guard-worst-case.mjs times them)', () => {
+    const globs = Array.from({ length: 100_000 }, (_, i) => `.e*${i}`).join(' ');
+    expect(tool('Bash', { command: `rm -f ${globs}` }).decision).toBe('allow');
+    // Past 1,024 name tests a find expression is taken as matching anything, .env files included.
+    const names = Array.from({ length: 50_000 }, (_, i) => `-name '.x${i}*'`).join(' -o ');
+    expect(tool('Bash', { command: `find . ${names} -delete` }).decision).toBe('deny');
+    const chain = Array.from({ length: 10_000 }, (_, i) => `f${i}() { f${Math.max(0, i - 1)} & f${Math.max(0, i - 1)}; }`).join('; ');
+    expect(tool('Bash', { command: `${chain}; f9999` }).decision).toBe('deny');
+    expect(tool('Bash', { command: Array.from({ length: 10_000 }, (_, i) => `git push r${i} main`).join('; ') }).decision).toBe('allow');
+  });
+
   it('deep nesting of $( ) does not overflow', () => {
     const command = `echo ${'$('.repeat(3000)}x${')'.repeat(3000)}`;
     expect(['allow', 'deny']).toContain(tool('Bash', { command }).decision);
