@@ -405,6 +405,9 @@ export class Analysis implements RuleContext {
         const path = operand.length === 1 ? pathOf(operand[0] as Arg, only.state.cwd) : undefined;
         if (path?.kind === 'exact') return { value: path.abs, taint };
       }
+      // `$(which bash)`, `$(command -v sh)`: the path of a program by that name.
+      const located = locatedProgram(only);
+      if (located) return { value: located, taint };
       if (only.name === 'mktemp') return { value: `/tmp/${UNKNOWN}`, taint };
       if (only.name === 'dirname' && only.args[1] && isKnown(only.args[1])) return { value: posix.dirname(only.args[1].value), taint };
     }
@@ -846,4 +849,18 @@ export function analyzeShell(command: string, constraints: Constraints, context:
   judgeTargets(analysis);
   finishRules(analysis);
   return analysis;
+}
+
+/** What `which X`, `command -v X` and `type -P X` print for one literal program name: a path ending in that name. */
+function locatedProgram(inv: Invocation): string | undefined {
+  const operands = inv.args.slice(1);
+  const flags = operands.filter((a) => a.value.startsWith('-')).map((a) => a.value);
+  const names = operands.filter((a) => !a.value.startsWith('-'));
+  const only = names.length === 1 ? names[0] : undefined;
+  if (!only || !isKnown(only) || !/^[\w.+-]+$/.test(only.value)) return undefined;
+  const asks =
+    (inv.name === 'which' && flags.every((f) => f === '-s' || f === '--skip-alias')) ||
+    (inv.name === 'command' && flags.length === 1 && (flags[0] === '-v' || flags[0] === '-V')) ||
+    (inv.name === 'type' && flags.length === 1 && (flags[0] === '-P' || flags[0] === '-p'));
+  return asks ? `/usr/bin/${only.value}` : undefined;
 }

@@ -146,6 +146,11 @@ export function lookupVar(name: string, env: Pick<WordEnv, 'state' | 'home' | 'p
       return env.projectDir;
     case 'IFS':
       return DEFAULT_IFS;
+    // The user's login shell and bash's own path: which shell is unknown, that it is one is not.
+    case 'SHELL':
+      return '/bin/sh';
+    case 'BASH':
+      return '/bin/bash';
     default:
       return UNKNOWN;
   }

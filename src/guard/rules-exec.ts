@@ -105,6 +105,23 @@ export function ruleUnknownName(inv: Invocation, an: RuleContext): void {
   }
   an.uncertain();
   const rest = inv.args.slice(1);
+  // The program may be a shell: network content on its stdin, or `-c code`, is judged as a shell would run it.
+  // (A shell given a file operand runs the file, not its stdin: `curl … | $JQ .name` is left to the program.)
+  const stdin = stdinCode(inv);
+  const readsStdin = rest.every((a) => a.value === '-' || a.value === '/dev/stdin' || /^[-+][a-zA-Z]+$/.test(a.value));
+  if (stdin.kind === 'taint' && readsStdin) {
+    const what = stdin.taint === 'network' ? 'content downloaded from the network' : 'decoded or unpacked content';
+    an.add(
+      stdin.taint === 'network' ? 'pipe-to-shell' : 'decode-to-shell',
+      'deny',
+      `this feeds ${what} to the program '${name.text}', which is only known when the command runs and may be a shell that runs it as code, unseen. Download it to a file, read it, then run that file with a program named literally.`,
+      inv.segment,
+    );
+    return;
+  }
+  const dashC = rest.findIndex((a) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a.value));
+  const code = dashC === -1 ? undefined : rest[dashC + 1];
+  if (code) an.runShellString(code, rest.slice(dashC + 2), inv);
   const destructive =
     rest.some((a) => /^-[a-zA-Z]*[rRfd]/.test(a.value) && !a.value.startsWith('--')) || hasLong(rest, '--recursive', '--force', '--delete', '--no-preserve-root', '--hard');
   for (const arg of rest) {

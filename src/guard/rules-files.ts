@@ -92,6 +92,13 @@ export function ruleFind(inv: Invocation, an: RuleContext): void {
   }
 }
 
+/** `.`, `..`, `~`, the working directory, the project root: a destination that is a directory whatever the disk holds. */
+function surelyDirectory(dest: Arg, path: ReturnType<RuleContext['path']>, inv: Invocation, an: RuleContext): boolean {
+  if (/(^|\/)\.{1,2}$/.test(dest.value)) return true;
+  if (path.kind !== 'exact') return false;
+  return path.abs === an.context.home || path.abs === an.context.repoRoot || path.abs === (inv.state.cwd ?? an.context.cwd);
+}
+
 export function ruleCopy(inv: Invocation, an: RuleContext): void {
   const rest = inv.args.slice(1);
   const valued = ['-t', '--target-directory', '-S', '--suffix', '-m', '--mode', '-o', '--owner', '-g', '--group', '--backup'];
@@ -111,7 +118,7 @@ export function ruleCopy(inv: Invocation, an: RuleContext): void {
   if (dest) {
     const destPath = an.path(dest, inv);
     // Copying into a directory writes <dir>/<basename of each source>.
-    if (targetDir || (sources.length > 1) || dest.value.endsWith('/')) {
+    if (targetDir || sources.length > 1 || dest.value.endsWith('/') || surelyDirectory(dest, destPath, inv, an)) {
       if (destPath.kind === 'exact') {
         for (const src of sources) {
           const name = src.value.replace(/\/+$/, '').split('/').pop() ?? '';

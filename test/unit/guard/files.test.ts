@@ -139,7 +139,16 @@ describe('locked files written by the shell', () => {
     ['rm .env', 'write-env-file'],
     ['mv .env.local .env', 'write-env-file'],
     ['cp /tmp/stolen .env', 'write-env-file'],
+    ['cp /tmp/.env .', 'write-env-file'],
+    ['mv ../other/.env ./', 'write-env-file'],
   ])('%s → %s', (command, rule) => assertDenied(command, rule));
+
+  it('copying into `.`, `..` or the project root writes the file of that name there', () => {
+    assertAsk('cp ../backup/package-lock.json .', 'locked-file');
+    assertAsk('cd src && cp ../../backup/package-lock.json ..', 'locked-file');
+    assertAllowed('cp ../backup/README.md .');
+    assertAllowed('cp package-lock.json /tmp/');
+  });
 
   it('a custom block lock denies shell writes to it', () => {
     const c = constraints({ locked: [{ path: 'migrations/**', level: 'block', reason: 'applied in production' }] });
