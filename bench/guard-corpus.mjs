@@ -1,30 +1,17 @@
 // The guard on its labelled corpus (test/fixtures/guard-corpus.json): detection rate, false-positive rate, and
 // in-process analysis time per command. Goals: detection >= 95%, false positives <= 2%.
-import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importSource, ROOT as root } from './lib/bundle-source.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = mkdtempSync(join(tmpdir(), 'fanout-bench-corpus-'));
-const entry = join(out, 'entry.ts');
-await build({
-  stdin: {
-    contents: `export { measureCorpus } from ${JSON.stringify(join(root, 'src/guard/measure-corpus.ts'))};\nexport { evaluateToolCall } from ${JSON.stringify(join(root, 'src/guard/index.ts'))};\nexport { defaultConstraints } from ${JSON.stringify(join(root, 'src/constraints/resolve-constraints.ts'))};`,
-    resolveDir: root,
-    loader: 'ts',
-    sourcefile: entry,
+const { measureCorpus, evaluateToolCall, defaultConstraints } = await importSource(
+  {
+    'src/guard/measure-corpus.ts': ['measureCorpus'],
+    'src/guard/index.ts': ['evaluateToolCall'],
+    'src/constraints/resolve-constraints.ts': ['defaultConstraints'],
   },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: join(out, 'guard.mjs'),
-  logLevel: 'warning',
-});
-const { measureCorpus, evaluateToolCall, defaultConstraints } = await import(pathToFileURL(join(out, 'guard.mjs')).href);
-rmSync(out, { recursive: true, force: true });
+  'corpus',
+);
 
 const corpus = JSON.parse(readFileSync(join(root, 'test/fixtures/guard-corpus.json'), 'utf8'));
 const repo = '/home/dev/proj';

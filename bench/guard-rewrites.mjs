@@ -5,15 +5,13 @@
 //   --sample N    a seeded sample of N variants instead of the whole product (as the unit test does)
 //   --failures    list every variant that changed verdict (default: the first 20)
 //   --by-rewrite  figures per rewrite, worst first
-import { build } from 'esbuild';
 import { availableParallelism } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { bundleSource, ROOT as root } from './lib/bundle-source.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = '/home/dev/proj';
 const machine = { home: '/home/dev', repo, user: 'dev' };
 const context = { cwd: repo, projectDir: repo, repoRoot: repo, gitDir: `${repo}/.git`, home: '/home/dev' };
@@ -25,25 +23,11 @@ if (!isMainThread) {
   const figures = lib.measureRewrites(lib.allVariants(seeds, machine), lib.defaultConstraints({ repoRoot: repo }), context, workerData.keep);
   parentPort.postMessage(figures);
 } else {
-  const out = mkdtempSync(join(tmpdir(), 'fanout-bench-rewrites-'));
-  await build({
-    stdin: {
-      contents: [
-        `export * from ${JSON.stringify(join(root, 'test/rewrites/measure-rewrites.ts'))};`,
-        `export { defaultConstraints } from ${JSON.stringify(join(root, 'src/constraints/resolve-constraints.ts'))};`,
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-      sourcefile: join(out, 'entry.ts'),
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: join(out, 'rewrites.mjs'),
-    logLevel: 'warning',
-  });
-  const bundle = pathToFileURL(join(out, 'rewrites.mjs')).href;
+  const built = await bundleSource(
+    { 'test/rewrites/measure-rewrites.ts': '*', 'src/constraints/resolve-constraints.ts': ['defaultConstraints'] },
+    'rewrites',
+  );
+  const bundle = built.url;
   const lib = await import(bundle);
   const arg = (name) => {
     const i = process.argv.indexOf(name);
@@ -69,7 +53,7 @@ if (!isMainThread) {
     );
     figures = lib.mergeFigures(parts, keep);
   }
-  rmSync(out, { recursive: true, force: true });
+  built.remove();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const total = figures.total;
   console.log(`guard rewrites: ${total.variants} variants of ${corpus.length} commands (${sample ? `seeded sample of ${sample}` : 'every rewrite, and every ordered pair of rewrites'}) in ${seconds.toFixed(0)} s`);

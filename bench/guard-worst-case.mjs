@@ -2,29 +2,12 @@
 // Goal: every one under 1 s on the 2-core machine. Each is analysed once to warm the JIT, then timed three times; the
 // fastest of the three is reported, wall clock and CPU time of this process (the machine is shared: wall clock
 // also measures the neighbours; CPU time is what the guard itself spent, garbage collection included).
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importSource } from './lib/bundle-source.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = mkdtempSync(join(tmpdir(), 'fanout-bench-worst-'));
-await build({
-  stdin: {
-    contents: `export { evaluateToolCall } from ${JSON.stringify(join(root, 'src/guard/index.ts'))};\nexport { defaultConstraints } from ${JSON.stringify(join(root, 'src/constraints/resolve-constraints.ts'))};`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: join(out, 'guard.mjs'),
-  logLevel: 'warning',
-});
-const { evaluateToolCall, defaultConstraints } = await import(pathToFileURL(join(out, 'guard.mjs')).href);
-rmSync(out, { recursive: true, force: true });
+const { evaluateToolCall, defaultConstraints } = await importSource(
+  { 'src/guard/index.ts': ['evaluateToolCall'], 'src/constraints/resolve-constraints.ts': ['defaultConstraints'] },
+  'worst',
+);
 
 const repo = '/home/dev/proj';
 const context = { cwd: repo, projectDir: repo, repoRoot: repo, gitDir: `${repo}/.git`, home: '/home/dev' };
