@@ -399,6 +399,15 @@ function unknownSubcommand(git: GitCall, inv: Invocation, an: RuleContext): void
 }
 
 export function ruleGit(inv: Invocation, an: RuleContext): void {
+  // `echo --hard | xargs git reset`: xargs appends what it reads, options included, to git's own arguments.
+  const xargs = inv.unwrapped.xargs;
+  if (xargs && !xargs.consumed && xargs.replace === undefined) {
+    const items = xargsItems(inv, an);
+    if (items.length > 0) {
+      runGit([...inv.args, ...items], { ...inv, unwrapped: { ...inv.unwrapped, xargs: { ...xargs, consumed: true } } }, an, 0);
+      return;
+    }
+  }
   runGit(inv.args, inv, an, 0);
 }
 

@@ -204,3 +204,19 @@ describe('ordinary git work is allowed', () => {
     'git push --force /tmp/bare.git main',
   ])('%s', (command) => assertAllowed(command));
 });
+
+describe('xargs appends what it reads to git, options included', () => {
+  it.each([
+    ['echo --hard | xargs git reset', 'git-reset-hard'],
+    ['printf "%s\\n" --hard HEAD~1 | xargs git reset', 'git-reset-hard'],
+    ['echo -D feature | xargs git branch', 'git-branch-force-delete'],
+    ['git ls-files -m | xargs git checkout --', 'git-checkout-discard'],
+  ])('%s → %s', (command, rule) => assertDenied(command, rule));
+
+  it.each([
+    'echo src/a.ts | xargs git add',
+    'git diff --name-only | xargs git add',
+    'echo feature | xargs git branch -d',
+    'git branch --merged | grep -v main | xargs git branch -d',
+  ])('%s is allowed', (command) => assertAllowed(command));
+});
