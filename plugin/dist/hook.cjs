@@ -33,10 +33,10 @@ function emit(fd, text) {
     }
   }
 }
-var core = path.join(__dirname, "hook-chunks/core-85ec027ae248ddc0.cjs");
+var core = path.join(__dirname, "hook-chunks/core-35ba4432f1633d66.cjs");
 var env = process.env;
 var cacheRoot = env["FANOUT_HOOK_CACHE"] === "0" ? void 0 : env["XDG_CACHE_HOME"] || (env["HOME"] ? `${env["HOME"]}/.cache` : void 0);
-var cacheFile = cacheRoot && `${cacheRoot}/fanout/${path.basename("hook-chunks/core-85ec027ae248ddc0.cjs", ".cjs")}-${process.version}-${process.arch}.v8`;
+var cacheFile = cacheRoot && `${cacheRoot}/fanout/${path.basename("hook-chunks/core-35ba4432f1633d66.cjs", ".cjs")}-${process.version}-${process.arch}.v8`;
 var cachedData;
 if (cacheFile) {
   try {

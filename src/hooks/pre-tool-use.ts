@@ -36,8 +36,7 @@ export type PreToolUseAnswer =
   | { decision: 'allow'; context?: string; record?: ToolRecord };
 
 function refuse(ruleId: string, reason: string, decision: 'deny' | 'ask' = 'deny'): PreToolUseAnswer {
-  const text = `[fanout:${ruleId}] ${reason}`;
-  return decision === 'deny' ? { decision, ruleId, reason: text } : { decision, ruleId, reason: text };
+  return { decision, ruleId, reason: `[fanout:${ruleId}] ${reason}` };
 }
 
 /** The verdict on one tool call; writes the constraints cache and, under the parallel-writers rule, a subagent's claim. */
@@ -60,7 +59,8 @@ export async function judgePreToolUse(input: HookInput, options: PreToolUseOptio
     );
   }
   const { constraints } = loaded;
-  const session = typeof input.session_id === 'string' && input.session_id !== '' ? input.session_id : undefined;
+  const session = stringOr(input.session_id);
+  const now = (options.now ?? (() => new Date()))();
   const context: GuardContext = { cwd, projectDir: loaded.projectDir, repoRoot: loaded.repoRoot, gitDir: loaded.gitDir, home: env['HOME'] || options.fallbackHome };
   const verdict = await judgeToolCall({ toolName, toolInput }, constraints, context, {
     // Plans are parsed only when a rule names one: keeps YAML and zod off the hot path.
@@ -78,9 +78,9 @@ export async function judgePreToolUse(input: HookInput, options: PreToolUseOptio
     if (outside) return refuse(outside.ruleId, outside.reason);
   }
   // Last: a subagent's write that gets this far is allowed, so it claims the checkout (the claim is recorded now).
-  const parallel = loaded.inRepo ? await parallelWriters(input, toolName, toolInput as Record<string, unknown>, constraints, context, loaded.commonDir, options) : undefined;
+  const parallel = loaded.inRepo ? await parallelWriters(input, session, now, toolName, toolInput as Record<string, unknown>, constraints, context, loaded.commonDir, options) : undefined;
   if (parallel) return parallel;
-  const record = toolRecord(toolName, toolInput as Record<string, unknown>, context, loaded.commonDir, session, (options.now ?? (() => new Date()))());
+  const record = toolRecord(toolName, toolInput as Record<string, unknown>, context, loaded.commonDir, session, now);
   // warn-level locks: the call goes ahead, and the model is told to report it.
   const report = verdict.warnings.length === 0 ? undefined : `fanout: ${verdict.warnings.map((w) => w.message).join(' ')} Tell the user about this change and why you made it.`;
   return { decision: 'allow', ...(report === undefined ? {} : { context: report }), ...(record === undefined ? {} : { record }) };
@@ -89,6 +89,8 @@ export async function judgePreToolUse(input: HookInput, options: PreToolUseOptio
 /** The parallel-writers rule, its state kept per session in the git dir (src/guard/parallel-writers.ts). */
 async function parallelWriters(
   input: HookInput,
+  session: string | undefined,
+  now: Date,
   toolName: string,
   toolInput: Record<string, unknown>,
   constraints: Constraints,
@@ -97,7 +99,6 @@ async function parallelWriters(
   options: PreToolUseOptions,
 ): Promise<PreToolUseAnswer | undefined> {
   const policy = constraints.gate.parallelWriters;
-  const session = stringOr(input.session_id);
   // Outside a repo there is no git dir to keep claims in (the caller checks); without a session id, sessions cannot be told apart.
   if (policy === 'allow' || session === undefined) return undefined;
   const pid = Number(options.env['CLAUDE_PID']);
@@ -114,7 +115,7 @@ async function parallelWriters(
     agentType,
     pid: Number.isInteger(pid) && pid > 1 ? pid : undefined,
     policy,
-    now: (options.now ?? (() => new Date()))().getTime(),
+    now: now.getTime(),
     writes: () => writesInCheckout(toolName, toolInput, context),
     plan: async () => activePlan(await readLedgerTail(options.fs, commonDir), session)?.decision,
   });
