@@ -41,7 +41,7 @@ async function findCombination(run: Run, batches: readonly BatchState[], targetT
   const ids = batches.map((batch) => batch.id);
   const targetMoved = targetTip !== state.base;
   // Every batch green alone and the whole set (on the target) red: the smallest red subset, pairs first.
-  const tried = combinations(ids).slice(0, MAX_COMBINATIONS);
+  const tried = combinations(ids, MAX_COMBINATIONS);
   let found: string[] | null = null;
   for (const combo of tried) {
     if (run.signal.aborted) break;
@@ -58,7 +58,7 @@ async function findCombination(run: Run, batches: readonly BatchState[], targetT
     const others = combination.filter((id) => id !== batch.id);
     failBatch(run, batch, 'invalid', 'validation', `green on its own, red merged with ${others.map((id) => (id === 'target' ? `the new commits of ${state.startBranch ?? 'the target'}` : id)).join(' + ')}`, state.integration.validation?.log ?? null);
   }
-  const searched = found === null && tried.length < combinations(ids).length ? ` (${tried.length} smaller combinations tried, all green)` : '';
+  const searched = found === null && tried.length < subsetsBetween(ids.length) ? ` (${tried.length} smaller combinations tried, all green)` : '';
   const named = combination.map((id) => (id === 'target' ? `the new commits of ${state.startBranch ?? 'the target'}` : id)).join(' + ');
   return {
     culprits: [],
@@ -88,16 +88,25 @@ async function comboRed(run: Run, batches: readonly BatchState[]): Promise<boole
   return !result.ok;
 }
 
-/** Every subset of 2 to n-1 ids, smallest first, in plan order within a size. */
-export function combinations(ids: readonly string[]): string[][] {
+/**
+ * The first `max` subsets of 2 to n-1 ids, smallest first, in plan order within a size. Generated only up to
+ * `max`: there are 2^n - n - 2 of them, too many to list for a plan of many batches.
+ */
+export function combinations(ids: readonly string[], max: number): string[][] {
   const out: string[][] = [];
   const pick = (size: number, from: number, chosen: string[]) => {
+    if (out.length >= max) return;
     if (chosen.length === size) {
       out.push([...chosen]);
       return;
     }
-    for (let i = from; i < ids.length; i++) pick(size, i + 1, [...chosen, ids[i] as string]);
+    for (let i = from; i < ids.length && out.length < max; i++) pick(size, i + 1, [...chosen, ids[i] as string]);
   };
-  for (let size = 2; size < ids.length; size++) pick(size, 0, []);
+  for (let size = 2; size < ids.length && out.length < max; size++) pick(size, 0, []);
   return out;
+}
+
+/** How many subsets of 2 to n-1 of n ids there are. */
+export function subsetsBetween(n: number): number {
+  return n < 3 ? 0 : 2 ** n - n - 2;
 }
